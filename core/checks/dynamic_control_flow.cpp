@@ -1,0 +1,56 @@
+#include "dynamic_control_flow.h"
+
+#include "../dataflow.h"
+#include "fix_text.h"
+
+namespace torchprep {
+
+std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options)
+{
+    const ValueFacts facts = analyseValues(graph);
+    std::vector<Finding> findings;
+    for (const GraphNode &node : graph.nodes) {
+        const bool isIf = node.op == "prim::If";
+        const bool isLoop = node.op == "prim::Loop";
+        if (node.kind != NodeKind::Op || (!isIf && !isLoop) || options.excludes(graph, node.owner))
+            continue;
+        std::vector<ValueId> steering;
+        for (std::size_t i = 0; i < node.inputs.size(); ++i)
+            if (isControlInput(node, i))
+                steering.push_back(node.inputs[i]);
+        if (isLoop) {
+            // The body's first result is the condition for the next iteration.
+            const std::size_t next = 2 + node.outputs.size();
+            if (next < node.inputs.size())
+                steering.push_back(node.inputs[next]);
+        }
+        bool data = false, shape = false;
+        for (ValueId v : steering) {
+            data = data || facts.dependsOnInputData[v];
+            shape = shape || facts.dependsOnInputShape[v];
+        }
+        if (!data && !shape)
+            continue;
+        Finding f;
+        f.check = "dynamic_control_flow";
+        f.module = graph.modules[node.owner].path;
+        f.op = node.op;
+        f.source = node.source;
+        f.nodes.push_back(node.id);
+        const std::string what = isIf ? "an `if`" : "a loop";
+        const std::string on = data ? "the values of an input" : "the shape of an input";
+        f.message = what + " in the forward of " + displayPath(f.module) + " (" +
+                    graph.modules[node.owner].typeName + ") depends on " + on;
+        f.fix = data ? "make the decision" + atSource(node.source) +
+                           " static (a module attribute set in `__init__`, or outside the model), "
+                           "or compute both branches and select with torch.where; torch.jit.trace "
+                           "freezes the branch the example input takes"
+                     : "torch.jit.trace freezes" + atSource(node.source) +
+                           " for the example's shape: make it depend on a module attribute or "
+                           "move it outside the model";
+        findings.push_back(std::move(f));
+    }
+    return findings;
+}
+
+} // namespace torchprep

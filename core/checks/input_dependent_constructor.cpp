@@ -1,0 +1,44 @@
+#include "input_dependent_constructor.h"
+
+#include "../dataflow.h"
+#include "../op_catalogue.h"
+#include "fix_text.h"
+
+namespace torchprep {
+
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
+                                                    const CheckOptions &options)
+{
+    const ValueFacts facts = analyseValues(graph);
+    std::vector<Finding> findings;
+    for (const GraphNode &node : graph.nodes) {
+        if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) ||
+            options.excludes(graph, node.owner))
+            continue;
+        // new_zeros(x, size) and friends take dtype and device from x: only the size counts.
+        const std::size_t first = baseOpName(node.op).compare(0, 4, "new_") == 0 ? 1 : 0;
+        bool data = false, shape = false;
+        for (std::size_t i = first; i < node.inputs.size(); ++i) {
+            data = data || facts.dependsOnInputData[node.inputs[i]];
+            shape = shape || facts.dependsOnInputShape[node.inputs[i]];
+        }
+        if (!data && !shape)
+            continue;
+        Finding f;
+        f.check = "input_dependent_constructor";
+        f.module = graph.modules[node.owner].path;
+        f.op = node.op;
+        f.source = node.source;
+        f.nodes.push_back(node.id);
+        f.message = "`" + node.op + "` in the forward of " + displayPath(f.module) + " (" +
+                    graph.modules[node.owner].typeName + ") takes its arguments from " +
+                    (data ? "an input's values" : "an input's shape");
+        f.fix = "build the tensor once in `__init__` of " + graph.modules[node.owner].typeName +
+                " (self.register_buffer(...), sized for the largest input) and slice it" +
+                atSource(node.source) + ", or pass it in as a model input";
+        findings.push_back(std::move(f));
+    }
+    return findings;
+}
+
+} // namespace torchprep

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "../finding.h"
+
+namespace torchprep {
+
+// Reports every tensor constructor (arange, zeros, full, randn, ...) whose size or value
+// arguments come from an input's shape or data, e.g. torch.arange(x.shape[0]).
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
+                                                    const CheckOptions &options);
+
+} // namespace torchprep

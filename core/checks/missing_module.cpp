@@ -1,0 +1,89 @@
+#include "missing_module.h"
+
+#include "../dataflow.h"
+#include "fix_text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_set>
+
+namespace torchprep {
+
+namespace {
+
+// torch.nn classes whose default construction matches the functional's usual call.
+bool constructsWithoutArguments(const std::string &nnClass)
+{
+    static const std::unordered_set<std::string> plain = {
+        "torch.nn.ReLU", "torch.nn.ReLU6", "torch.nn.Sigmoid", "torch.nn.Tanh", "torch.nn.SiLU",
+        "torch.nn.Hardswish", "torch.nn.Hardsigmoid", "torch.nn.Mish", "torch.nn.GELU",
+        "torch.nn.Tanhshrink", "torch.nn.Softsign", "torch.nn.LogSigmoid"};
+    return plain.count(nnClass) > 0;
+}
+
+std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeNamer &namer)
+{
+    const std::string base = baseOpName(node.op);
+    const std::string nnClass = nnModuleFor(node.op);
+    const ModuleInfo &owner = graph.modules[node.owner];
+    const std::string attr = namer.next(owner.id, base);
+    std::string declare;
+    if (!nnClass.empty()) {
+        declare = "`self." + attr + " = " + nnClass +
+                  (constructsWithoutArguments(nnClass) ? "()`" : "(...)` with the functional's arguments");
+    } else {
+        std::string cls = base;
+        bool upper = true;
+        for (char &c : cls) {
+            if (c == '_') {
+                upper = true;
+                continue;
+            }
+            if (upper)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            upper = false;
+        }
+        cls.erase(std::remove(cls.begin(), cls.end(), '_'), cls.end());
+        declare = "`self." + attr + " = " + cls + "()` (a torch.nn.Module whose forward calls torch." +
+                  base + ")";
+    }
+    return "add " + declare + " in `__init__` of " + owner.typeName + " and call `self." + attr +
+           "`" + atSource(node.source) + " instead; or run `torchprep prepare`";
+}
+
+} // namespace
+
+std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options)
+{
+    const ValueFacts facts = analyseValues(graph);
+    std::vector<Finding> findings;
+    AttributeNamer namer(graph);
+    for (const GraphNode &node : graph.nodes) {
+        if (node.kind != NodeKind::Op || node.outputs.empty())
+            continue;
+        if (isExemptOp(node.op) || options.allowedOps.allows(node.op) ||
+            isTensorConstructor(node.op))
+            continue;
+        if (facts.feedsOnlyControl[node.id])
+            continue;
+        bool shapeArithmetic = true;
+        for (ValueId out : node.outputs)
+            shapeArithmetic = shapeArithmetic && facts.shapeOnly[out];
+        if (shapeArithmetic || options.excludes(graph, node.owner))
+            continue;
+
+        Finding f;
+        f.check = "missing_module";
+        f.module = graph.modules[node.owner].path;
+        f.op = node.op;
+        f.source = node.source;
+        f.nodes.push_back(node.id);
+        f.message = "`" + node.op + "` runs in the forward of " + displayPath(f.module) + " (" +
+                    graph.modules[node.owner].typeName + ") outside any torch.nn module";
+        f.fix = fixFor(node, graph, namer);
+        findings.push_back(std::move(f));
+    }
+    return findings;
+}
+
+} // namespace torchprep

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "../finding.h"
+
+namespace torchprep {
+
+// Reports every op that computes data outside a standard torch.nn layer: a functional in a
+// user forward (F.relu, x + y, torch.cat, F.linear, x.relu(), in-place forms). Never reports
+// the catalogue's exempt ops, ops the options allow, tensor constructors, shape arithmetic
+// (inputs only from sizes and constants) or ops that only steer control flow.
+std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options);
+
+} // namespace torchprep

@@ -1,0 +1,110 @@
+#include "non_tensor_io.h"
+
+#include "fix_text.h"
+
+#include <set>
+
+namespace torchprep {
+
+namespace {
+
+// Splits "A, B[C, D], E" at top-level commas.
+std::vector<std::string> splitTopLevel(const std::string &list)
+{
+    std::vector<std::string> parts;
+    int depth = 0;
+    std::string current;
+    for (char c : list) {
+        if (c == '[' || c == '(')
+            ++depth;
+        if (c == ']' || c == ')')
+            --depth;
+        if (c == ',' && depth == 0) {
+            parts.push_back(current);
+            current.clear();
+            continue;
+        }
+        if (!(c == ' ' && current.empty()))
+            current += c;
+    }
+    if (!current.empty())
+        parts.push_back(current);
+    return parts;
+}
+
+std::string describe(const std::vector<SignatureEntry> &entries, bool withNames)
+{
+    std::string text;
+    for (const SignatureEntry &e : entries) {
+        if (isTensorOrTensorTuple(e.type))
+            continue;
+        text += (text.empty() ? "`" : ", `") + (withNames ? e.name + ": " : std::string()) +
+                e.type + "`";
+    }
+    return text;
+}
+
+} // namespace
+
+bool isTensorOrTensorTuple(const std::string &type)
+{
+    if (type == "Tensor")
+        return true;
+    const std::string prefix = "Tuple[";
+    if (type.compare(0, prefix.size(), prefix) != 0 || type.back() != ']')
+        return false;
+    const auto parts = splitTopLevel(type.substr(prefix.size(), type.size() - prefix.size() - 1));
+    if (parts.empty())
+        return false;
+    for (const std::string &part : parts)
+        if (!isTensorOrTensorTuple(part))
+            return false;
+    return true;
+}
+
+std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOptions &options)
+{
+    std::vector<Finding> findings;
+    auto report = [&](const ModuleInfo &module, const std::vector<SignatureEntry> &inputs,
+                      const std::vector<SignatureEntry> &outputs, const SourceLocation &where,
+                      NodeId node) {
+        const std::string takes = describe(inputs, true);
+        const std::string returns = describe(outputs, false);
+        if (takes.empty() && returns.empty())
+            return;
+        Finding f;
+        f.check = "non_tensor_io";
+        f.module = module.path;
+        f.source = where;
+        if (node != kNoId)
+            f.nodes.push_back(node);
+        f.message = "forward of " + displayPath(module.path) + " (" + module.typeName + ")";
+        if (!takes.empty())
+            f.message += " takes " + takes;
+        if (!takes.empty() && !returns.empty())
+            f.message += " and";
+        if (!returns.empty())
+            f.message += " returns " + returns;
+        f.fix = "make forward of " + module.typeName +
+                " take and return only tensors or tuples of tensors: pass dict or list entries as "
+                "separate tensor arguments, return a tuple, and keep options as attributes set in "
+                "`__init__`";
+        findings.push_back(std::move(f));
+    };
+
+    if (!options.excludes(graph, 0))
+        report(graph.root(), graph.signatureInputs, graph.signatureOutputs, graph.returnSource,
+               kNoId);
+    std::set<ModuleId> seen;
+    for (const GraphNode &node : graph.nodes) {
+        if (node.kind != NodeKind::ModuleCall || !node.expanded || seen.count(node.callee))
+            continue;
+        seen.insert(node.callee);
+        if (!options.excludes(graph, node.callee))
+            report(graph.modules[node.callee], node.signatureInputs, node.signatureOutputs,
+                   node.source, node.id);
+    }
+    return findings;
+}
+
+} // namespace torchprep

@@ -1,0 +1,48 @@
+#include "arguments.h"
+
+#include "../errors.h"
+
+namespace torchprep {
+
+const std::vector<std::string> &Arguments::all(const std::string &option) const
+{
+    static const std::vector<std::string> none;
+    auto it = values.find(option);
+    return it == values.end() ? none : it->second;
+}
+
+Arguments parseArguments(const std::vector<std::string> &args, const std::set<std::string> &valued,
+                         const std::set<std::string> &flags)
+{
+    Arguments parsed;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string &arg = args[i];
+        if (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--") {
+            parsed.positional.push_back(arg);
+            continue;
+        }
+        std::string name = arg;
+        std::string value;
+        bool inlineValue = false;
+        if (auto eq = arg.find('='); eq != std::string::npos) {
+            name = arg.substr(0, eq);
+            value = arg.substr(eq + 1);
+            inlineValue = true;
+        }
+        if (flags.count(name) && !inlineValue) {
+            parsed.flags.insert(name);
+            continue;
+        }
+        if (!valued.count(name))
+            throw InputError("unknown option '" + name + "' (see --help)");
+        if (!inlineValue) {
+            if (i + 1 >= args.size())
+                throw InputError("option '" + name + "' needs a value");
+            value = args[++i];
+        }
+        parsed.values[name].push_back(value);
+    }
+    return parsed;
+}
+
+} // namespace torchprep

@@ -1,0 +1,54 @@
+#include "cli.h"
+
+#include "../errors.h"
+
+#include <exception>
+#include <ostream>
+
+namespace torchprep {
+
+namespace {
+
+const char *kUsage =
+    "usage: torchprep <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  validate MODEL.pt [--exclude MODULE_PATH]... [--allow OP]... [--json]\n"
+    "      check a TorchScript model against the model guidelines\n"
+    "\n"
+    "exit codes: 0 passed, 1 findings reported, 2 unusable input or arguments\n";
+
+} // namespace
+
+int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    try {
+        if (args.empty()) {
+            err << kUsage;
+            return kExitUnusable;
+        }
+        const std::string &command = args.front();
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (command == "--help" || command == "-h" || command == "help") {
+            out << kUsage;
+            return kExitPassed;
+        }
+        if (command == "--version") {
+            out << "torchprep " TORCHPREP_VERSION "\n";
+            return kExitPassed;
+        }
+        if (command == "validate")
+            return runValidate(rest, out, err);
+        err << "torchprep: unknown command '" << command << "' (commands: validate)\n";
+        return kExitUnusable;
+    } catch (const InputError &e) {
+        err << "torchprep: " << e.what() << "\n";
+    } catch (const std::exception &e) {
+        err << "torchprep: " << firstLine(e.what()) << "\n";
+    } catch (...) {
+        err << "torchprep: unexpected error\n";
+    }
+    return kExitUnusable;
+}
+
+} // namespace torchprep

@@ -1,0 +1,93 @@
+#include "dataflow.h"
+
+#include "op_catalogue.h"
+
+namespace torchprep {
+
+bool isControlInput(const GraphNode &node, std::size_t index)
+{
+    if (node.op == "prim::If")
+        return index == 0;
+    if (node.op == "prim::Loop")
+        return index < 2;
+    return false;
+}
+
+ValueFacts analyseValues(const ModelGraph &graph)
+{
+    const std::size_t n = graph.values.size();
+    ValueFacts facts;
+    facts.dependsOnInputData.assign(n, false);
+    facts.dependsOnInputShape.assign(n, false);
+    facts.shapeOnly.assign(n, false);
+    for (const GraphValue &v : graph.values) {
+        if (v.origin == ValueOrigin::Input)
+            facts.dependsOnInputData[v.id] = true;
+        if (v.origin == ValueOrigin::Constant)
+            facts.shapeOnly[v.id] = true;
+    }
+    // Loops feed block results back into the loop node: iterate to a fixed point.
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (const GraphNode &node : graph.nodes) {
+            bool data = false, shape = false, allShape = !node.inputs.empty();
+            for (ValueId in : node.inputs) {
+                data = data || facts.dependsOnInputData[in];
+                shape = shape || facts.dependsOnInputShape[in];
+                allShape = allShape && facts.shapeOnly[in];
+            }
+            const bool query = node.kind == NodeKind::Op && isShapeQuery(node.op);
+            if (query) {
+                shape = shape || data;
+                data = false;
+            }
+            const bool control = node.op == "prim::If" || node.op == "prim::Loop";
+            const bool isShape =
+                node.kind == NodeKind::Op && !control && (query || allShape);
+            for (ValueId out : node.outputs) {
+                if (graph.values[out].producer != node.id)
+                    continue; // an expanded call's results are produced inside it
+                if (graph.values[out].origin != ValueOrigin::Computed)
+                    continue;
+                if (data && !facts.dependsOnInputData[out]) {
+                    facts.dependsOnInputData[out] = true;
+                    changed = true;
+                }
+                if (shape && !facts.dependsOnInputShape[out]) {
+                    facts.dependsOnInputShape[out] = true;
+                    changed = true;
+                }
+                if (isShape && !facts.shapeOnly[out]) {
+                    facts.shapeOnly[out] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+    // Walk backwards: a node whose results are used only to steer control flow.
+    facts.feedsOnlyControl.assign(graph.nodes.size(), false);
+    for (auto it = graph.nodes.rbegin(); it != graph.nodes.rend(); ++it) {
+        const GraphNode &node = *it;
+        if (node.kind != NodeKind::Op || node.outputs.empty() || node.op == "prim::If" ||
+            node.op == "prim::Loop")
+            continue;
+        bool onlyControl = true;
+        for (ValueId out : node.outputs) {
+            const GraphValue &value = graph.values[out];
+            if (value.users.empty())
+                onlyControl = false;
+            for (NodeId user : value.users) {
+                const GraphNode &u = graph.nodes[user];
+                bool steering = facts.feedsOnlyControl[user];
+                for (std::size_t i = 0; i < u.inputs.size(); ++i)
+                    if (u.inputs[i] == out && isControlInput(u, i))
+                        steering = true;
+                onlyControl = onlyControl && steering;
+            }
+        }
+        facts.feedsOnlyControl[node.id] = onlyControl;
+    }
+    return facts;
+}
+
+} // namespace torchprep

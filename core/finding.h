@@ -1,0 +1,37 @@
+// What a check reports, and the options every check honours.
+#pragma once
+
+#include "model_graph.h"
+#include "op_catalogue.h"
+
+#include <string>
+#include <vector>
+
+namespace torchprep {
+
+struct Finding
+{
+    std::string check;  // "reused_module", "missing_module", ...
+    std::string module; // module path: "layer1.0.relu"; "" for the model itself
+    std::string op;     // "aten::add_" where an op is concerned, else ""
+    int calls = 0;      // reused_module: how many times the module is called
+    SourceLocation source;                 // the line to look at first
+    std::vector<SourceLocation> callSites; // reused_module: every call, in order
+    std::string message;                   // one line: what is wrong
+    std::string fix;                       // one line: what to do, written for this case
+    std::vector<NodeId> nodes;             // graph nodes concerned (for highlighting)
+};
+
+struct CheckOptions
+{
+    std::vector<std::string> excludedModules; // paths: each skips its whole subtree
+    OpAllowList allowedOps;                   // added to the exempt list for this run
+
+    // True when `module` is an excluded module or lies below one.
+    bool excludes(const ModelGraph &graph, ModuleId module) const;
+};
+
+// "layer1.0" for module paths; "the model" for the root, as prose needs it.
+std::string displayPath(const std::string &modulePath);
+
+} // namespace torchprep

@@ -1,0 +1,35 @@
+// The one catalogue of what TorchScript ops mean to the guidelines. The validator's
+// missing_module check and the preparer both read it; `--allow` extends it for one run.
+#pragma once
+
+#include <set>
+#include <string>
+
+namespace torchprep {
+
+// "aten::add_" -> "add", "aten::__and__" -> "and", "prim::NumToTensor" -> "NumToTensor":
+// the namespace and leading/trailing underscores dropped, so in-place forms match.
+std::string baseOpName(const std::string &kind);
+
+// Shape, view and bookkeeping ops: never a missing module.
+bool isExemptOp(const std::string &kind);
+
+// Tensor constructors (arange, zeros, full, randn, ...): their size or value arguments are
+// what input_dependent_constructor looks at.
+bool isTensorConstructor(const std::string &kind);
+
+// Ops that read only an input's shape (size, dim, numel, len): their results carry no data.
+bool isShapeQuery(const std::string &kind);
+
+// The torch.nn class that does what the functional does ("relu" -> "torch.nn.ReLU"), or "".
+std::string nnModuleFor(const std::string &kind);
+
+// Extra exempt ops for one run, as given to --allow ("constant_pad_nd" or "aten::constant_pad_nd").
+struct OpAllowList
+{
+    std::set<std::string> baseNames;
+    void add(const std::string &op) { baseNames.insert(baseOpName(op)); }
+    bool allows(const std::string &kind) const { return baseNames.count(baseOpName(kind)) > 0; }
+};
+
+} // namespace torchprep

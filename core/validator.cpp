@@ -1,0 +1,59 @@
+#include "validator.h"
+
+#include "checks/dynamic_control_flow.h"
+#include "checks/input_dependent_constructor.h"
+#include "checks/missing_module.h"
+#include "checks/non_tensor_io.h"
+#include "checks/reused_module.h"
+#include "errors.h"
+
+#include <functional>
+
+namespace torchprep {
+
+namespace {
+
+using CheckFunction = std::function<std::vector<Finding>(const ModelGraph &, const CheckOptions &)>;
+
+const std::vector<std::pair<std::string, CheckFunction>> &checks()
+{
+    static const std::vector<std::pair<std::string, CheckFunction>> all = {
+        {"reused_module", checkReusedModule},
+        {"missing_module", checkMissingModule},
+        {"non_tensor_io", checkNonTensorIo},
+        {"dynamic_control_flow", checkDynamicControlFlow},
+        {"input_dependent_constructor", checkInputDependentConstructor},
+    };
+    return all;
+}
+
+} // namespace
+
+const std::vector<std::string> &checkNames()
+{
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto &check : checks())
+            out.push_back(check.first);
+        return out;
+    }();
+    return names;
+}
+
+ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &options)
+{
+    for (const std::string &path : options.excludedModules)
+        if (!graph.findModule(path))
+            throw InputError("--exclude '" + path + "': the model has no module at that path");
+    ValidationReport report;
+    report.modelPath = graph.sourcePath;
+    for (const auto &[name, run] : checks()) {
+        std::vector<Finding> found = run(graph, options);
+        report.checks.push_back({name, found.size()});
+        for (Finding &f : found)
+            report.findings.push_back(std::move(f));
+    }
+    return report;
+}
+
+} // namespace torchprep

@@ -1,0 +1,32 @@
+// The validator: the five guideline checks over one model graph.
+#pragma once
+
+#include "finding.h"
+
+#include <string>
+#include <vector>
+
+namespace torchprep {
+
+struct CheckSummary
+{
+    std::string name;
+    std::size_t count = 0;
+    bool passed() const { return count == 0; }
+};
+
+struct ValidationReport
+{
+    std::string modelPath;
+    std::vector<CheckSummary> checks; // all five, in the order they run
+    std::vector<Finding> findings;    // grouped by check, in that order
+    bool passed() const { return findings.empty(); }
+};
+
+// The checks' names, in the order they run.
+const std::vector<std::string> &checkNames();
+
+// Runs every check. Throws InputError when an excluded path names no module of the model.
+ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &options);
+
+} // namespace torchprep

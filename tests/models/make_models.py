@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Generates the test models the way users make theirs: Python classes, torch.jit.trace and
+torch.jit.script, saved with .save(). Also writes what torch.fx (an independent tracer) sees in
+each model, as an oracle for the C++ validator, and the bad inputs the CLI must refuse.
+
+usage: make_models.py OUTDIR
+"""
+import json
+import os
+import sys
+from typing import Dict
+
+import torch
+import torch.fx
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+
+
+class ReusedRelu(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(8, 8, 3)
+
+    def forward(self, x):
+        x = self.relu1(self.conv1(x))
+        x = self.conv2(x)
+        return self.relu1(x)
+
+
+class FunctionalLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(4, 8))
+        self.bias = nn.Parameter(torch.randn(4))
+
+    def forward(self, x):
+        x = F.relu(x)
+        return F.linear(x, self.weight, self.bias)
+
+
+class ThreeRelus(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        x = torch.relu(x)
+        return x.relu()
+
+
+class ElementwiseAdd(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3)
+        self.conv2 = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        return self.conv1(x) + self.conv2(x)
+
+
+class DictIO(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, inputs: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+        return {"features": self.conv(inputs["image"])}
+
+
+class IfFlag(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.relu = nn.ReLU()
+
+    def forward(self, x, flag: bool):
+        x = self.conv(x)
+        if flag:
+            x = self.relu(x)
+        return x
+
+
+class IfData(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.relu = nn.ReLU()
+
+    def forward(self, x):
+        x = self.conv(x)
+        if x.sum() > 0:
+            x = self.relu(x)
+        return x
+
+
+class ArangeShape(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        x = self.conv(x)
+        positions = torch.arange(x.shape[-1])
+        return x + positions
+
+
+class CustomAct(nn.Module):
+    def forward(self, x):
+        return x * F.softplus(x).sigmoid()
+
+
+class ExcludedCustom(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.custom = CustomAct()
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        y = self.custom(x)
+        return x + y
+
+
+def clean_model():
+    return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())
+
+
+IMAGE = (1, 3, 16, 16)
+
+# name -> (factory, example inputs, trace?, script?)
+SEEDS = {
+    "clean": (clean_model, (torch.randn(IMAGE),), True, True),
+    "reused_relu": (ReusedRelu, (torch.randn(IMAGE),), True, True),
+    "functional_linear": (FunctionalLinear, (torch.randn(2, 8),), True, True),
+    "three_relus": (ThreeRelus, (torch.randn(IMAGE),), True, True),
+    "elementwise_add": (ElementwiseAdd, (torch.randn(IMAGE),), True, True),
+    "dict_io": (DictIO, ({"image": torch.randn(IMAGE)},), True, True),
+    "if_flag": (IfFlag, (torch.randn(IMAGE), True), False, True),
+    "if_data": (IfData, (torch.randn(IMAGE),), False, True),
+    "arange_shape": (ArangeShape, (torch.randn(IMAGE),), True, True),
+    "excluded_custom": (ExcludedCustom, (torch.randn(IMAGE),), True, True),
+}
+
+# What fx shows as ops outside modules; names normalised like the C++ catalogue's base names.
+FX_RENAMES = {"iadd": "add", "truediv": "div", "isub": "sub", "imul": "mul", "floordiv": "floor_divide"}
+FX_NOT_DATA = {"getattr", "getitem", "size", "dim", "flatten", "view", "reshape", "permute",
+               "transpose", "contiguous", "unsqueeze", "squeeze", "arange", "zeros", "ones"}
+
+
+def fx_oracle(model):
+    """Ops outside modules and module call counts as torch.fx sees them, or None."""
+    try:
+        traced = torch.fx.symbolic_trace(model)
+    except Exception as e:  # fx cannot follow control flow on proxies, among others
+        return {"traceable": False, "error": type(e).__name__}
+    ops, calls = [], {}
+    for node in traced.graph.nodes:
+        if node.op == "call_module":
+            calls[node.target] = calls.get(node.target, 0) + 1
+        elif node.op in ("call_function", "call_method"):
+            name = node.target if isinstance(node.target, str) else node.target.__name__
+            name = FX_RENAMES.get(name.strip("_"), name.strip("_"))
+            if name not in FX_NOT_DATA:
+                ops.append(name)
+    return {"traceable": True, "ops": sorted(ops),
+            "reused": {k: v for k, v in sorted(calls.items()) if v > 1}}
+
+
+def save(module, path):
+    module.save(path)
+    print("wrote", path)
+
+
+def make_seeds(out):
+    oracle = {}
+    for name, (factory, inputs, trace, script) in SEEDS.items():
+        model = factory().eval()
+        if trace:
+            traced = torch.jit.trace(model, inputs, strict=False)
+            save(traced, os.path.join(out, name + "_traced.pt"))
+        if script:
+            save(torch.jit.script(model), os.path.join(out, name + "_scripted.pt"))
+        oracle[name] = fx_oracle(model)
+    return oracle
+
+
+def make_torchvision(out, oracle):
+    import torchvision
+    model = torchvision.models.resnet18().eval()
+    example = torch.randn(1, 3, 224, 224)
+    save(torch.jit.trace(model, example), os.path.join(out, "resnet18_traced.pt"))
+    save(torch.jit.script(model), os.path.join(out, "resnet18_scripted.pt"))
+    oracle["resnet18"] = fx_oracle(model)
+
+
+def make_bad_inputs(out):
+    model = ReusedRelu().eval()
+    torch.save(model.state_dict(), os.path.join(out, "bad_state_dict.pt"))
+    torch.save(model.state_dict(), os.path.join(out, "bad_legacy_pickle.pt"),
+               _use_new_zipfile_serialization=False)
+    open(os.path.join(out, "bad_empty.pt"), "wb").close()
+    with open(os.path.join(out, "bad_text.pt"), "w") as f:
+        f.write("this is not a model\n")
+    good = open(os.path.join(out, "reused_relu_traced.pt"), "rb").read()
+    with open(os.path.join(out, "bad_truncated.pt"), "wb") as f:
+        f.write(good[: len(good) // 2])
+    corrupt = bytearray(good)
+    for i in range(200, len(corrupt) - 200, 97):  # flip bytes inside the archive's records
+        corrupt[i] ^= 0x5A
+    with open(os.path.join(out, "bad_corrupt.pt"), "wb") as f:
+        f.write(bytes(corrupt))
+    os.makedirs(os.path.join(out, "bad_directory.pt"), exist_ok=True)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    oracle = make_seeds(out)
+    make_torchvision(out, oracle)
+    make_bad_inputs(out)
+    with open(os.path.join(out, "fx_oracle.json"), "w") as f:
+        json.dump(oracle, f, indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
