@@ -10,6 +10,8 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
 
+#include <cctype>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -21,6 +23,7 @@ namespace {
 using torch::jit::Block;
 using torch::jit::Graph;
 using torch::jit::Node;
+using torch::jit::SourceRange;
 using torch::jit::Value;
 namespace prim = c10::prim;
 
@@ -74,46 +77,100 @@ bool isModuleType(const c10::TypePtr &type)
     return cls && cls->is_module();
 }
 
-// Lines for nodes whose own range was lost on save (scripted prim::CallFunction), inferred
-// from the statements around them in the archive's code excerpt.
+// Lines for scripted function calls (prim::CallFunction), whose own range is lost on save.
+// The statements around a call keep theirs, and with them the text of the user's source:
+// the call is the line between its neighbours that calls a function of the same name.
 class SourceInference
 {
 public:
-    explicit SourceInference(const Graph &graph) { collect(graph.block()); }
-
-    SourceLocation infer(int serializedLine) const
+    explicit SourceInference(const Graph &graph)
     {
-        if (serializedLine <= 0 || known_.empty())
-            return {};
-        auto next = known_.lower_bound(serializedLine);
-        if (next != known_.end() && next->first == serializedLine)
-            return next->second;
-        if (next == known_.begin())
-            return {};
-        auto prev = std::prev(next);
-        SourceLocation location = prev->second;
-        location.line += serializedLine - prev->first;
-        if (next != known_.end() && next->second.file == location.file &&
-            location.line >= next->second.line)
-            location.line = next->second.line - 1;
-        if (location.line < prev->second.line)
-            location.line = prev->second.line;
-        location.inferred = true;
-        return location;
+        collectKnown(graph.block());
+        std::map<std::tuple<int, int, std::string>, int> seen; // window and name -> calls so far
+        assignCalls(graph.block(), seen);
+    }
+
+    SourceLocation locationOf(const Node *call) const
+    {
+        auto it = assigned_.find(call);
+        return it == assigned_.end() ? SourceLocation() : it->second;
     }
 
 private:
-    void collect(const Block *block)
+    void collectKnown(const Block *block)
     {
         for (const Node *node : block->nodes()) {
+            const SourceRange &range = node->sourceRange();
             const RawSource raw = rawSource(node);
-            if (raw.original.known() && raw.serializedLine > 0)
+            if (raw.original.known() && raw.serializedLine > 0) {
                 known_.emplace(raw.serializedLine, raw.original);
+                if (!original_)
+                    original_ = range.findSourceRangeThatGenerated()->source();
+            }
             for (const Block *sub : node->blocks())
-                collect(sub);
+                collectKnown(sub);
         }
     }
-    std::map<int, SourceLocation> known_;
+
+    void assignCalls(const Block *block, std::map<std::tuple<int, int, std::string>, int> &seen)
+    {
+        for (const Node *node : block->nodes()) {
+            for (const Block *sub : node->blocks())
+                assignCalls(sub, seen);
+            if (node->kind() != prim::CallFunction)
+                continue;
+            const RawSource raw = rawSource(node);
+            if (raw.original.known()) {
+                assigned_[node] = raw.original;
+                continue;
+            }
+            auto fnType = node->input(0)->type()->cast<c10::FunctionType>();
+            if (!fnType || !original_ || raw.serializedLine <= 0)
+                continue;
+            const std::string name = fnType->function()->name();
+            // The window: from the last known statement before the call to the first after it.
+            int lo = 0, hi = std::numeric_limits<int>::max();
+            auto next = known_.lower_bound(raw.serializedLine);
+            if (next != known_.end())
+                hi = next->second.line;
+            if (next != known_.begin())
+                lo = std::prev(next)->second.line;
+            const int rank = seen[{lo, hi, name}]++;
+            assigned_[node] = findCall(name, lo, hi, rank);
+        }
+    }
+
+    // The `rank`-th line in [lo, hi] of the original source that calls `name(`.
+    SourceLocation findCall(const std::string &name, int lo, int hi, int rank) const
+    {
+        const std::string pattern = name + "(";
+        int matches = 0;
+        for (std::size_t i = 0; i < original_->num_lines(); ++i) {
+            const int line = static_cast<int>(original_->lineno_to_source_lineno(i));
+            if (line < lo || line > hi)
+                continue;
+            const std::string text = original_->get_line(i).str();
+            for (auto pos = text.find(pattern); pos != std::string::npos;
+                 pos = text.find(pattern, pos + 1)) {
+                const char before = pos == 0 ? ' ' : text[pos - 1];
+                if (std::isalnum(static_cast<unsigned char>(before)) || before == '_')
+                    continue; // "prelu(" is not a call of "relu"
+                if (matches++ == rank) {
+                    SourceLocation location;
+                    location.file = original_->filename().value_or("");
+                    location.line = line;
+                    location.inferred = true;
+                    return location;
+                }
+                break; // one call per line counts
+            }
+        }
+        return {};
+    }
+
+    std::map<int, SourceLocation> known_; // serialized line -> the user's line
+    std::shared_ptr<torch::jit::Source> original_;
+    std::unordered_map<const Node *, SourceLocation> assigned_;
 };
 
 // A method's graph ready to walk: a copy with scripted function calls inlined.
@@ -149,14 +206,10 @@ PreparedMethod prepareMethod(const torch::jit::Function &function)
             auto fnType = call->input(0)->type()->cast<c10::FunctionType>();
             if (!fnType)
                 continue;
-            SourceLocation location;
             auto found = prepared.sourceOverride.find(call);
-            if (found != prepared.sourceOverride.end()) {
-                location = found->second;
-            } else {
-                const RawSource raw = rawSource(call);
-                location = raw.original.known() ? raw.original : inference.infer(raw.serializedLine);
-            }
+            const SourceLocation location = found != prepared.sourceOverride.end()
+                                                ? found->second
+                                                : inference.locationOf(call);
             Node *before = call->prev();
             Node *after = call->next();
             call->removeInput(0); // the callee's graph takes the arguments without the function

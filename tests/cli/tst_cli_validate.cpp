@@ -1,0 +1,158 @@
+// `torchprep validate` as a pipeline runs it: exit codes, one JSON object on stdout, and one
+// clean line on stderr for every unusable input.
+#include "test_models.h"
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QFileInfo>
+#include <QtTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run torchprep(const QStringList &args)
+{
+    QProcess process;
+    process.start(testing::cliPath(), args);
+    process.waitForFinished(120000);
+    Run run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+} // namespace
+
+class TestCliValidate : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(testing::modelPath("clean_traced")),
+                 "run through ctest: the models come from the generate_test_models fixture");
+    }
+
+    void jsonReportHasTheDocumentedShape()
+    {
+        const QString model = testing::modelPath("resnet18_traced");
+        const Run run = torchprep({"validate", model, "--json"});
+        QCOMPARE(run.exitCode, 1);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(run.out, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonObject report = doc.object();
+        QCOMPARE(report["model"].toString(), model);
+        QCOMPARE(report["passed"].toBool(true), false);
+        const QJsonArray checks = report["checks"].toArray();
+        QStringList names;
+        for (const QJsonValue &c : checks)
+            names << c["name"].toString();
+        QCOMPARE(names, QStringList({"reused_module", "missing_module", "non_tensor_io",
+                                     "dynamic_control_flow", "input_dependent_constructor"}));
+        QCOMPARE(checks[0]["count"].toInt(), 8);
+        QCOMPARE(checks[1]["count"].toInt(), 8);
+        QCOMPARE(checks[2]["passed"].toBool(), true);
+        const QJsonArray findings = report["findings"].toArray();
+        QCOMPARE(findings.size(), 16);
+        const QJsonObject reused = findings[0].toObject();
+        QCOMPARE(reused["check"].toString(), QString("reused_module"));
+        QCOMPARE(reused["module"].toString(), QString("layer1.0.relu"));
+        QCOMPARE(reused["calls"].toInt(), 2);
+        QVERIFY(reused["source"].toString().contains("resnet.py:"));
+        QVERIFY(!reused.contains("op"));
+        const QJsonObject add = findings[8].toObject();
+        QCOMPARE(add["check"].toString(), QString("missing_module"));
+        QCOMPARE(add["module"].toString(), QString("layer1.0"));
+        QCOMPARE(add["op"].toString(), QString("aten::add_"));
+        QVERIFY(!add.contains("calls"));
+        QVERIFY(add["fix"].toString().contains("BasicBlock"));
+        QVERIFY(run.err.isEmpty());
+    }
+
+    void cleanModelPassesWithExitZero()
+    {
+        const Run run = torchprep({"validate", testing::modelPath("clean_scripted"), "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report["passed"].toBool(), true);
+        QCOMPARE(report["findings"].toArray().size(), 0);
+        const Run text = torchprep({"validate", testing::modelPath("clean_traced")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("all 5 checks passed"));
+    }
+
+    void textOutputGroupsByCheckWithSummary()
+    {
+        const Run run = torchprep({"validate", testing::modelPath("reused_relu_traced")});
+        QCOMPARE(run.exitCode, 1);
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY(out.startsWith("reused_module (1)\n"));
+        QVERIFY(out.contains("fix: add `self.relu1_1 = copy.deepcopy(self.relu1)`"));
+        QVERIFY(out.trimmed().endsWith("1 finding (reused_module 1)"));
+    }
+
+    void excludeAndAllowOptions()
+    {
+        Run run = torchprep({"validate", testing::modelPath("excluded_custom_traced"), "--json",
+                             "--exclude", "custom", "--allow", "relu", "--allow=aten::add"});
+        QCOMPARE(run.exitCode, 0);
+        run = torchprep({"validate", testing::modelPath("excluded_custom_traced"), "--json",
+                         "--exclude", "custom"});
+        QCOMPARE(run.exitCode, 1);
+        QCOMPARE(QJsonDocument::fromJson(run.out).object()["findings"].toArray().size(), 2);
+    }
+
+    void unusableInputs_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        auto bad = [](const char *name) { return testing::modelPath(name); };
+        QTest::newRow("missing") << QStringList{"validate", "/no/such/model.pt"} << "no such file";
+        QTest::newRow("directory") << QStringList{"validate", bad("bad_directory")} << "directory";
+        QTest::newRow("empty") << QStringList{"validate", bad("bad_empty")} << "empty";
+        QTest::newRow("text") << QStringList{"validate", bad("bad_text")} << "not a zip";
+        QTest::newRow("truncated") << QStringList{"validate", bad("bad_truncated")} << "truncated";
+        QTest::newRow("corrupt") << QStringList{"validate", bad("bad_corrupt")} << "corrupt";
+        QTest::newRow("state_dict") << QStringList{"validate", bad("bad_state_dict")} << "state_dict";
+        QTest::newRow("legacy_pickle")
+            << QStringList{"validate", bad("bad_legacy_pickle")} << "legacy";
+        QTest::newRow("no_model") << QStringList{"validate"} << "exactly one model";
+        QTest::newRow("two_models")
+            << QStringList{"validate", bad("clean_traced"), bad("clean_traced")} << "exactly one";
+        QTest::newRow("unknown_option")
+            << QStringList{"validate", bad("clean_traced"), "--frobnicate"} << "unknown option";
+        QTest::newRow("unknown_exclude")
+            << QStringList{"validate", bad("clean_traced"), "--exclude", "nope"} << "no module";
+        QTest::newRow("unknown_command") << QStringList{"frobnicate"} << "unknown command";
+    }
+
+    void unusableInputs()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        const Run run = torchprep(args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.out.isEmpty());
+        const QString err = QString::fromUtf8(run.err);
+        QCOMPARE(err.count('\n'), 1); // exactly one line
+        QVERIFY2(err.startsWith("torchprep: "), qPrintable(err));
+        QVERIFY2(err.contains(says), qPrintable(err));
+        QVERIFY(!err.contains("terminate called"));
+        QVERIFY(!err.contains("Exception raised from"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliValidate)
+#include "tst_cli_validate.moc"

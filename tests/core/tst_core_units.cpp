@@ -1,0 +1,153 @@
+// Unit tests of the core's torch-free pieces: stack parsing, op catalogue, class names,
+// signature types, JSON escaping, argument parsing.
+#include "checks/non_tensor_io.h"
+#include "commands/arguments.h"
+#include "errors.h"
+#include "json_writer.h"
+#include "module_classes.h"
+#include "op_catalogue.h"
+#include "source_trace.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace torchprep;
+
+class TestCoreUnits : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void tracerStackFindsUserLineOfFunctional()
+    {
+        const auto frames = parseTracerStack(
+            "/usr/lib/python3/dist-packages/torch/nn/functional.py(1457): relu\n"
+            "/home/me/model.py(9): forward\n"
+            "/usr/lib/python3/dist-packages/torch/nn/modules/module.py(1182): _slow_forward\n"
+            "/usr/lib/python3/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n"
+            "/home/me/model.py(20): forward\n"
+            "/usr/lib/python3/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n"
+            "/home/me/run.py(3): <module>\n"
+            "Serialized   File \"code/__torch__.py\", line 14\n");
+        QCOMPARE(frames.size(), std::size_t(7));
+        QVERIFY(frames[0].torchInternal);
+        QVERIFY(!frames[1].torchInternal);
+        QCOMPARE(userFrame(frames, 0).str(), std::string("/home/me/model.py:9"));
+        QCOMPARE(userFrame(frames, 1).str(), std::string("/home/me/model.py:20"));
+        QCOMPARE(userFrame(frames, 2).str(), std::string("/home/me/run.py:3"));
+        QVERIFY(!userFrame(frames, 3).known());
+    }
+
+    void tracerStackSkipsTorchOnlySegment()
+    {
+        // An op inside nn.ReLU: the first segment is all torch; the call site is one level out.
+        const auto frames = parseTracerStack(
+            "/x/site-packages/torch/nn/functional.py(1457): relu\n"
+            "/x/site-packages/torch/nn/modules/activation.py(98): forward\n"
+            "/x/site-packages/torch/nn/modules/module.py(1194): _call_impl\n"
+            "/x/site-packages/torchvision/models/resnet.py(94): forward\n");
+        QVERIFY(!userFrame(frames, 0).known());
+        QCOMPARE(userFrame(frames, 1).str(),
+                 std::string("/x/site-packages/torchvision/models/resnet.py:94"));
+    }
+
+    void nonStackTextGivesNoFrames()
+    {
+        QVERIFY(parseTracerStack("def forward(self, x):\n    return x\n").empty());
+        QVERIFY(parseTracerStack("").empty());
+    }
+
+    void baseOpNamesFoldInPlaceAndDunder()
+    {
+        QCOMPARE(baseOpName("aten::add_"), std::string("add"));
+        QCOMPARE(baseOpName("aten::__and__"), std::string("and"));
+        QCOMPARE(baseOpName("prim::NumToTensor"), std::string("NumToTensor"));
+        QCOMPARE(baseOpName("relu"), std::string("relu"));
+    }
+
+    void catalogueExemptsShapeOpsButNotArithmetic()
+    {
+        for (const char *op : {"aten::size", "aten::view", "aten::flatten", "aten::transpose",
+                               "aten::contiguous", "aten::Int", "prim::NumToTensor",
+                               "prim::ListConstruct", "aten::chunk", "aten::to"})
+            QVERIFY2(isExemptOp(op), op);
+        for (const char *op : {"aten::add", "aten::add_", "aten::sub", "aten::mul", "aten::div",
+                               "aten::relu", "aten::cat", "aten::linear", "aten::mean",
+                               "aten::matmul"})
+            QVERIFY2(!isExemptOp(op), op);
+        QVERIFY(isTensorConstructor("aten::arange"));
+        QVERIFY(!isTensorConstructor("aten::add"));
+        QCOMPARE(nnModuleFor("aten::relu_"), std::string("torch.nn.ReLU"));
+        QCOMPARE(nnModuleFor("aten::add"), std::string());
+    }
+
+    void allowListMatchesAnySpelling()
+    {
+        OpAllowList allow;
+        allow.add("constant_pad_nd");
+        QVERIFY(allow.allows("aten::constant_pad_nd"));
+        allow.add("aten::add");
+        QVERIFY(allow.allows("aten::add_"));
+        QVERIFY(!allow.allows("aten::mul"));
+    }
+
+    void classNamesDemangleAndClassify()
+    {
+        const std::string relu =
+            demangleClassName("__torch__.torch.nn.modules.activation.___torch_mangle_4.ReLU");
+        QCOMPARE(relu, std::string("torch.nn.modules.activation.ReLU"));
+        QVERIFY(isLeafModuleClass(relu));
+        QVERIFY(!isLeafModuleClass("torch.nn.modules.container.Sequential"));
+        QVERIFY(!isLeafModuleClass("torch.nn.modules.container.ModuleList"));
+        QVERIFY(!isLeafModuleClass("torchvision.models.resnet.BasicBlock"));
+        QCOMPARE(shortClassName(relu), std::string("ReLU"));
+    }
+
+    void signatureTypes()
+    {
+        QVERIFY(isTensorOrTensorTuple("Tensor"));
+        QVERIFY(isTensorOrTensorTuple("Tuple[Tensor, Tensor]"));
+        QVERIFY(isTensorOrTensorTuple("Tuple[Tensor, Tuple[Tensor, Tensor]]"));
+        QVERIFY(!isTensorOrTensorTuple("Dict[str, Tensor]"));
+        QVERIFY(!isTensorOrTensorTuple("List[Tensor]"));
+        QVERIFY(!isTensorOrTensorTuple("Optional[Tensor]"));
+        QVERIFY(!isTensorOrTensorTuple("Tuple[Tensor, int]"));
+        QVERIFY(!isTensorOrTensorTuple("bool"));
+    }
+
+    void jsonWriterEscapesAndNests()
+    {
+        JsonWriter json;
+        json.beginObject();
+        json.key("text").value("a \"quoted\"\n\\ line\x01");
+        json.key("list").beginArray().value(1).value(2.5).value(true).null().endArray();
+        json.key("empty").beginObject().endObject();
+        json.endObject();
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json.str()), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(doc.object()["text"].toString(), QString("a \"quoted\"\n\\ line\x01"));
+        QCOMPARE(doc.object()["list"].toArray().size(), 4);
+    }
+
+    void argumentsRepeatAndRejectUnknown()
+    {
+        const Arguments args = parseArguments({"m.pt", "--exclude", "a", "--exclude=b", "--json"},
+                                              {"--exclude"}, {"--json"});
+        QCOMPARE(args.positional.size(), std::size_t(1));
+        QCOMPARE(args.all("--exclude").size(), std::size_t(2));
+        QVERIFY(args.has("--json"));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseArguments({"--bogus"}, {}, {}));
+        QVERIFY_THROWS_EXCEPTION(InputError, parseArguments({"--exclude"}, {"--exclude"}, {}));
+    }
+
+    void firstLineDropsBacktrace()
+    {
+        QCOMPARE(firstLine("bad thing happened.\nException raised from ..."),
+                 std::string("bad thing happened"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCoreUnits)
+#include "tst_core_units.moc"
