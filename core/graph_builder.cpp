@@ -50,7 +50,8 @@ RawSource rawSource(const Node *node)
     const auto generated = range.findSourceRangeThatGenerated();
     if (!generated || !generated->source())
         return raw;
-    const std::string text = generated->source()->text_str().str();
+    // The range's own text: a loaded model's debug info shares one source text between ops.
+    const std::string text = generated->text().str();
     raw.stack = parseTracerStack(text);
     if (raw.stack.empty()) {
         if (auto flc = generated->file_line_col()) {
@@ -193,7 +194,14 @@ void collectCallFunctions(Block *block, std::vector<Node *> &out)
 PreparedMethod prepareMethod(const torch::jit::Function &function)
 {
     PreparedMethod prepared;
-    prepared.graph = torch::jit::toGraphFunction(function).graph()->copy();
+    const std::shared_ptr<Graph> &original = torch::jit::toGraphFunction(function).graph();
+    std::vector<Node *> pendingCalls;
+    collectCallFunctions(original->block(), pendingCalls);
+    if (pendingCalls.empty()) {
+        prepared.graph = original; // read only: no copy needed
+        return prepared;
+    }
+    prepared.graph = original->copy();
     Graph &graph = *prepared.graph;
     const SourceInference inference(graph);
     bool inlined = false;

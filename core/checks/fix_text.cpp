@@ -25,8 +25,9 @@ std::string AttributeNamer::next(ModuleId owner, const std::string &base)
             taken.insert(graph_.modules[child].name);
     }
     std::string name = base;
-    for (int k = 1; taken.count(name); ++k)
-        name = base + "_" + std::to_string(k);
+    int &k = nextSuffix_[{owner, base}];
+    while (taken.count(name))
+        name = base + "_" + std::to_string(++k);
     taken.insert(name);
     return name;
 }

@@ -27,6 +27,7 @@ public:
 private:
     const ModelGraph &graph_;
     std::map<ModuleId, std::set<std::string>> taken_;
+    std::map<std::pair<ModuleId, std::string>, int> nextSuffix_; // keeps naming linear
 };
 
 } // namespace torchprep
