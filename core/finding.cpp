@@ -12,6 +12,17 @@ bool CheckOptions::excludes(const ModelGraph &graph, ModuleId module) const
     return false;
 }
 
+Finding opFinding(const std::string &check, const ModelGraph &graph, const GraphNode &node)
+{
+    Finding f;
+    f.check = check;
+    f.module = graph.modules[node.owner].path;
+    f.op = node.op;
+    f.source = node.source;
+    f.nodes.push_back(node.id);
+    return f;
+}
+
 std::string displayPath(const std::string &modulePath)
 {
     return modulePath.empty() ? "the model" : modulePath;

@@ -31,6 +31,9 @@ struct CheckOptions
     bool excludes(const ModelGraph &graph, ModuleId module) const;
 };
 
+// A finding about one op node: check, owning module, op, source and node filled in.
+Finding opFinding(const std::string &check, const ModelGraph &graph, const GraphNode &node);
+
 // "layer1.0" for module paths; "the model" for the root, as prose needs it.
 std::string displayPath(const std::string &modulePath);
 

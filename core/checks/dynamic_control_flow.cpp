@@ -31,12 +31,7 @@ std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const Chec
         }
         if (!data && !shape)
             continue;
-        Finding f;
-        f.check = "dynamic_control_flow";
-        f.module = graph.modules[node.owner].path;
-        f.op = node.op;
-        f.source = node.source;
-        f.nodes.push_back(node.id);
+        Finding f = opFinding("dynamic_control_flow", graph, node);
         const std::string what = isIf ? "an `if`" : "a loop";
         const std::string on = data ? "the values of an input" : "the shape of an input";
         f.message = what + " in the forward of " + displayPath(f.module) + " (" +

@@ -24,12 +24,7 @@ std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
         }
         if (!data && !shape)
             continue;
-        Finding f;
-        f.check = "input_dependent_constructor";
-        f.module = graph.modules[node.owner].path;
-        f.op = node.op;
-        f.source = node.source;
-        f.nodes.push_back(node.id);
+        Finding f = opFinding("input_dependent_constructor", graph, node);
         f.message = "`" + node.op + "` in the forward of " + displayPath(f.module) + " (" +
                     graph.modules[node.owner].typeName + ") takes its arguments from " +
                     (data ? "an input's values" : "an input's shape");

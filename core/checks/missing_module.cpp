@@ -72,12 +72,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         if (shapeArithmetic || options.excludes(graph, node.owner))
             continue;
 
-        Finding f;
-        f.check = "missing_module";
-        f.module = graph.modules[node.owner].path;
-        f.op = node.op;
-        f.source = node.source;
-        f.nodes.push_back(node.id);
+        Finding f = opFinding("missing_module", graph, node);
         f.message = "`" + node.op + "` runs in the forward of " + displayPath(f.module) + " (" +
                     graph.modules[node.owner].typeName + ") outside any torch.nn module";
         f.fix = fixFor(node, graph, namer);
