@@ -31,7 +31,14 @@ ValueFacts analyseValues(const ModelGraph &graph)
         changed = false;
         for (const GraphNode &node : graph.nodes) {
             bool data = false, shape = false, allShape = !node.inputs.empty();
-            for (ValueId in : node.inputs) {
+            const std::size_t first =
+                node.kind == NodeKind::Op && takesTemplateTensor(node.op) ? 1 : 0;
+            for (std::size_t i = 0; i < node.inputs.size(); ++i) {
+                const ValueId in = node.inputs[i];
+                if (i < first) {
+                    shape = shape || facts.dependsOnInputData[in] || facts.dependsOnInputShape[in];
+                    continue;
+                }
                 data = data || facts.dependsOnInputData[in];
                 shape = shape || facts.dependsOnInputShape[in];
                 allShape = allShape && facts.shapeOnly[in];

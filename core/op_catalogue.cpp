@@ -50,6 +50,11 @@ bool isTensorConstructor(const std::string &kind)
     return kind.compare(0, 6, "aten::") == 0 && constructors.count(baseOpName(kind)) > 0;
 }
 
+bool takesTemplateTensor(const std::string &kind)
+{
+    return isTensorConstructor(kind) && baseOpName(kind).compare(0, 4, "new_") == 0;
+}
+
 bool isShapeQuery(const std::string &kind)
 {
     static const std::unordered_set<std::string> queries = {"size", "sym_size", "dim", "numel",

@@ -18,6 +18,9 @@ bool isExemptOp(const std::string &kind);
 // what input_dependent_constructor looks at.
 bool isTensorConstructor(const std::string &kind);
 
+// new_zeros(x, size) and friends: a constructor whose first input only lends dtype and device.
+bool takesTemplateTensor(const std::string &kind);
+
 // Ops that read only an input's shape (size, dim, numel, len): their results carry no data.
 bool isShapeQuery(const std::string &kind);
 

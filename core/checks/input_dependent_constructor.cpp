@@ -15,8 +15,7 @@ std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
         if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) ||
             options.excludes(graph, node.owner))
             continue;
-        // new_zeros(x, size) and friends take dtype and device from x: only the size counts.
-        const std::size_t first = baseOpName(node.op).compare(0, 4, "new_") == 0 ? 1 : 0;
+        const std::size_t first = takesTemplateTensor(node.op) ? 1 : 0; // only the size counts
         bool data = false, shape = false;
         for (std::size_t i = first; i < node.inputs.size(); ++i) {
             data = data || facts.dependsOnInputData[node.inputs[i]];

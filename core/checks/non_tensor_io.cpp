@@ -44,6 +44,18 @@ std::string describe(const std::vector<SignatureEntry> &entries, bool withNames)
     return text;
 }
 
+// torch.jit.trace records a module that returns its input unchanged (StochasticDepth in eval)
+// as `-> NoneType` whose result nobody uses: the tracer's artefact, not the user's signature.
+bool tracedIdentity(const ModelGraph &graph, const GraphNode &call)
+{
+    if (call.signatureOutputs.size() != 1 || call.signatureOutputs.front().type != "NoneType")
+        return false;
+    for (ValueId out : call.outputs)
+        if (!graph.values[out].users.empty())
+            return false;
+    return true;
+}
+
 } // namespace
 
 bool isTensorOrTensorTuple(const std::string &type)
@@ -100,9 +112,12 @@ std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOption
         if (node.kind != NodeKind::ModuleCall || !node.expanded || seen.count(node.callee))
             continue;
         seen.insert(node.callee);
-        if (!options.excludes(graph, node.callee))
-            report(graph.modules[node.callee], node.signatureInputs, node.signatureOutputs,
-                   node.source, node.id);
+        if (options.excludes(graph, node.callee))
+            continue;
+        std::vector<SignatureEntry> outputs = node.signatureOutputs;
+        if (tracedIdentity(graph, node))
+            outputs.clear();
+        report(graph.modules[node.callee], node.signatureInputs, outputs, node.source, node.id);
     }
     return findings;
 }

@@ -212,6 +212,30 @@ private slots:
             QVERIFY(QString::fromStdString(f.source.file).endsWith("torchvision/models/resnet.py"));
     }
 
+    // channel_shuffle's `x.size(1) // groups` and ViT's `n_h * n_w` compute shapes, not data.
+    void shapeArithmeticIsNotAFinding()
+    {
+        std::vector<Expected> shufflenet;
+        const QStringList stages = {"stage2", "stage3", "stage4"};
+        const int blocks[] = {4, 8, 4};
+        for (int s = 0; s < 3; ++s)
+            for (int b = 0; b < blocks[s]; ++b)
+                shufflenet.push_back({"missing_module", QString("%1.%2").arg(stages[s]).arg(b),
+                                      "aten::cat", 0, "torch.cat("});
+        shufflenet.push_back({"missing_module", "", "aten::mean", 0, "x.mean([2, 3])"});
+        compareFindings(validate("shufflenet_v2_x0_5_traced"), shufflenet);
+
+        compareFindings(validate("vit_tiny_traced"),
+                        {{"missing_module", "", "aten::cat", 0, "torch.cat([batch_class_token, x]"},
+                         {"missing_module", "encoder", "aten::add", 0, "self.pos_embedding"},
+                         {"missing_module", "encoder.layers.encoder_layer_0", "aten::add", 0, "x = x + input"},
+                         {"missing_module", "encoder.layers.encoder_layer_0", "aten::add", 0, "return x + y"},
+                         {"missing_module", "encoder.layers.encoder_layer_1", "aten::add", 0, "x = x + input"},
+                         {"missing_module", "encoder.layers.encoder_layer_1", "aten::add", 0, "return x + y"}});
+        QCOMPARE(oracle("shufflenet_v2_x0_5")["traceable"].toBool(true), false);
+        QCOMPARE(oracle("vit_tiny")["traceable"].toBool(true), false);
+    }
+
     // torch.fx sees the same functionals and reused modules (where it can trace at all).
     void agreesWithFxOracle_data()
     {

@@ -196,6 +196,16 @@ def make_torchvision(out, oracle):
     save(torch.jit.trace(model, example), os.path.join(out, "resnet18_traced.pt"))
     save(torch.jit.script(model), os.path.join(out, "resnet18_scripted.pt"))
     oracle["resnet18"] = fx_oracle(model)
+    # torch.fx cannot trace these two; their shape arithmetic must not count as findings.
+    shufflenet = torchvision.models.shufflenet_v2_x0_5().eval()
+    save(torch.jit.trace(shufflenet, example), os.path.join(out, "shufflenet_v2_x0_5_traced.pt"))
+    oracle["shufflenet_v2_x0_5"] = fx_oracle(shufflenet)
+    vit = torchvision.models.VisionTransformer(image_size=32, patch_size=16, num_layers=2,
+                                               num_heads=2, hidden_dim=16, mlp_dim=32).eval()
+    # check_trace=False: the trace re-check trips over torch._assert on the image size.
+    save(torch.jit.trace(vit, torch.randn(1, 3, 32, 32), check_trace=False),
+         os.path.join(out, "vit_tiny_traced.pt"))
+    oracle["vit_tiny"] = fx_oracle(vit)
 
 
 def make_bad_inputs(out):
