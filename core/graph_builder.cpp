@@ -4,14 +4,10 @@
 #include "errors.h"
 #include "module_classes.h"
 #include "source_trace.h"
+#include "method_view_torch.h"
 #include "torch_model_impl.h"
 
-#include <torch/csrc/jit/api/function_impl.h>
-#include <torch/csrc/jit/ir/ir.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
 
-#include <cctype>
-#include <limits>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -31,37 +27,6 @@ using ObjectPtr = const c10::ivalue::Object *;
 
 constexpr int kMaxCallDepth = 200; // deeper than any real model; stops runaway recursion
 
-// Where a TorchScript node says it came from, before any inference.
-struct RawSource
-{
-    std::vector<StackFrame> stack; // traced models: the Python stack
-    SourceLocation original;       // scripted models: the user's file and line
-    int serializedLine = 0;        // line in the archive's code/ excerpt, for inference
-};
-
-RawSource rawSource(const Node *node)
-{
-    RawSource raw;
-    const torch::jit::SourceRange &range = node->sourceRange();
-    if (range.source() && range.source()->filename()) {
-        if (auto flc = range.file_line_col())
-            raw.serializedLine = static_cast<int>(std::get<1>(*flc));
-    }
-    const auto generated = range.findSourceRangeThatGenerated();
-    if (!generated || !generated->source())
-        return raw;
-    // The range's own text: a loaded model's debug info shares one source text between ops.
-    const std::string text = generated->text().str();
-    raw.stack = parseTracerStack(text);
-    if (raw.stack.empty()) {
-        if (auto flc = generated->file_line_col()) {
-            raw.original.file = std::get<0>(*flc);
-            raw.original.line = static_cast<int>(std::get<1>(*flc));
-        }
-    }
-    return raw;
-}
-
 std::string typeString(const c10::TypePtr &type) { return type ? type->annotation_str() : ""; }
 
 std::vector<SignatureEntry> signatureOf(const std::vector<c10::Argument> &args, bool skipSelf)
@@ -78,172 +43,6 @@ bool isModuleType(const c10::TypePtr &type)
     return cls && cls->is_module();
 }
 
-// Lines for scripted function calls (prim::CallFunction), whose own range is lost on save.
-// The statements around a call keep theirs, and with them the text of the user's source:
-// the call is the line between its neighbours that calls a function of the same name.
-class SourceInference
-{
-public:
-    explicit SourceInference(const Graph &graph)
-    {
-        collectKnown(graph.block());
-        std::map<std::tuple<int, int, std::string>, int> seen; // window and name -> calls so far
-        assignCalls(graph.block(), seen);
-    }
-
-    SourceLocation locationOf(const Node *call) const
-    {
-        auto it = assigned_.find(call);
-        return it == assigned_.end() ? SourceLocation() : it->second;
-    }
-
-private:
-    void collectKnown(const Block *block)
-    {
-        for (const Node *node : block->nodes()) {
-            const SourceRange &range = node->sourceRange();
-            const RawSource raw = rawSource(node);
-            if (raw.original.known() && raw.serializedLine > 0) {
-                known_.emplace(raw.serializedLine, raw.original);
-                if (!original_)
-                    original_ = range.findSourceRangeThatGenerated()->source();
-            }
-            for (const Block *sub : node->blocks())
-                collectKnown(sub);
-        }
-    }
-
-    void assignCalls(const Block *block, std::map<std::tuple<int, int, std::string>, int> &seen)
-    {
-        for (const Node *node : block->nodes()) {
-            for (const Block *sub : node->blocks())
-                assignCalls(sub, seen);
-            if (node->kind() != prim::CallFunction)
-                continue;
-            const RawSource raw = rawSource(node);
-            if (raw.original.known()) {
-                assigned_[node] = raw.original;
-                continue;
-            }
-            auto fnType = node->input(0)->type()->cast<c10::FunctionType>();
-            if (!fnType || !original_ || raw.serializedLine <= 0)
-                continue;
-            const std::string name = fnType->function()->name();
-            // The window: from the last known statement before the call to the first after it.
-            int lo = 0, hi = std::numeric_limits<int>::max();
-            auto next = known_.lower_bound(raw.serializedLine);
-            if (next != known_.end())
-                hi = next->second.line;
-            if (next != known_.begin())
-                lo = std::prev(next)->second.line;
-            const int rank = seen[{lo, hi, name}]++;
-            assigned_[node] = findCall(name, lo, hi, rank);
-        }
-    }
-
-    // The `rank`-th line in [lo, hi] of the original source that calls `name(`.
-    SourceLocation findCall(const std::string &name, int lo, int hi, int rank) const
-    {
-        const std::string pattern = name + "(";
-        int matches = 0;
-        for (std::size_t i = 0; i < original_->num_lines(); ++i) {
-            const int line = static_cast<int>(original_->lineno_to_source_lineno(i));
-            if (line < lo || line > hi)
-                continue;
-            const std::string text = original_->get_line(i).str();
-            for (auto pos = text.find(pattern); pos != std::string::npos;
-                 pos = text.find(pattern, pos + 1)) {
-                const char before = pos == 0 ? ' ' : text[pos - 1];
-                if (std::isalnum(static_cast<unsigned char>(before)) || before == '_')
-                    continue; // "prelu(" is not a call of "relu"
-                if (matches++ == rank) {
-                    SourceLocation location;
-                    location.file = original_->filename().value_or("");
-                    location.line = line;
-                    location.inferred = true;
-                    return location;
-                }
-                break; // one call per line counts
-            }
-        }
-        return {};
-    }
-
-    std::map<int, SourceLocation> known_; // serialized line -> the user's line
-    std::shared_ptr<torch::jit::Source> original_;
-    std::unordered_map<const Node *, SourceLocation> assigned_;
-};
-
-// A method's graph ready to walk: a copy with scripted function calls inlined.
-struct PreparedMethod
-{
-    std::shared_ptr<Graph> graph;
-    std::unordered_map<const Node *, SourceLocation> sourceOverride; // inlined nodes -> call line
-};
-
-void collectCallFunctions(Block *block, std::vector<Node *> &out)
-{
-    for (Node *node : block->nodes()) {
-        if (node->kind() == prim::CallFunction)
-            out.push_back(node);
-        for (Block *sub : node->blocks())
-            collectCallFunctions(sub, out);
-    }
-}
-
-PreparedMethod prepareMethod(const torch::jit::Function &function)
-{
-    PreparedMethod prepared;
-    const std::shared_ptr<Graph> &original = torch::jit::toGraphFunction(function).graph();
-    std::vector<Node *> pendingCalls;
-    collectCallFunctions(original->block(), pendingCalls);
-    if (pendingCalls.empty()) {
-        prepared.graph = original; // read only: no copy needed
-        return prepared;
-    }
-    prepared.graph = original->copy();
-    Graph &graph = *prepared.graph;
-    const SourceInference inference(graph);
-    bool inlined = false;
-    for (int round = 0; round < 16; ++round) {
-        std::vector<Node *> calls;
-        collectCallFunctions(graph.block(), calls);
-        if (calls.empty())
-            break;
-        for (Node *call : calls) {
-            auto fnType = call->input(0)->type()->cast<c10::FunctionType>();
-            if (!fnType)
-                continue;
-            auto found = prepared.sourceOverride.find(call);
-            const SourceLocation location = found != prepared.sourceOverride.end()
-                                                ? found->second
-                                                : inference.locationOf(call);
-            Node *before = call->prev();
-            Node *after = call->next();
-            call->removeInput(0); // the callee's graph takes the arguments without the function
-            torch::jit::inlineCallTo(call, &torch::jit::toGraphFunction(*fnType->function()));
-            inlined = true;
-            for (Node *n = before->next(); n != after; n = n->next()) {
-                prepared.sourceOverride[n] = location;
-                std::vector<Block *> pending(n->blocks().begin(), n->blocks().end());
-                while (!pending.empty()) {
-                    Block *b = pending.back();
-                    pending.pop_back();
-                    for (Node *inner : b->nodes()) {
-                        prepared.sourceOverride[inner] = location;
-                        pending.insert(pending.end(), inner->blocks().begin(), inner->blocks().end());
-                    }
-                }
-            }
-        }
-    }
-    if (inlined) {
-        // Folds branches on constant flags that inlined functionals bring (`if inplace:`).
-        torch::jit::ConstantPropagationImmutableTypes(prepared.graph);
-    }
-    return prepared;
-}
-
 class GraphBuilder
 {
 public:
@@ -257,7 +56,7 @@ public:
         graph_.signatureInputs = signatureOf(schema.arguments(), true);
         graph_.signatureOutputs = signatureOf(schema.returns(), false);
 
-        const PreparedMethod &method = preparedMethod(root_, "forward");
+        const MethodView &method = preparedMethod(root_, "forward");
         Env env;
         auto inputs = method.graph->inputs();
         env.objects[inputs[0]] = root_;
@@ -296,7 +95,7 @@ private:
         NodeId parentControl;
         int blockIndex;
         int depth;
-        const PreparedMethod *method;
+        const MethodView *method;
     };
 
     void collectModules()
@@ -333,7 +132,7 @@ private:
         return it == moduleIds_.end() ? kNoId : it->second;
     }
 
-    const PreparedMethod &preparedMethod(const torch::jit::Module &module, const std::string &name)
+    const MethodView &preparedMethod(const torch::jit::Module &module, const std::string &name)
     {
         const auto key = std::make_pair(module._ivalue().get(), name);
         auto found = methods_.find(key);
@@ -343,7 +142,7 @@ private:
         if (!method)
             throw InputError("module of class " + module.type()->name()->qualifiedName() +
                              " has no method '" + name + "'");
-        return methods_.emplace(key, prepareMethod(method->function())).first->second;
+        return methods_.emplace(key, viewMethod(method->function())).first->second;
     }
 
     ValueId newValue(const Value *value, NodeId producer, ValueOrigin origin)
@@ -416,7 +215,7 @@ private:
     {
         if (extraDepth > 8)
             return {};
-        const PreparedMethod &prepared = preparedMethod(callee, method);
+        const MethodView &prepared = preparedMethod(callee, method);
         std::unordered_map<const Value *, torch::jit::Module> objects;
         objects[prepared.graph->inputs()[0]] = callee;
         for (const Node *node : prepared.graph->nodes()) {
@@ -536,7 +335,7 @@ private:
         if (ctx.depth > kMaxCallDepth)
             throw InputError("module calls nest deeper than " + std::to_string(kMaxCallDepth) +
                              " levels (recursive model?)");
-        const PreparedMethod &prepared = preparedMethod(callee, method);
+        const MethodView &prepared = preparedMethod(callee, method);
         const bool selfCall = calleeId == ctx.owner;
         if (selfCall || calleeId == kNoId) {
             // A helper method of the same module (scripted `_forward_impl`): part of this body.
@@ -573,7 +372,7 @@ private:
 
     // Walks `prepared` with its inputs bound to the call's arguments; maps the call's outputs.
     std::vector<ValueId> expandBody(const Node *call, const torch::jit::Module &callee,
-                                    const PreparedMethod &prepared, const Context &ctx, Env &env,
+                                    const MethodView &prepared, const Context &ctx, Env &env,
                                     NodeId parentCall)
     {
         Env inner;
@@ -610,7 +409,7 @@ private:
     ModelGraph graph_;
     std::unordered_map<ObjectPtr, ModuleId> moduleIds_;
     std::unordered_map<std::string, ModuleId> pathIds_;
-    std::map<std::pair<ObjectPtr, std::string>, PreparedMethod> methods_;
+    std::map<std::pair<ObjectPtr, std::string>, MethodView> methods_;
     bool sawTracerStack_ = false;
     bool sawScriptedSource_ = false;
 };
