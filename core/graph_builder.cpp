@@ -1,5 +1,6 @@
 // Builds the model graph by walking the TorchScript IR of forward, call by call.
 #include "graph_builder.h"
+#include "graph_builder_torch.h"
 
 #include "errors.h"
 #include "module_classes.h"
@@ -46,7 +47,10 @@ bool isModuleType(const c10::TypePtr &type)
 class GraphBuilder
 {
 public:
-    explicit GraphBuilder(const torch::jit::Module &root) : root_(root) {}
+    GraphBuilder(const torch::jit::Module &root, GraphOrigins *origins)
+        : root_(root), origins_(origins)
+    {
+    }
 
     ModelGraph run()
     {
@@ -122,6 +126,8 @@ private:
             }
             pathIds_[info.path] = info.id;
             moduleIds_[object] = info.id;
+            if (origins_)
+                origins_->modules.push_back(named.value);
             graph_.modules.push_back(std::move(info));
         }
     }
@@ -158,8 +164,10 @@ private:
         return graph_.values.back().id;
     }
 
-    GraphNode &newNode(NodeKind kind, const std::string &op, const Context &ctx)
+    GraphNode &newNode(NodeKind kind, const std::string &op, const Context &ctx, const Node *from)
     {
+        if (origins_)
+            origins_->nodes.push_back(ctx.method->original(from));
         GraphNode node;
         node.id = static_cast<NodeId>(graph_.nodes.size());
         node.kind = kind;
@@ -263,7 +271,7 @@ private:
                     owner->second.attr(node->s(c10::attr::name)).toModule();
                 return;
             }
-            GraphNode &n = newNode(NodeKind::Op, "prim::GetAttr", ctx);
+            GraphNode &n = newNode(NodeKind::Op, "prim::GetAttr", ctx, node);
             n.attribute = node->s(c10::attr::name);
             const NodeId id = n.id;
             bindInputs(node, id, env);
@@ -282,7 +290,7 @@ private:
             walkControl(node, ctx, env);
             return;
         }
-        GraphNode &n = newNode(NodeKind::Op, kind.toQualString(), ctx);
+        GraphNode &n = newNode(NodeKind::Op, kind.toQualString(), ctx, node);
         const NodeId id = n.id;
         if (kind == prim::Constant) {
             if (node->hasAttribute(c10::attr::value)) {
@@ -301,7 +309,7 @@ private:
 
     void walkControl(const Node *node, const Context &ctx, Env &env)
     {
-        GraphNode &n = newNode(NodeKind::Op, node->kind().toQualString(), ctx);
+        GraphNode &n = newNode(NodeKind::Op, node->kind().toQualString(), ctx, node);
         const NodeId id = n.id;
         n.source = opSource(node, ctx);
         bindInputs(node, id, env);
@@ -343,7 +351,7 @@ private:
             return;
         }
         const ModuleInfo &info = graph_.modules[calleeId];
-        GraphNode &n = newNode(NodeKind::ModuleCall, method, ctx);
+        GraphNode &n = newNode(NodeKind::ModuleCall, method, ctx, node);
         const NodeId id = n.id;
         n.callee = calleeId;
         n.expanded = !info.leaf;
@@ -406,6 +414,7 @@ private:
     }
 
     const torch::jit::Module &root_;
+    GraphOrigins *origins_;
     ModelGraph graph_;
     std::unordered_map<ObjectPtr, ModuleId> moduleIds_;
     std::unordered_map<std::string, ModuleId> pathIds_;
@@ -416,18 +425,24 @@ private:
 
 } // namespace
 
-ModelGraph buildModelGraph(const TorchModel &model)
+ModelGraph buildModelGraph(const torch::jit::Module &root, const std::string &path,
+                           GraphOrigins *origins)
 {
     try {
-        ModelGraph graph = GraphBuilder(model.impl().module).run();
-        graph.sourcePath = model.path();
+        ModelGraph graph = GraphBuilder(root, origins).run();
+        graph.sourcePath = path;
         return graph;
     } catch (const InputError &) {
         throw;
     } catch (const c10::Error &e) {
-        throw InputError("'" + model.path() + "': cannot analyse the model: " +
+        throw InputError("'" + path + "': cannot analyse the model: " +
                          firstLine(e.what_without_backtrace()));
     }
+}
+
+ModelGraph buildModelGraph(const TorchModel &model)
+{
+    return buildModelGraph(model.impl().module, model.path(), nullptr);
 }
 
 } // namespace torchprep
