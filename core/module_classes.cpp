@@ -19,6 +19,10 @@ std::string demangleClassName(const std::string &qualifiedName)
 
 bool isLeafModuleClass(const std::string &name)
 {
+    // Modules the preparer creates wrap one op each: leaves like the torch.nn layers.
+    const std::string preparedPrefix = "torchprep.nn.";
+    if (name.compare(0, preparedPrefix.size(), preparedPrefix) == 0)
+        return true;
     const std::string nnPrefix = "torch.nn.modules.";
     if (name.compare(0, nnPrefix.size(), nnPrefix) != 0)
         return false;

@@ -10,6 +10,7 @@ std::string demangleClassName(const std::string &qualifiedName);
 
 // Standard torch.nn layers are leaves: their internals are not user code. The containers
 // (Sequential, ModuleList, ModuleDict) are not leaves: what they call is the user's choice.
+// Modules the preparer creates (torchprep.nn.*) are leaves too.
 bool isLeafModuleClass(const std::string &demangledClassName);
 
 // Last dotted component: "torch.nn.modules.activation.ReLU" -> "ReLU".

@@ -1,5 +1,6 @@
 #include "op_catalogue.h"
 
+#include <cctype>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -62,28 +63,90 @@ bool isShapeQuery(const std::string &kind)
     return queries.count(baseOpName(kind)) > 0;
 }
 
+namespace {
+
+struct NnTwin
+{
+    const char *cls;
+    const char *file;     // torch/nn/modules/<file>.py
+    bool weighted;        // the twin owns weights the functional takes as arguments
+};
+
+const std::unordered_map<std::string, NnTwin> &nnTwins()
+{
+    static const std::unordered_map<std::string, NnTwin> twins = {
+        {"relu", {"ReLU", "activation", false}}, {"relu6", {"ReLU6", "activation", false}},
+        {"hardtanh", {"Hardtanh", "activation", false}}, {"elu", {"ELU", "activation", false}},
+        {"selu", {"SELU", "activation", false}}, {"celu", {"CELU", "activation", false}},
+        {"leaky_relu", {"LeakyReLU", "activation", false}}, {"prelu", {"PReLU", "activation", true}},
+        {"rrelu", {"RReLU", "activation", false}}, {"glu", {"GLU", "activation", false}},
+        {"gelu", {"GELU", "activation", false}}, {"log_sigmoid", {"LogSigmoid", "activation", false}},
+        {"hardshrink", {"Hardshrink", "activation", false}},
+        {"tanhshrink", {"Tanhshrink", "activation", false}},
+        {"softsign", {"Softsign", "activation", false}}, {"softplus", {"Softplus", "activation", false}},
+        {"softmax", {"Softmax", "activation", false}}, {"softmin", {"Softmin", "activation", false}},
+        {"softshrink", {"Softshrink", "activation", false}},
+        {"log_softmax", {"LogSoftmax", "activation", false}}, {"tanh", {"Tanh", "activation", false}},
+        {"sigmoid", {"Sigmoid", "activation", false}},
+        {"hardsigmoid", {"Hardsigmoid", "activation", false}}, {"silu", {"SiLU", "activation", false}},
+        {"hardswish", {"Hardswish", "activation", false}}, {"mish", {"Mish", "activation", false}},
+        {"threshold", {"Threshold", "activation", false}},
+        {"linear", {"Linear", "linear", true}}, {"conv1d", {"Conv1d", "conv", true}},
+        {"conv2d", {"Conv2d", "conv", true}}, {"conv3d", {"Conv3d", "conv", true}},
+        {"max_pool1d", {"MaxPool1d", "pooling", false}}, {"max_pool2d", {"MaxPool2d", "pooling", false}},
+        {"max_pool3d", {"MaxPool3d", "pooling", false}}, {"avg_pool1d", {"AvgPool1d", "pooling", false}},
+        {"avg_pool2d", {"AvgPool2d", "pooling", false}}, {"avg_pool3d", {"AvgPool3d", "pooling", false}},
+        {"adaptive_avg_pool1d", {"AdaptiveAvgPool1d", "pooling", false}},
+        {"adaptive_avg_pool2d", {"AdaptiveAvgPool2d", "pooling", false}},
+        {"adaptive_max_pool2d", {"AdaptiveMaxPool2d", "pooling", false}},
+        {"pixel_shuffle", {"PixelShuffle", "pixelshuffle", false}},
+        {"upsample_nearest2d", {"Upsample", "upsampling", false}},
+        {"upsample_bilinear2d", {"Upsample", "upsampling", false}},
+        {"interpolate", {"Upsample", "upsampling", false}},
+        {"dropout", {"Dropout", "dropout", false}}, {"layer_norm", {"LayerNorm", "normalization", true}},
+        {"group_norm", {"GroupNorm", "normalization", true}}, {"embedding", {"Embedding", "sparse", true}},
+        {"channel_shuffle", {"ChannelShuffle", "channelshuffle", false}},
+    };
+    return twins;
+}
+
+} // namespace
+
 std::string nnModuleFor(const std::string &kind)
 {
-    static const std::unordered_map<std::string, std::string> twins = {
-        {"relu", "ReLU"}, {"relu6", "ReLU6"}, {"hardtanh", "Hardtanh"}, {"elu", "ELU"},
-        {"selu", "SELU"}, {"celu", "CELU"}, {"leaky_relu", "LeakyReLU"}, {"prelu", "PReLU"},
-        {"rrelu", "RReLU"}, {"glu", "GLU"}, {"gelu", "GELU"}, {"log_sigmoid", "LogSigmoid"},
-        {"hardshrink", "Hardshrink"}, {"tanhshrink", "Tanhshrink"}, {"softsign", "Softsign"},
-        {"softplus", "Softplus"}, {"softmax", "Softmax"}, {"softshrink", "Softshrink"},
-        {"log_softmax", "LogSoftmax"}, {"tanh", "Tanh"}, {"sigmoid", "Sigmoid"},
-        {"hardsigmoid", "Hardsigmoid"}, {"silu", "SiLU"}, {"hardswish", "Hardswish"},
-        {"mish", "Mish"}, {"linear", "Linear"}, {"conv1d", "Conv1d"}, {"conv2d", "Conv2d"},
-        {"conv3d", "Conv3d"}, {"max_pool1d", "MaxPool1d"}, {"max_pool2d", "MaxPool2d"},
-        {"max_pool3d", "MaxPool3d"}, {"avg_pool1d", "AvgPool1d"}, {"avg_pool2d", "AvgPool2d"},
-        {"avg_pool3d", "AvgPool3d"}, {"adaptive_avg_pool1d", "AdaptiveAvgPool1d"},
-        {"adaptive_avg_pool2d", "AdaptiveAvgPool2d"}, {"adaptive_max_pool2d", "AdaptiveMaxPool2d"},
-        {"pixel_shuffle", "PixelShuffle"}, {"upsample_nearest2d", "Upsample"},
-        {"upsample_bilinear2d", "Upsample"}, {"dropout", "Dropout"}, {"layer_norm", "LayerNorm"},
-        {"group_norm", "GroupNorm"}, {"embedding", "Embedding"}, {"threshold", "Threshold"},
-        {"channel_shuffle", "ChannelShuffle"},
+    auto it = nnTwins().find(baseOpName(kind));
+    return it == nnTwins().end() ? std::string() : std::string("torch.nn.") + it->second.cls;
+}
+
+std::string statelessNnClassFor(const std::string &kind)
+{
+    auto it = nnTwins().find(baseOpName(kind));
+    if (it == nnTwins().end() || it->second.weighted)
+        return {};
+    return std::string("torch.nn.modules.") + it->second.file + "." + it->second.cls;
+}
+
+std::string wrapperClassName(const std::string &base)
+{
+    static const std::unordered_map<std::string, std::string> known = {
+        {"add", "Add"}, {"sub", "Subtract"}, {"rsub", "Subtract"}, {"mul", "Multiply"},
+        {"div", "Divide"}, {"floor_divide", "FloorDivide"}, {"cat", "Concat"},
+        {"matmul", "MatMul"}, {"bmm", "BatchMatMul"}, {"baddbmm", "BatchAddMatMul"},
+        {"addmm", "AddMatMul"}, {"constant_pad_nd", "Pad"}, {"pad", "Pad"},
     };
-    auto it = twins.find(baseOpName(kind));
-    return it == twins.end() ? std::string() : "torch.nn." + it->second;
+    if (auto it = known.find(base); it != known.end())
+        return it->second;
+    std::string name;
+    bool upper = true;
+    for (char c : base) {
+        if (c == '_') {
+            upper = true;
+            continue;
+        }
+        name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+        upper = false;
+    }
+    return name.empty() ? "Op" : name;
 }
 
 } // namespace torchprep

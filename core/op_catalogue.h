@@ -27,6 +27,13 @@ bool isShapeQuery(const std::string &kind);
 // The torch.nn class that does what the functional does ("relu" -> "torch.nn.ReLU"), or "".
 std::string nnModuleFor(const std::string &kind);
 
+// The qualified torch.nn class ("torch.nn.modules.activation.ReLU") for ops whose twin takes
+// no weights, so a module computing the op can be of that class; "" otherwise.
+std::string statelessNnClassFor(const std::string &kind);
+
+// A class name for a module that wraps `base` ("add" -> "Add", "cat" -> "Concat").
+std::string wrapperClassName(const std::string &base);
+
 // Extra exempt ops for one run, as given to --allow ("constant_pad_nd" or "aten::constant_pad_nd").
 struct OpAllowList
 {

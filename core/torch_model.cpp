@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 namespace torchprep {
 
 namespace fs = std::filesystem;
@@ -64,6 +66,30 @@ TorchModel::TorchModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TorchModel::~TorchModel() = default;
 
 const std::string &TorchModel::path() const { return impl_->path; }
+
+void TorchModel::saveAtomically(const std::string &path) const
+{
+    const fs::path target(path);
+    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw InputError(quoted(path) + ": folder " + quoted(folder.string()) + " does not exist");
+    if (fs::is_directory(target, ec))
+        throw InputError(quoted(path) + " is a directory");
+    const fs::path temporary =
+        folder / ("." + target.filename().string() + ".torchprep-" + std::to_string(::getpid()));
+    try {
+        impl_->module.save(temporary.string());
+    } catch (const c10::Error &e) {
+        fs::remove(temporary, ec);
+        throw InputError("cannot write " + quoted(path) + ": " + firstLine(e.what_without_backtrace()));
+    }
+    fs::rename(temporary, target, ec);
+    if (ec) {
+        fs::remove(temporary, ec);
+        throw InputError("cannot write " + quoted(path) + ": " + ec.message());
+    }
+}
 
 std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
 {

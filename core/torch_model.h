@@ -20,6 +20,10 @@ public:
 
     const std::string &path() const;
 
+    // Saves as TorchScript through a temporary file in the same folder renamed into place:
+    // never a half-written file. Throws InputError when it cannot.
+    void saveAtomically(const std::string &path) const;
+
     struct Impl; // defined in torch_model_impl.h, for core .cpp files only
     Impl &impl() { return *impl_; }
     const Impl &impl() const { return *impl_; }

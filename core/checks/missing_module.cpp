@@ -3,8 +3,6 @@
 #include "../dataflow.h"
 #include "fix_text.h"
 
-#include <algorithm>
-#include <cctype>
 #include <unordered_set>
 
 namespace torchprep {
@@ -32,18 +30,7 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
         declare = "`self." + attr + " = " + nnClass +
                   (constructsWithoutArguments(nnClass) ? "()`" : "(...)` with the functional's arguments");
     } else {
-        std::string cls = base;
-        bool upper = true;
-        for (char &c : cls) {
-            if (c == '_') {
-                upper = true;
-                continue;
-            }
-            if (upper)
-                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-            upper = false;
-        }
-        cls.erase(std::remove(cls.begin(), cls.end(), '_'), cls.end());
+        const std::string cls = wrapperClassName(base);
         declare = "`self." + attr + " = " + cls + "()` (a torch.nn.Module whose forward calls torch." +
                   base + ")";
     }

@@ -17,7 +17,8 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
     Arguments parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &arg = args[i];
-        if (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--") {
+        const bool shortOption = valued.count(arg) || flags.count(arg); // "-o"
+        if (!shortOption && (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--")) {
             parsed.positional.push_back(arg);
             continue;
         }

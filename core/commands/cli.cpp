@@ -15,8 +15,12 @@ const char *kUsage =
     "commands:\n"
     "  validate MODEL.pt [--exclude MODULE_PATH]... [--allow OP]... [--json]\n"
     "      check a TorchScript model against the model guidelines\n"
+    "  prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [options]\n"
+    "      rewrite the model so it follows the guidelines, prove it computes the same\n"
+    "      outputs, and save it (torchprep prepare --help for the options)\n"
     "\n"
-    "exit codes: 0 passed, 1 findings reported, 2 unusable input or arguments\n";
+    "exit codes: 0 passed, 1 findings reported (validate) or outputs differ (prepare),\n"
+    "            2 unusable input or arguments\n";
 
 } // namespace
 
@@ -39,7 +43,9 @@ int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream
         }
         if (command == "validate")
             return runValidate(rest, out, err);
-        err << "torchprep: unknown command '" << command << "' (commands: validate)\n";
+        if (command == "prepare")
+            return runPrepare(rest, out, err);
+        err << "torchprep: unknown command '" << command << "' (commands: validate, prepare)\n";
         return kExitUnusable;
     } catch (const InputError &e) {
         err << "torchprep: " << e.what() << "\n";

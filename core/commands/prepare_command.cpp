@@ -1,0 +1,202 @@
+// `torchprep prepare MODEL.pt -o OUT.pt [--input-shape S]... [--dtype T] [--exclude P]...
+//  [--exclude-class C]... [--only PASS]... [--allow OP]... [--tolerance T] [--json]`
+#include "../checks/fix_text.h"
+#include "../equivalence.h"
+#include "../errors.h"
+#include "../graph_builder.h"
+#include "../json_writer.h"
+#include "../prepare/preparer.h"
+#include "../torch_model.h"
+#include "../validation_report.h"
+#include "arguments.h"
+#include "cli.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+
+namespace torchprep {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char *kPrepareUsage =
+    "usage: torchprep prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [--input-shape S]...\n"
+    "         [--dtype float32] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
+    "         [--only functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
+    "         [--json]\n";
+
+double parseTolerance(const std::string &text)
+{
+    char *end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(value >= 0))
+        throw InputError("--tolerance '" + text + "': expected a number >= 0, e.g. 1e-5");
+    return value;
+}
+
+bool sameFile(const std::string &a, const std::string &b)
+{
+    std::error_code ec;
+    if (fs::exists(b, ec))
+        return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+std::string number(double value)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", value);
+    return buf;
+}
+
+void writeJson(std::ostream &out, const std::string &input, const std::string &output,
+               const PrepareResult &result, const EquivalenceReport &proof,
+               const InputSpec &spec, const std::vector<Finding> &remaining, bool written)
+{
+    JsonWriter json;
+    json.beginObject();
+    json.key("input").value(input);
+    json.key("output");
+    written ? json.value(output) : json.null();
+    json.key("passes").beginArray();
+    for (const PassLog &pass : result.passes) {
+        json.beginObject();
+        json.key("name").value(pass.name);
+        json.key("changes").beginArray();
+        for (const PreparedChange &c : pass.changes) {
+            json.beginObject();
+            json.key("kind").value(c.kind);
+            json.key("module").value(c.module);
+            json.key("op").value(c.op);
+            json.key("source");
+            c.source.known() ? json.value(c.source.str()) : json.null();
+            json.endObject();
+        }
+        json.endArray();
+        json.endObject();
+    }
+    json.endArray();
+    json.key("equivalence").beginObject();
+    json.key("passed").value(proof.passed);
+    json.key("max_abs_diff").value(proof.maxAbsDiff);
+    json.key("mean_abs_diff").value(proof.meanAbsDiff);
+    json.key("cosine").value(proof.cosine);
+    json.key("tolerance").value(proof.tolerance);
+    json.key("batches").value(spec.batches);
+    json.key("dtype").value(spec.dtype);
+    json.key("inputs").beginArray();
+    for (const Shape &shape : spec.shapes) {
+        json.beginArray();
+        for (auto d : shape)
+            json.value(static_cast<std::int64_t>(d));
+        json.endArray();
+    }
+    json.endArray();
+    if (!proof.mismatch.empty())
+        json.key("mismatch").value(proof.mismatch);
+    json.endObject();
+    json.key("remaining_findings");
+    writeFindingsJson(json, remaining);
+    json.endObject();
+    out << json.str() << "\n";
+}
+
+void writeText(std::ostream &out, const std::string &output, const PrepareResult &result,
+               const EquivalenceReport &proof, const InputSpec &spec,
+               const std::vector<Finding> &remaining, bool written)
+{
+    for (const PassLog &pass : result.passes) {
+        out << pass.name << ": " << pass.changes.size() << " change"
+            << (pass.changes.size() == 1 ? "" : "s") << "\n";
+        for (const PreparedChange &c : pass.changes)
+            out << "  " << c.module << "  " << c.op
+                << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
+    }
+    std::string shapes;
+    for (const Shape &shape : spec.shapes) {
+        std::string s;
+        for (auto d : shape)
+            s += (s.empty() ? "" : ",") + std::to_string(d);
+        shapes += (shapes.empty() ? "[" : " [") + s + "]";
+    }
+    out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << spec.batches
+        << " random batches of " << shapes << " " << spec.dtype << ": max |diff| "
+        << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
+        << ", cosine " << number(proof.cosine) << " (tolerance " << number(proof.tolerance) << ")"
+        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << "\n";
+    if (remaining.empty()) {
+        out << "remaining findings: none\n";
+    } else {
+        out << "remaining findings: " << remaining.size() << "\n";
+        for (const Finding &f : remaining)
+            out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
+    }
+    out << (written ? "wrote " + output : "nothing written: the prepared model computes different outputs")
+        << "\n";
+}
+
+} // namespace
+
+int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
+{
+    const Arguments parsed = parseArguments(
+        args,
+        {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only",
+         "--allow", "--tolerance", "--batches"},
+        {"--json", "--help"});
+    if (parsed.has("--help")) {
+        out << kPrepareUsage;
+        return kExitPassed;
+    }
+    if (parsed.positional.size() != 1)
+        throw InputError("prepare takes exactly one model file (got " +
+                         std::to_string(parsed.positional.size()) + ")");
+    const std::string input = parsed.positional.front();
+    std::vector<std::string> outputs = parsed.all("-o");
+    for (const std::string &o : parsed.all("--output"))
+        outputs.push_back(o);
+    if (outputs.size() != 1)
+        throw InputError("prepare needs one output file: -o OUT.pt");
+    const std::string output = outputs.front();
+    if (sameFile(input, output))
+        throw InputError("-o '" + output + "' is the input model: choose another file");
+
+    InputSpec spec;
+    for (const std::string &shape : parsed.all("--input-shape"))
+        spec.shapes.push_back(parseShape(shape));
+    if (!parsed.all("--dtype").empty())
+        spec.dtype = parsed.all("--dtype").back();
+    if (!parsed.all("--batches").empty())
+        spec.batches = std::max(1, std::atoi(parsed.all("--batches").back().c_str()));
+    const double tolerance =
+        parsed.all("--tolerance").empty() ? 1e-5 : parseTolerance(parsed.all("--tolerance").back());
+
+    PrepareOptions options;
+    options.excludedModules = parsed.all("--exclude");
+    options.excludedClasses = parsed.all("--exclude-class");
+    options.onlyPasses = parsed.all("--only");
+    for (const std::string &op : parsed.all("--allow"))
+        options.allowedOps.add(op);
+
+    const auto original = TorchModel::load(input);
+    if (spec.shapes.empty())
+        throw InputError("--input-shape is required to prove the prepared model equivalent: "
+                         "TorchScript files do not keep input shapes (e.g. --input-shape 1,3,224,224)");
+    const auto prepared = TorchModel::load(input);
+    const PrepareResult result = prepareModel(*prepared, options);
+    const EquivalenceReport proof = proveEquivalent(*original, *prepared, spec, tolerance);
+    const std::vector<Finding> remaining =
+        validateGraph(buildModelGraph(*prepared), result.checkOptions).findings;
+    if (proof.passed)
+        prepared->saveAtomically(output);
+    if (parsed.has("--json"))
+        writeJson(out, input, output, result, proof, spec, remaining, proof.passed);
+    else
+        writeText(out, output, result, proof, spec, remaining, proof.passed);
+    return proof.passed ? kExitPassed : kExitFindings;
+}
+
+} // namespace torchprep

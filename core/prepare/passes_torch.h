@@ -1,0 +1,28 @@
+// Private to core/prepare (includes torch): the preparer's passes, one file each. Every pass
+// rebuilds the model graph, asks the validator's check what to fix, and rewrites the module
+// in place; it returns one change per module instance it created.
+#pragma once
+
+#include "../finding.h"
+#include "preparer.h"
+
+#include <torch/script.h>
+
+namespace torchprep {
+
+// Every op that missing_module reports becomes a call of a new submodule registered on the
+// module that owns the op (`module_<op>`, on every instance of that module's type), whose
+// forward computes the op with the same arguments: constants kept inside, the rest passed in.
+// A scripted functional (F.elu(x, 0.2)) is moved whole. Ops with a weightless torch.nn twin
+// become modules of that class; others a torchprep.nn wrapper. Excluded subtrees stay as
+// they are.
+PassLog convertFunctionalsToModules(torch::jit::Module &root, const std::string &path,
+                                    const CheckOptions &options);
+
+// Every call of a reused module after the first calls its own deep copy (own weights, same
+// values) registered beside it as `module_<name>_<k>`; a reused container is copied whole.
+// Afterwards no module instance is called twice, except in excluded subtrees.
+PassLog unrollReusedModules(torch::jit::Module &root, const std::string &path,
+                            const CheckOptions &options);
+
+} // namespace torchprep

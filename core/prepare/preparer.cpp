@@ -1,0 +1,95 @@
+// The preparer's pipeline: fixed order, each pass logged.
+#include "preparer.h"
+
+#include "../errors.h"
+#include "../graph_builder.h"
+#include "../torch_model_impl.h"
+#include "passes_torch.h"
+
+#include <algorithm>
+#include <functional>
+
+namespace torchprep {
+
+namespace {
+
+using PassFunction =
+    std::function<PassLog(torch::jit::Module &, const std::string &, const CheckOptions &)>;
+
+// Functionals first: a reused user module then carries its new modules into every copy.
+const std::vector<std::pair<std::string, PassFunction>> &passes()
+{
+    static const std::vector<std::pair<std::string, PassFunction>> all = {
+        {"functional_to_module", convertFunctionalsToModules},
+        {"unroll_reuse", unrollReusedModules},
+    };
+    return all;
+}
+
+// --exclude and --exclude-class as the checks see them: module paths.
+CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &options)
+{
+    CheckOptions check;
+    check.allowedOps = options.allowedOps;
+    check.excludedModules = options.excludedModules;
+    if (options.excludedClasses.empty() && options.excludedModules.empty())
+        return check;
+    const ModelGraph graph = buildModelGraph(model);
+    for (const std::string &path : options.excludedModules)
+        if (!graph.findModule(path))
+            throw InputError("--exclude '" + path + "': the model has no module at that path");
+    for (const std::string &cls : options.excludedClasses) {
+        bool found = false;
+        for (const ModuleInfo &m : graph.modules) {
+            if (m.typeName == cls || m.className == cls) {
+                check.excludedModules.push_back(m.path);
+                found = true;
+            }
+        }
+        if (!found)
+            throw InputError("--exclude-class '" + cls + "': no module of the model has that class");
+    }
+    return check;
+}
+
+} // namespace
+
+const std::vector<std::string> &preparePassNames()
+{
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto &pass : passes())
+            out.push_back(pass.first);
+        return out;
+    }();
+    return names;
+}
+
+PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
+{
+    for (const std::string &only : options.onlyPasses) {
+        const auto &names = preparePassNames();
+        if (std::find(names.begin(), names.end(), only) == names.end())
+            throw InputError("--only '" + only + "': no such pass (passes: functional_to_module, "
+                             "unroll_reuse)");
+    }
+    PrepareResult result;
+    result.checkOptions = checkOptionsFor(model, options);
+    const CheckOptions &check = result.checkOptions;
+    for (const auto &[name, run] : passes()) {
+        if (!options.onlyPasses.empty() &&
+            std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
+                options.onlyPasses.end())
+            continue;
+        try {
+            result.passes.push_back(run(model.impl().module, model.path(), check));
+        } catch (const c10::Error &e) {
+            throw InputError("pass " + name + " cannot rewrite '" + model.path() +
+                             "': " + firstLine(e.what_without_backtrace()));
+        }
+    }
+    model.impl().module.eval();
+    return result;
+}
+
+} // namespace torchprep

@@ -1,0 +1,73 @@
+#include "rewrite_support_torch.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <unordered_set>
+
+namespace torchprep {
+
+std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,
+                                                const c10::ClassTypePtr &type)
+{
+    std::vector<torch::jit::Module> found;
+    std::unordered_set<const c10::ivalue::Object *> seen;
+    for (const torch::jit::Module &m : root.modules()) {
+        if (m.type() == type && seen.insert(m._ivalue().get()).second)
+            found.push_back(m);
+    }
+    return found;
+}
+
+std::string freeAttributeName(const c10::ClassTypePtr &type, const std::string &base)
+{
+    auto taken = [&](const std::string &name) {
+        return type->hasAttribute(name) || type->findMethod(name) || type->hasConstant(name);
+    };
+    std::string name = base;
+    for (int k = 1; taken(name); ++k)
+        name = base + "_" + std::to_string(k);
+    return name;
+}
+
+torch::jit::Value *selfOf(torch::jit::Node *node)
+{
+    return node->owningGraph()->inputs().at(0);
+}
+
+void replaceWithModuleCall(torch::jit::Node *node, const std::string &attribute,
+                           const std::vector<torch::jit::Value *> &args)
+{
+    torch::jit::Graph &graph = *node->owningGraph();
+    torch::jit::WithInsertPoint guard(node);
+    torch::jit::Value *module = graph.insertGetAttr(selfOf(node), attribute);
+    std::vector<torch::jit::Value *> inputs{module};
+    inputs.insert(inputs.end(), args.begin(), args.end());
+    const std::size_t results = node->outputs().size();
+    torch::jit::Node *call = graph.create(c10::prim::CallMethod, inputs, 1);
+    call->s_(c10::attr::name, "forward");
+    graph.insertNode(call);
+    if (results == 1) {
+        call->output()->setType(node->output()->type());
+        node->output()->replaceAllUsesWith(call->output());
+    } else {
+        std::vector<c10::TypePtr> types;
+        for (torch::jit::Value *out : node->outputs())
+            types.push_back(out->type());
+        call->output()->setType(c10::TupleType::create(types));
+        torch::jit::Node *unpack = graph.createTupleUnpack(call->output());
+        graph.insertNode(unpack);
+        for (std::size_t i = 0; i < results; ++i)
+            node->output(i)->replaceAllUsesWith(unpack->output(i));
+    }
+    node->destroy();
+}
+
+torch::jit::Module newModule(const std::string &qualifiedName,
+                             const std::shared_ptr<torch::jit::CompilationUnit> &unit)
+{
+    torch::jit::Module module(c10::QualifiedName(qualifiedName), unit, /*shouldMangle=*/true);
+    module.register_attribute("training", c10::BoolType::get(), false);
+    return module;
+}
+
+} // namespace torchprep

@@ -1,0 +1,96 @@
+// unroll reused modules: every extra call of a module instance gets its own deep copy.
+#include "../checks/reused_module.h"
+#include "../graph_builder_torch.h"
+#include "passes_torch.h"
+#include "rewrite_support_torch.h"
+
+#include <torch/csrc/jit/ir/ir.h>
+
+#include <map>
+#include <optional>
+#include <set>
+
+namespace torchprep {
+
+namespace {
+
+using torch::jit::Module;
+using torch::jit::Node;
+using torch::jit::Value;
+
+// The attribute names leading from the graph's self to `module` (["layer1", "0", "relu"]),
+// or nothing when the value does not come from self by attribute reads.
+std::optional<std::vector<std::string>> attributeChain(Value *module)
+{
+    std::vector<std::string> chain;
+    Value *self = module->owningGraph()->inputs().at(0);
+    while (module != self) {
+        Node *producer = module->node();
+        if (producer->kind() != c10::prim::GetAttr)
+            return std::nullopt;
+        chain.insert(chain.begin(), producer->s(c10::attr::name));
+        module = producer->input(0);
+    }
+    return chain;
+}
+
+Module follow(Module module, const std::vector<std::string> &chain)
+{
+    for (const std::string &name : chain)
+        module = module.attr(name).toModule();
+    return module;
+}
+
+} // namespace
+
+PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options)
+{
+    GraphOrigins origins;
+    const ModelGraph graph = buildModelGraph(root, path, &origins);
+    std::map<const c10::ivalue::Object *, std::string> pathOf;
+    for (const ModuleInfo &m : graph.modules)
+        pathOf[origins.modules[m.id]._ivalue().get()] = m.path;
+
+    PassLog log;
+    log.name = "unroll_reuse";
+    std::set<Node *> done; // a call in a shared type's graph is unrolled once for all instances
+    for (const Finding &finding : checkReusedModule(graph, options)) {
+        // Distinct call sites in execution order; the first keeps the original module.
+        std::vector<NodeId> sites;
+        std::set<Node *> seen;
+        for (NodeId call : finding.nodes) {
+            Node *node = origins.nodes[call];
+            if (node && seen.insert(node).second)
+                sites.push_back(call);
+        }
+        for (std::size_t k = 1; k < sites.size(); ++k) {
+            Node *call = origins.nodes[sites[k]];
+            if (!done.insert(call).second)
+                continue;
+            const auto chain = attributeChain(call->input(0));
+            if (!chain || chain->empty())
+                continue; // a module passed in or returned: nothing to copy it from
+            const Module &caller = origins.modules[graph.nodes[sites[k]].owner];
+            const c10::ClassTypePtr type = caller.type();
+            const std::vector<Module> instances = instancesOfType(root, type);
+            const std::string name =
+                freeAttributeName(type, "module_" + chain->back() + "_" + std::to_string(k));
+            for (Module instance : instances) {
+                instance.register_module(name, follow(instance, *chain).deepcopy());
+                PreparedChange change;
+                change.kind = "unroll_reuse";
+                const std::string &callerPath = pathOf[instance._ivalue().get()];
+                change.module = callerPath.empty() ? name : callerPath + "." + name;
+                change.op = call->s(c10::attr::name);
+                change.source = graph.nodes[sites[k]].source;
+                log.changes.push_back(std::move(change));
+            }
+            torch::jit::WithInsertPoint guard(call);
+            Value *copy = call->owningGraph()->insertGetAttr(selfOf(call), name);
+            call->replaceInput(0, copy);
+        }
+    }
+    return log;
+}
+
+} // namespace torchprep
