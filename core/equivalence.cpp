@@ -81,7 +81,10 @@ std::vector<at::Tensor> run(const TorchModel &model, const std::vector<c10::IVal
         return outputs;
     } catch (const c10::Error &e) {
         throw InputError("the " + what + " model rejects the inputs: " +
-                         firstLine(e.what_without_backtrace()));
+                         interpreterErrorLine(e.what_without_backtrace()));
+    } catch (const std::exception &e) { // the interpreter's own errors
+        throw InputError("the " + what + " model rejects the inputs: " +
+                         interpreterErrorLine(e.what()));
     }
 }
 

@@ -11,4 +11,13 @@ std::string firstLine(const std::string &message)
     return line;
 }
 
+std::string interpreterErrorLine(const std::string &message)
+{
+    const std::string marker = "Error: ";
+    const auto at = message.rfind(marker);
+    if (at == std::string::npos)
+        return firstLine(message);
+    return firstLine(message.substr(at + marker.size()));
+}
+
 } // namespace torchprep

@@ -16,4 +16,9 @@ public:
 // Keeps only the first line of a message: torch errors carry multi-line C++ backtraces.
 std::string firstLine(const std::string &message);
 
+// The reason inside a TorchScript interpreter error ("The following operation failed ...
+// Traceback ... RuntimeError: expected input to have 3 channels"): the last "Error: " line,
+// else the first line.
+std::string interpreterErrorLine(const std::string &message);
+
 } // namespace torchprep

@@ -136,7 +136,9 @@ std::string wrapperClassName(const std::string &base)
     };
     if (auto it = known.find(base); it != known.end())
         return it->second;
-    std::string name;
+    // F.linear(x, w) is not a torch.nn.Linear: it takes its weights as arguments.
+    auto twin = nnTwins().find(base);
+    std::string name = twin != nnTwins().end() && twin->second.weighted ? "Functional" : "";
     bool upper = true;
     for (char c : base) {
         if (c == '_') {

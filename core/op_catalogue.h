@@ -31,7 +31,8 @@ std::string nnModuleFor(const std::string &kind);
 // no weights, so a module computing the op can be of that class; "" otherwise.
 std::string statelessNnClassFor(const std::string &kind);
 
-// A class name for a module that wraps `base` ("add" -> "Add", "cat" -> "Concat").
+// A class name for a module that wraps `base` ("add" -> "Add", "cat" -> "Concat",
+// "linear" -> "FunctionalLinear": weights come in as arguments).
 std::string wrapperClassName(const std::string &base);
 
 // Extra exempt ops for one run, as given to --allow ("constant_pad_nd" or "aten::constant_pad_nd").

@@ -83,9 +83,11 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
             continue;
         try {
             result.passes.push_back(run(model.impl().module, model.path(), check));
-        } catch (const c10::Error &e) {
+        } catch (const InputError &) {
+            throw;
+        } catch (const std::exception &e) { // c10::Error and the interpreter's errors
             throw InputError("pass " + name + " cannot rewrite '" + model.path() +
-                             "': " + firstLine(e.what_without_backtrace()));
+                             "': " + interpreterErrorLine(e.what()));
         }
     }
     model.impl().module.eval();

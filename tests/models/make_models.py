@@ -126,6 +126,18 @@ class ExcludedCustom(nn.Module):
         return x + y
 
 
+class RandomOutput(nn.Module):
+    """Adds fresh noise on every call: no two runs agree, so no equivalence proof can pass."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y + torch.randn_like(y)
+
+
 def clean_model():
     return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())
 
@@ -144,6 +156,7 @@ SEEDS = {
     "if_data": (IfData, (torch.randn(IMAGE),), False, True),
     "arange_shape": (ArangeShape, (torch.randn(IMAGE),), True, True),
     "excluded_custom": (ExcludedCustom, (torch.randn(IMAGE),), True, True),
+    "random_output": (RandomOutput, (torch.randn(IMAGE),), True, False),
 }
 
 # What fx shows as ops outside modules; names normalised like the C++ catalogue's base names.
@@ -181,7 +194,9 @@ def make_seeds(out):
     for name, (factory, inputs, trace, script) in SEEDS.items():
         model = factory().eval()
         if trace:
-            traced = torch.jit.trace(model, inputs, strict=False)
+            # The trace re-check reruns the model: random_output never agrees with itself.
+            traced = torch.jit.trace(model, inputs, strict=False,
+                                     check_trace=name != "random_output")
             save(traced, os.path.join(out, name + "_traced.pt"))
         if script:
             save(torch.jit.script(model), os.path.join(out, name + "_scripted.pt"))

@@ -1,0 +1,256 @@
+// `torchprep prepare` as a user runs it: the prepared file validates clean, Python's
+// torch.jit.load runs it with the same outputs, the new modules have AIMET's names and
+// torch.nn classes, a failed proof writes nothing, and bad arguments get one line and exit 2.
+#include "test_models.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run execute(const QString &program, const QStringList &args)
+{
+    QProcess process;
+    process.start(program, args);
+    process.waitForFinished(300000);
+    Run run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+Run torchprep(const QStringList &args) { return execute(testing::cliPath(), args); }
+
+// Python's view of a prepared file: max |diff| against the original and module_* classes.
+QJsonObject pythonCheck(const QString &original, const QString &prepared, const QString &shape)
+{
+    const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                            {qEnvironmentVariable("TORCHPREP_SOURCE_DIR") +
+                                 "/tests/models/check_prepared.py",
+                             original, prepared, shape});
+    if (run.exitCode != 0)
+        qWarning().noquote() << run.err;
+    return QJsonDocument::fromJson(run.out).object();
+}
+
+using ModuleClasses = QMap<QString, QString>;
+
+} // namespace
+
+Q_DECLARE_METATYPE(ModuleClasses)
+
+class TestCliPrepare : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir out_;
+
+    QString outPath(const QString &name) const { return out_.filePath(name + ".pt"); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(testing::modelPath("clean_traced")),
+                 "run through ctest: the models come from the generate_test_models fixture");
+        QVERIFY(out_.isValid());
+    }
+
+    void preparesAndPythonAgrees_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<ModuleClasses>("modules");
+        QTest::addColumn<int>("remaining");
+        const QString image = "1,3,16,16";
+        for (const QString variant : {"traced", "scripted"}) {
+            auto row = [&](const char *name, const QString &shape, ModuleClasses m,
+                           QStringList extra = {}, int remaining = 0, const char *tag = "") {
+                QTest::newRow(qPrintable(QString(name) + "_" + variant + tag))
+                    << QString(name) + "_" + variant << shape << extra << m << remaining;
+            };
+            row("clean", image, {});
+            row("reused_relu", image, {{"module_relu1_1", "ReLU"}});
+            row("three_relus", image,
+                {{"module_relu", "ReLU"}, {"module_relu_1", "ReLU"}, {"module_relu_2", "ReLU"}});
+            row("functional_linear", "2,8",
+                {{"module_relu", "ReLU"}, {"module_linear", "FunctionalLinear"}});
+            row("elementwise_add", image, {{"module_add", "Add"}});
+            row("excluded_custom", image,
+                {{"module_relu", "ReLU"}, {"custom.module_softplus", "Softplus"},
+                 {"custom.module_sigmoid", "Sigmoid"}, {"custom.module_mul", "Multiply"},
+                 {"module_add", "Add"}});
+            row("excluded_custom", image, {{"module_relu", "ReLU"}, {"module_add", "Add"}},
+                {"--exclude", "custom"}, 0, "_exclude");
+            row("excluded_custom", image, {{"module_relu", "ReLU"}, {"module_add", "Add"}},
+                {"--exclude-class", "CustomAct"}, 0, "_exclude_class");
+            // The constructor stays: it is no functional a module can stand in for.
+            row("arange_shape", image, {{"module_add", "Add"}}, {}, 1);
+        }
+        ModuleClasses resnet;
+        for (const char *block : {"layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0",
+                                  "layer3.1", "layer4.0", "layer4.1"}) {
+            resnet[QString(block) + ".module_relu_1"] = "ReLU";
+            resnet[QString(block) + ".module_add"] = "Add";
+        }
+        QTest::newRow("resnet18_traced") << "resnet18_traced" << "1,3,64,64" << QStringList() << resnet << 0;
+        QTest::newRow("resnet18_scripted") << "resnet18_scripted" << "1,3,64,64" << QStringList() << resnet << 0;
+        ModuleClasses shufflenet{{"module_mean", "Mean"}};
+        const int blocks[] = {4, 8, 4};
+        for (int s = 0; s < 3; ++s)
+            for (int b = 0; b < blocks[s]; ++b)
+                shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b)] = "Concat";
+        QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
+        QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32" << QStringList()
+                             << ModuleClasses{{"module_cat", "Concat"},
+                                              {"encoder.module_add", "Add"},
+                                              {"encoder.layers.encoder_layer_0.module_add", "Add"},
+                                              {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add_1", "Add"}}
+                             << 0;
+    }
+
+    void preparesAndPythonAgrees()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, shape);
+        QFETCH(QStringList, extra);
+        QFETCH(ModuleClasses, modules);
+        QFETCH(int, remaining);
+        const QString input = testing::modelPath(model);
+        const QString output = outPath(QString(QTest::currentDataTag()));
+        const Run run = torchprep(QStringList{"prepare", input, "-o", output, "--input-shape",
+                                              shape, "--json"} + extra);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report["input"].toString(), input);
+        QCOMPARE(report["output"].toString(), output);
+        const QJsonObject proof = report["equivalence"].toObject();
+        QVERIFY(proof["passed"].toBool());
+        QCOMPARE(proof["max_abs_diff"].toDouble(-1), 0.0);
+        QCOMPARE(proof["cosine"].toDouble(), 1.0);
+        QCOMPARE(report["remaining_findings"].toArray().size(), remaining);
+
+        // Every change names a new module that exists, with the user's line where known.
+        QSet<QString> changed;
+        for (const QJsonValue &pass : report["passes"].toArray())
+            for (const QJsonValue &c : pass["changes"].toArray()) {
+                changed.insert(c["module"].toString());
+                QVERIFY(QStringList({"functional_to_module", "unroll_reuse"})
+                            .contains(c["kind"].toString()));
+            }
+        QCOMPARE(changed, QSet<QString>(modules.keyBegin(), modules.keyEnd()));
+
+        // Python loads the file, computes the same outputs and sees the new modules' classes.
+        const QJsonObject python = pythonCheck(input, output, shape);
+        QCOMPARE(python["max_abs_diff"].toDouble(-1), 0.0);
+        ModuleClasses seen;
+        const QJsonObject found = python["modules"].toObject();
+        for (auto it = found.begin(); it != found.end(); ++it)
+            seen[it.key()] = it.value().toString();
+        QCOMPARE(seen, modules);
+
+        // The CLI's own validator agrees the result is clean (constructors aside).
+        QStringList validate{"validate", output};
+        for (int i = 0; i + 1 < extra.size(); i += 2)
+            if (extra[i] == "--exclude")
+                validate << extra[i] << extra[i + 1];
+        if (extra.isEmpty() && remaining == 0)
+            QCOMPARE(torchprep(validate).exitCode, 0);
+    }
+
+    void changesSayWhereInTheUsersCode()
+    {
+        const Run run = torchprep({"prepare", testing::modelPath("resnet18_traced"), "-o",
+                                   outPath("r18_sources"), "--input-shape", "1,3,64,64", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonArray passes = QJsonDocument::fromJson(run.out).object()["passes"].toArray();
+        QCOMPARE(passes.size(), 2);
+        QCOMPARE(passes[0]["name"].toString(), QString("functional_to_module"));
+        const QJsonObject add = passes[0]["changes"].toArray()[0].toObject();
+        QCOMPARE(add["module"].toString(), QString("layer1.0.module_add"));
+        QCOMPARE(add["op"].toString(), QString("aten::add_"));
+        QVERIFY(testing::sourceLine(add["source"].toString().section(':', 0, 0),
+                                    add["source"].toString().section(':', 1).toInt())
+                    .contains("out += identity"));
+        QCOMPARE(passes[1]["name"].toString(), QString("unroll_reuse"));
+        const QJsonObject relu = passes[1]["changes"].toArray()[0].toObject();
+        QCOMPARE(relu["kind"].toString(), QString("unroll_reuse"));
+        QCOMPARE(relu["module"].toString(), QString("layer1.0.module_relu_1"));
+        QVERIFY(testing::sourceLine(relu["source"].toString().section(':', 0, 0),
+                                    relu["source"].toString().section(':', 1).toInt())
+                    .contains("out = self.relu(out)"));
+    }
+
+    void onlySelectsPasses()
+    {
+        const Run run = torchprep({"prepare", testing::modelPath("resnet18_scripted"), "-o",
+                                   outPath("r18_only"), "--input-shape", "1,3,64,64", "--only",
+                                   "unroll_reuse", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report["passes"].toArray().size(), 1);
+        QCOMPARE(report["remaining_findings"].toArray().size(), 8); // the adds remain
+    }
+
+    void failedProofWritesNothing()
+    {
+        const QString output = outPath("random");
+        const Run run = torchprep({"prepare", testing::modelPath("random_output_traced"), "-o",
+                                   output, "--input-shape", "1,3,16,16", "--json"});
+        QCOMPARE(run.exitCode, 1);
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(!report["equivalence"].toObject()["passed"].toBool(true));
+        QVERIFY(report["output"].isNull());
+        QVERIFY(!QFileInfo::exists(output));
+        QCOMPARE(QDir(out_.path()).entryList({".*torchprep*"}, QDir::Hidden | QDir::Files).size(), 0);
+    }
+
+    void unusableArguments_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        const QString m = testing::modelPath("reused_relu_traced");
+        const QString o = QDir::temp().filePath("torchprep-never-written.pt");
+        QTest::newRow("no shape") << QStringList{"prepare", m, "-o", o} << "--input-shape is required";
+        QTest::newRow("no output") << QStringList{"prepare", m, "--input-shape", "1,3,16,16"} << "-o OUT.pt";
+        QTest::newRow("over input") << QStringList{"prepare", m, "-o", m, "--input-shape", "1,3,16,16"} << "is the input model";
+        QTest::newRow("bad shape") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,x"} << "positive integers";
+        QTest::newRow("bad tolerance") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--tolerance", "abc"} << "--tolerance";
+        QTest::newRow("bad pass") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--only", "magic"} << "no such pass";
+        QTest::newRow("bad class") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--exclude-class", "Nope"} << "no module of the model";
+        QTest::newRow("rejected shape") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,5,16,16"} << "rejects the inputs";
+        QTest::newRow("missing folder") << QStringList{"prepare", m, "-o", "/no/such/folder/out.pt", "--input-shape", "1,3,16,16"} << "does not exist";
+        QTest::newRow("bad model") << QStringList{"prepare", testing::modelPath("bad_state_dict"), "-o", o, "--input-shape", "1,3,16,16"} << "state_dict";
+    }
+
+    void unusableArguments()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        const Run run = torchprep(args);
+        QCOMPARE(run.exitCode, 2);
+        const QString err = QString::fromUtf8(run.err);
+        QCOMPARE(err.count('\n'), 1);
+        QVERIFY2(err.contains(says), qPrintable(err));
+        QVERIFY(!QFileInfo::exists(QDir::temp().filePath("torchprep-never-written.pt")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliPrepare)
+#include "tst_cli_prepare.moc"
