@@ -358,10 +358,13 @@ private:
         const c10::FunctionSchema &schema = callee.get_method(method).function().getSchema();
         n.signatureInputs = signatureOf(schema.arguments(), true);
         n.signatureOutputs = signatureOf(schema.returns(), false);
-        SourceLocation site = rawSource(node).original;
+        const RawSource raw = rawSource(node);
+        SourceLocation site = raw.original;
         if (site.known())
             sawScriptedSource_ = true;
-        else
+        else if (!raw.stack.empty()) // a call the preparer put where a traced op was
+            site = userFrame(raw.stack, 0);
+        if (!site.known())
             site = callSiteFromBody(callee, method, 0);
         graph_.nodes[id].source = site;
         graph_.modules[calleeId].calls.push_back(id);

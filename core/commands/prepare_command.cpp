@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 const char *kPrepareUsage =
     "usage: torchprep prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [--input-shape S]...\n"
     "         [--dtype float32] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
-    "         [--only functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
+    "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
     "         [--json]\n";
 
 double parseTolerance(const std::string &text)

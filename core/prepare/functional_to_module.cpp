@@ -32,7 +32,20 @@ std::string baseNameOf(const Node *node)
     return baseOpName(node->kind().toQualString());
 }
 
-bool isConstant(const Value *value) { return value->node()->kind() == c10::prim::Constant; }
+// What the change log calls the op: a scripted functional moved whole by its Python name.
+std::string opName(const Node *node, const std::string &flagged)
+{
+    if (node->kind() == c10::prim::CallFunction)
+        if (auto fn = node->input(0)->type()->cast<c10::FunctionType>()) {
+            std::string name = fn->function()->qualname().qualifiedName();
+            const std::string prefix = "__torch__.";
+            return name.compare(0, prefix.size(), prefix) == 0 ? name.substr(prefix.size()) : name;
+        }
+    return flagged;
+}
+
+// Constants and lists of constants stay inside the new module; the rest is passed in.
+bool isConstant(const Value *value) { return staticValue(value).has_value(); }
 
 // Identifies wrappers that compute the same thing, so they share one class.
 std::string wrapperKey(const Node *node)
@@ -41,9 +54,7 @@ std::string wrapperKey(const Node *node)
     key << node->kind().toQualString() << "|" << baseNameOf(node);
     for (const Value *in : node->inputs()) {
         if (isConstant(in)) {
-            key << "|c:" << in->type()->annotation_str() << "=";
-            if (auto v = torch::jit::toIValue(in))
-                key << *v;
+            key << "|c:" << in->type()->annotation_str() << "=" << *staticValue(in);
         } else {
             key << "|a:" << in->type()->annotation_str();
         }
@@ -66,10 +77,13 @@ Module makeWrapper(Node *node, const std::string &qualifiedName,
     for (Value *in : node->inputs()) {
         if (env.count(in))
             continue;
-        if (isConstant(in)) {
+        if (in->node()->kind() == c10::prim::Constant) { // cloned: may hold a function
             Node *constant = graph->createClone(in->node(), [](Value *v) { return v; });
             graph->appendNode(constant);
             env[in] = constant->output();
+        } else if (isConstant(in)) {
+            torch::jit::WithInsertPoint end(graph->block());
+            env[in] = graph->insertConstant(*staticValue(in));
         } else {
             Value *param = graph->addInput(in->hasDebugName() ? in->debugNameBase() : "input");
             param->setType(in->type());
@@ -147,7 +161,7 @@ public:
                 change.kind = "functional_to_module";
                 const std::string &ownerPath = pathOf[instance._ivalue().get()];
                 change.module = ownerPath.empty() ? name : ownerPath + "." + name;
-                change.op = finding->op;
+                change.op = opName(node, finding->op);
                 change.source = finding->source;
                 log.changes.push_back(std::move(change));
             }

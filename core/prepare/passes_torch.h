@@ -10,6 +10,14 @@
 
 namespace torchprep {
 
+// Every F.linear / F.conv1d-3d (traced: aten::_convolution, not transposed) whose weight and
+// bias are attributes of the owning module and whose other arguments are constants becomes a
+// torch.nn.Linear / ConvNd submodule (`module_linear`, `module_conv2d`) holding those tensors,
+// stride, padding, dilation and groups kept; the owner's attribute goes when nothing else reads
+// it. A weight computed at run time is left to convertFunctionalsToModules.
+PassLog convertLinearToLayers(torch::jit::Module &root, const std::string &path,
+                              const CheckOptions &options);
+
 // Every op that missing_module reports becomes a call of a new submodule registered on the
 // module that owns the op (`module_<op>`, on every instance of that module's type), whose
 // forward computes the op with the same arguments: constants kept inside, the rest passed in.

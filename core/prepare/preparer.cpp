@@ -20,6 +20,7 @@ using PassFunction =
 const std::vector<std::pair<std::string, PassFunction>> &passes()
 {
     static const std::vector<std::pair<std::string, PassFunction>> all = {
+        {"linear_to_layer", convertLinearToLayers},
         {"functional_to_module", convertFunctionalsToModules},
         {"unroll_reuse", unrollReusedModules},
     };
@@ -70,8 +71,8 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
     for (const std::string &only : options.onlyPasses) {
         const auto &names = preparePassNames();
         if (std::find(names.begin(), names.end(), only) == names.end())
-            throw InputError("--only '" + only + "': no such pass (passes: functional_to_module, "
-                             "unroll_reuse)");
+            throw InputError("--only '" + only + "': no such pass (passes: linear_to_layer, "
+                             "functional_to_module, unroll_reuse)");
     }
     PrepareResult result;
     result.checkOptions = checkOptionsFor(model, options);

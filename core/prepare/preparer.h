@@ -21,7 +21,7 @@ struct PrepareOptions
 // One change a pass made, told as the user knows their model.
 struct PreparedChange
 {
-    std::string kind;   // "functional_to_module" | "unroll_reuse"
+    std::string kind;   // "linear_to_layer" | "functional_to_module" | "unroll_reuse"
     std::string module; // path of the new module: "layer1.0.module_relu_1"
     std::string op;     // "aten::relu"; for an unrolled call, the method called ("forward1")
     SourceLocation source;

@@ -29,6 +29,26 @@ std::string freeAttributeName(const c10::ClassTypePtr &type, const std::string &
     return name;
 }
 
+std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
+{
+    const torch::jit::Node *producer = value->node();
+    if (producer->kind() == c10::prim::Constant)
+        return torch::jit::toIValue(value);
+    if (producer->kind() != c10::prim::ListConstruct)
+        return std::nullopt;
+    auto list = value->type()->cast<c10::ListType>();
+    if (!list)
+        return std::nullopt;
+    c10::impl::GenericList items(list->getElementType());
+    for (const torch::jit::Value *in : producer->inputs()) {
+        auto item = staticValue(in);
+        if (!item)
+            return std::nullopt;
+        items.push_back(*item);
+    }
+    return c10::IValue(items);
+}
+
 torch::jit::Value *selfOf(torch::jit::Node *node)
 {
     return node->owningGraph()->inputs().at(0);
@@ -40,11 +60,13 @@ void replaceWithModuleCall(torch::jit::Node *node, const std::string &attribute,
     torch::jit::Graph &graph = *node->owningGraph();
     torch::jit::WithInsertPoint guard(node);
     torch::jit::Value *module = graph.insertGetAttr(selfOf(node), attribute);
+    module->node()->setSourceRange(node->sourceRange());
     std::vector<torch::jit::Value *> inputs{module};
     inputs.insert(inputs.end(), args.begin(), args.end());
     const std::size_t results = node->outputs().size();
     torch::jit::Node *call = graph.create(c10::prim::CallMethod, inputs, 1);
     call->s_(c10::attr::name, "forward");
+    call->setSourceRange(node->sourceRange());
     graph.insertNode(call);
     if (results == 1) {
         call->output()->setType(node->output()->type());

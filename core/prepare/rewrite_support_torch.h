@@ -5,6 +5,7 @@
 
 #include <torch/script.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,13 @@ std::string freeAttributeName(const c10::ClassTypePtr &type, const std::string &
 
 // Replaces `node` (in a method graph of the module type that owns `self`) by a call of the
 // submodule `attribute`'s forward with `args`; the node's outputs are rewired and it is destroyed.
+// The new nodes keep the node's source range, so later passes still find the user's line.
 void replaceWithModuleCall(torch::jit::Node *node, const std::string &attribute,
                            const std::vector<torch::jit::Value *> &args);
+
+// The value of a constant, or of a list built from constants (traced stride=[1, 1]);
+// nothing for a value computed at run time.
+std::optional<c10::IValue> staticValue(const torch::jit::Value *value);
 
 // The graph input that is `self` for the method graph holding `node`.
 torch::jit::Value *selfOf(torch::jit::Node *node);

@@ -87,6 +87,7 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
             }
             torch::jit::WithInsertPoint guard(call);
             Value *copy = call->owningGraph()->insertGetAttr(selfOf(call), name);
+            copy->node()->setSourceRange(call->sourceRange());
             call->replaceInput(0, copy);
         }
     }

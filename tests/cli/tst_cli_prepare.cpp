@@ -87,8 +87,8 @@ private slots:
             row("reused_relu", image, {{"module_relu1_1", "ReLU"}});
             row("three_relus", image,
                 {{"module_relu", "ReLU"}, {"module_relu_1", "ReLU"}, {"module_relu_2", "ReLU"}});
-            row("functional_linear", "2,8",
-                {{"module_relu", "ReLU"}, {"module_linear", "FunctionalLinear"}});
+            // F.linear on parameters becomes a real Linear holding the weights.
+            row("functional_linear", "2,8", {{"module_relu", "ReLU"}, {"module_linear", "Linear"}});
             row("elementwise_add", image, {{"module_add", "Add"}});
             row("excluded_custom", image,
                 {{"module_relu", "ReLU"}, {"custom.module_softplus", "Softplus"},
@@ -100,6 +100,49 @@ private slots:
                 {"--exclude-class", "CustomAct"}, 0, "_exclude_class");
             // The constructor stays: it is no functional a module can stand in for.
             row("arange_shape", image, {{"module_add", "Add"}}, {}, 1);
+
+            // AIMET's own preparer test shapes. Equal outputs on random inputs prove the
+            // arguments were kept (F.elu's alpha=0.2, F.hardshrink's lambd=0.2, cat's dims).
+            const bool traced = variant == "traced";
+            row("aimet_relu6_alternating", image,
+                {{"module_relu6", "ReLU6"}, {"module_relu", "ReLU"}, {"module_relu6_1", "ReLU6"},
+                 {"module_relu_1", "ReLU"}});
+            row("aimet_elu_alpha", image, {{"module_elu", "ELU"}});
+            row("aimet_hardshrink_lambd", image, {{"module_hardshrink", "Hardshrink"}});
+            row("aimet_inplace_residual", image, {{"module_add", "Add"}});
+            ModuleClasses convs;
+            for (const char *c : {"module_conv2d", "module_conv2d_1", "module_conv2d_2",
+                                  "module_conv2d_3", "module_conv2d_4"})
+                convs[c] = "Conv2d";
+            row("aimet_conv2d_forms", image, convs);
+            row("aimet_cat_forms", image,
+                {{"module_cat", "Concat"}, {"module_cat_1", "Concat"}, {"module_cat_2", "Concat"}});
+            row("aimet_two_conv_arithmetic", image,
+                {{"module_sub", "Subtract"}, {"module_mul", "Multiply"}, {"module_div", "Divide"},
+                 {"module_matmul", "MatMul"}});
+            ModuleClasses means{{"module_mean", "Mean"}};
+            for (int i = 1; i < 7; ++i)
+                means[QString("module_mean_%1").arg(i)] = "Mean";
+            row("aimet_mean_forms", image, means);
+            row("aimet_add_scalar", image, {{"module_add", "Add"}});
+            row("aimet_interpolate", image,
+                traced ? ModuleClasses{{"module_upsample_nearest2d", "Upsample"},
+                                       {"module_upsample_bilinear2d", "Upsample"}}
+                       : ModuleClasses{{"module_interpolate", "Upsample"},
+                                       {"module_interpolate_1", "Upsample"}});
+            row("aimet_conv_twice", image, {{"module_conv_1", "Conv2d"}});
+            // TorchScript compiles `7.1 - x` to rsub when tracing, to neg + add when scripting.
+            row("aimet_constants_first", image,
+                traced ? ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
+                                       {"module_rsub", "Subtract"}}
+                       : ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
+                                       {"module_neg", "Neg"}, {"module_add_1", "Add"}});
+            row("aimet_max_pool_indices", image,
+                {{"module_max_pool2d_with_indices", "MaxPool2dWithIndices"}});
+            row("aimet_matmul_forms", "2,4,4",
+                {{"module_baddbmm", "BatchAddMatMul"}, {"module_addmm", "AddMatMul"},
+                 {"module_bmm", "BatchMatMul"}, {"module_bmm_1", "BatchMatMul"}});
+            row("aimet_cumsum_dtype", image, {{"module_cumsum", "Cumsum"}});
         }
         ModuleClasses resnet;
         for (const char *block : {"layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0",
@@ -151,7 +194,7 @@ private slots:
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray()) {
                 changed.insert(c["module"].toString());
-                QVERIFY(QStringList({"functional_to_module", "unroll_reuse"})
+                QVERIFY(QStringList({"linear_to_layer", "functional_to_module", "unroll_reuse"})
                             .contains(c["kind"].toString()));
             }
         QCOMPARE(changed, QSet<QString>(modules.keyBegin(), modules.keyEnd()));
@@ -180,16 +223,18 @@ private slots:
                                    outPath("r18_sources"), "--input-shape", "1,3,64,64", "--json"});
         QCOMPARE(run.exitCode, 0);
         const QJsonArray passes = QJsonDocument::fromJson(run.out).object()["passes"].toArray();
-        QCOMPARE(passes.size(), 2);
-        QCOMPARE(passes[0]["name"].toString(), QString("functional_to_module"));
-        const QJsonObject add = passes[0]["changes"].toArray()[0].toObject();
+        QCOMPARE(passes.size(), 3);
+        QCOMPARE(passes[0]["name"].toString(), QString("linear_to_layer"));
+        QCOMPARE(passes[0]["changes"].toArray().size(), 0);
+        QCOMPARE(passes[1]["name"].toString(), QString("functional_to_module"));
+        const QJsonObject add = passes[1]["changes"].toArray()[0].toObject();
         QCOMPARE(add["module"].toString(), QString("layer1.0.module_add"));
         QCOMPARE(add["op"].toString(), QString("aten::add_"));
         QVERIFY(testing::sourceLine(add["source"].toString().section(':', 0, 0),
                                     add["source"].toString().section(':', 1).toInt())
                     .contains("out += identity"));
-        QCOMPARE(passes[1]["name"].toString(), QString("unroll_reuse"));
-        const QJsonObject relu = passes[1]["changes"].toArray()[0].toObject();
+        QCOMPARE(passes[2]["name"].toString(), QString("unroll_reuse"));
+        const QJsonObject relu = passes[2]["changes"].toArray()[0].toObject();
         QCOMPARE(relu["kind"].toString(), QString("unroll_reuse"));
         QCOMPARE(relu["module"].toString(), QString("layer1.0.module_relu_1"));
         QVERIFY(testing::sourceLine(relu["source"].toString().section(':', 0, 0),
@@ -206,6 +251,23 @@ private slots:
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(report["passes"].toArray().size(), 1);
         QCOMPARE(report["remaining_findings"].toArray().size(), 8); // the adds remain
+    }
+
+    // The weights move into the new layer: the owner no longer holds them.
+    void linearWeightsMoveIntoTheLayer()
+    {
+        const QString output = outPath("linear_weights");
+        QCOMPARE(torchprep({"prepare", testing::modelPath("functional_linear_traced"), "-o", output,
+                            "--input-shape", "2,8"})
+                     .exitCode,
+                 0);
+        const Run keys = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                                 {"-c", "import sys, torch; m = torch.jit.load(sys.argv[1]); "
+                                        "print(sorted(m.state_dict()), m.module_linear.in_features, "
+                                        "m.module_linear.out_features)",
+                                  output});
+        QCOMPARE(keys.out.trimmed(),
+                 QByteArray("['module_linear.bias', 'module_linear.weight'] 8 4"));
     }
 
     void failedProofWritesNothing()
