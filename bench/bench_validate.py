@@ -39,7 +39,7 @@ class Chain(nn.Module):
         return x
 
 
-def best_of(fn, repeat):
+def median_time(fn, repeat):
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -67,16 +67,16 @@ def main():
     ]
     cli = os.path.join(args.build, "app", "torchprep")
     phases_tool = os.path.join(args.build, "bench", "validate_phases")
-    startup = best_of(lambda: run_cli(cli, "--version"), args.repeat)
+    startup = median_time(lambda: run_cli(cli, "--version"), args.repeat)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, model, example in models:
             path = os.path.join(tmp, name + ".pt")
             with torch.no_grad():
-                jit_time = best_of(lambda: torch.jit.trace(model, example), max(1, args.repeat // 2))
+                jit_time = median_time(lambda: torch.jit.trace(model, example), max(1, args.repeat // 2))
                 torch.jit.trace(model, example).save(path)
-            fx_time = best_of(lambda: torch.fx.symbolic_trace(model), args.repeat)
-            validate = best_of(lambda: run_cli(cli, "validate", path, "--json"), args.repeat)
+            fx_time = median_time(lambda: torch.fx.symbolic_trace(model), args.repeat)
+            validate = median_time(lambda: run_cli(cli, "validate", path, "--json"), args.repeat)
             phases = json.loads(subprocess.run([phases_tool, path, str(args.repeat)], check=True,
                                                capture_output=True, text=True).stdout)
             rows.append((name, phases, validate, fx_time, jit_time))

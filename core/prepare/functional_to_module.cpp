@@ -116,11 +116,8 @@ public:
 
     PassLog run()
     {
-        GraphOrigins origins;
-        const ModelGraph graph = buildModelGraph(root_, path_, &origins);
-        std::map<const c10::ivalue::Object *, std::string> pathOf;
-        for (const ModuleInfo &m : graph.modules)
-            pathOf[origins.modules[m.id]._ivalue().get()] = m.path;
+        const PassContext context(root_, path_);
+        const ModelGraph &graph = context.graph();
 
         // Analyse first: one rewrite per node of a real graph, in execution order.
         std::vector<std::pair<Node *, const Finding *>> targets;
@@ -128,7 +125,7 @@ public:
         std::set<Node *> seen;
         const std::vector<Finding> findings = checkMissingModule(graph, options_);
         for (const Finding &f : findings) {
-            Node *node = origins.nodes[f.nodes.front()];
+            Node *node = context.node(f.nodes.front());
             if (!node || !seen.insert(node).second)
                 continue;
             targets.push_back({node, &f});
@@ -139,16 +136,11 @@ public:
         log.name = "functional_to_module";
         for (std::size_t t = 0; t < targets.size(); ++t) {
             auto [node, finding] = targets[t];
-            const Module &owner = origins.modules[owners[t]];
+            const Module &owner = context.module(owners[t]);
             const c10::ClassTypePtr type = owner.type();
             const std::vector<Module> instances = instancesOfType(root_, type);
-            bool excluded = false;
-            for (const Module &instance : instances) {
-                const ModuleInfo *info = graph.findModule(pathOf[instance._ivalue().get()]);
-                excluded = excluded || !info || options_.excludes(graph, info->id);
-            }
-            if (excluded)
-                continue; // the type is shared with an excluded instance: leave it alone
+            if (context.anyExcluded(instances, options_))
+                continue;
 
             const std::string base = baseNameOf(node);
             const std::string name = freeAttributeName(type, "module_" + base);
@@ -159,8 +151,7 @@ public:
                 instance.register_module(name, i == 0 ? wrapper : wrapper.deepcopy());
                 PreparedChange change;
                 change.kind = "functional_to_module";
-                const std::string &ownerPath = pathOf[instance._ivalue().get()];
-                change.module = ownerPath.empty() ? name : ownerPath + "." + name;
+                change.module = context.childPath(instance, name);
                 change.op = opName(node, finding->op);
                 change.source = finding->source;
                 log.changes.push_back(std::move(change));

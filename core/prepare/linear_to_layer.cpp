@@ -171,27 +171,27 @@ void destroyIfDead(Value *value)
 
 PassLog convertLinearToLayers(Module &root, const std::string &path, const CheckOptions &options)
 {
-    GraphOrigins origins;
-    const ModelGraph graph = buildModelGraph(root, path, &origins);
-    std::map<const c10::ivalue::Object *, std::string> pathOf;
-    for (const ModuleInfo &m : graph.modules)
-        pathOf[origins.modules[m.id]._ivalue().get()] = m.path;
+    const PassContext context(root, path);
+    const ModelGraph &graph = context.graph();
 
     PassLog log;
     log.name = "linear_to_layer";
     std::set<Node *> done;
     for (const Finding &finding : checkMissingModule(graph, options)) {
-        Node *node = origins.nodes[finding.nodes.front()];
+        Node *node = context.node(finding.nodes.front());
         if (!node || !done.insert(node).second)
             continue;
-        const Module &owner = origins.modules[graph.nodes[finding.nodes.front()].owner];
+        const Module &owner = context.module(graph.nodes[finding.nodes.front()].owner);
         const auto plan = planFor(node, owner);
         if (!plan)
             continue;
         const c10::ClassTypePtr type = owner.type();
+        const std::vector<Module> instances = instancesOfType(root, type);
+        if (context.anyExcluded(instances, options))
+            continue;
         const std::string name = freeAttributeName(type, "module_" + plan->name);
         std::optional<Module> layerType;
-        for (Module instance : instancesOfType(root, type)) {
+        for (Module instance : instances) {
             // Every instance keeps its own weights; the layer's code is shared.
             Module layer = layerType ? layerType->deepcopy() : makeLayer(node, *plan, instance);
             if (!layerType)
@@ -202,8 +202,7 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
             instance.register_module(name, layer);
             PreparedChange change;
             change.kind = "linear_to_layer";
-            const std::string &ownerPath = pathOf[instance._ivalue().get()];
-            change.module = ownerPath.empty() ? name : ownerPath + "." + name;
+            change.module = context.childPath(instance, name);
             change.op = finding.op;
             change.source = finding.source;
             log.changes.push_back(std::move(change));

@@ -6,6 +6,37 @@
 
 namespace torchprep {
 
+PassContext::PassContext(const torch::jit::Module &root, const std::string &path)
+    : graph_(buildModelGraph(root, path, &origins_))
+{
+    for (const ModuleInfo &m : graph_.modules)
+        paths_[origins_.modules[m.id]._ivalue().get()] = m.path;
+}
+
+const std::string &PassContext::pathOf(const torch::jit::Module &module) const
+{
+    static const std::string unknown;
+    auto it = paths_.find(module._ivalue().get());
+    return it == paths_.end() ? unknown : it->second;
+}
+
+std::string PassContext::childPath(const torch::jit::Module &parent, const std::string &name) const
+{
+    const std::string &path = pathOf(parent);
+    return path.empty() ? name : path + "." + name;
+}
+
+bool PassContext::anyExcluded(const std::vector<torch::jit::Module> &instances,
+                              const CheckOptions &options) const
+{
+    for (const torch::jit::Module &instance : instances) {
+        const ModuleInfo *info = graph_.findModule(pathOf(instance));
+        if (!info || options.excludes(graph_, info->id))
+            return true;
+    }
+    return false;
+}
+
 std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,
                                                 const c10::ClassTypePtr &type)
 {

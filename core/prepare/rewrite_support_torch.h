@@ -1,15 +1,44 @@
 // Private to core/prepare (includes torch): what the rewriting passes share.
 #pragma once
 
+#include "../finding.h"
+#include "../graph_builder_torch.h"
 #include "../model_graph.h"
 
 #include <torch/script.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace torchprep {
+
+// What every pass starts from: the model graph of the module as it is now, the TorchScript
+// nodes and modules behind it, and each module object's path.
+class PassContext
+{
+public:
+    PassContext(const torch::jit::Module &root, const std::string &path);
+
+    const ModelGraph &graph() const { return graph_; }
+    // The real graph's node behind a graph node (nullptr when there is none).
+    torch::jit::Node *node(NodeId id) const { return origins_.nodes[id]; }
+    const torch::jit::Module &module(ModuleId id) const { return origins_.modules[id]; }
+    // "layer1.0" for that module object; "" for the model itself.
+    const std::string &pathOf(const torch::jit::Module &module) const;
+    // The path a new submodule `name` of `parent` will have: "layer1.0.module_add".
+    std::string childPath(const torch::jit::Module &parent, const std::string &name) const;
+    // True when one of `instances` lies in a subtree the options exclude: a graph they share
+    // (scripted models share one type per class) must then stay as it is.
+    bool anyExcluded(const std::vector<torch::jit::Module> &instances,
+                     const CheckOptions &options) const;
+
+private:
+    GraphOrigins origins_;
+    ModelGraph graph_;
+    std::map<const c10::ivalue::Object *, std::string> paths_;
+};
 
 // Every module object in the tree under `root` (root included) whose type is `type`.
 std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,

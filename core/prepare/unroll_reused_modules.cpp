@@ -45,11 +45,8 @@ Module follow(Module module, const std::vector<std::string> &chain)
 
 PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options)
 {
-    GraphOrigins origins;
-    const ModelGraph graph = buildModelGraph(root, path, &origins);
-    std::map<const c10::ivalue::Object *, std::string> pathOf;
-    for (const ModuleInfo &m : graph.modules)
-        pathOf[origins.modules[m.id]._ivalue().get()] = m.path;
+    const PassContext context(root, path);
+    const ModelGraph &graph = context.graph();
 
     PassLog log;
     log.name = "unroll_reuse";
@@ -59,28 +56,29 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
         std::vector<NodeId> sites;
         std::set<Node *> seen;
         for (NodeId call : finding.nodes) {
-            Node *node = origins.nodes[call];
+            Node *node = context.node(call);
             if (node && seen.insert(node).second)
                 sites.push_back(call);
         }
         for (std::size_t k = 1; k < sites.size(); ++k) {
-            Node *call = origins.nodes[sites[k]];
+            Node *call = context.node(sites[k]);
             if (!done.insert(call).second)
                 continue;
             const auto chain = attributeChain(call->input(0));
             if (!chain || chain->empty())
                 continue; // a module passed in or returned: nothing to copy it from
-            const Module &caller = origins.modules[graph.nodes[sites[k]].owner];
+            const Module &caller = context.module(graph.nodes[sites[k]].owner);
             const c10::ClassTypePtr type = caller.type();
             const std::vector<Module> instances = instancesOfType(root, type);
+            if (context.anyExcluded(instances, options))
+                continue;
             const std::string name =
                 freeAttributeName(type, "module_" + chain->back() + "_" + std::to_string(k));
             for (Module instance : instances) {
                 instance.register_module(name, follow(instance, *chain).deepcopy());
                 PreparedChange change;
                 change.kind = "unroll_reuse";
-                const std::string &callerPath = pathOf[instance._ivalue().get()];
-                change.module = callerPath.empty() ? name : callerPath + "." + name;
+                change.module = context.childPath(instance, name);
                 change.op = call->s(c10::attr::name);
                 change.source = graph.nodes[sites[k]].source;
                 log.changes.push_back(std::move(change));
