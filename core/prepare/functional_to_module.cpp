@@ -138,12 +138,15 @@ public:
             auto [node, finding] = targets[t];
             const Module &owner = context.module(owners[t]);
             const c10::ClassTypePtr type = owner.type();
-            const std::vector<Module> instances = instancesOfType(root_, type);
+            auto cached = instances_.find(type.get());
+            if (cached == instances_.end())
+                cached = instances_.emplace(type.get(), instancesOfType(root_, type)).first;
+            const std::vector<Module> &instances = cached->second;
             if (context.anyExcluded(instances, options_))
                 continue;
 
             const std::string base = baseNameOf(node);
-            const std::string name = freeAttributeName(type, "module_" + base);
+            const std::string name = names_.next(type, "module_" + base);
             std::vector<Value *> args;
             Module wrapper = wrapperFor(node, base, owner, args);
             for (std::size_t i = 0; i < instances.size(); ++i) {
@@ -194,6 +197,9 @@ private:
     const std::string &path_;
     const CheckOptions &options_;
     std::map<std::string, Module> wrappers_;
+    AttributeNames names_;
+    // Owner types gain only new wrapper attributes here, never new instances: ask once.
+    std::map<const c10::ClassType *, std::vector<Module>> instances_;
 };
 
 } // namespace

@@ -177,6 +177,7 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
     PassLog log;
     log.name = "linear_to_layer";
     std::set<Node *> done;
+    AttributeNames names;
     for (const Finding &finding : checkMissingModule(graph, options)) {
         Node *node = context.node(finding.nodes.front());
         if (!node || !done.insert(node).second)
@@ -189,7 +190,7 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
         const std::vector<Module> instances = instancesOfType(root, type);
         if (context.anyExcluded(instances, options))
             continue;
-        const std::string name = freeAttributeName(type, "module_" + plan->name);
+        const std::string name = names.next(type, "module_" + plan->name);
         std::optional<Module> layerType;
         for (Module instance : instances) {
             // Every instance keeps its own weights; the layer's code is shared.

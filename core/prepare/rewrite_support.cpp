@@ -9,8 +9,10 @@ namespace torchprep {
 PassContext::PassContext(const torch::jit::Module &root, const std::string &path)
     : graph_(buildModelGraph(root, path, &origins_))
 {
-    for (const ModuleInfo &m : graph_.modules)
+    for (const ModuleInfo &m : graph_.modules) {
         paths_[origins_.modules[m.id]._ivalue().get()] = m.path;
+        ids_[m.path] = m.id;
+    }
 }
 
 const std::string &PassContext::pathOf(const torch::jit::Module &module) const
@@ -30,8 +32,8 @@ bool PassContext::anyExcluded(const std::vector<torch::jit::Module> &instances,
                               const CheckOptions &options) const
 {
     for (const torch::jit::Module &instance : instances) {
-        const ModuleInfo *info = graph_.findModule(pathOf(instance));
-        if (!info || options.excludes(graph_, info->id))
+        auto id = ids_.find(pathOf(instance));
+        if (id == ids_.end() || options.excludes(graph_, id->second))
             return true;
     }
     return false;
@@ -49,16 +51,26 @@ std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,
     return found;
 }
 
-std::string freeAttributeName(const c10::ClassTypePtr &type, const std::string &base)
+std::string AttributeNames::next(const c10::ClassTypePtr &type, const std::string &base)
 {
-    auto taken = [&](const std::string &name) {
-        return type->hasAttribute(name) || type->findMethod(name) || type->hasConstant(name);
-    };
-    std::string name = base;
-    for (int k = 1; taken(name); ++k)
-        name = base + "_" + std::to_string(k);
+    std::set<std::string> &taken = taken_[type.get()];
+    if (taken.empty()) {
+        taken.insert("");
+        for (std::size_t i = 0; i < type->numAttributes(); ++i)
+            taken.insert(type->getAttributeName(i));
+        for (const torch::jit::Function *method : type->methods())
+            taken.insert(method->name());
+        for (std::size_t i = 0; i < type->numConstants(); ++i)
+            taken.insert(type->getConstantName(i));
+    }
+    int &k = suffix_[{type.get(), base}];
+    std::string name = k == 0 ? base : base + "_" + std::to_string(k);
+    while (taken.count(name))
+        name = base + "_" + std::to_string(++k);
+    taken.insert(name);
     return name;
 }
+
 
 std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
 {

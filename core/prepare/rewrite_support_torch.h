@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,14 +39,25 @@ private:
     GraphOrigins origins_;
     ModelGraph graph_;
     std::map<const c10::ivalue::Object *, std::string> paths_;
+    std::map<std::string, ModuleId> ids_;
 };
 
 // Every module object in the tree under `root` (root included) whose type is `type`.
 std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,
                                                 const c10::ClassTypePtr &type);
 
-// `base` when `type` has no attribute or method of that name, else base_1, base_2, ...
-std::string freeAttributeName(const c10::ClassTypePtr &type, const std::string &base);
+// Hands out names for new attributes: `base` when the type has no attribute, method or
+// constant of that name, else base_1, base_2, ... Remembers what it handed out per type, so
+// naming thousands of modules on one type stays linear.
+class AttributeNames
+{
+public:
+    std::string next(const c10::ClassTypePtr &type, const std::string &base);
+
+private:
+    std::map<const c10::ClassType *, std::set<std::string>> taken_;
+    std::map<std::pair<const c10::ClassType *, std::string>, int> suffix_;
+};
 
 // Replaces `node` (in a method graph of the module type that owns `self`) by a call of the
 // submodule `attribute`'s forward with `args`; the node's outputs are rewired and it is destroyed.

@@ -51,6 +51,7 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
     PassLog log;
     log.name = "unroll_reuse";
     std::set<Node *> done; // a call in a shared type's graph is unrolled once for all instances
+    AttributeNames names;
     for (const Finding &finding : checkReusedModule(graph, options)) {
         // Distinct call sites in execution order; the first keeps the original module.
         std::vector<NodeId> sites;
@@ -73,7 +74,7 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
             if (context.anyExcluded(instances, options))
                 continue;
             const std::string name =
-                freeAttributeName(type, "module_" + chain->back() + "_" + std::to_string(k));
+                names.next(type, "module_" + chain->back() + "_" + std::to_string(k));
             for (Module instance : instances) {
                 instance.register_module(name, follow(instance, *chain).deepcopy());
                 PreparedChange change;
