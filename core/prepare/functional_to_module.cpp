@@ -22,41 +22,60 @@ using torch::jit::Module;
 using torch::jit::Node;
 using torch::jit::Value;
 
+// The scripted function a prim::CallFunction calls, or nullptr for any other node.
+const torch::jit::Function *calledFunction(const Node *node)
+{
+    if (node->kind() != c10::prim::CallFunction)
+        return nullptr;
+    auto fn = node->input(0)->type()->cast<c10::FunctionType>();
+    return fn ? fn->function() : nullptr;
+}
+
 // The op a node computes, as a name: a scripted functional call by its function's name.
 std::string baseNameOf(const Node *node)
 {
-    if (node->kind() == c10::prim::CallFunction) {
-        if (auto fn = node->input(0)->type()->cast<c10::FunctionType>())
-            return fn->function()->name();
-    }
+    if (const torch::jit::Function *fn = calledFunction(node))
+        return fn->name();
     return baseOpName(node->kind().toQualString());
 }
 
 // What the change log calls the op: a scripted functional moved whole by its Python name.
 std::string opName(const Node *node, const std::string &flagged)
 {
-    if (node->kind() == c10::prim::CallFunction)
-        if (auto fn = node->input(0)->type()->cast<c10::FunctionType>()) {
-            std::string name = fn->function()->qualname().qualifiedName();
-            const std::string prefix = "__torch__.";
-            return name.compare(0, prefix.size(), prefix) == 0 ? name.substr(prefix.size()) : name;
-        }
-    return flagged;
+    const torch::jit::Function *fn = calledFunction(node);
+    if (!fn)
+        return flagged;
+    const std::string name = fn->qualname().qualifiedName();
+    const std::string prefix = "__torch__.";
+    return name.compare(0, prefix.size(), prefix) == 0 ? name.substr(prefix.size()) : name;
 }
 
 // Constants and lists of constants stay inside the new module; the rest is passed in.
 bool isConstant(const Value *value) { return staticValue(value).has_value(); }
 
-// Identifies wrappers that compute the same thing, so they share one class.
-std::string wrapperKey(const Node *node)
+// The values a call of the new module passes in: each distinct non-constant input, in order.
+std::vector<Value *> passedInputs(Node *node)
 {
+    std::vector<Value *> passed;
+    for (Value *in : node->inputs())
+        if (!isConstant(in) && std::find(passed.begin(), passed.end(), in) == passed.end())
+            passed.push_back(in);
+    return passed;
+}
+
+// Identifies wrappers that compute the same thing, so they share one class. Passed inputs
+// count by position, so x * x and a * b (one argument, two) never share a class.
+std::string wrapperKey(Node *node)
+{
+    const std::vector<Value *> passed = passedInputs(node);
     std::ostringstream key;
     key << node->kind().toQualString() << "|" << baseNameOf(node);
     for (const Value *in : node->inputs()) {
         if (isConstant(in)) {
             key << "|c:" << in->type()->annotation_str() << "=" << *staticValue(in);
         } else {
-            key << "|a:" << in->type()->annotation_str();
+            key << "|a" << (std::find(passed.begin(), passed.end(), in) - passed.begin()) << ":"
+                << in->type()->annotation_str();
         }
     }
     for (const Value *out : node->outputs())
@@ -64,16 +83,20 @@ std::string wrapperKey(const Node *node)
     return key.str();
 }
 
-// A module whose forward computes `node`; `args` receives the values the caller passes in.
+// A module whose forward computes `node`, taking passedInputs(node) as its arguments.
 Module makeWrapper(Node *node, const std::string &qualifiedName,
-                   const std::shared_ptr<torch::jit::CompilationUnit> &unit,
-                   std::vector<Value *> &args)
+                   const std::shared_ptr<torch::jit::CompilationUnit> &unit)
 {
     Module wrapper = newModule(qualifiedName, unit);
     auto graph = std::make_shared<Graph>();
     Value *self = graph->addInput("self");
     self->setType(wrapper.type());
     std::unordered_map<const Value *, Value *> env;
+    for (Value *in : passedInputs(node)) {
+        Value *param = graph->addInput(in->hasDebugName() ? in->debugNameBase() : "input");
+        param->setType(in->type());
+        env[in] = param;
+    }
     for (Value *in : node->inputs()) {
         if (env.count(in))
             continue;
@@ -81,14 +104,9 @@ Module makeWrapper(Node *node, const std::string &qualifiedName,
             Node *constant = graph->createClone(in->node(), [](Value *v) { return v; });
             graph->appendNode(constant);
             env[in] = constant->output();
-        } else if (isConstant(in)) {
+        } else {
             torch::jit::WithInsertPoint end(graph->block());
             env[in] = graph->insertConstant(*staticValue(in));
-        } else {
-            Value *param = graph->addInput(in->hasDebugName() ? in->debugNameBase() : "input");
-            param->setType(in->type());
-            env[in] = param;
-            args.push_back(in);
         }
     }
     Node *copy = graph->createClone(node, [&](Value *v) { return env.at(v); });
@@ -147,8 +165,8 @@ public:
 
             const std::string base = baseNameOf(node);
             const std::string name = names_.next(type, "module_" + base);
-            std::vector<Value *> args;
-            Module wrapper = wrapperFor(node, base, owner, args);
+            const std::vector<Value *> args = passedInputs(node);
+            Module wrapper = wrapperFor(node, base, owner);
             for (std::size_t i = 0; i < instances.size(); ++i) {
                 Module instance = instances[i];
                 instance.register_module(name, i == 0 ? wrapper : wrapper.deepcopy());
@@ -166,29 +184,16 @@ public:
 
 private:
     // One class per distinct computation: the 8 adds of resnet18 are all `Add`.
-    Module wrapperFor(Node *node, const std::string &base, const Module &owner,
-                      std::vector<Value *> &args)
+    Module wrapperFor(Node *node, const std::string &base, const Module &owner)
     {
         const std::string key = wrapperKey(node);
         auto cached = wrappers_.find(key);
-        if (cached != wrappers_.end()) {
-            for (Value *in : node->inputs())
-                if (!isConstant(in) && std::find(args.begin(), args.end(), in) == args.end())
-                    args.push_back(in);
+        if (cached != wrappers_.end())
             return cached->second.deepcopy();
-        }
-        const std::string twin = statelessNnClassFor(node->kind().toQualString());
-        const std::string twinOfFunction = node->kind() == c10::prim::CallFunction
-                                               ? statelessNnClassFor("aten::" + base)
-                                               : std::string();
-        std::string qualified = "__torch__.";
-        if (!twin.empty())
-            qualified += twin;
-        else if (!twinOfFunction.empty())
-            qualified += twinOfFunction;
-        else
-            qualified += "torchprep.nn." + wrapperClassName(base);
-        Module wrapper = makeWrapper(node, qualified, owner._ivalue()->compilation_unit(), args);
+        const std::string twin = statelessNnClassFor(base);
+        const std::string qualified =
+            "__torch__." + (twin.empty() ? "torchprep.nn." + wrapperClassName(base) : twin);
+        Module wrapper = makeWrapper(node, qualified, owner._ivalue()->compilation_unit());
         wrappers_.emplace(key, wrapper);
         return wrapper;
     }

@@ -90,6 +90,7 @@ private slots:
             // F.linear on parameters becomes a real Linear holding the weights.
             row("functional_linear", "2,8", {{"module_relu", "ReLU"}, {"module_linear", "Linear"}});
             row("elementwise_add", image, {{"module_add", "Add"}});
+            row("square_and_product", image, {{"module_mul", "Multiply"}, {"module_mul_1", "Multiply"}});
             row("excluded_custom", image,
                 {{"module_relu", "ReLU"}, {"custom.module_softplus", "Softplus"},
                  {"custom.module_sigmoid", "Sigmoid"}, {"custom.module_mul", "Multiply"},

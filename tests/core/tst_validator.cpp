@@ -121,6 +121,8 @@ private slots:
                                 {m, "", "aten::relu", 0, "x = torch.relu(x)"},
                                 {m, "", "aten::relu", 0, "return x.relu()"}});
             row("elementwise_add", {{m, "", "aten::add", 0, "self.conv1(x) + self.conv2(x)"}});
+            row("square_and_product", {{m, "", "aten::mul", 0, "return a * a, a * b"},
+                                       {m, "", "aten::mul", 0, "return a * a, a * b"}});
             row("dict_io", {{"non_tensor_io", "", "", 0, ""}});
             row("arange_shape",
                 {{m, "", "aten::add", 0, "return x + positions"},
@@ -242,7 +244,7 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("variant");
         for (const char *name : {"clean", "reused_relu", "functional_linear", "three_relus",
-                                 "elementwise_add", "dict_io", "excluded_custom", "resnet18"})
+                                 "elementwise_add", "square_and_product", "dict_io", "excluded_custom", "resnet18"})
             for (const char *variant : {"traced", "scripted"})
                 QTest::newRow(qPrintable(QString(name) + "_" + variant)) << name << variant;
     }

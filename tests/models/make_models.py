@@ -126,6 +126,20 @@ class ExcludedCustom(nn.Module):
         return x + y
 
 
+class SquareAndProduct(nn.Module):
+    """x * x and a * b look alike op by op but take one and two arguments."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3)
+        self.conv2 = nn.Conv2d(3, 4, 3)
+
+    def forward(self, x):
+        a = self.conv1(x)
+        b = self.conv2(x)
+        return a * a, a * b
+
+
 class RandomOutput(nn.Module):
     """Adds fresh noise on every call: no two runs agree, so no equivalence proof can pass."""
 
@@ -286,6 +300,7 @@ SEEDS = {
     "if_data": (IfData, (torch.randn(IMAGE),), False, True),
     "arange_shape": (ArangeShape, (torch.randn(IMAGE),), True, True),
     "excluded_custom": (ExcludedCustom, (torch.randn(IMAGE),), True, True),
+    "square_and_product": (SquareAndProduct, (torch.randn(IMAGE),), True, True),
     "random_output": (RandomOutput, (torch.randn(IMAGE),), True, False),
 }
 
