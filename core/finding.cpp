@@ -1,6 +1,15 @@
 #include "finding.h"
 
+#include "errors.h"
+
 namespace torchprep {
+
+void CheckOptions::requireExcludedModulesIn(const ModelGraph &graph) const
+{
+    for (const std::string &path : excludedModules)
+        if (!graph.findModule(path))
+            throw InputError("--exclude '" + path + "': the model has no module at that path");
+}
 
 bool CheckOptions::excludes(const ModelGraph &graph, ModuleId module) const
 {

@@ -27,6 +27,9 @@ struct CheckOptions
     std::vector<std::string> excludedModules; // paths: each skips its whole subtree
     OpAllowList allowedOps;                   // added to the exempt list for this run
 
+    // Throws InputError naming the first excluded path the model does not have.
+    void requireExcludedModulesIn(const ModelGraph &graph) const;
+
     // True when `module` is an excluded module or lies below one.
     bool excludes(const ModelGraph &graph, ModuleId module) const;
 };

@@ -5,7 +5,6 @@
 #include "checks/missing_module.h"
 #include "checks/non_tensor_io.h"
 #include "checks/reused_module.h"
-#include "errors.h"
 
 #include <functional>
 
@@ -42,9 +41,7 @@ const std::vector<std::string> &checkNames()
 
 ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &options)
 {
-    for (const std::string &path : options.excludedModules)
-        if (!graph.findModule(path))
-            throw InputError("--exclude '" + path + "': the model has no module at that path");
+    options.requireExcludedModulesIn(graph);
     ValidationReport report;
     report.modelPath = graph.sourcePath;
     for (const auto &[name, run] : checks()) {

@@ -36,9 +36,7 @@ CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &opti
     if (options.excludedClasses.empty() && options.excludedModules.empty())
         return check;
     const ModelGraph graph = buildModelGraph(model);
-    for (const std::string &path : options.excludedModules)
-        if (!graph.findModule(path))
-            throw InputError("--exclude '" + path + "': the model has no module at that path");
+    check.requireExcludedModulesIn(graph);
     for (const std::string &cls : options.excludedClasses) {
         bool found = false;
         for (const ModuleInfo &m : graph.modules) {
