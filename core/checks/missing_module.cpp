@@ -38,6 +38,17 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
            "`" + atSource(node.source) + " instead; or run `torchprep prepare`";
 }
 
+// Arithmetic on Python numbers (`n += 1` in a scripted loop) touches no tensor: nothing to
+// quantize, nothing a module could stand in for.
+bool touchesTensors(const GraphNode &node, const ModelGraph &graph)
+{
+    for (const auto *ids : {&node.inputs, &node.outputs})
+        for (ValueId v : *ids)
+            if (graph.values[v].type.find("Tensor") != std::string::npos)
+                return true;
+    return false;
+}
+
 } // namespace
 
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options)
@@ -51,7 +62,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         if (isExemptOp(node.op) || options.allowedOps.allows(node.op) ||
             isTensorConstructor(node.op))
             continue;
-        if (facts.feedsOnlyControl[node.id])
+        if (facts.feedsOnlyControl[node.id] || !touchesTensors(node, graph))
             continue;
         bool shapeArithmetic = true;
         for (ValueId out : node.outputs)

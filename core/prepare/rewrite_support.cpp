@@ -72,12 +72,31 @@ std::string AttributeNames::next(const c10::ClassTypePtr &type, const std::strin
 }
 
 
+namespace {
+
+// A list that something may append to (`pieces.append(y)` in a scripted loop) is not its
+// initial value: every use must be an op whose schema promises not to write it.
+bool mayBeMutated(const torch::jit::Value *list)
+{
+    for (const torch::jit::Use &use : list->uses()) {
+        const c10::FunctionSchema *schema = use.user->maybeSchema();
+        if (!schema || use.offset >= schema->arguments().size())
+            return true;
+        const c10::AliasInfo *alias = schema->arguments()[use.offset].alias_info();
+        if (alias && alias->isWrite())
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
 {
     const torch::jit::Node *producer = value->node();
     if (producer->kind() == c10::prim::Constant)
         return torch::jit::toIValue(value);
-    if (producer->kind() != c10::prim::ListConstruct)
+    if (producer->kind() != c10::prim::ListConstruct || mayBeMutated(value))
         return std::nullopt;
     auto list = value->type()->cast<c10::ListType>();
     if (!list)
