@@ -34,6 +34,11 @@ bool isLeafModuleClass(const std::string &name)
     return true;
 }
 
+bool isTorchNnLayer(const std::string &name)
+{
+    return name.rfind("torch.nn.modules.", 0) == 0 && isLeafModuleClass(name);
+}
+
 std::string shortClassName(const std::string &name)
 {
     const auto dot = name.rfind('.');

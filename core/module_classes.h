@@ -13,6 +13,9 @@ std::string demangleClassName(const std::string &qualifiedName);
 // Modules the preparer creates (torchprep.nn.*) are leaves too.
 bool isLeafModuleClass(const std::string &demangledClassName);
 
+// A torch.nn layer (torch.nn.modules.*, not a container): "torch.nn.modules.conv.Conv2d".
+bool isTorchNnLayer(const std::string &demangledClassName);
+
 // Last dotted component: "torch.nn.modules.activation.ReLU" -> "ReLU".
 std::string shortClassName(const std::string &demangledClassName);
 

@@ -2,6 +2,7 @@
 //  [--exclude-class C]... [--only PASS]... [--allow OP]... [--tolerance T] [--json]`
 #include "../checks/fix_text.h"
 #include "../equivalence.h"
+#include "../export/python_export.h"
 #include "../errors.h"
 #include "../graph_builder.h"
 #include "../json_writer.h"
@@ -26,7 +27,7 @@ const char *kPrepareUsage =
     "usage: torchprep prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [--input-shape S]...\n"
     "         [--dtype float32] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
-    "         [--json]\n";
+    "         [--emit-python DIR] [--json]\n";
 
 double parseTolerance(const std::string &text)
 {
@@ -45,6 +46,13 @@ bool sameFile(const std::string &a, const std::string &b)
     return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
+// What --emit-python wrote: nothing when it was not asked for or the proof failed.
+struct PythonFiles
+{
+    PythonPackage package;
+    std::vector<std::string> paths; // STEM.py, STEM_state_dict.pt
+};
+
 std::string number(double value)
 {
     char buf[32];
@@ -54,7 +62,8 @@ std::string number(double value)
 
 void writeJson(std::ostream &out, const std::string &input, const std::string &output,
                const PrepareResult &result, const EquivalenceReport &proof,
-               const InputSpec &spec, const std::vector<Finding> &remaining, bool written)
+               const InputSpec &spec, const std::vector<Finding> &remaining, bool written,
+               const PythonFiles &python)
 {
     JsonWriter json;
     json.beginObject();
@@ -100,13 +109,27 @@ void writeJson(std::ostream &out, const std::string &input, const std::string &o
     json.endObject();
     json.key("remaining_findings");
     writeFindingsJson(json, remaining);
+    json.key("python");
+    if (python.paths.empty()) {
+        json.null();
+    } else {
+        json.beginObject();
+        json.key("source").value(python.paths[0]);
+        json.key("state_dict").value(python.paths[1]);
+        json.key("class").value(python.package.rootClass);
+        json.key("plain_layers").beginArray();
+        for (const std::string &path : python.package.plainLayers)
+            json.value(path);
+        json.endArray();
+        json.endObject();
+    }
     json.endObject();
     out << json.str() << "\n";
 }
 
 void writeText(std::ostream &out, const std::string &output, const PrepareResult &result,
                const EquivalenceReport &proof, const InputSpec &spec,
-               const std::vector<Finding> &remaining, bool written)
+               const std::vector<Finding> &remaining, bool written, const PythonFiles &python)
 {
     for (const PassLog &pass : result.passes) {
         out << pass.name << ": " << pass.changes.size() << " change"
@@ -136,6 +159,13 @@ void writeText(std::ostream &out, const std::string &output, const PrepareResult
     }
     out << (written ? "wrote " + output : "nothing written: the prepared model computes different outputs")
         << "\n";
+    if (!python.paths.empty()) {
+        out << "wrote " << python.paths[0] << " and " << python.paths[1] << " (class "
+            << python.package.rootClass << "; load_model() builds it with its weights)\n";
+        if (!python.package.plainLayers.empty())
+            out << "  torch.nn layers written op by op (constructor arguments not in the file): "
+                << python.package.plainLayers.size() << "\n";
+    }
 }
 
 } // namespace
@@ -145,7 +175,7 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     const Arguments parsed = parseArguments(
         args,
         {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only",
-         "--allow", "--tolerance", "--batches"},
+         "--allow", "--tolerance", "--batches", "--emit-python"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
         out << kPrepareUsage;
@@ -181,6 +211,10 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
 
+    const std::vector<std::string> &emitDirs = parsed.all("--emit-python");
+    if (!emitDirs.empty())
+        preparePythonFolder(emitDirs.back());
+
     const auto original = TorchModel::load(input);
     if (spec.shapes.empty())
         throw InputError("--input-shape is required to prove the prepared model equivalent: "
@@ -190,12 +224,17 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     const EquivalenceReport proof = proveEquivalent(*original, *prepared, spec, tolerance);
     const std::vector<Finding> remaining =
         validateGraph(buildModelGraph(*prepared), result.checkOptions).findings;
+    PythonFiles python;
+    if (proof.passed && !emitDirs.empty()) // written in memory first: a failure writes nothing
+        python.package = emitPythonPackage(*prepared, fs::path(output).stem().string());
     if (proof.passed)
         prepared->saveAtomically(output);
+    if (proof.passed && !emitDirs.empty())
+        python.paths = writePythonPackage(python.package, emitDirs.back());
     if (parsed.has("--json"))
-        writeJson(out, input, output, result, proof, spec, remaining, proof.passed);
+        writeJson(out, input, output, result, proof, spec, remaining, proof.passed, python);
     else
-        writeText(out, output, result, proof, spec, remaining, proof.passed);
+        writeText(out, output, result, proof, spec, remaining, proof.passed, python);
     return proof.passed ? kExitPassed : kExitFindings;
 }
 

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -35,13 +36,17 @@ Run execute(const QString &program, const QStringList &args)
 
 Run torchprep(const QStringList &args) { return execute(testing::cliPath(), args); }
 
-// Python's view of a prepared file: max |diff| against the original and module_* classes.
-QJsonObject pythonCheck(const QString &original, const QString &prepared, const QString &shape)
+// Python's view of a prepared file: max |diff| against the original and module_* classes;
+// with `emitted` (a file --emit-python wrote), also that file's model: its max |diff| against
+// the prepared file and every module's Python class.
+QJsonObject pythonCheck(const QString &original, const QString &prepared, const QString &shape,
+                        const QString &emitted = QString())
 {
-    const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
-                            {qEnvironmentVariable("TORCHPREP_SOURCE_DIR") +
-                                 "/tests/models/check_prepared.py",
-                             original, prepared, shape});
+    QStringList args{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/models/check_prepared.py",
+                     original, prepared, shape};
+    if (!emitted.isEmpty())
+        args << "--emitted" << emitted;
+    const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), args);
     if (run.exitCode != 0)
         qWarning().noquote() << run.err;
     return QJsonDocument::fromJson(run.out).object();
@@ -178,8 +183,9 @@ private slots:
         QFETCH(int, remaining);
         const QString input = testing::modelPath(model);
         const QString output = outPath(QString(QTest::currentDataTag()));
+        const QString pythonDir = out_.filePath("py_" + QString(QTest::currentDataTag()));
         const Run run = torchprep(QStringList{"prepare", input, "-o", output, "--input-shape",
-                                              shape, "--json"} + extra);
+                                              shape, "--json", "--emit-python", pythonDir} + extra);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(report["input"].toString(), input);
@@ -201,13 +207,29 @@ private slots:
         QCOMPARE(changed, QSet<QString>(modules.keyBegin(), modules.keyEnd()));
 
         // Python loads the file, computes the same outputs and sees the new modules' classes.
-        const QJsonObject python = pythonCheck(input, output, shape);
+        const QJsonObject files = report["python"].toObject();
+        QCOMPARE(files["source"].toString(), pythonDir + "/" + QString(QTest::currentDataTag()) + ".py");
+        const QJsonObject python = pythonCheck(input, output, shape, files["source"].toString());
         QCOMPARE(python["max_abs_diff"].toDouble(-1), 0.0);
         ModuleClasses seen;
         const QJsonObject found = python["modules"].toObject();
         for (auto it = found.begin(); it != found.end(); ++it)
             seen[it.key()] = it.value().toString();
         QCOMPARE(seen, modules);
+
+        // The emitted Python computes what the prepared file computes, with the same modules:
+        // torch.nn twins as torch.nn classes, wrappers as classes of the same name.
+        const QJsonObject emitted = python["emitted"].toObject();
+        QVERIFY2(emitted["max_abs_diff"].toDouble(-1) >= 0 && emitted["max_abs_diff"].toDouble() <= 1e-6,
+                 qPrintable(QString::number(emitted["max_abs_diff"].toDouble(-1))));
+        QVERIFY(!emitted["is_script"].toBool(true));
+        const QJsonObject classes = emitted["classes"].toObject();
+        for (auto it = modules.begin(); it != modules.end(); ++it) {
+            QString cls = classes[it.key()].toString();
+            cls.remove(QRegularExpression("^nn\\."));
+            QVERIFY2(cls == it.value() || cls.startsWith(it.value() + "_"),
+                     qPrintable(it.key() + ": " + classes[it.key()].toString()));
+        }
 
         // The CLI's own validator agrees the result is clean (constructors aside).
         QStringList validate{"validate", output};
@@ -216,6 +238,51 @@ private slots:
                 validate << extra[i] << extra[i + 1];
         if (extra.isEmpty() && remaining == 0)
             QCOMPARE(torchprep(validate).exitCode, 0);
+    }
+
+    // Control flow, lists, helper functions and tensor constants become plain Python;
+    // torch.nn layers are built by their own constructors, so AIMET recognises them.
+    void emittedPythonRunsTheSameModel_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<ModuleClasses>("classes");
+        QTest::newRow("control flow") << "control_flow_scripted" << "1,3,16,16"
+                                      << ModuleClasses{{"conv", "nn.Conv2d"}, {"module_relu", "nn.ReLU"}};
+        QTest::newRow("tensor constant") << "tensor_constant_traced" << "1,3,16,16"
+                                         << ModuleClasses{{"module_mul", "Multiply"}};
+        QTest::newRow("resnet18") << "resnet18_traced" << "1,3,64,64"
+                                  << ModuleClasses{{"conv1", "nn.Conv2d"}, {"bn1", "nn.BatchNorm2d"},
+                                                   {"layer1.0.module_relu_1", "nn.ReLU"},
+                                                   {"layer1.0.module_add", "Add"},
+                                                   {"layer2.0.downsample.0", "nn.Conv2d"},
+                                                   {"fc", "nn.Linear"}};
+        QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32"
+                             << ModuleClasses{{"conv_proj", "nn.Conv2d"},
+                                              {"encoder.layers.encoder_layer_0.ln_1", "nn.LayerNorm"},
+                                              {"encoder.layers.encoder_layer_0.mlp.1", "nn.GELU"}};
+    }
+
+    void emittedPythonRunsTheSameModel()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, shape);
+        QFETCH(ModuleClasses, classes);
+        const QString output = outPath("emit_" + model);
+        const QString dir = out_.filePath("emit_" + model);
+        const Run run = torchprep({"prepare", testing::modelPath(model), "-o", output,
+                                   "--input-shape", shape, "--emit-python", dir});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QVERIFY(run.out.contains("load_model()"));
+        QVERIFY(QFileInfo::exists(dir + "/emit_" + model + "_state_dict.pt"));
+        const QJsonObject emitted =
+            pythonCheck(testing::modelPath(model), output, shape, dir + "/emit_" + model + ".py")["emitted"]
+                .toObject();
+        QCOMPARE(emitted["max_abs_diff"].toDouble(-1), 0.0);
+        QVERIFY(!emitted["training"].toBool(true));
+        const QJsonObject found = emitted["classes"].toObject();
+        for (auto it = classes.begin(); it != classes.end(); ++it)
+            QCOMPARE(found[it.key()].toString(), it.value());
     }
 
     void changesSayWhereInTheUsersCode()
@@ -299,6 +366,7 @@ private slots:
         QTest::newRow("bad class") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--exclude-class", "Nope"} << "no module of the model";
         QTest::newRow("rejected shape") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,5,16,16"} << "rejects the inputs";
         QTest::newRow("missing folder") << QStringList{"prepare", m, "-o", "/no/such/folder/out.pt", "--input-shape", "1,3,16,16"} << "does not exist";
+        QTest::newRow("python into a file") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--emit-python", m} << "--emit-python";
         QTest::newRow("bad model") << QStringList{"prepare", testing::modelPath("bad_state_dict"), "-o", o, "--input-shape", "1,3,16,16"} << "state_dict";
     }
 

@@ -8,7 +8,7 @@ usage: make_models.py OUTDIR
 import json
 import os
 import sys
-from typing import Dict
+from typing import Dict, List
 
 import torch
 import torch.fx
@@ -282,6 +282,45 @@ AIMET_SHAPES = {
 }
 
 
+def scaled(x: torch.Tensor, k: float) -> torch.Tensor:
+    return x * k
+
+
+class ControlFlow(nn.Module):
+    """What --emit-python must write as Python: a loop carrying values, a data-dependent
+    while and if, a list built with append, a helper function and a tuple output."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.steps = 3
+        self.register_buffer("offset", torch.linspace(-1, 1, 4).view(1, 4, 1, 1))
+
+    def forward(self, x):
+        y = self.conv(x)
+        pieces: List[torch.Tensor] = []
+        for _ in range(self.steps):
+            y = scaled(y, 0.5) + self.offset
+            pieces.append(y)
+        total = torch.stack(pieces).sum(0)
+        n = 0
+        while n < 2 and bool(total.mean() < 100.0):
+            total = total - 1.0
+            n += 1
+        if bool(total.mean() > 0):
+            total = torch.relu(total)
+        else:
+            total = torch.sigmoid(total)
+        return total, pieces[-1]
+
+
+class TensorConstant(nn.Module):
+    """Traced, torch.linspace becomes a tensor constant inside the graph."""
+
+    def forward(self, x):
+        return x * torch.linspace(0, 1, 16)
+
+
 def clean_model():
     return nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU())
 
@@ -354,6 +393,12 @@ def make_seeds(out):
     return oracle
 
 
+def make_python_export_models(out):
+    save(torch.jit.script(ControlFlow().eval()), os.path.join(out, "control_flow_scripted.pt"))
+    save(torch.jit.trace(TensorConstant().eval(), torch.randn(IMAGE)),
+         os.path.join(out, "tensor_constant_traced.pt"))
+
+
 def make_torchvision(out, oracle):
     import torchvision
     model = torchvision.models.resnet18().eval()
@@ -396,6 +441,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     oracle = make_seeds(out)
+    make_python_export_models(out)
     make_torchvision(out, oracle)
     make_bad_inputs(out)
     with open(os.path.join(out, "fx_oracle.json"), "w") as f:
