@@ -1,6 +1,8 @@
 #include "equivalence.h"
 
 #include "errors.h"
+#include "compare/comparison_torch.h"
+#include "model_run_torch.h"
 #include "torch_model_impl.h"
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -31,63 +33,11 @@ Shape parseShape(const std::string &text)
 
 namespace {
 
-at::ScalarType scalarType(const std::string &dtype)
-{
-    if (dtype == "float32" || dtype == "float")
-        return at::kFloat;
-    if (dtype == "float64" || dtype == "double")
-        return at::kDouble;
-    if (dtype == "float16" || dtype == "half")
-        return at::kHalf;
-    if (dtype == "bfloat16")
-        return at::kBFloat16;
-    if (dtype == "int64" || dtype == "long")
-        return at::kLong;
-    if (dtype == "int32" || dtype == "int")
-        return at::kInt;
-    throw InputError("--dtype '" + dtype +
-                     "': use float32, float64, float16, bfloat16, int64 or int32");
-}
-
-std::string shapeText(const Shape &shape)
-{
-    std::string text;
-    for (auto d : shape)
-        text += (text.empty() ? "" : ",") + std::to_string(d);
-    return "[" + text + "]";
-}
-
-void flatten(const c10::IValue &value, std::vector<at::Tensor> &out)
-{
-    if (value.isTensor()) {
-        out.push_back(value.toTensor());
-    } else if (value.isTuple()) {
-        for (const auto &e : value.toTupleRef().elements())
-            flatten(e, out);
-    } else if (value.isList()) {
-        for (const auto &e : value.toListRef())
-            flatten(e, out);
-    } else if (value.isGenericDict()) {
-        for (const auto &e : value.toGenericDict())
-            flatten(e.value(), out);
-    }
-}
-
 std::vector<at::Tensor> run(const TorchModel &model, const std::vector<c10::IValue> &inputs,
                             const std::string &what)
 {
-    try {
-        torch::jit::Module module = model.impl().module;
-        std::vector<at::Tensor> outputs;
-        flatten(module.forward(inputs), outputs);
-        return outputs;
-    } catch (const c10::Error &e) {
-        throw InputError("the " + what + " model rejects the inputs: " +
-                         interpreterErrorLine(e.what_without_backtrace()));
-    } catch (const std::exception &e) { // the interpreter's own errors
-        throw InputError("the " + what + " model rejects the inputs: " +
-                         interpreterErrorLine(e.what()));
-    }
+    torch::jit::Module module = model.impl().module;
+    return flattenTensors(runForward(module, inputs, what));
 }
 
 } // namespace
@@ -99,17 +49,11 @@ EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &
     // Run the graphs as written: the executor's optimizing first run is what the proof does not
     // need, and it takes a minute on a model with ten thousand module calls.
     torch::jit::GraphOptimizerEnabledGuard plainInterpreter(false);
-    const at::ScalarType dtype = scalarType(spec.dtype);
+    scalarTypeNamed(spec.dtype); // an unknown dtype is an argument error before any run
     EquivalenceReport report;
     report.tolerance = tolerance;
     for (int batch = 0; batch < spec.batches; ++batch) {
-        torch::manual_seed(spec.seed + static_cast<std::uint64_t>(batch));
-        std::vector<c10::IValue> inputs;
-        for (const Shape &shape : spec.shapes) {
-            const auto options = at::TensorOptions().dtype(dtype);
-            inputs.emplace_back(at::isFloatingType(dtype) ? torch::randn(shape, options)
-                                                          : torch::randint(0, 10, shape, options));
-        }
+        const std::vector<c10::IValue> inputs = randomInputs(spec, batch);
         const std::vector<at::Tensor> a = run(original, inputs, "original");
         const std::vector<at::Tensor> b = run(prepared, inputs, "prepared");
         if (a.size() != b.size()) {
@@ -125,19 +69,13 @@ EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &
                                   shapeText(b[i].sizes().vec()) + " in the other";
                 return report;
             }
-            const at::Tensor x = a[i].to(at::kDouble).flatten();
-            const at::Tensor y = b[i].to(at::kDouble).flatten();
+            const DifferenceMetrics m = measureDifference(a[i], b[i]);
             OutputDifference d;
             d.index = i;
             d.shape = a[i].sizes().vec();
-            if (x.numel() > 0) {
-                const at::Tensor diff = (x - y).abs();
-                d.maxAbsDiff = diff.max().item<double>();
-                d.meanAbsDiff = diff.mean().item<double>();
-                const double norms = x.norm().item<double>() * y.norm().item<double>();
-                d.cosine = norms > 0 ? x.dot(y).item<double>() / norms
-                                     : (d.maxAbsDiff == 0 ? 1.0 : 0.0);
-            }
+            d.maxAbsDiff = m.maxAbsDiff;
+            d.meanAbsDiff = m.meanAbsDiff;
+            d.cosine = m.cosine;
             OutputDifference &worst = report.outputs[i];
             if (batch == 0 || d.maxAbsDiff > worst.maxAbsDiff)
                 worst = d;

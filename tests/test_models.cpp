@@ -1,6 +1,7 @@
 #include "test_models.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTextStream>
 
 namespace testing {
@@ -11,6 +12,20 @@ QString modelPath(const QString &name)
 }
 
 QString cliPath() { return qEnvironmentVariable("TORCHPREP_CLI"); }
+
+Run execute(const QString &program, const QStringList &args)
+{
+    QProcess process;
+    process.start(program, args);
+    process.waitForFinished(300000);
+    Run run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+Run torchprep(const QStringList &args) { return execute(cliPath(), args); }
 
 QString sourceLine(const QString &file, int line)
 {

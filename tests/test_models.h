@@ -1,7 +1,9 @@
 // Where the generated test models are, and helpers to read the sources they point at.
 #pragma once
 
+#include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace testing {
 
@@ -10,6 +12,20 @@ QString modelPath(const QString &name);
 
 // The torchprep executable under test.
 QString cliPath();
+
+// What a finished process left: exit code (-1 when it crashed), stdout, stderr.
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+// Runs `program` with `args` to the end (at most five minutes).
+Run execute(const QString &program, const QStringList &args);
+
+// Runs the torchprep executable under test.
+Run torchprep(const QStringList &args);
 
 // Text of line `line` (1-based) of `file`, or a null string.
 QString sourceLine(const QString &file, int line);

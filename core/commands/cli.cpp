@@ -18,8 +18,11 @@ const char *kUsage =
     "  prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [options]\n"
     "      rewrite the model so it follows the guidelines, prove it computes the same\n"
     "      outputs, and save it (torchprep prepare --help for the options)\n"
+    "  compare A.pt B.pt --input-shape 1,3,224,224 [--per-layer] [options]\n"
+    "      run two models on the same inputs (GPU when there is one) and compare their\n"
+    "      outputs, and with --per-layer every layer's (torchprep compare --help)\n"
     "\n"
-    "exit codes: 0 passed, 1 findings reported (validate) or outputs differ (prepare),\n"
+    "exit codes: 0 passed, 1 findings reported (validate) or outputs differ (prepare, compare),\n"
     "            2 unusable input or arguments\n";
 
 } // namespace
@@ -45,7 +48,9 @@ int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream
             return runValidate(rest, out, err);
         if (command == "prepare")
             return runPrepare(rest, out, err);
-        err << "torchprep: unknown command '" << command << "' (commands: validate, prepare)\n";
+        if (command == "compare")
+            return runCompare(rest, out, err);
+        err << "torchprep: unknown command '" << command << "' (commands: validate, prepare, compare)\n";
         return kExitUnusable;
     } catch (const InputError &e) {
         err << "torchprep: " << e.what() << "\n";

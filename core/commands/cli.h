@@ -19,6 +19,9 @@ enum ExitCode
 // one line on `err` and exit code 2.
 int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
+// `torchprep compare ...`
+int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+
 // `torchprep prepare ...`
 int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 

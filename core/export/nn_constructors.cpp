@@ -317,11 +317,14 @@ std::string dtypeArgument(const Module &leaf)
 std::optional<std::string> nnConstructorCall(const Module &leaf, const std::string &className)
 {
     auto cls = nnClasses().find(className);
-    if (cls == nnClasses().end() || !leaf.type()->findMethod("forward"))
+    if (cls == nnClasses().end())
         return std::nullopt;
-    torch::jit::Graph &graph = *torch::jit::toGraphFunction(leaf.get_method("forward").function()).graph();
+    // A traced layer that was never called (swin reads attn.qkv.weight itself) has no forward:
+    // only what its tensors and attributes say can rebuild it.
     bool empty = false;
-    const std::optional<MainOp> op = mainOpOf(graph, empty);
+    std::optional<MainOp> op;
+    if (leaf.type()->findMethod("forward"))
+        op = mainOpOf(*torch::jit::toGraphFunction(leaf.get_method("forward").function()).graph(), empty);
     // A forward that is neither one op nor nothing is scripted: trust the attributes then,
     // but only when the class keeps them (scripted torch.nn layers do).
     const bool scripted = !op && !empty;

@@ -15,26 +15,9 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run execute(const QString &program, const QStringList &args)
-{
-    QProcess process;
-    process.start(program, args);
-    process.waitForFinished(300000);
-    Run run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
-Run torchprep(const QStringList &args) { return execute(testing::cliPath(), args); }
+using testing::execute;
+using testing::Run;
+using testing::torchprep;
 
 // Python's view of a prepared file: max |diff| against the original and module_* classes;
 // with `emitted` (a file --emit-python wrote), also that file's model: its max |diff| against

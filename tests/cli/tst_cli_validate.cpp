@@ -12,24 +12,8 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run torchprep(const QStringList &args)
-{
-    QProcess process;
-    process.start(testing::cliPath(), args);
-    process.waitForFinished(120000);
-    Run run;
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
+using testing::Run;
+using testing::torchprep;
 
 } // namespace
 

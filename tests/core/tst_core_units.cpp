@@ -2,6 +2,7 @@
 // signature types, JSON escaping, argument parsing.
 #include "checks/non_tensor_io.h"
 #include "commands/arguments.h"
+#include "compare/layer_matching.h"
 #include "errors.h"
 #include "json_writer.h"
 #include "module_classes.h"
@@ -140,6 +141,50 @@ private slots:
         QVERIFY(args.has("--json"));
         QVERIFY_THROWS_EXCEPTION(InputError, parseArguments({"--bogus"}, {}, {}));
         QVERIFY_THROWS_EXCEPTION(InputError, parseArguments({"--exclude"}, {"--exclude"}, {}));
+    }
+
+    // The preparer's unrolled relu is the original's second relu call; its new add has no twin;
+    // a call only the original makes stays in place as removed.
+    void layersMatchByPathThenByDataFlow()
+    {
+        using torchprep::LayerCall;
+        const torchprep::Shape s{1, 4};
+        const torchprep::Shape t{1, 8};
+        const std::vector<LayerCall> a = {
+            {"conv", "Conv2d", 0, s}, {"relu", "ReLU", 0, s}, {"conv2", "Conv2d", 0, s},
+            {"relu", "ReLU", 1, s},   {"drop", "Dropout", 0, s}, {"fc", "Linear", 0, t}};
+        const std::vector<LayerCall> b = {
+            {"conv", "Conv2d", 0, s}, {"relu", "ReLU", 0, s}, {"conv2", "Conv2d", 0, s},
+            {"module_add", "Add", 0, s}, {"module_relu_1", "ReLU", 0, s}, {"fc", "Linear", 0, t}};
+        const std::vector<torchprep::LayerPair> pairs = torchprep::matchLayers(a, b);
+        QCOMPARE(pairs.size(), std::size_t(7));
+        auto check = [&](std::size_t k, int ai, int bi, const char *how) {
+            QCOMPARE(pairs[k].a, ai);
+            QCOMPARE(pairs[k].b, bi);
+            QCOMPARE(pairs[k].how, std::string(how));
+        };
+        check(0, 0, 0, "path");
+        check(1, 1, 1, "path");
+        check(2, 2, 2, "path");
+        check(3, -1, 3, "new");      // an Add is no ReLU, though the shape fits
+        check(4, 3, 4, "dataflow");  // relu's second call
+        check(5, 4, -1, "removed");  // after the pair that precedes it in A
+        check(6, 5, 5, "path");
+    }
+
+    // A twin by path must also have the same output shape; never match across path anchors.
+    void layersDoNotMatchAcrossAnchorsOrShapes()
+    {
+        using torchprep::LayerCall;
+        const std::vector<LayerCall> a = {{"x.relu", "ReLU", 0, {2}}, {"conv", "Conv2d", 0, {3}},
+                                          {"head", "Linear", 0, {4}}};
+        const std::vector<LayerCall> b = {{"conv", "Conv2d", 0, {3}}, {"module_relu", "ReLU", 0, {2}},
+                                          {"head", "Linear", 0, {5}}};
+        const std::vector<torchprep::LayerPair> pairs = torchprep::matchLayers(a, b);
+        int paired = 0;
+        for (const auto &p : pairs)
+            paired += p.a >= 0 && p.b >= 0;
+        QCOMPARE(paired, 1); // only conv: relu lies before the anchor in A, head changed shape
     }
 
     void firstLineDropsBacktrace()

@@ -5,6 +5,7 @@ each model, as an oracle for the C++ validator, and the bad inputs the CLI must 
 
 usage: make_models.py OUTDIR
 """
+import copy
 import json
 import os
 import sys
@@ -406,6 +407,11 @@ def make_torchvision(out, oracle):
     save(torch.jit.trace(model, example), os.path.join(out, "resnet18_traced.pt"))
     save(torch.jit.script(model), os.path.join(out, "resnet18_scripted.pt"))
     oracle["resnet18"] = fx_oracle(model)
+    # The same weights but one conv's: `compare --per-layer` must name layer3.0.conv1 first.
+    perturbed = copy.deepcopy(model)
+    with torch.no_grad():
+        perturbed.layer3[0].conv1.weight.add_(1e-3)
+    save(torch.jit.trace(perturbed, example), os.path.join(out, "resnet18_perturbed_traced.pt"))
     # torch.fx cannot trace these two; their shape arithmetic must not count as findings.
     shufflenet = torchvision.models.shufflenet_v2_x0_5().eval()
     save(torch.jit.trace(shufflenet, example), os.path.join(out, "shufflenet_v2_x0_5_traced.pt"))

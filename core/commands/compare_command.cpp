@@ -1,0 +1,227 @@
+// `torchprep compare A.pt B.pt [--input-shape S]... [--dtype T] [--inputs FILE] [--device D]
+//  [--per-layer] [--tolerance T] [--runs N] [--batches N] [--json]`
+#include "../compare/comparison.h"
+#include "../errors.h"
+#include "../json_writer.h"
+#include "../torch_model.h"
+#include "arguments.h"
+#include "cli.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+
+namespace torchprep {
+
+namespace {
+
+const char *kCompareUsage =
+    "usage: torchprep compare A.pt B.pt (--input-shape 1,3,224,224 [--input-shape S]... [--dtype float32]\n"
+    "         | --inputs FILE) [--device auto|cpu|cuda[:N]] [--per-layer] [--tolerance 1e-5]\n"
+    "         [--runs 10] [--batches 3] [--json]\n"
+    "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n";
+
+int positiveInt(const Arguments &parsed, const std::string &option, int fallback)
+{
+    const std::vector<std::string> &values = parsed.all(option);
+    if (values.empty())
+        return fallback;
+    char *end = nullptr;
+    const long value = std::strtol(values.back().c_str(), &end, 10);
+    if (values.back().empty() || *end != '\0' || value < 1 || value > 100000)
+        throw InputError(option + " '" + values.back() + "': expected a whole number from 1 to 100000");
+    return static_cast<int>(value);
+}
+
+double tolerance(const Arguments &parsed)
+{
+    const std::vector<std::string> &values = parsed.all("--tolerance");
+    if (values.empty())
+        return 1e-5;
+    char *end = nullptr;
+    const double value = std::strtod(values.back().c_str(), &end);
+    if (values.back().empty() || *end != '\0' || !(value >= 0))
+        throw InputError("--tolerance '" + values.back() + "': expected a number >= 0, e.g. 1e-5");
+    return value;
+}
+
+std::string number(double value)
+{
+    if (std::isinf(value))
+        return value > 0 ? "inf" : "-inf";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", value);
+    return buf;
+}
+
+std::string shapeString(const Shape &shape)
+{
+    std::string s;
+    for (auto d : shape)
+        s += (s.empty() ? "" : ",") + std::to_string(d);
+    return "[" + s + "]";
+}
+
+void writeShape(JsonWriter &json, const Shape &shape)
+{
+    json.beginArray();
+    for (auto d : shape)
+        json.value(static_cast<std::int64_t>(d));
+    json.endArray();
+}
+
+// sqnr_db is null when the outputs are identical (infinite SQNR).
+void writeMetrics(JsonWriter &json, const DifferenceMetrics &m)
+{
+    json.key("max_abs_diff").value(m.maxAbsDiff);
+    json.key("mean_abs_diff").value(m.meanAbsDiff);
+    json.key("cosine").value(m.cosine);
+    json.key("sqnr_db").value(m.sqnrDb);
+}
+
+void writeJson(std::ostream &out, const std::string &a, const std::string &b, const ComparisonReport &r)
+{
+    JsonWriter json;
+    json.beginObject();
+    json.key("a").value(a);
+    json.key("b").value(b);
+    json.key("device").value(r.device);
+    json.key("passed").value(r.passed);
+    json.key("tolerance").value(r.tolerance);
+    json.key("batches").value(r.batches);
+    json.key("inputs").beginArray();
+    for (const Shape &s : r.inputShapes)
+        writeShape(json, s);
+    json.endArray();
+    json.key("outputs").beginArray();
+    for (const OutputComparison &o : r.outputs) {
+        json.beginObject();
+        json.key("index").value(o.index);
+        json.key("shape");
+        writeShape(json, o.shape);
+        writeMetrics(json, o.metrics);
+        json.key("histogram").beginObject();
+        json.key("edges").beginArray();
+        for (double e : o.histogram.edges)
+            json.value(e);
+        json.endArray();
+        json.key("counts").beginArray();
+        for (std::int64_t c : o.histogram.counts)
+            json.value(c);
+        json.endArray();
+        json.endObject();
+        json.endObject();
+    }
+    json.endArray();
+    json.key("timing_ms").beginObject();
+    json.key("a").value(r.timingA.medianMs);
+    json.key("b").value(r.timingB.medianMs);
+    json.key("a_min").value(r.timingA.minMs);
+    json.key("b_min").value(r.timingB.minMs);
+    json.key("runs").value(r.timingA.runs);
+    json.endObject();
+    json.key("layers").beginArray();
+    for (const LayerComparison &l : r.layers) {
+        json.beginObject();
+        json.key("module").value(l.module);
+        json.key("a_module");
+        l.aModule.empty() ? json.null() : json.value(l.aModule);
+        json.key("call").value(l.call);
+        json.key("match").value(l.match);
+        json.key("shape");
+        writeShape(json, l.shape);
+        if (l.compared) {
+            writeMetrics(json, l.metrics);
+        } else {
+            for (const char *k : {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db"})
+                json.key(k).null();
+        }
+        json.endObject();
+    }
+    json.endArray();
+    json.key("first_divergence");
+    r.firstDivergence.empty() ? json.null() : json.value(r.firstDivergence);
+    json.endObject();
+    out << json.str() << "\n";
+}
+
+void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
+{
+    out << "device: " << r.device << "; " << r.batches << " batch" << (r.batches == 1 ? "" : "es")
+        << " of";
+    for (const Shape &s : r.inputShapes)
+        out << " " << shapeString(s);
+    out << "\n";
+    for (const OutputComparison &o : r.outputs)
+        out << "output " << o.index << " " << shapeString(o.shape) << ": max |diff| "
+            << number(o.metrics.maxAbsDiff) << ", mean |diff| " << number(o.metrics.meanAbsDiff)
+            << ", cosine " << number(o.metrics.cosine) << ", SQNR " << number(o.metrics.sqnrDb) << " dB\n";
+    out << "forward, median of " << r.timingA.runs << " runs: A " << number(r.timingA.medianMs)
+        << " ms, B " << number(r.timingB.medianMs) << " ms\n";
+    if (perLayer) {
+        std::size_t differing = 0, fresh = 0;
+        for (const LayerComparison &l : r.layers) {
+            differing += l.compared && l.metrics.maxAbsDiff > r.tolerance;
+            fresh += !l.compared;
+        }
+        out << "layers: " << r.layers.size() << " calls, " << differing << " beyond tolerance, " << fresh
+            << " without a twin\n";
+        int shown = 0;
+        for (const LayerComparison &l : r.layers) {
+            const bool interesting = !l.compared || l.match != "path" || l.metrics.maxAbsDiff > r.tolerance;
+            if (!interesting || shown++ >= 40)
+                continue;
+            out << "  " << l.module << (l.call ? " (call " + std::to_string(l.call + 1) + ")" : "") << "  "
+                << l.match << (l.aModule.empty() || l.aModule == l.module ? "" : " ~ " + l.aModule);
+            if (l.compared)
+                out << "  max |diff| " << number(l.metrics.maxAbsDiff) << ", SQNR "
+                    << number(l.metrics.sqnrDb) << " dB";
+            out << "\n";
+        }
+        out << "first divergence: " << (r.firstDivergence.empty() ? "none" : r.firstDivergence) << "\n";
+    }
+    out << (r.passed ? "outputs match" : "outputs DIFFER") << " (tolerance " << number(r.tolerance) << ")\n";
+}
+
+} // namespace
+
+int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
+{
+    const Arguments parsed = parseArguments(
+        args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches"},
+        {"--per-layer", "--json", "--help"});
+    if (parsed.has("--help")) {
+        out << kCompareUsage;
+        return kExitPassed;
+    }
+    if (parsed.positional.size() != 2)
+        throw InputError("compare takes two model files, A.pt and B.pt (got " +
+                         std::to_string(parsed.positional.size()) + ")");
+    CompareOptions options;
+    for (const std::string &shape : parsed.all("--input-shape"))
+        options.inputs.shapes.push_back(parseShape(shape));
+    if (!parsed.all("--dtype").empty())
+        options.inputs.dtype = parsed.all("--dtype").back();
+    if (!parsed.all("--inputs").empty())
+        options.inputsFile = parsed.all("--inputs").back();
+    if (!options.inputsFile.empty() && !options.inputs.shapes.empty())
+        throw InputError("give either --inputs or --input-shape, not both");
+    if (!parsed.all("--device").empty())
+        options.device = parsed.all("--device").back();
+    options.perLayer = parsed.has("--per-layer");
+    options.tolerance = tolerance(parsed);
+    options.runs = positiveInt(parsed, "--runs", options.runs);
+    options.inputs.batches = positiveInt(parsed, "--batches", options.inputs.batches);
+
+    const auto a = TorchModel::load(parsed.positional[0]);
+    const auto b = TorchModel::load(parsed.positional[1]);
+    const ComparisonReport report = compareModels(*a, *b, options);
+    if (parsed.has("--json"))
+        writeJson(out, parsed.positional[0], parsed.positional[1], report);
+    else
+        writeText(out, report, options.perLayer);
+    return report.passed ? kExitPassed : kExitFindings;
+}
+
+} // namespace torchprep

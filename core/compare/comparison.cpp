@@ -1,0 +1,285 @@
+// The comparison engine: outputs batch by batch, timings, and per-layer taps on request.
+#include "comparison.h"
+
+#include "../errors.h"
+#include "../model_run_torch.h"
+#include "../torch_model_impl.h"
+#include "comparison_torch.h"
+
+#include <torch/cuda.h>
+#include <torch/csrc/jit/serialization/pickle.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+namespace torchprep {
+
+namespace {
+
+at::Device resolveDevice(const std::string &name)
+{
+    if (name == "auto")
+        return torch::cuda::is_available() ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    if (name == "cpu")
+        return at::kCPU;
+    if (name.rfind("cuda", 0) == 0) {
+        if (!torch::cuda::is_available())
+            throw InputError("--device " + name + ": no CUDA device is available here "
+                             "(this libtorch sees none); use --device cpu or auto");
+        try {
+            at::Device device(name);
+            if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count()))
+                throw InputError("--device " + name + ": there are only " +
+                                 std::to_string(torch::cuda::device_count()) + " CUDA devices");
+            return device.has_index() ? device : at::Device(at::kCUDA, 0);
+        } catch (const c10::Error &) {
+        }
+    }
+    throw InputError("--device '" + name + "': use auto, cpu, cuda or cuda:N");
+}
+
+// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs.
+std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError("--inputs '" + path + "': cannot read that file");
+    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    c10::IValue value;
+    try {
+        value = torch::jit::pickle_load(bytes);
+    } catch (const std::exception &e) {
+        throw InputError("--inputs '" + path + "' is not a file saved by torch.save: " + firstLine(e.what()));
+    }
+    std::vector<c10::IValue> items;
+    if (value.isTensor()) {
+        items.push_back(value);
+    } else if (value.isTuple()) {
+        for (const auto &e : value.toTupleRef().elements())
+            items.push_back(e);
+    } else if (value.isList()) {
+        for (const auto &e : value.toListRef())
+            items.push_back(e);
+    }
+    if (items.empty())
+        throw InputError("--inputs '" + path + "' holds no tensor: save a tensor or a tuple of tensors");
+    for (c10::IValue &item : items) {
+        if (!item.isTensor())
+            throw InputError("--inputs '" + path + "': every input must be a tensor (found " +
+                             item.tagKind() + ")");
+        item = item.toTensor().to(device);
+    }
+    return items;
+}
+
+void synchronize(const at::Device &device)
+{
+    if (device.is_cuda())
+        torch::cuda::synchronize(device.index());
+}
+
+ModelTiming summarize(std::vector<double> ms)
+{
+    ModelTiming t;
+    t.runs = static_cast<int>(ms.size());
+    if (ms.empty())
+        return t;
+    std::sort(ms.begin(), ms.end());
+    t.minMs = ms.front();
+    t.medianMs = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+    return t;
+}
+
+Histogram histogramOf(const std::vector<at::Tensor> &diffs, int bins)
+{
+    Histogram h;
+    const at::Tensor all = at::cat(diffs);
+    if (all.numel() == 0)
+        return h;
+    const double lo = all.min().item<double>();
+    const double hi = all.max().item<double>();
+    if (lo == hi) { // one bin holds everything: identical outputs give [0, 0]
+        h.edges = {lo, hi};
+        h.counts = {all.numel()};
+        return h;
+    }
+    const at::Tensor counts = at::histc(all, bins, lo, hi).to(at::kLong).cpu();
+    for (int i = 0; i <= bins; ++i)
+        h.edges.push_back(lo + (hi - lo) * i / bins);
+    for (int i = 0; i < bins; ++i)
+        h.counts.push_back(counts[i].item<std::int64_t>());
+    return h;
+}
+
+class Comparison
+{
+public:
+    Comparison(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
+        : options_(options), device_(resolveDevice(options.device)),
+          a_(onDevice(a.impl().module)), b_(onDevice(b.impl().module))
+    {
+    }
+
+    ComparisonReport run(const TorchModel &a, const TorchModel &b)
+    {
+        torch::NoGradGuard noGrad;
+        ComparisonReport report;
+        report.device = device_.str();
+        report.tolerance = options_.tolerance;
+        makeBatches();
+        report.batches = static_cast<int>(batches_.size());
+        for (const c10::IValue &input : batches_.front())
+            report.inputShapes.push_back(input.toTensor().sizes().vec());
+
+        for (int w = 0; w < options_.warmup; ++w) {
+            runForward(a_, batches_.front(), "first");
+            runForward(b_, batches_.front(), "second");
+        }
+        const int runs = std::max(options_.runs, static_cast<int>(batches_.size()));
+        std::vector<double> msA, msB;
+        std::vector<std::vector<at::Tensor>> diffs;
+        for (int r = 0; r < runs; ++r) {
+            const std::vector<c10::IValue> &inputs = batches_[r % batches_.size()];
+            const c10::IValue outA = timed(a_, inputs, "first", msA);
+            const c10::IValue outB = timed(b_, inputs, "second", msB);
+            if (r < static_cast<int>(batches_.size()))
+                compareOutputs(flattenTensors(outA), flattenTensors(outB), r, report, diffs);
+        }
+        report.timingA = summarize(msA);
+        report.timingB = summarize(msB);
+        report.passed = true;
+        for (std::size_t i = 0; i < report.outputs.size(); ++i) {
+            report.outputs[i].histogram = histogramOf(diffs[i], options_.histogramBins);
+            report.passed = report.passed && report.outputs[i].metrics.maxAbsDiff <= options_.tolerance;
+        }
+        if (options_.perLayer)
+            compareLayers(a, b, report);
+        return report;
+    }
+
+private:
+    torch::jit::Module onDevice(const torch::jit::Module &module) const
+    {
+        if (device_.is_cpu())
+            return module;
+        torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
+        copy.to(device_);
+        return copy;
+    }
+
+    void makeBatches()
+    {
+        if (!options_.inputsFile.empty()) {
+            batches_.push_back(inputsFromFile(options_.inputsFile, device_));
+            return;
+        }
+        if (options_.inputs.shapes.empty())
+            throw InputError("give the inputs: --input-shape 1,3,224,224 (one per forward input) "
+                             "or --inputs FILE saved with torch.save");
+        for (int i = 0; i < std::max(1, options_.inputs.batches); ++i)
+            batches_.push_back(randomInputs(options_.inputs, i, device_));
+    }
+
+    c10::IValue timed(torch::jit::Module &module, const std::vector<c10::IValue> &inputs,
+                      const std::string &what, std::vector<double> &ms)
+    {
+        synchronize(device_);
+        const auto start = std::chrono::steady_clock::now();
+        c10::IValue out = runForward(module, inputs, what);
+        synchronize(device_);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        return out;
+    }
+
+    void compareOutputs(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b, int batch,
+                        ComparisonReport &report, std::vector<std::vector<at::Tensor>> &diffs)
+    {
+        if (a.size() != b.size())
+            throw InputError("the models cannot be compared: the first returns " +
+                             std::to_string(a.size()) + " tensors, the second " + std::to_string(b.size()));
+        if (batch == 0) {
+            report.outputs.resize(a.size());
+            diffs.resize(a.size());
+        }
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (a[i].sizes() != b[i].sizes())
+                throw InputError("the models cannot be compared: output " + std::to_string(i) +
+                                 " has shape " + shapeText(a[i].sizes().vec()) + " in the first and " +
+                                 shapeText(b[i].sizes().vec()) + " in the second");
+            const DifferenceMetrics m = measureDifference(a[i], b[i]);
+            OutputComparison &out = report.outputs[i];
+            if (batch == 0 || m.maxAbsDiff > out.metrics.maxAbsDiff) {
+                out.index = i;
+                out.shape = a[i].sizes().vec();
+                out.metrics = m;
+            }
+            diffs[i].push_back((b[i].to(at::kDouble) - a[i].to(at::kDouble)).flatten().cpu());
+        }
+    }
+
+    // Every batch through both tapped copies; each layer keeps its worst batch.
+    void compareLayers(const TorchModel &a, const TorchModel &b, ComparisonReport &report)
+    {
+        TappedModel tappedA(a.impl().module, device_);
+        TappedModel tappedB(b.impl().module, device_);
+        std::vector<at::Tensor> valuesA, valuesB;
+        for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
+            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, "first");
+            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, "second");
+            const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
+            if (batch == 0) {
+                for (const LayerPair &p : pairs) {
+                    LayerComparison layer;
+                    const LayerCall &named = p.b >= 0 ? callsB[p.b] : callsA[p.a];
+                    layer.module = named.module;
+                    layer.call = named.call;
+                    layer.shape = named.shape;
+                    layer.aModule = p.a >= 0 ? callsA[p.a].module : "";
+                    layer.match = p.how;
+                    report.layers.push_back(std::move(layer));
+                }
+            } else if (pairs.size() != report.layers.size()) {
+                continue; // control flow took another path: batch 0's layers stand
+            }
+            for (std::size_t k = 0; k < pairs.size(); ++k) {
+                const LayerPair &p = pairs[k];
+                if (p.a < 0 || p.b < 0 || valuesA[p.a].sizes() != valuesB[p.b].sizes())
+                    continue;
+                const DifferenceMetrics m = measureDifference(valuesA[p.a], valuesB[p.b]);
+                LayerComparison &layer = report.layers[k];
+                if (!layer.compared || m.maxAbsDiff > layer.metrics.maxAbsDiff)
+                    layer.metrics = m;
+                layer.compared = true;
+            }
+        }
+        for (const LayerComparison &layer : report.layers) {
+            if (layer.compared && layer.metrics.maxAbsDiff > options_.tolerance) {
+                report.firstDivergence = layer.module;
+                break;
+            }
+        }
+    }
+
+    const CompareOptions &options_;
+    at::Device device_;
+    torch::jit::Module a_;
+    torch::jit::Module b_;
+    std::vector<std::vector<c10::IValue>> batches_;
+};
+
+} // namespace
+
+ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
+{
+    try {
+        return Comparison(a, b, options).run(a, b);
+    } catch (const InputError &) {
+        throw;
+    } catch (const std::exception &e) { // c10::Error from a device, a tensor op, a clone
+        throw InputError("cannot compare the models: " + interpreterErrorLine(e.what()));
+    }
+}
+
+} // namespace torchprep
