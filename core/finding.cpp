@@ -32,6 +32,11 @@ Finding opFinding(const std::string &check, const ModelGraph &graph, const Graph
     return f;
 }
 
+std::string findingKey(const Finding &finding)
+{
+    return finding.check + "|" + finding.module + "|" + finding.op + "|" + finding.source.str();
+}
+
 std::string displayPath(const std::string &modulePath)
 {
     return modulePath.empty() ? "the model" : modulePath;

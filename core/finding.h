@@ -37,6 +37,10 @@ struct CheckOptions
 // A finding about one op node: check, owning module, op, source and node filled in.
 Finding opFinding(const std::string &check, const ModelGraph &graph, const GraphNode &node);
 
+// Names one finding across re-validations of a model that is being rewritten (node ids change,
+// this does not): "missing_module|layer1.0|aten::add_|/path/resnet.py:102".
+std::string findingKey(const Finding &finding);
+
 // "layer1.0" for module paths; "the model" for the root, as prose needs it.
 std::string displayPath(const std::string &modulePath);
 

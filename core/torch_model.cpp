@@ -91,6 +91,15 @@ void TorchModel::saveAtomically(const std::string &path) const
     }
 }
 
+std::unique_ptr<TorchModel> TorchModel::copy() const
+{
+    auto impl = std::make_unique<Impl>();
+    impl->path = impl_->path;
+    // clone(): new class types and graphs, attributes deep-copied; a pass edits only the copy.
+    impl->module = impl_->module.clone();
+    return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
+}
+
 std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
 {
     checkFileHeader(path);

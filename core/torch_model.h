@@ -20,6 +20,10 @@ public:
 
     const std::string &path() const;
 
+    // An independent copy (own class types, method graphs and tensors): rewriting it leaves this
+    // model as it is. The Studio keeps one per step for undo.
+    std::unique_ptr<TorchModel> copy() const;
+
     // Saves as TorchScript through a temporary file in the same folder renamed into place:
     // never a half-written file. Throws InputError when it cannot.
     void saveAtomically(const std::string &path) const;

@@ -127,8 +127,9 @@ Module makeWrapper(Node *node, const std::string &qualifiedName,
 class FunctionalToModule
 {
 public:
-    FunctionalToModule(Module &root, const std::string &path, const CheckOptions &options)
-        : root_(root), path_(path), options_(options)
+    FunctionalToModule(Module &root, const std::string &path, const CheckOptions &options,
+                       const FindingFilter &only)
+        : root_(root), path_(path), options_(options), only_(only)
     {
     }
 
@@ -143,6 +144,8 @@ public:
         std::set<Node *> seen;
         const std::vector<Finding> findings = checkMissingModule(graph, options_);
         for (const Finding &f : findings) {
+            if (!only_.wants(f))
+                continue;
             Node *node = context.node(f.nodes.front());
             if (!node || !seen.insert(node).second)
                 continue;
@@ -201,6 +204,7 @@ private:
     Module &root_;
     const std::string &path_;
     const CheckOptions &options_;
+    const FindingFilter &only_;
     std::map<std::string, Module> wrappers_;
     AttributeNames names_;
     // Owner types gain only new wrapper attributes here, never new instances: ask once.
@@ -210,9 +214,9 @@ private:
 } // namespace
 
 PassLog convertFunctionalsToModules(Module &root, const std::string &path,
-                                    const CheckOptions &options)
+                                    const CheckOptions &options, const FindingFilter &only)
 {
-    return FunctionalToModule(root, path, options).run();
+    return FunctionalToModule(root, path, options, only).run();
 }
 
 } // namespace torchprep

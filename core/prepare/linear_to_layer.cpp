@@ -169,7 +169,8 @@ void destroyIfDead(Value *value)
 
 } // namespace
 
-PassLog convertLinearToLayers(Module &root, const std::string &path, const CheckOptions &options)
+PassLog convertLinearToLayers(Module &root, const std::string &path, const CheckOptions &options,
+                              const FindingFilter &only)
 {
     const PassContext context(root, path);
     const ModelGraph &graph = context.graph();
@@ -179,6 +180,8 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
     std::set<Node *> done;
     AttributeNames names;
     for (const Finding &finding : checkMissingModule(graph, options)) {
+        if (!only.wants(finding))
+            continue;
         Node *node = context.node(finding.nodes.front());
         if (!node || !done.insert(node).second)
             continue;

@@ -8,7 +8,17 @@
 
 #include <torch/script.h>
 
+#include <set>
+#include <string>
+
 namespace torchprep {
+
+// The findings a pass may fix: all of them, or (fixing one at a time) those with these keys.
+struct FindingFilter
+{
+    std::set<std::string> keys; // findingKey()s; empty: every finding
+    bool wants(const Finding &finding) const { return keys.empty() || keys.count(findingKey(finding)) > 0; }
+};
 
 // Every F.linear / F.conv1d-3d (traced: aten::_convolution, not transposed) whose weight and
 // bias are attributes of the owning module and whose other arguments are constants becomes a
@@ -16,7 +26,8 @@ namespace torchprep {
 // stride, padding, dilation and groups kept; the owner's attribute goes when nothing else reads
 // it. A weight computed at run time is left to convertFunctionalsToModules.
 PassLog convertLinearToLayers(torch::jit::Module &root, const std::string &path,
-                              const CheckOptions &options);
+                              const CheckOptions &options,
+                              const FindingFilter &only);
 
 // Every op that missing_module reports becomes a call of a new submodule registered on the
 // module that owns the op (`module_<op>`, on every instance of that module's type), whose
@@ -25,12 +36,14 @@ PassLog convertLinearToLayers(torch::jit::Module &root, const std::string &path,
 // become modules of that class; others a torchprep.nn wrapper. Excluded subtrees stay as
 // they are.
 PassLog convertFunctionalsToModules(torch::jit::Module &root, const std::string &path,
-                                    const CheckOptions &options);
+                                    const CheckOptions &options,
+                              const FindingFilter &only);
 
 // Every call of a reused module after the first calls its own deep copy (own weights, same
 // values) registered beside it as `module_<name>_<k>`; a reused container is copied whole.
 // Afterwards no module instance is called twice, except in excluded subtrees.
 PassLog unrollReusedModules(torch::jit::Module &root, const std::string &path,
-                            const CheckOptions &options);
+                            const CheckOptions &options,
+                              const FindingFilter &only);
 
 } // namespace torchprep

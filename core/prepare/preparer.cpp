@@ -13,8 +13,8 @@ namespace torchprep {
 
 namespace {
 
-using PassFunction =
-    std::function<PassLog(torch::jit::Module &, const std::string &, const CheckOptions &)>;
+using PassFunction = std::function<PassLog(torch::jit::Module &, const std::string &,
+                                           const CheckOptions &, const FindingFilter &)>;
 
 // Functionals first: a reused user module then carries its new modules into every copy.
 const std::vector<std::pair<std::string, PassFunction>> &passes()
@@ -75,13 +75,14 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
     PrepareResult result;
     result.checkOptions = checkOptionsFor(model, options);
     const CheckOptions &check = result.checkOptions;
+    const FindingFilter only{{options.onlyFindings.begin(), options.onlyFindings.end()}};
     for (const auto &[name, run] : passes()) {
         if (!options.onlyPasses.empty() &&
             std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
                 options.onlyPasses.end())
             continue;
         try {
-            result.passes.push_back(run(model.impl().module, model.path(), check));
+            result.passes.push_back(run(model.impl().module, model.path(), check, only));
         } catch (const InputError &) {
             throw;
         } catch (const std::exception &e) { // c10::Error and the interpreter's errors

@@ -15,6 +15,7 @@ struct PrepareOptions
     std::vector<std::string> excludedModules; // subtrees left untouched (AIMET's modules_to_exclude)
     std::vector<std::string> excludedClasses; // "BasicBlock" or "torchvision.models.resnet.BasicBlock"
     std::vector<std::string> onlyPasses;      // empty: every pass
+    std::vector<std::string> onlyFindings;    // findingKey()s to fix, one at a time; empty: all
     OpAllowList allowedOps;                   // ops the validator may leave as functionals
 };
 

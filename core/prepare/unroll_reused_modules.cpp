@@ -43,7 +43,8 @@ Module follow(Module module, const std::vector<std::string> &chain)
 
 } // namespace
 
-PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options)
+PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options,
+                            const FindingFilter &only)
 {
     const PassContext context(root, path);
     const ModelGraph &graph = context.graph();
@@ -53,6 +54,8 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
     std::set<Node *> done; // a call in a shared type's graph is unrolled once for all instances
     AttributeNames names;
     for (const Finding &finding : checkReusedModule(graph, options)) {
+        if (!only.wants(finding))
+            continue;
         // Distinct call sites in execution order; the first keeps the original module.
         std::vector<NodeId> sites;
         std::set<Node *> seen;

@@ -1,0 +1,152 @@
+// What the Studio's fixes stand on: fixing one finding at a time, independent copies for undo,
+// and the before/after diff listing exactly what the preparer changed.
+#include "equivalence.h"
+#include "graph_builder.h"
+#include "graph_diff.h"
+#include "prepare/preparer.h"
+#include "test_models.h"
+#include "torch_model.h"
+#include "validation_report.h"
+#include "validator.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <map>
+
+using namespace torchprep;
+
+namespace {
+
+std::unique_ptr<TorchModel> loadModel(const char *name)
+{
+    return TorchModel::load(testing::modelPath(name).toStdString());
+}
+
+ValidationReport validate(const TorchModel &model)
+{
+    return validateGraph(buildModelGraph(model), {});
+}
+
+std::vector<std::string> keys(const ValidationReport &report)
+{
+    std::vector<std::string> out;
+    for (const Finding &f : report.findings)
+        out.push_back(findingKey(f));
+    return out;
+}
+
+bool provenEqual(const TorchModel &a, const TorchModel &b)
+{
+    InputSpec spec;
+    spec.shapes = {{1, 3, 64, 64}};
+    spec.batches = 1;
+    return proveEquivalent(a, b, spec, 0.0).passed;
+}
+
+} // namespace
+
+class TestFixes : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(testing::modelPath("resnet18_traced")),
+                 "run through ctest: the models come from the generate_test_models fixture");
+    }
+
+    // The first and last finding of resnet18 (a reused relu, an add), fixed alone: it goes, the
+    // others stay, and the outputs do not change.
+    void eachFindingFixesAlone_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("traced") << "resnet18_traced";
+        QTest::newRow("scripted") << "resnet18_scripted";
+    }
+
+    void eachFindingFixesAlone()
+    {
+        QFETCH(QString, model);
+        const auto original = loadModel(qPrintable(model));
+        const std::vector<std::string> before = keys(validate(*original));
+        QCOMPARE(before.size(), std::size_t(16));
+        for (const std::string &key : {before.front(), before.back()}) {
+            auto fixed = original->copy();
+            PrepareOptions options;
+            options.onlyFindings = {key};
+            const PrepareResult result = prepareModel(*fixed, options);
+            std::size_t changes = 0;
+            for (const PassLog &pass : result.passes)
+                changes += pass.changes.size();
+            QVERIFY(changes >= 1);
+            // The finding goes, and nothing else but findings at the same line of code: a
+            // scripted model's blocks of one class share that code (layer1.0 and layer1.1).
+            const std::vector<std::string> after = keys(validate(*fixed));
+            QVERIFY(std::find(after.begin(), after.end(), key) == after.end());
+            const auto sameLine = [&](const std::string &k) {
+                return k.substr(0, k.find('|')) == key.substr(0, key.find('|')) &&
+                       k.substr(k.rfind('|')) == key.substr(key.rfind('|'));
+            };
+            for (const std::string &k : before) {
+                const bool kept = std::find(after.begin(), after.end(), k) != after.end();
+                QVERIFY2(kept || sameLine(k), k.c_str());
+            }
+            if (model.endsWith("traced"))
+                QCOMPARE(after.size(), before.size() - 1);
+            QVERIFY(provenEqual(*original, *fixed));
+        }
+    }
+
+    // A copy is what undo returns to: fixing it leaves the original's graph and findings as
+    // they were, to the byte.
+    void copiesAreIndependent()
+    {
+        const auto original = loadModel("resnet18_traced");
+        const std::string before = validationJson(validate(*original));
+        auto fixed = original->copy();
+        prepareModel(*fixed, {});
+        QVERIFY(validate(*fixed).findings.empty());
+        QCOMPARE(validationJson(validate(*original)), before);
+        QCOMPARE(buildModelGraph(*original).nodes.size(), buildModelGraph(*loadModel("resnet18_traced")).nodes.size());
+    }
+
+    // Fix all on resnet18: 8 Add modules and 8 unrolled ReLUs added, 8 add_ ops gone, 8 relus
+    // called once instead of twice; nothing else.
+    void diffListsExactlyThePreparersChanges()
+    {
+        const auto original = loadModel("resnet18_traced");
+        auto fixed = original->copy();
+        const PrepareResult result = prepareModel(*fixed, {});
+        const GraphDiff diff = diffModelGraphs(buildModelGraph(*original), buildModelGraph(*fixed));
+        std::map<std::string, int> kinds;
+        for (const GraphChange &c : diff.changes) {
+            ++kinds[c.kind];
+            if (c.kind == "module_added")
+                QVERIFY2(c.module.find("module_") != std::string::npos, c.module.c_str());
+            if (c.kind == "op_removed") {
+                QCOMPARE(c.detail, std::string("aten::add_"));
+                QCOMPARE(c.count, 1);
+            }
+            if (c.kind == "calls_changed")
+                QCOMPARE(c.detail, std::string("2 calls -> 1"));
+        }
+        QCOMPARE(kinds, (std::map<std::string, int>{{"module_added", 16}, {"op_removed", 8}, {"calls_changed", 8}}));
+        // The same modules the preparer's log names.
+        std::vector<std::string> logged, added;
+        for (const PassLog &pass : result.passes)
+            for (const PreparedChange &c : pass.changes)
+                logged.push_back(c.module);
+        for (const GraphChange &c : diff.changes)
+            if (c.kind == "module_added")
+                added.push_back(c.module);
+        std::sort(logged.begin(), logged.end());
+        std::sort(added.begin(), added.end());
+        QCOMPARE(added, logged);
+        QVERIFY(diffModelGraphs(buildModelGraph(*original), buildModelGraph(*original)).empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFixes)
+#include "tst_fixes.moc"
