@@ -1,0 +1,46 @@
+#!/usr/bin/python3
+"""Times TorchPrep Studio, offscreen, on resnet50, densenet121 and a generated ~10k-op chain:
+time to first paint (load + graph + checks + layout + paint) and frame times while panning
+and zooming, at the opening view and with every module expanded. Prints a Markdown table.
+
+usage: bench/bench_studio.py [--build build]
+Needs `cmake --build BUILD --target bench_studio_frames` first.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default="build")
+    parser.add_argument("--models", default=None, help="folder to keep the generated models in")
+    args = parser.parse_args()
+    tool = os.path.join(args.build, "bench", "bench_studio_frames")
+    folder = args.models or tempfile.mkdtemp()
+    paths = subprocess.run([sys.executable, os.path.join(HERE, "make_studio_models.py"), folder],
+                           check=True, capture_output=True, text=True).stdout.split()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    print("| model | boxes at open | first paint | pan frame (mean / p95) | zoom frame (mean / p95) "
+          "| fitted: pan / zoom p95 | expand all: boxes, time | fitted all: pan / zoom p95 |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for path in paths:
+        out = subprocess.run([tool, path], check=True, capture_output=True, text=True, env=env).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        name = os.path.splitext(os.path.basename(path))[0]
+        print(f"| {name} | {r['boxes']} | {r['first_paint_ms']:.0f} ms "
+              f"(open {r['open_ms']:.0f}, layout {r['layout_ms']:.0f}) | "
+              f"{r['start']['pan']['mean']:.1f} / {r['start']['pan']['p95']:.1f} ms | "
+              f"{r['start']['zoom']['mean']:.1f} / {r['start']['zoom']['p95']:.1f} ms | "
+              f"{r['fit']['pan']['p95']:.1f} / {r['fit']['zoom']['p95']:.1f} ms | "
+              f"{r['all_boxes']}, {r['expand_all_ms']:.0f} ms | "
+              f"{r['all_fit']['pan']['p95']:.1f} / {r['all_fit']['zoom']['p95']:.1f} ms |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+// The scene mirrors one laid-out graph: it creates the items, colours them from the
+// session's findings, keeps node -> item maps, and reports selection and double-clicks.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QGraphicsScene>
+#include <QHash>
+
+#include <memory>
+
+namespace torchprep {
+
+class ModelSession;
+struct GraphLayout;
+class NodeItem;
+class GroupItem;
+
+class GraphScene : public QGraphicsScene
+{
+    Q_OBJECT
+public:
+    explicit GraphScene(QObject *parent = nullptr);
+    ~GraphScene() override;
+
+    void setContent(std::shared_ptr<const ModelSession> session,
+                    std::shared_ptr<const GraphLayout> layout);
+    void clearContent();
+
+    // The item standing for `node` now: its box, its group, or its collapsed ancestor's box.
+    QGraphicsItem *itemFor(NodeId node) const;
+    // Selects the item standing for `node`; false when none does.
+    bool selectNode(NodeId node);
+    NodeId selectedNode() const;
+    int boxCount() const { return boxes_.size(); }
+    int groupCount() const { return groups_.size(); }
+    const QHash<NodeId, NodeItem *> &boxes() const { return boxes_; }
+
+signals:
+    void nodeSelected(torchprep::NodeId node); // kNoId when the selection is cleared
+    void toggleRequested(torchprep::NodeId call);
+
+protected:
+    void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
+
+private:
+    void onSelectionChanged();
+    void markLinkedCalls(NodeId selected);
+
+    std::shared_ptr<const ModelSession> session_;
+    std::shared_ptr<const GraphLayout> layout_;
+    QHash<NodeId, NodeItem *> boxes_;
+    QHash<NodeId, GroupItem *> groups_;
+};
+
+} // namespace torchprep

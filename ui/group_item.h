@@ -1,0 +1,39 @@
+// The frame around an expanded module call's body, titled with its class and path.
+// Double-clicking it (handled by the scene) collapses the module back into one box.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QColor>
+#include <QGraphicsItem>
+#include <QStaticText>
+
+namespace torchprep {
+
+class GroupItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 2 };
+
+    GroupItem(NodeId call, const QRectF &rect, const QString &title, int depth);
+
+    int type() const override { return Type; }
+    NodeId node() const { return call_; }
+    // Colour of a finding about the call itself (a reused container); invalid: none.
+    void setAccent(const QColor &accent);
+
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override; // only the title bar picks: clicks inside reach the boxes
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    QRectF titleRect() const;
+
+    NodeId call_;
+    QRectF rect_;
+    QStaticText title_;
+    QColor fill_;
+    QColor accent_;
+};
+
+} // namespace torchprep

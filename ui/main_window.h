@@ -1,0 +1,120 @@
+// The Studio's main window: wires the loader, the graph controller, the scene and view, and
+// the side panels together, and owns the menus, settings and exports. Holds no model state
+// of its own beyond the current session.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTableView;
+class QTreeView;
+
+namespace torchprep {
+
+class FindingsModel;
+class GraphController;
+class GraphScene;
+class GraphView;
+struct GraphLayout;
+class LegendWidget;
+class ModelLoader;
+class ModelSession;
+class ModuleTreeModel;
+class OverviewView;
+class PropertiesPanel;
+class SearchBar;
+class SourcePanel;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens in the background; modelOpened() or openFailed() follows.
+    void openModel(const QString &path);
+    void closeModel();
+    // Selects finding `index` of the report: reveals and centres its node, shows its source.
+    void showFinding(int index);
+    // Reveals, selects and centres `node` (expanding groups as needed).
+    void revealNode(NodeId node);
+    bool busy() const;
+
+    bool exportPng(const QString &path, QString *error);
+    bool exportSvg(const QString &path, QString *error);
+    bool exportFindingsJson(const QString &path, QString *error);
+    bool exportReport(const QString &path, QString *error);
+
+    std::shared_ptr<const ModelSession> session() const { return session_; }
+    GraphController *graphController() const { return controller_; }
+    GraphScene *graphScene() const { return scene_; }
+    GraphView *graphView() const { return view_; }
+    FindingsModel *findingsModel() const { return findings_; }
+    QTableView *findingsTable() const { return findingsTable_; }
+    ModuleTreeModel *moduleTreeModel() const { return tree_; }
+    SearchBar *searchBar() const { return search_; }
+    PropertiesPanel *propertiesPanel() const { return properties_; }
+    SourcePanel *sourcePanel() const { return source_; }
+
+signals:
+    void modelOpened();
+    void openFailed(const QString &reason);
+    void layoutApplied();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void buildActions();
+    void buildDocks();
+    void setSession(std::shared_ptr<const ModelSession> session, bool newModel);
+    void onLayoutReady(std::shared_ptr<const GraphLayout> layout);
+    void onNodeSelected(NodeId node);
+    void onFindingActivated(const QModelIndex &index);
+    void onModuleActivated(const QModelIndex &index);
+    void applyPendingSelection();
+    void updateBusy();
+    void updateSummary();
+    void placeOverlays();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void chooseAndOpen();
+    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+                          bool (MainWindow::*write)(const QString &, QString *));
+    void showError(const QString &title, const QString &text);
+
+    std::shared_ptr<const ModelSession> session_;
+    ModelLoader *loader_;
+    GraphController *controller_;
+    GraphScene *scene_;
+    GraphView *view_;
+    OverviewView *overview_;
+    LegendWidget *legend_;
+    FindingsModel *findings_;
+    QTableView *findingsTable_ = nullptr;
+    ModuleTreeModel *tree_;
+    QTreeView *treeView_ = nullptr;
+    PropertiesPanel *properties_ = nullptr;
+    SourcePanel *source_ = nullptr;
+    SearchBar *search_;
+    QProgressBar *progress_;
+    QLabel *summary_;
+    QMenu *recentMenu_ = nullptr;
+    NodeId pendingSelect_ = kNoId;
+    int pendingFinding_ = -1;
+    bool firstLayout_ = false;
+    bool syncing_ = false; // a panel is following another: don't echo back
+    QString loadingPath_;
+};
+
+} // namespace torchprep

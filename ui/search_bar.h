@@ -1,0 +1,53 @@
+// The Ctrl+F bar: type to find modules and ops, Enter / F3 for the next match,
+// Shift+Enter / Shift+F3 for the previous one, Escape to close.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QLineEdit;
+
+namespace torchprep {
+
+class ModelSession;
+
+class SearchBar : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SearchBar(QWidget *parent = nullptr);
+
+    void setSession(std::shared_ptr<const ModelSession> session);
+    void activate(); // show, focus, select the text
+    void setText(const QString &text);
+    int matchCount() const { return static_cast<int>(matches_.size()); }
+    int currentMatch() const { return current_; }
+
+public slots:
+    void next();
+    void previous();
+
+signals:
+    void matchRequested(torchprep::NodeId node);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void research();
+    void step(int delta);
+    void updateCounter();
+
+    std::shared_ptr<const ModelSession> session_;
+    QLineEdit *edit_;
+    QLabel *counter_;
+    std::vector<NodeId> matches_;
+    int current_ = -1;
+};
+
+} // namespace torchprep

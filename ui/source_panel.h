@@ -1,0 +1,31 @@
+// The user's source around a line, the line highlighted; when the file is not on this
+// machine it says where the line was.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace torchprep {
+
+class SourcePanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit SourcePanel(QWidget *parent = nullptr);
+
+    void showLocation(const SourceLocation &location);
+    void clear();
+    // What the panel shows now (the heading and the text), for tests.
+    QString heading() const;
+    QString text() const;
+
+private:
+    QLabel *heading_;
+    QPlainTextEdit *text_;
+};
+
+} // namespace torchprep
