@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "comparison_panel.h"
 #include "findings_model.h"
 #include "graph_controller.h"
 #include "graph_layout.h"
@@ -182,6 +183,17 @@ void MainWindow::buildDocks()
     QDockWidget *props = dock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
     QDockWidget *src = dock(tr("Source"), "sourceDock", source_, Qt::RightDockWidgetArea);
     splitDockWidget(props, src, Qt::Vertical);
+    comparison_ = new ComparisonPanel;
+    QDockWidget *compare = dock(tr("Comparison"), "comparisonDock", comparison_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(findChild<QDockWidget *>("findingsDock"), compare);
+    compare->hide();
+    connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
+        const ModuleInfo *m = session_ ? session_->graph().findModule(path.toStdString()) : nullptr;
+        if (m && !m->calls.empty())
+            revealNode(m->calls.front());
+        else
+            statusBar()->showMessage(tr("%1 is not in the open model.").arg(path), 4000);
+    });
 }
 
 void MainWindow::buildActions()
@@ -228,6 +240,18 @@ void MainWindow::buildActions()
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Compare with Another Model…"), this, [this] {
+        const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
+                                                                    QSettings().value("lastDir").toString(),
+                                                                    tr("TorchScript models (*.pt *.pth);;All files (*)"))
+                                      : QString();
+        if (!session_)
+            showError(tr("Compare models"), tr("Open a model first: it is the reference (A)."));
+        else if (!path.isEmpty())
+            compareWith(path);
+    });
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TorchPrep Studio"), this, [this] {
         QMessageBox::about(this, tr("About TorchPrep Studio"),
@@ -249,6 +273,19 @@ void MainWindow::chooseAndOpen()
         QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
         openModel(path);
     }
+}
+
+bool MainWindow::compareWith(const QString &path)
+{
+    if (!session_ || comparison_->busy())
+        return false;
+    QDockWidget *dock = findChild<QDockWidget *>("comparisonDock");
+    dock->show();
+    dock->raise();
+    if (dock->height() < 360 && !dock->isFloating())
+        resizeDocks({dock}, {380}, Qt::Vertical); // room for the plots
+    comparison_->setModels(QString::fromStdString(session_->path()), path);
+    return comparison_->run();
 }
 
 void MainWindow::openModel(const QString &path)

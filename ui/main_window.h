@@ -17,6 +17,7 @@ class QTreeView;
 
 namespace torchprep {
 
+class ComparisonPanel;
 class FindingsModel;
 class GraphController;
 class GraphScene;
@@ -46,6 +47,9 @@ public:
     // Reveals, selects and centres `node` (expanding groups as needed).
     void revealNode(NodeId node);
     bool busy() const;
+    // Shows the comparison dock and compares the open model (A) with `path` (B) using the
+    // dock's inputs; false when no model is open or a comparison is running.
+    bool compareWith(const QString &path);
 
     bool exportPng(const QString &path, QString *error);
     bool exportSvg(const QString &path, QString *error);
@@ -62,6 +66,7 @@ public:
     SearchBar *searchBar() const { return search_; }
     PropertiesPanel *propertiesPanel() const { return properties_; }
     SourcePanel *sourcePanel() const { return source_; }
+    ComparisonPanel *comparisonPanel() const { return comparison_; }
 
 signals:
     void modelOpened();
@@ -106,6 +111,7 @@ private:
     QTreeView *treeView_ = nullptr;
     PropertiesPanel *properties_ = nullptr;
     SourcePanel *source_ = nullptr;
+    ComparisonPanel *comparison_ = nullptr;
     SearchBar *search_;
     QProgressBar *progress_;
     QLabel *summary_;

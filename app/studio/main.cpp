@@ -1,4 +1,5 @@
-// torchprep-studio [MODEL.pt] [--screenshot FILE]: wiring only.
+// torchprep-studio [MODEL.pt] [--screenshot FILE] [--compare-with B.pt [--per-layer]]: wiring only.
+#include "comparison_panel.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -25,6 +26,13 @@ int main(int argc, char *argv[])
                                      QStringLiteral("Go to finding N (1-based) once the model is open."),
                                      QStringLiteral("N"));
     parser.addOption(finding);
+    const QCommandLineOption compareWith(QStringLiteral("compare-with"),
+                                         QStringLiteral("Compare the model with FILE once it is open."),
+                                         QStringLiteral("FILE"));
+    parser.addOption(compareWith);
+    const QCommandLineOption perLayer(QStringLiteral("per-layer"),
+                                      QStringLiteral("With --compare-with: compare layer by layer too."));
+    parser.addOption(perLayer);
     parser.process(app);
 
     torchprep::MainWindow window;
@@ -38,8 +46,12 @@ int main(int argc, char *argv[])
                 QApplication::quit();
             });
         };
-        QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window, grabAndQuit,
-                         Qt::SingleShotConnection);
+        if (parser.isSet(compareWith)) // grab once the comparison is shown
+            QObject::connect(window.comparisonPanel(), &torchprep::ComparisonPanel::finished, &window, grabAndQuit,
+                             Qt::SingleShotConnection);
+        else
+            QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window, grabAndQuit,
+                             Qt::SingleShotConnection);
         QObject::connect(&window, &torchprep::MainWindow::openFailed, &window, grabAndQuit,
                          Qt::SingleShotConnection);
     }
@@ -47,6 +59,13 @@ int main(int argc, char *argv[])
         const int index = parser.value(finding).toInt() - 1;
         QObject::connect(&window, &torchprep::MainWindow::modelOpened, &window,
                          [&window, index] { window.showFinding(index); }, Qt::SingleShotConnection);
+    }
+    if (parser.isSet(compareWith)) {
+        const QString other = parser.value(compareWith);
+        if (parser.isSet(perLayer))
+            window.comparisonPanel()->setPerLayer(true);
+        QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window,
+                         [&window, other] { window.compareWith(other); }, Qt::SingleShotConnection);
     }
     if (!parser.positionalArguments().isEmpty())
         window.openModel(parser.positionalArguments().constFirst());

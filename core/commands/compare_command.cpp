@@ -1,6 +1,7 @@
 // `torchprep compare A.pt B.pt [--input-shape S]... [--dtype T] [--inputs FILE] [--device D]
 //  [--per-layer] [--tolerance T] [--runs N] [--batches N] [--json]`
 #include "../compare/comparison.h"
+#include "../compare/comparison_report.h"
 #include "../errors.h"
 #include "../json_writer.h"
 #include "../torch_model.h"
@@ -61,89 +62,6 @@ std::string shapeString(const Shape &shape)
     for (auto d : shape)
         s += (s.empty() ? "" : ",") + std::to_string(d);
     return "[" + s + "]";
-}
-
-void writeShape(JsonWriter &json, const Shape &shape)
-{
-    json.beginArray();
-    for (auto d : shape)
-        json.value(static_cast<std::int64_t>(d));
-    json.endArray();
-}
-
-// sqnr_db is null when the outputs are identical (infinite SQNR).
-void writeMetrics(JsonWriter &json, const DifferenceMetrics &m)
-{
-    json.key("max_abs_diff").value(m.maxAbsDiff);
-    json.key("mean_abs_diff").value(m.meanAbsDiff);
-    json.key("cosine").value(m.cosine);
-    json.key("sqnr_db").value(m.sqnrDb);
-}
-
-void writeJson(std::ostream &out, const std::string &a, const std::string &b, const ComparisonReport &r)
-{
-    JsonWriter json;
-    json.beginObject();
-    json.key("a").value(a);
-    json.key("b").value(b);
-    json.key("device").value(r.device);
-    json.key("passed").value(r.passed);
-    json.key("tolerance").value(r.tolerance);
-    json.key("batches").value(r.batches);
-    json.key("inputs").beginArray();
-    for (const Shape &s : r.inputShapes)
-        writeShape(json, s);
-    json.endArray();
-    json.key("outputs").beginArray();
-    for (const OutputComparison &o : r.outputs) {
-        json.beginObject();
-        json.key("index").value(o.index);
-        json.key("shape");
-        writeShape(json, o.shape);
-        writeMetrics(json, o.metrics);
-        json.key("histogram").beginObject();
-        json.key("edges").beginArray();
-        for (double e : o.histogram.edges)
-            json.value(e);
-        json.endArray();
-        json.key("counts").beginArray();
-        for (std::int64_t c : o.histogram.counts)
-            json.value(c);
-        json.endArray();
-        json.endObject();
-        json.endObject();
-    }
-    json.endArray();
-    json.key("timing_ms").beginObject();
-    json.key("a").value(r.timingA.medianMs);
-    json.key("b").value(r.timingB.medianMs);
-    json.key("a_min").value(r.timingA.minMs);
-    json.key("b_min").value(r.timingB.minMs);
-    json.key("runs").value(r.timingA.runs);
-    json.endObject();
-    json.key("layers").beginArray();
-    for (const LayerComparison &l : r.layers) {
-        json.beginObject();
-        json.key("module").value(l.module);
-        json.key("a_module");
-        l.aModule.empty() ? json.null() : json.value(l.aModule);
-        json.key("call").value(l.call);
-        json.key("match").value(l.match);
-        json.key("shape");
-        writeShape(json, l.shape);
-        if (l.compared) {
-            writeMetrics(json, l.metrics);
-        } else {
-            for (const char *k : {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db"})
-                json.key(k).null();
-        }
-        json.endObject();
-    }
-    json.endArray();
-    json.key("first_divergence");
-    r.firstDivergence.empty() ? json.null() : json.value(r.firstDivergence);
-    json.endObject();
-    out << json.str() << "\n";
 }
 
 void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
@@ -218,7 +136,7 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     const auto b = TorchModel::load(parsed.positional[1]);
     const ComparisonReport report = compareModels(*a, *b, options);
     if (parsed.has("--json"))
-        writeJson(out, parsed.positional[0], parsed.positional[1], report);
+        out << comparisonJson(parsed.positional[0], parsed.positional[1], report);
     else
         writeText(out, report, options.perLayer);
     return report.passed ? kExitPassed : kExitFindings;

@@ -1,0 +1,102 @@
+// The comparison dock: runs the open model (A) against another (B) on the same inputs and
+// shows the verdict, per-output metrics, the first output's difference histogram and, with
+// "Per layer", each layer's SQNR along execution order. Clicking a layer emits moduleActivated.
+#pragma once
+
+#include "compare/comparison.h"
+
+#include <QString>
+#include <QStringList>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace torchprep {
+
+class ComparisonRunner;
+
+class ComparisonPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ComparisonPanel(QWidget *parent = nullptr);
+    ~ComparisonPanel() override;
+
+    // The reference model (the open one) and the model compared against it.
+    void setModels(const QString &a, const QString &b);
+    QString modelA() const { return pathA_; }
+    QString modelB() const { return pathB_; }
+
+    // Runs with the options in the inputs row; false when nothing started (busy, no models,
+    // bad input shapes: the reason is shown).
+    bool run();
+    // Runs with explicit options (the inputs row is left alone).
+    bool run(const QString &a, const QString &b, const CompareOptions &options);
+    bool busy() const;
+
+    // The inputs row as options; throws InputError for unreadable shapes.
+    CompareOptions optionsFromInputs() const;
+    void setInputShapes(const QString &text);
+    void setPerLayer(bool on);
+    void setDevice(const QString &device);
+
+    const ComparisonReport *report() const { return report_.get(); }
+    QString errorText() const { return error_; }
+    QString statusText() const;
+
+    // Both plots (the layer plot as NAME-layers.EXT when there is one) as PNG or PDF, chosen
+    // by `path`'s suffix; the numbers as CSV (one row per output and per layer) or JSON.
+    bool exportPlots(const QString &path, QString *error, QStringList *written = nullptr);
+    bool exportCsv(const QString &path, QString *error) const;
+    bool exportJson(const QString &path, QString *error) const;
+
+    QTableWidget *metricsTable() const { return table_; }
+    QCustomPlot *histogramPlot() const { return histogram_; }
+    QCustomPlot *layerPlot() const { return layers_; }
+    // Layer plot point `point` (in the SQNR graph's data) -> module path; -1 when none.
+    int divergencePoint() const { return divergencePoint_; }
+    QString modulePathAtPoint(int point) const;
+
+signals:
+    void moduleActivated(const QString &path);
+    void finished(bool ok);
+
+private:
+    void showReport(std::shared_ptr<const ComparisonReport> report);
+    void showError(const QString &reason);
+    void clearResults();
+    void fillTable();
+    void plotHistogram();
+    void plotLayers();
+    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix, int kind);
+    void updateEnabled();
+
+    ComparisonRunner *runner_;
+    QString pathA_;
+    QString pathB_;
+    QLabel *models_;
+    QLineEdit *shapes_;
+    QComboBox *device_;
+    QCheckBox *perLayer_;
+    QPushButton *run_;
+    QLabel *status_;
+    QTableWidget *table_;
+    QCustomPlot *histogram_;
+    QCustomPlot *layers_;
+    QList<QPushButton *> exportButtons_;
+    std::shared_ptr<const ComparisonReport> report_;
+    QString error_;
+    std::vector<int> pointLayers_; // SQNR graph data index -> index into report_->layers
+    int divergencePoint_ = -1;
+};
+
+} // namespace torchprep

@@ -1,0 +1,40 @@
+// Runs the core's model comparison off the GUI thread; one job at a time, the result (or the
+// core's one-line reason) delivered on the GUI thread.
+#pragma once
+
+#include "compare/comparison.h"
+
+#include <QFutureWatcher>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace torchprep {
+
+class ComparisonRunner : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ComparisonRunner(QObject *parent = nullptr);
+    ~ComparisonRunner() override;
+
+    bool busy() const;
+    // Compares model `b` against the reference `a`; false (nothing started) while busy.
+    bool run(const QString &a, const QString &b, const CompareOptions &options);
+
+signals:
+    void busyChanged(bool busy);
+    void finished(std::shared_ptr<const torchprep::ComparisonReport> report);
+    void failed(const QString &reason);
+
+private:
+    struct Result
+    {
+        std::shared_ptr<const ComparisonReport> report;
+        QString error;
+    };
+    QFutureWatcher<Result> watcher_;
+};
+
+} // namespace torchprep
