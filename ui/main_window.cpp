@@ -1,7 +1,9 @@
 #include "main_window.h"
 
 #include "comparison_panel.h"
+#include "finding.h"
 #include "findings_model.h"
+#include "fix_controller.h"
 #include "graph_controller.h"
 #include "graph_layout.h"
 #include "graph_scene.h"
@@ -11,6 +13,7 @@
 #include "model_session.h"
 #include "module_tree_model.h"
 #include "overview_view.h"
+#include "prepared_export.h"
 #include "properties_panel.h"
 #include "report_export.h"
 #include "scene_export.h"
@@ -27,6 +30,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -36,17 +40,14 @@
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
+#include <QUndoStack>
+#include <QUndoView>
 #include <QVBoxLayout>
 
 namespace torchprep {
 
-namespace {
-constexpr int kMaxRecent = 8;
-const char *kRecentKey = "recentFiles";
-} // namespace
-
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), loader_(new ModelLoader(this)), controller_(new GraphController(this)),
+    : QMainWindow(parent), loader_(new ModelLoader(this)), fixes_(new FixController(this)), controller_(new GraphController(this)),
       scene_(new GraphScene(this)), view_(new GraphView), findings_(new FindingsModel(this)),
       tree_(new ModuleTreeModel(this)), search_(new SearchBar), progress_(new QProgressBar),
       summary_(new QLabel)
@@ -80,6 +81,7 @@ MainWindow::MainWindow(QWidget *parent)
     buildActions();
 
     connect(loader_, &ModelLoader::busyChanged, this, [this](bool busy, const QString &what) {
+        loading_ = busy;
         if (busy)
             statusBar()->showMessage(what + QStringLiteral("…"));
         updateBusy();
@@ -93,6 +95,23 @@ MainWindow::MainWindow(QWidget *parent)
     connect(loader_, &ModelLoader::revalidated, this, [this](std::shared_ptr<const ModelSession> s) {
         setSession(std::move(s), false);
     });
+    connect(fixes_, &FixController::busyChanged, this, [this](bool busy) {
+        fixing_ = busy;
+        if (busy)
+            statusBar()->showMessage(tr("Fixing…"));
+        updateBusy();
+    });
+    connect(fixes_, &FixController::sessionChanged, this,
+            [this](std::shared_ptr<const ModelSession> s, const QString &message) {
+                setSession(std::move(s), false, false);
+                // After the new layout, whose own message would hide this one.
+                connect(this, &MainWindow::layoutApplied, this,
+                        [this, message] { statusBar()->showMessage(message, 15000); }, Qt::SingleShotConnection);
+            });
+    connect(fixes_, &FixController::fixApplied, this, &MainWindow::fixApplied);
+    connect(fixes_, &FixController::failed, this, [this](const QString &reason) {
+        showError(tr("Cannot fix"), reason.toHtmlEscaped());
+    });
     connect(loader_, &ModelLoader::failed, this, [this](const QString &path, const QString &reason) {
         statusBar()->showMessage(tr("Could not open %1").arg(path), 6000);
         showError(tr("Cannot open model"),
@@ -100,7 +119,10 @@ MainWindow::MainWindow(QWidget *parent)
                                                 reason.toHtmlEscaped()));
         emit openFailed(reason);
     });
-    connect(controller_, &GraphController::busyChanged, this, &MainWindow::updateBusy);
+    connect(controller_, &GraphController::busyChanged, this, [this](bool busy) {
+        layingOut_ = busy;
+        updateBusy();
+    });
     connect(controller_, &GraphController::layoutReady, this, &MainWindow::onLayoutReady);
     connect(scene_, &GraphScene::nodeSelected, this, &MainWindow::onNodeSelected);
     connect(scene_, &GraphScene::toggleRequested, this, [this](NodeId call) {
@@ -168,6 +190,18 @@ void MainWindow::buildDocks()
             [this](const QModelIndex &current) { onFindingActivated(current); });
     connect(findingsTable_, &QTableView::clicked, this, &MainWindow::onFindingActivated);
 
+    findingsTable_->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(findingsTable_, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        QString check;
+        if (selectedFindingKeys(&check).isEmpty())
+            return;
+        QMenu menu;
+        menu.addAction(tr("Fix"), this, &MainWindow::fixSelected);
+        menu.addAction(tr("Fix All of This Kind (%1)").arg(check), this, &MainWindow::fixAllOfSelectedKind);
+        menu.addAction(tr("Fix All"), this, &MainWindow::fixAll);
+        menu.exec(findingsTable_->viewport()->mapToGlobal(pos));
+    });
+
     properties_ = new PropertiesPanel;
     source_ = new SourcePanel;
 
@@ -187,80 +221,15 @@ void MainWindow::buildDocks()
     QDockWidget *compare = dock(tr("Comparison"), "comparisonDock", comparison_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(findChild<QDockWidget *>("findingsDock"), compare);
     compare->hide();
+    auto *history = new QUndoView(fixes_->undoStack());
+    history->setEmptyLabel(tr("<opened model>"));
+    dock(tr("History"), "historyDock", history, Qt::LeftDockWidgetArea)->hide();
     connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
         const ModuleInfo *m = session_ ? session_->graph().findModule(path.toStdString()) : nullptr;
         if (m && !m->calls.empty())
             revealNode(m->calls.front());
         else
             statusBar()->showMessage(tr("%1 is not in the open model.").arg(path), 4000);
-    });
-}
-
-void MainWindow::buildActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
-    recentMenu_ = file->addMenu(tr("Open &Recent"));
-    file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
-    file->addSeparator();
-    QMenu *exports = file->addMenu(tr("&Export"));
-    exports->addAction(tr("Graph as &PNG…"), this, [this] {
-        exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png", &MainWindow::exportPng);
-    });
-    exports->addAction(tr("Graph as &SVG…"), this, [this] {
-        exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg", &MainWindow::exportSvg);
-    });
-    exports->addAction(tr("Findings as &JSON…"), this, [this] {
-        exportWithDialog(tr("Export findings as JSON"), tr("JSON (*.json)"), "json",
-                         &MainWindow::exportFindingsJson);
-    });
-    exports->addAction(tr("Findings as &Markdown report…"), this, [this] {
-        exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
-    });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, view_, &GraphView::zoomIn);
-    QAction *zoomIn2 = new QAction(this); // Ctrl+= as well: '+' needs Shift on most layouts
-    zoomIn2->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal));
-    connect(zoomIn2, &QAction::triggered, view_, &GraphView::zoomIn);
-    addAction(zoomIn2);
-    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, view_, &GraphView::zoomOut);
-    view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &GraphView::resetZoom);
-    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), view_, &GraphView::fitToWindow);
-    view->addSeparator();
-    view->addAction(tr("&Expand All Modules"), this, [this] { controller_->expandAll(); });
-    view->addAction(tr("&Collapse All Modules"), this, [this] { controller_->collapseAll(); });
-    view->addSeparator();
-    view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
-    view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
-    view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_, &SearchBar::previous);
-    view->addSeparator();
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        view->addAction(dock->toggleViewAction());
-
-    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(tr("&Compare with Another Model…"), this, [this] {
-        const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
-                                                                    QSettings().value("lastDir").toString(),
-                                                                    tr("TorchScript models (*.pt *.pth);;All files (*)"))
-                                      : QString();
-        if (!session_)
-            showError(tr("Compare models"), tr("Open a model first: it is the reference (A)."));
-        else if (!path.isEmpty())
-            compareWith(path);
-    });
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About TorchPrep Studio"), this, [this] {
-        QMessageBox::about(this, tr("About TorchPrep Studio"),
-                           tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
-                              "where it breaks the quantization guidelines: reused modules, "
-                              "functional ops, non-tensor I/O, dynamic control flow and "
-                              "input-dependent constructors.</p><p>Double-click a module to open "
-                              "or close it; click a finding to go to it.</p>")
-                               .arg(QStringLiteral(TORCHPREP_VERSION)));
     });
 }
 
@@ -301,6 +270,8 @@ void MainWindow::openModel(const QString &path)
 void MainWindow::closeModel()
 {
     session_.reset();
+    fixes_->setCurrent(nullptr, true);
+    layingOut_ = false; // a layout still running for the closed model is dropped
     controller_->clear();
     scene_->clearContent();
     findings_->setSession(nullptr);
@@ -313,27 +284,91 @@ void MainWindow::closeModel()
     updateSummary();
 }
 
-bool MainWindow::busy() const { return loader_->busy() || controller_->busy(); }
+bool MainWindow::busy() const
+{
+    return loading_ || fixing_ || layingOut_ || loader_->busy() || fixes_->busy() || controller_->busy();
+}
 
-void MainWindow::setSession(std::shared_ptr<const ModelSession> session, bool newModel)
+QUndoStack *MainWindow::undoStack() const { return fixes_->undoStack(); }
+
+QStringList MainWindow::selectedFindingKeys(QString *check) const
+{
+    QStringList keys;
+    if (!session_)
+        return keys;
+    const QModelIndexList rows = findingsTable_->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        const Finding &f = session_->report().findings.at(row.data(FindingsModel::FindingIndexRole).toInt());
+        keys << QString::fromStdString(findingKey(f));
+        if (check && check->isEmpty())
+            *check = QString::fromStdString(f.check);
+    }
+    return keys;
+}
+
+bool MainWindow::fixFindings(const QStringList &keys, const QString &label)
+{
+    if (!session_ || busy())
+        return false;
+    return fixes_->fix(keys, label);
+}
+
+bool MainWindow::fixSelected()
+{
+    const QStringList keys = selectedFindingKeys();
+    if (keys.isEmpty()) {
+        statusBar()->showMessage(tr("Select a finding to fix."), 4000);
+        return false;
+    }
+    const Finding &f = session_->report().findings.at(
+        findingsTable_->selectionModel()->selectedRows().front().data(FindingsModel::FindingIndexRole).toInt());
+    const QString label = keys.size() == 1 ? tr("Fix %1 %2").arg(QString::fromStdString(f.check),
+                                                                   QString::fromStdString(displayPath(f.module)))
+                                           : tr("Fix %n finding(s)", nullptr, keys.size());
+    return fixFindings(keys, label);
+}
+
+bool MainWindow::fixAll()
+{
+    if (!session_ || session_->report().findings.empty())
+        return false;
+    return fixFindings({}, tr("Fix all (%n finding(s))", nullptr, static_cast<int>(session_->report().findings.size())));
+}
+
+bool MainWindow::fixAllOfSelectedKind()
+{
+    QString check;
+    if (selectedFindingKeys(&check).isEmpty()) {
+        statusBar()->showMessage(tr("Select a finding to fix all of its kind."), 4000);
+        return false;
+    }
+    const QStringList keys = fixes_->keysOf(check);
+    return fixFindings(keys, tr("Fix all %1 (%n finding(s))", nullptr, keys.size()).arg(check));
+}
+
+void MainWindow::setSession(std::shared_ptr<const ModelSession> session, bool newModel, bool sameGraph)
 {
     session_ = std::move(session);
+    fixes_->setCurrent(session_, newModel);
     findings_->setSession(session_);
     tree_->setSession(session_);
     properties_->setSession(session_);
     search_->setSession(session_);
+    if (!sameGraph && !newModel)
+        treeView_->expandToDepth(1); // a fixed model's tree is a new tree
     if (newModel) {
         source_->clear();
         treeView_->expandToDepth(1);
         setWindowTitle(tr("%1 — TorchPrep Studio").arg(QFileInfo(QString::fromStdString(session_->path())).fileName()));
     }
     firstLayout_ = firstLayout_ || newModel;
-    controller_->setSession(session_, !newModel);
+    controller_->setSession(session_, !newModel && sameGraph);
     updateSummary();
 }
 
 void MainWindow::onLayoutReady(std::shared_ptr<const GraphLayout> layout)
 {
+    layingOut_ = false; // a queued layout may arrive from the cache without busyChanged(false)
     if (!session_)
         return;
     scene_->setContent(session_, layout);
@@ -498,83 +533,6 @@ void MainWindow::dropEvent(QDropEvent *event)
     }
 }
 
-void MainWindow::addRecent(const QString &path)
-{
-    QSettings settings;
-    QStringList recent = settings.value(kRecentKey).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
-    while (recent.size() > kMaxRecent)
-        recent.removeLast();
-    settings.setValue(kRecentKey, recent);
-    rebuildRecentMenu();
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    recentMenu_->clear();
-    const QStringList recent = QSettings().value(kRecentKey).toStringList();
-    for (const QString &path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
-            ->setToolTip(path);
-    if (recent.isEmpty())
-        recentMenu_->addAction(tr("(none)"))->setEnabled(false);
-    else {
-        recentMenu_->addSeparator();
-        recentMenu_->addAction(tr("Clear List"), this, [this] {
-            QSettings().remove(kRecentKey);
-            rebuildRecentMenu();
-        });
-    }
-    recentMenu_->setToolTipsVisible(true);
-}
-
-void MainWindow::exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
-                                  bool (MainWindow::*write)(const QString &, QString *))
-{
-    if (!session_) {
-        showError(title, tr("Open a model first."));
-        return;
-    }
-    const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
-    QString path = QFileDialog::getSaveFileName(this, title, base + '.' + suffix, filter);
-    if (path.isEmpty())
-        return;
-    if (QFileInfo(path).suffix().isEmpty())
-        path += '.' + suffix;
-    QString error;
-    if ((this->*write)(path, &error))
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 4000);
-    else
-        showError(title, tr("Could not write %1: %2").arg(path, error));
-}
-
-bool MainWindow::exportPng(const QString &path, QString *error) { return exportScenePng(*scene_, path, error); }
-
-bool MainWindow::exportSvg(const QString &path, QString *error)
-{
-    return exportSceneSvg(*scene_, path, windowTitle(), error);
-}
-
-bool MainWindow::exportFindingsJson(const QString &path, QString *error)
-{
-    if (!session_) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return writeFindingsJson(*session_, path, error);
-}
-
-bool MainWindow::exportReport(const QString &path, QString *error)
-{
-    if (!session_) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return writeFindingsMarkdown(*session_, path, error);
-}
-
-// Non-modal so a test, a script or the user's next drop is never stuck behind it.
 void MainWindow::showError(const QString &title, const QString &text)
 {
     auto *box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);

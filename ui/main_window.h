@@ -14,11 +14,13 @@ class QMenu;
 class QProgressBar;
 class QTableView;
 class QTreeView;
+class QUndoStack;
 
 namespace torchprep {
 
 class ComparisonPanel;
 class FindingsModel;
+class FixController;
 class GraphController;
 class GraphScene;
 class GraphView;
@@ -55,6 +57,18 @@ public:
     bool exportSvg(const QString &path, QString *error);
     bool exportFindingsJson(const QString &path, QString *error);
     bool exportReport(const QString &path, QString *error);
+    // The current (possibly fixed) model as TorchScript; never over the opened file.
+    bool exportPreparedModel(const QString &path, QString *error);
+    // STEM.py and STEM_state_dict.pt in `dir`, STEM from `stem`'s file name.
+    bool exportPythonSource(const QString &dir, const QString &stem, QString *error);
+
+    // Fixes run in the background as one undo step each; fixApplied() follows. False when
+    // nothing is open or busy. Empty `keys`: every finding.
+    bool fixFindings(const QStringList &keys, const QString &label);
+    bool fixSelected();
+    bool fixAll();
+    bool fixAllOfSelectedKind();
+    QUndoStack *undoStack() const;
 
     std::shared_ptr<const ModelSession> session() const { return session_; }
     GraphController *graphController() const { return controller_; }
@@ -72,6 +86,7 @@ signals:
     void modelOpened();
     void openFailed(const QString &reason);
     void layoutApplied();
+    void fixApplied();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -82,7 +97,9 @@ protected:
 private:
     void buildActions();
     void buildDocks();
-    void setSession(std::shared_ptr<const ModelSession> session, bool newModel);
+    // sameGraph: a re-validation of the graph on screen (keeps expansion and layouts).
+    void setSession(std::shared_ptr<const ModelSession> session, bool newModel, bool sameGraph = true);
+    QStringList selectedFindingKeys(QString *check = nullptr) const;
     void onLayoutReady(std::shared_ptr<const GraphLayout> layout);
     void onNodeSelected(NodeId node);
     void onFindingActivated(const QModelIndex &index);
@@ -100,6 +117,7 @@ private:
 
     std::shared_ptr<const ModelSession> session_;
     ModelLoader *loader_;
+    FixController *fixes_;
     GraphController *controller_;
     GraphScene *scene_;
     GraphView *view_;
@@ -119,6 +137,11 @@ private:
     NodeId pendingSelect_ = kNoId;
     int pendingFinding_ = -1;
     bool firstLayout_ = false;
+    // Busy as the GUI thread has seen it: a worker's future ends before its result reaches us,
+    // so the watchers' isRunning() alone would report idle too early.
+    bool loading_ = false;
+    bool fixing_ = false;
+    bool layingOut_ = false;
     bool syncing_ = false; // a panel is following another: don't echo back
     QString loadingPath_;
 };

@@ -33,11 +33,11 @@ void ModelLoader::open(const QString &path)
 {
     const std::string file = QFileInfo(path).absoluteFilePath().toStdString();
     start(tr("Loading %1").arg(QFileInfo(path).fileName()), path, false, [file]() -> Result {
-        const auto model = TorchModel::load(file);
+        std::shared_ptr<const TorchModel> model = TorchModel::load(file);
         ModelGraph graph = buildModelGraph(*model);
         ValidationReport report = validateGraph(graph, CheckOptions{});
         return {std::make_shared<ModelSession>(std::move(graph), std::move(report),
-                                               std::vector<std::string>{}),
+                                               std::vector<std::string>{}, std::move(model)),
                 {}};
     });
 }
@@ -51,7 +51,7 @@ void ModelLoader::revalidate(std::shared_ptr<const ModelSession> session,
               options.excludedModules = excluded;
               ValidationReport report = validateGraph(session->graph(), options);
               return {std::make_shared<ModelSession>(session->graph(), std::move(report),
-                                                     excluded),
+                                                     excluded, session->model()),
                       {}};
           });
 }

@@ -1,5 +1,7 @@
 #include "model_session.h"
 
+#include "torch_model.h"
+
 #include <algorithm>
 
 namespace torchprep {
@@ -9,8 +11,10 @@ const std::vector<int> kNone;
 }
 
 ModelSession::ModelSession(ModelGraph graph, ValidationReport report,
-                           std::vector<std::string> excluded)
-    : graph_(std::move(graph)), report_(std::move(report)), excluded_(std::move(excluded))
+                           std::vector<std::string> excluded,
+                           std::shared_ptr<const TorchModel> model)
+    : graph_(std::move(graph)), report_(std::move(report)), excluded_(std::move(excluded)),
+      model_(std::move(model))
 {
     indexFindings();
 }

@@ -5,16 +5,24 @@
 #include "model_graph.h"
 #include "validator.h"
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace torchprep {
 
+class TorchModel;
+
 class ModelSession
 {
 public:
-    ModelSession(ModelGraph graph, ValidationReport report, std::vector<std::string> excluded);
+    // `model` is the loaded model the graph was built from (null where there is none, e.g. in
+    // tests that build graphs by hand); fixes copy it, exports save it. Never modified.
+    ModelSession(ModelGraph graph, ValidationReport report, std::vector<std::string> excluded,
+                 std::shared_ptr<const TorchModel> model = nullptr);
+
+    const std::shared_ptr<const TorchModel> &model() const { return model_; }
 
     const ModelGraph &graph() const { return graph_; }
     const ValidationReport &report() const { return report_; }
@@ -36,6 +44,7 @@ private:
     ModelGraph graph_;
     ValidationReport report_;
     std::vector<std::string> excluded_;
+    std::shared_ptr<const TorchModel> model_;
     std::unordered_map<NodeId, std::vector<int>> byNode_;
     std::unordered_map<NodeId, std::vector<int>> inside_;
 };

@@ -1,4 +1,4 @@
-// torchprep-studio [MODEL.pt] [--screenshot FILE] [--compare-with B.pt [--per-layer]]: wiring only.
+// torchprep-studio [MODEL.pt] [--screenshot FILE] [--fix-all] [--compare-with B.pt [--per-layer]]: wiring only.
 #include "comparison_panel.h"
 #include "main_window.h"
 
@@ -33,6 +33,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption perLayer(QStringLiteral("per-layer"),
                                       QStringLiteral("With --compare-with: compare layer by layer too."));
     parser.addOption(perLayer);
+    const QCommandLineOption fixAll(QStringLiteral("fix-all"),
+                                    QStringLiteral("Fix every finding once the model is open (undo with Ctrl+Z)."));
+    parser.addOption(fixAll);
     parser.process(app);
 
     torchprep::MainWindow window;
@@ -46,7 +49,12 @@ int main(int argc, char *argv[])
                 QApplication::quit();
             });
         };
-        if (parser.isSet(compareWith)) // grab once the comparison is shown
+        if (parser.isSet(fixAll)) // grab once the fixed graph is laid out
+            QObject::connect(&window, &torchprep::MainWindow::fixApplied, &window, [&window, grabAndQuit] {
+                QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window, grabAndQuit,
+                                 Qt::SingleShotConnection);
+            }, Qt::SingleShotConnection);
+        else if (parser.isSet(compareWith)) // grab once the comparison is shown
             QObject::connect(window.comparisonPanel(), &torchprep::ComparisonPanel::finished, &window, grabAndQuit,
                              Qt::SingleShotConnection);
         else
@@ -60,6 +68,9 @@ int main(int argc, char *argv[])
         QObject::connect(&window, &torchprep::MainWindow::modelOpened, &window,
                          [&window, index] { window.showFinding(index); }, Qt::SingleShotConnection);
     }
+    if (parser.isSet(fixAll))
+        QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window,
+                         [&window] { window.fixAll(); }, Qt::SingleShotConnection);
     if (parser.isSet(compareWith)) {
         const QString other = parser.value(compareWith);
         if (parser.isSet(perLayer))

@@ -1,0 +1,173 @@
+// Fixes in the Studio: one finding, undo, redo, fix all, fix all of a kind, and the exports
+// of the prepared model (TorchScript the CLI validates clean, Python source + state_dict).
+#include "studio_test_support.h"
+#include "test_models.h"
+
+#include "finding.h"
+#include "findings_model.h"
+#include "graph_builder.h"
+#include "model_session.h"
+#include "torch_model.h"
+#include "validator.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QFileInfo>
+#include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+
+using namespace torchprep;
+
+namespace {
+
+QStringList keysOf(const MainWindow &window)
+{
+    QStringList keys;
+    for (const Finding &f : window.session()->report().findings)
+        keys << QString::fromStdString(findingKey(f));
+    return keys;
+}
+
+bool waitFix(MainWindow &window, QSignalSpy &applied, int count)
+{
+    return QTest::qWaitFor([&] { return applied.size() >= count; }, testing::kOpenTimeoutMs) &&
+           testing::waitIdle(window);
+}
+
+} // namespace
+
+class TestStudioFixes : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QApplication::setOrganizationName("TorchPrepTest");
+        QApplication::setApplicationName("StudioFixesTest");
+    }
+
+    void fixOneUndoRedoThenFixAll()
+    {
+        MainWindow window;
+        window.show();
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        const auto original = window.session();
+        QVERIFY(original->model());
+        const QStringList before = keysOf(window);
+        const size_t nodesBefore = original->graph().nodes.size();
+        QCOMPARE(before.size(), 16);
+
+        // Fix the first finding through the findings table's selection, as a user would.
+        window.findingsTable()->selectionModel()->setCurrentIndex(
+            window.findingsModel()->indexOfFinding(0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QVERIFY(testing::waitIdle(window));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixSelected());
+        QVERIFY(waitFix(window, applied, 1));
+        QStringList after = keysOf(window);
+        QCOMPARE(after.size(), 15);
+        QVERIFY(!after.contains(before.front()));
+        for (const QString &k : after)
+            QVERIFY2(before.contains(k), qPrintable(k)); // nothing new appeared
+        QCOMPARE(window.findingsModel()->rowCount(), 15);
+        // The fix added a module (an unrolled copy or a new layer) to the graph on screen.
+        QCOMPARE(window.session()->graph().modules.size(), original->graph().modules.size() + 1);
+        QCOMPARE(window.undoStack()->count(), 1);
+        // The opened model itself was not touched: validating it again gives 16.
+        QCOMPARE(validateGraph(buildModelGraph(*original->model()), CheckOptions{}).findings.size(), size_t(16));
+
+        window.undoStack()->undo();
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(keysOf(window), before);
+        QCOMPARE(window.session()->graph().nodes.size(), nodesBefore);
+        QCOMPARE(window.session()->graph().modules.size(), original->graph().modules.size());
+        QCOMPARE(window.findingsModel()->rowCount(), 16);
+
+        window.undoStack()->redo();
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(keysOf(window), after);
+
+        QVERIFY(window.fixAll());
+        QVERIFY(waitFix(window, applied, 2));
+        QCOMPARE(window.session()->report().findings.size(), size_t(0));
+        QCOMPARE(window.findingsModel()->rowCount(), 0);
+        QCOMPARE(window.undoStack()->count(), 2);
+
+        // Two undos bring back the opened model exactly.
+        window.undoStack()->undo();
+        window.undoStack()->undo();
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(keysOf(window), before);
+        QCOMPARE(window.session()->graph().nodes.size(), nodesBefore);
+    }
+
+    void fixAllOfOneKind()
+    {
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        int row = -1;
+        const auto &findings = window.session()->report().findings;
+        for (int i = 0; i < static_cast<int>(findings.size()) && row < 0; ++i)
+            if (findings[i].check == "missing_module")
+                row = i;
+        QVERIFY(row >= 0);
+        window.findingsTable()->selectionModel()->setCurrentIndex(
+            window.findingsModel()->indexOfFinding(row), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QVERIFY(testing::waitIdle(window));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixAllOfSelectedKind());
+        QVERIFY(waitFix(window, applied, 1));
+        QCOMPARE(window.session()->report().findings.size(), size_t(8));
+        for (const Finding &f : window.session()->report().findings)
+            QCOMPARE(QString::fromStdString(f.check), QStringLiteral("reused_module"));
+    }
+
+    void exportsThePreparedModel()
+    {
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixAll());
+        QVERIFY(waitFix(window, applied, 1));
+        QCOMPARE(window.session()->report().findings.size(), size_t(0));
+
+        QTemporaryDir dir;
+        QString error;
+        // Never over the opened file.
+        QVERIFY(!window.exportPreparedModel(testing::modelPath("resnet18_traced"), &error));
+        QVERIFY(!error.isEmpty());
+
+        const QString pt = dir.filePath("resnet18_prepared.pt");
+        QVERIFY2(window.exportPreparedModel(pt, &error), qPrintable(error));
+        const auto reloaded = TorchModel::load(pt.toStdString());
+        QCOMPARE(validateGraph(buildModelGraph(*reloaded), CheckOptions{}).findings.size(), size_t(0));
+
+        QProcess cli;
+        cli.start(testing::cliPath(), {"validate", pt, "--json"});
+        QVERIFY(cli.waitForFinished(120000));
+        const QJsonObject json = QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+        QVERIFY(json.contains("findings"));
+        QCOMPARE(json["findings"].toArray().size(), 0);
+        QCOMPARE(cli.exitCode(), 0);
+
+        const QString py = dir.filePath("python");
+        QVERIFY2(window.exportPythonSource(py, "resnet18_prepared", &error), qPrintable(error));
+        QVERIFY(QFileInfo(py + "/resnet18_prepared.py").size() > 0);
+        QVERIFY(QFileInfo(py + "/resnet18_prepared_state_dict.pt").size() > 0);
+        QFile source(py + "/resnet18_prepared.py");
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QVERIFY(source.readAll().contains("def load_model"));
+    }
+};
+
+QTEST_MAIN(TestStudioFixes)
+#include "tst_studio_fixes.moc"

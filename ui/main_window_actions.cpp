@@ -1,0 +1,261 @@
+// MainWindow's menus and actions, recent files and exports: the wiring of what the user can
+// ask for, kept apart from the window's panels and state (main_window.cpp).
+#include "main_window.h"
+
+#include "comparison_panel.h"
+#include "finding.h"
+#include "findings_model.h"
+#include "fix_controller.h"
+#include "graph_controller.h"
+#include "graph_layout.h"
+#include "graph_scene.h"
+#include "graph_view.h"
+#include "legend_widget.h"
+#include "model_loader.h"
+#include "model_session.h"
+#include "module_tree_model.h"
+#include "overview_view.h"
+#include "prepared_export.h"
+#include "properties_panel.h"
+#include "report_export.h"
+#include "scene_export.h"
+#include "search_bar.h"
+#include "source_panel.h"
+#include "visible_graph.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeView>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QVBoxLayout>
+
+namespace torchprep {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char *kRecentKey = "recentFiles";
+} // namespace
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
+    file->addSeparator();
+    QMenu *exports = file->addMenu(tr("&Export"));
+    exports->addAction(tr("Graph as &PNG…"), this, [this] {
+        exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png", &MainWindow::exportPng);
+    });
+    exports->addAction(tr("Graph as &SVG…"), this, [this] {
+        exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg", &MainWindow::exportSvg);
+    });
+    exports->addAction(tr("Findings as &JSON…"), this, [this] {
+        exportWithDialog(tr("Export findings as JSON"), tr("JSON (*.json)"), "json",
+                         &MainWindow::exportFindingsJson);
+    });
+    exports->addAction(tr("Findings as &Markdown report…"), this, [this] {
+        exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
+    });
+    file->addSeparator();
+    file->addAction(tr("Export &Prepared Model…"), this, [this] {
+        exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
+                         &MainWindow::exportPreparedModel);
+    });
+    file->addAction(tr("Export P&ython Source…"), this, [this] {
+        if (!session_) {
+            showError(tr("Export Python source"), tr("Open a model first."));
+            return;
+        }
+        const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
+        const QString chosen = QFileDialog::getSaveFileName(this, tr("Export Python source (STEM.py and STEM_state_dict.pt)"),
+                                                            base + QStringLiteral("_prepared.py"),
+                                                            tr("Python source (*.py)"));
+        if (chosen.isEmpty())
+            return;
+        QString error;
+        const QFileInfo info(chosen);
+        if (exportPythonSource(info.absolutePath(), info.completeBaseName(), &error))
+            statusBar()->showMessage(tr("Wrote %1.py and %1_state_dict.pt in %2")
+                                         .arg(info.completeBaseName(), info.absolutePath()), 6000);
+        else
+            showError(tr("Export Python source"), tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = fixes_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    edit->addAction(undo);
+    QAction *redo = fixes_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Fix Selected Finding"), QKeySequence(Qt::CTRL | Qt::Key_F2), this, &MainWindow::fixSelected);
+    edit->addAction(tr("Fix All of This &Kind"), this, &MainWindow::fixAllOfSelectedKind);
+    edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, &MainWindow::fixAll);
+    edit->addSeparator();
+    edit->addAction(tr("Undo &History"), this, [this] {
+        QDockWidget *d = findChild<QDockWidget *>("historyDock");
+        d->show();
+        d->raise();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, view_, &GraphView::zoomIn);
+    QAction *zoomIn2 = new QAction(this); // Ctrl+= as well: '+' needs Shift on most layouts
+    zoomIn2->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal));
+    connect(zoomIn2, &QAction::triggered, view_, &GraphView::zoomIn);
+    addAction(zoomIn2);
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, view_, &GraphView::zoomOut);
+    view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), view_, &GraphView::resetZoom);
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), view_, &GraphView::fitToWindow);
+    view->addSeparator();
+    view->addAction(tr("&Expand All Modules"), this, [this] { controller_->expandAll(); });
+    view->addAction(tr("&Collapse All Modules"), this, [this] { controller_->collapseAll(); });
+    view->addSeparator();
+    view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
+    view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
+    view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_, &SearchBar::previous);
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Compare with Another Model…"), this, [this] {
+        const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
+                                                                    QSettings().value("lastDir").toString(),
+                                                                    tr("TorchScript models (*.pt *.pth);;All files (*)"))
+                                      : QString();
+        if (!session_)
+            showError(tr("Compare models"), tr("Open a model first: it is the reference (A)."));
+        else if (!path.isEmpty())
+            compareWith(path);
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About TorchPrep Studio"), this, [this] {
+        QMessageBox::about(this, tr("About TorchPrep Studio"),
+                           tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
+                              "where it breaks the quantization guidelines: reused modules, "
+                              "functional ops, non-tensor I/O, dynamic control flow and "
+                              "input-dependent constructors.</p><p>Double-click a module to open "
+                              "or close it; click a finding to go to it.</p>")
+                               .arg(QStringLiteral(TORCHPREP_VERSION)));
+    });
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+            ->setToolTip(path);
+    if (recent.isEmpty())
+        recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        recentMenu_->addSeparator();
+        recentMenu_->addAction(tr("Clear List"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+    recentMenu_->setToolTipsVisible(true);
+}
+
+void MainWindow::exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+                                  bool (MainWindow::*write)(const QString &, QString *))
+{
+    if (!session_) {
+        showError(title, tr("Open a model first."));
+        return;
+    }
+    const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
+    QString path = QFileDialog::getSaveFileName(this, title, base + '.' + suffix, filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += '.' + suffix;
+    QString error;
+    if ((this->*write)(path, &error))
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 4000);
+    else
+        showError(title, tr("Could not write %1: %2").arg(path, error));
+}
+
+bool MainWindow::exportPng(const QString &path, QString *error) { return exportScenePng(*scene_, path, error); }
+
+bool MainWindow::exportSvg(const QString &path, QString *error)
+{
+    return exportSceneSvg(*scene_, path, windowTitle(), error);
+}
+
+bool MainWindow::exportFindingsJson(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return writeFindingsJson(*session_, path, error);
+}
+
+bool MainWindow::exportPreparedModel(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return torchprep::exportPreparedModel(*session_, path, error);
+}
+
+bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return torchprep::exportPythonSource(*session_, dir, stem, error);
+}
+
+bool MainWindow::exportReport(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return writeFindingsMarkdown(*session_, path, error);
+}
+
+// Non-modal so a test, a script or the user's next drop is never stuck behind it.
+} // namespace torchprep
