@@ -18,12 +18,6 @@
 using namespace torchprep;
 using Clock = std::chrono::steady_clock;
 
-// "auto" as the engine resolves it.
-static std::string report0Device(const std::string &)
-{
-    return torch::cuda::is_available() ? "cuda:0" : "cpu";
-}
-
 static double msSince(Clock::time_point start)
 {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -47,7 +41,8 @@ int main(int argc, char **argv)
     options.device = device;
 
     // Plain: the same number of forwards of each model on one input, nothing measured.
-    const at::Device where(device == "auto" ? (report0Device(device)) : device);
+    // "auto" as the engine resolves it.
+    const at::Device where(device != "auto" ? device : torch::cuda::is_available() ? "cuda:0" : "cpu");
     torch::jit::Module ma = torch::jit::load(argv[1], where);
     torch::jit::Module mb = torch::jit::load(argv[2], where);
     ma.eval();

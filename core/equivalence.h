@@ -14,6 +14,9 @@ using Shape = std::vector<std::int64_t>;
 // "1,3,224,224" -> {1, 3, 224, 224}; throws InputError naming the bad text.
 Shape parseShape(const std::string &text);
 
+// {1, 3, 224, 224} -> "[1,3,224,224]", as the reports print shapes.
+std::string shapeText(const Shape &shape);
+
 struct InputSpec
 {
     std::vector<Shape> shapes;     // one per forward input

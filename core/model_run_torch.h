@@ -26,7 +26,4 @@ std::vector<at::Tensor> flattenTensors(const c10::IValue &value);
 c10::IValue runForward(torch::jit::Module &module, const std::vector<c10::IValue> &inputs,
                        const std::string &what);
 
-// "[1,3,224,224]"
-std::string shapeText(const Shape &shape);
-
 } // namespace torchprep

@@ -44,12 +44,13 @@ const QColor kGreen(0x2c, 0xa0, 0x2c);
 
 enum ExportKind { PngExport, PdfExport, CsvExport, JsonExport };
 
-QString shapeText(const Shape &shape, const QString &sep = QStringLiteral("×"))
+// "1×1000", as a table cell or a title shows a shape.
+QString shapeLabel(const Shape &shape)
 {
     QStringList dims;
     for (std::int64_t d : shape)
         dims << QString::number(d);
-    return dims.join(sep);
+    return dims.join(QStringLiteral("×"));
 }
 
 QString number(double v)
@@ -339,7 +340,7 @@ void ComparisonPanel::fillTable()
     table_->setRowCount(static_cast<int>(r.outputs.size()));
     for (int row = 0; row < static_cast<int>(r.outputs.size()); ++row) {
         const OutputComparison &o = r.outputs[row];
-        const QStringList cells = {QString::number(o.index),          shapeText(o.shape),
+        const QStringList cells = {QString::number(o.index),          shapeLabel(o.shape),
                                    number(o.metrics.maxAbsDiff),      number(o.metrics.meanAbsDiff),
                                    QString::number(o.metrics.cosine, 'f', 6), number(o.metrics.sqnrDb)};
         for (int c = 0; c < cells.size(); ++c) {
@@ -382,7 +383,7 @@ void ComparisonPanel::plotHistogram()
     }
     histogram_->yAxis->setRangeLower(0);
     histogram_->yAxis->setRangeUpper(histogram_->yAxis->range().upper * 1.08 + 1);
-    setTitle(histogram_, tr("Differences B − A, output 0 (%1)").arg(shapeText(r.outputs.front().shape)));
+    setTitle(histogram_, tr("Differences B − A, output 0 (%1)").arg(shapeLabel(r.outputs.front().shape)));
     histogram_->replot();
 }
 

@@ -2,6 +2,8 @@
 
 #include "../errors.h"
 
+#include <cstdlib>
+
 namespace torchprep {
 
 const std::vector<std::string> &Arguments::all(const std::string &option) const
@@ -44,6 +46,19 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
         parsed.values[name].push_back(value);
     }
     return parsed;
+}
+
+double toleranceArgument(const Arguments &parsed)
+{
+    const std::vector<std::string> &values = parsed.all("--tolerance");
+    if (values.empty())
+        return 1e-5;
+    const std::string &text = values.back();
+    char *end = nullptr;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(value >= 0))
+        throw InputError("--tolerance '" + text + "': expected a number >= 0, e.g. 1e-5");
+    return value;
 }
 
 } // namespace torchprep

@@ -18,6 +18,10 @@ struct Arguments
     const std::vector<std::string> &all(const std::string &option) const;
 };
 
+// The last --tolerance given, or 1e-5: an absolute difference, a number >= 0. Throws
+// InputError naming the bad text.
+double toleranceArgument(const Arguments &parsed);
+
 // Accepts "--name value" and "--name=value" for `valued` options and bare `flags`.
 // Throws InputError naming the first unknown option or a missing value.
 Arguments parseArguments(const std::vector<std::string> &args, const std::set<std::string> &valued,

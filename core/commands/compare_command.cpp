@@ -35,18 +35,6 @@ int positiveInt(const Arguments &parsed, const std::string &option, int fallback
     return static_cast<int>(value);
 }
 
-double tolerance(const Arguments &parsed)
-{
-    const std::vector<std::string> &values = parsed.all("--tolerance");
-    if (values.empty())
-        return 1e-5;
-    char *end = nullptr;
-    const double value = std::strtod(values.back().c_str(), &end);
-    if (values.back().empty() || *end != '\0' || !(value >= 0))
-        throw InputError("--tolerance '" + values.back() + "': expected a number >= 0, e.g. 1e-5");
-    return value;
-}
-
 std::string number(double value)
 {
     if (std::isinf(value))
@@ -56,23 +44,15 @@ std::string number(double value)
     return buf;
 }
 
-std::string shapeString(const Shape &shape)
-{
-    std::string s;
-    for (auto d : shape)
-        s += (s.empty() ? "" : ",") + std::to_string(d);
-    return "[" + s + "]";
-}
-
 void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
 {
     out << "device: " << r.device << "; " << r.batches << " batch" << (r.batches == 1 ? "" : "es")
         << " of";
     for (const Shape &s : r.inputShapes)
-        out << " " << shapeString(s);
+        out << " " << shapeText(s);
     out << "\n";
     for (const OutputComparison &o : r.outputs)
-        out << "output " << o.index << " " << shapeString(o.shape) << ": max |diff| "
+        out << "output " << o.index << " " << shapeText(o.shape) << ": max |diff| "
             << number(o.metrics.maxAbsDiff) << ", mean |diff| " << number(o.metrics.meanAbsDiff)
             << ", cosine " << number(o.metrics.cosine) << ", SQNR " << number(o.metrics.sqnrDb) << " dB\n";
     out << "forward, median of " << r.timingA.runs << " runs: A " << number(r.timingA.medianMs)
@@ -128,7 +108,7 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     if (!parsed.all("--device").empty())
         options.device = parsed.all("--device").back();
     options.perLayer = parsed.has("--per-layer");
-    options.tolerance = tolerance(parsed);
+    options.tolerance = toleranceArgument(parsed);
     options.runs = positiveInt(parsed, "--runs", options.runs);
     options.inputs.batches = positiveInt(parsed, "--batches", options.inputs.batches);
 

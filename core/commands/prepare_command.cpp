@@ -29,15 +29,6 @@ const char *kPrepareUsage =
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
     "         [--emit-python DIR] [--json]\n";
 
-double parseTolerance(const std::string &text)
-{
-    char *end = nullptr;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !(value >= 0))
-        throw InputError("--tolerance '" + text + "': expected a number >= 0, e.g. 1e-5");
-    return value;
-}
-
 bool sameFile(const std::string &a, const std::string &b)
 {
     std::error_code ec;
@@ -139,12 +130,8 @@ void writeText(std::ostream &out, const std::string &output, const PrepareResult
                 << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
     }
     std::string shapes;
-    for (const Shape &shape : spec.shapes) {
-        std::string s;
-        for (auto d : shape)
-            s += (s.empty() ? "" : ",") + std::to_string(d);
-        shapes += (shapes.empty() ? "[" : " [") + s + "]";
-    }
+    for (const Shape &shape : spec.shapes)
+        shapes += (shapes.empty() ? "" : " ") + shapeText(shape);
     out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << spec.batches
         << " random batches of " << shapes << " " << spec.dtype << ": max |diff| "
         << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
@@ -201,8 +188,7 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
         spec.dtype = parsed.all("--dtype").back();
     if (!parsed.all("--batches").empty())
         spec.batches = std::max(1, std::atoi(parsed.all("--batches").back().c_str()));
-    const double tolerance =
-        parsed.all("--tolerance").empty() ? 1e-5 : parseTolerance(parsed.all("--tolerance").back());
+    const double tolerance = toleranceArgument(parsed);
 
     PrepareOptions options;
     options.excludedModules = parsed.all("--exclude");

@@ -117,12 +117,12 @@ class Comparison
 {
 public:
     Comparison(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
-        : options_(options), device_(resolveDevice(options.device)),
+        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(b),
           a_(onDevice(a.impl().module)), b_(onDevice(b.impl().module))
     {
     }
 
-    ComparisonReport run(const TorchModel &a, const TorchModel &b)
+    ComparisonReport run()
     {
         torch::NoGradGuard noGrad;
         ComparisonReport report;
@@ -155,7 +155,7 @@ public:
             report.passed = report.passed && report.outputs[i].metrics.maxAbsDiff <= options_.tolerance;
         }
         if (options_.perLayer)
-            compareLayers(a, b, report);
+            compareLayers(report);
         return report;
     }
 
@@ -220,10 +220,10 @@ private:
     }
 
     // Every batch through both tapped copies; each layer keeps its worst batch.
-    void compareLayers(const TorchModel &a, const TorchModel &b, ComparisonReport &report)
+    void compareLayers(ComparisonReport &report)
     {
-        TappedModel tappedA(a.impl().module, device_);
-        TappedModel tappedB(b.impl().module, device_);
+        TappedModel tappedA(modelA_.impl().module, device_);
+        TappedModel tappedB(modelB_.impl().module, device_);
         std::vector<at::Tensor> valuesA, valuesB;
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
             const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, "first");
@@ -264,7 +264,10 @@ private:
 
     const CompareOptions &options_;
     at::Device device_;
-    torch::jit::Module a_;
+    const TorchModel &modelA_; // as loaded: the tapped copies are cloned from these
+    const TorchModel &modelB_;
+    torch::jit::Module a_;      // on device_
+
     torch::jit::Module b_;
     std::vector<std::vector<c10::IValue>> batches_;
 };
@@ -274,7 +277,7 @@ private:
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
 {
     try {
-        return Comparison(a, b, options).run(a, b);
+        return Comparison(a, b, options).run();
     } catch (const InputError &) {
         throw;
     } catch (const std::exception &e) { // c10::Error from a device, a tensor op, a clone

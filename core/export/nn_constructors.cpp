@@ -205,8 +205,6 @@ public:
         return true;
     }
 
-    std::set<std::string> opArgsRead;
-
 private:
     std::optional<c10::IValue> tensor(const std::string &attr) const
     {
@@ -275,10 +273,7 @@ private:
         auto it = op_->args.find(name);
         if (it == op_->args.end())
             return std::nullopt;
-        auto value = staticValue(it->second);
-        if (value)
-            opArgsRead.insert(name);
-        return value;
+        return staticValue(it->second);
     }
 
     const Module &leaf_;
