@@ -30,9 +30,12 @@ at::Device resolveDevice(const std::string &name)
                              "(this libtorch sees none); use --device cpu or auto");
         try {
             at::Device device(name);
-            if (device.has_index() && device.index() >= static_cast<int>(torch::cuda::device_count()))
-                throw InputError("--device " + name + ": there are only " +
-                                 std::to_string(torch::cuda::device_count()) + " CUDA devices");
+            const auto count = torch::cuda::device_count();
+            if (device.has_index() && device.index() >= static_cast<int>(count)) {
+                throw InputError("--device " + name + ": this machine has " + std::to_string(count) +
+                                 (count == 1 ? " CUDA device (cuda:0)" : " CUDA devices (cuda:0 to cuda:" +
+                                                                             std::to_string(count - 1) + ")"));
+            }
             return device.has_index() ? device : at::Device(at::kCUDA, 0);
         } catch (const c10::Error &) {
         }

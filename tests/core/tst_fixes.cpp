@@ -146,6 +146,79 @@ private slots:
         QCOMPARE(added, logged);
         QVERIFY(diffModelGraphs(buildModelGraph(*original), buildModelGraph(*original)).empty());
     }
+
+    // The same diff as the Studio lists it: 8 adds rewritten into Add modules and 8 second
+    // relu calls unrolled into copies, each pairing the node that went with the one that came.
+    void diffEntriesPairRewritesAndUnrolledCalls()
+    {
+        const auto original = loadModel("resnet18_traced");
+        auto fixed = original->copy();
+        prepareModel(*fixed, {});
+        const ModelGraph before = buildModelGraph(*original);
+        const ModelGraph after = buildModelGraph(*fixed);
+        const GraphDiff diff = diffModelGraphs(before, after);
+        std::map<DiffKind, int> kinds;
+        NodeId lastAfter = kNoId;
+        for (const DiffEntry &e : diff.entries) {
+            ++kinds[e.kind];
+            QVERIFY2(!e.beforeNodes.empty() && !e.afterNodes.empty(), e.module.c_str());
+            const GraphNode &was = before.nodes[e.beforeNodes.front()];
+            const GraphNode &now = after.nodes[e.afterNodes.front()];
+            QCOMPARE(diff.alignment.afterOf[was.id], now.id);
+            QCOMPARE(diff.alignment.beforeOf[now.id], was.id);
+            QCOMPARE(now.kind, NodeKind::ModuleCall);
+            QCOMPARE(after.modules[now.callee].path, e.module);
+            QVERIFY2(now.id > lastAfter, "entries follow the prepared model's execution order");
+            lastAfter = now.id;
+            const std::string block = e.module.substr(0, e.module.rfind('.')); // "layer1.0"
+            if (e.kind == DiffKind::OpRewritten) {
+                QCOMPARE(was.op, std::string("aten::add_"));
+                QCOMPARE(before.modules[was.owner].path, block);
+                QCOMPARE(e.module, block + ".module_add");
+                QCOMPARE(after.modules[now.callee].typeName, std::string("Add"));
+                QVERIFY(e.source.known());
+                QCOMPARE(e.source.str(), was.source.str());
+            } else {
+                QCOMPARE(e.kind, DiffKind::ReuseUnrolled);
+                const ModuleInfo *relu = before.findModule(block + ".relu");
+                QVERIFY(relu && relu->calls.size() == 2);
+                QCOMPARE(was.id, relu->calls[1]); // the second call went to the copy
+                QCOMPARE(e.module, block + ".module_relu_1");
+            }
+        }
+        QCOMPARE(kinds, (std::map<DiffKind, int>{{DiffKind::OpRewritten, 8}, {DiffKind::ReuseUnrolled, 8}}));
+        // Everything else is the same node in both graphs.
+        int unpaired = 0;
+        for (const GraphNode &n : before.nodes) {
+            const NodeId twin = diff.alignment.afterOf[n.id];
+            if (twin == kNoId)
+                ++unpaired;
+            else if (n.kind == NodeKind::Op && after.nodes[twin].kind == NodeKind::Op)
+                QCOMPARE(after.nodes[twin].op, n.op);
+        }
+        QCOMPARE(unpaired, 0);
+
+        const GraphDiff same = diffModelGraphs(before, before);
+        QVERIFY(same.entries.empty());
+        for (const GraphNode &n : before.nodes)
+            QCOMPARE(same.alignment.afterOf[n.id], n.id);
+    }
+
+    // Two files, the second fixed by hand (a ReLU of its own for the second call): the diff
+    // pairs the lost call with the new module by class and place, with no name to go by.
+    void diffOfAHandEditedModel()
+    {
+        const ModelGraph before = buildModelGraph(*loadModel("reused_relu_traced"));
+        const ModelGraph after = buildModelGraph(*loadModel("reused_relu_hand_fixed_traced"));
+        const GraphDiff diff = diffModelGraphs(before, after);
+        QCOMPARE(diff.entries.size(), std::size_t(1));
+        const DiffEntry &e = diff.entries.front();
+        QCOMPARE(e.kind, DiffKind::ReuseUnrolled);
+        QCOMPARE(e.module, std::string("relu2"));
+        QCOMPARE(e.beforeNodes, std::vector<NodeId>{before.findModule("relu1")->calls.at(1)});
+        QCOMPARE(e.afterNodes, std::vector<NodeId>{after.findModule("relu2")->calls.at(0)});
+        QCOMPARE(std::string(diffKindName(e.kind)), std::string("unrolled"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFixes)

@@ -394,6 +394,33 @@ def make_seeds(out):
     return oracle
 
 
+class ReusedReluHandFixed(nn.Module):
+    """reused_relu as its author fixes it by hand: a ReLU of its own for the second call."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(8, 8, 3)
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x):
+        x = self.relu1(self.conv1(x))
+        x = self.conv2(x)
+        return self.relu2(x)
+
+
+# The same class, edited: both files name it ReusedRelu, as they would after a hand edit.
+ReusedReluHandFixed.__name__ = ReusedReluHandFixed.__qualname__ = "ReusedRelu"
+
+
+def make_hand_edited(out):
+    """reused_relu_traced.pt and its hand-fixed version, same weights: a diff of two files."""
+    fixed = ReusedReluHandFixed().eval()
+    fixed.load_state_dict(torch.jit.load(os.path.join(out, "reused_relu_traced.pt")).state_dict())
+    save(torch.jit.trace(fixed, torch.randn(IMAGE)), os.path.join(out, "reused_relu_hand_fixed_traced.pt"))
+
+
 def make_python_export_models(out):
     save(torch.jit.script(ControlFlow().eval()), os.path.join(out, "control_flow_scripted.pt"))
     save(torch.jit.trace(TensorConstant().eval(), torch.randn(IMAGE)),
@@ -448,6 +475,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     oracle = make_seeds(out)
     make_python_export_models(out)
+    make_hand_edited(out)
     make_torchvision(out, oracle)
     make_bad_inputs(out)
     with open(os.path.join(out, "fx_oracle.json"), "w") as f:
