@@ -1,4 +1,5 @@
 #include "comparison_panel.h"
+#include "counted.h"
 
 #include "comparison_runner.h"
 #include "compare/comparison_report.h"
@@ -218,10 +219,16 @@ ComparisonPanel::~ComparisonPanel() = default;
 
 void ComparisonPanel::setModels(const QString &a, const QString &b)
 {
-    pathA_ = a;
-    pathB_ = b;
-    models_->setText(tr("A (reference): %1    B: %2").arg(QFileInfo(a).fileName(), QFileInfo(b).fileName()));
-    models_->setToolTip(a + QLatin1Char('\n') + b);
+    setModels(ComparedModel::file(a), ComparedModel::file(b));
+}
+
+void ComparisonPanel::setModels(const ComparedModel &a, const ComparedModel &b)
+{
+    a_ = a;
+    b_ = b;
+    auto shown = [](const ComparedModel &m) { return m.model ? m.name : QFileInfo(m.name).fileName(); };
+    models_->setText(tr("A (reference): %1    B: %2").arg(shown(a), shown(b)));
+    models_->setToolTip(a.name + QLatin1Char('\n') + b.name);
 }
 
 bool ComparisonPanel::busy() const { return runner_->busy(); }
@@ -246,7 +253,7 @@ CompareOptions ComparisonPanel::optionsFromInputs() const
 
 bool ComparisonPanel::run()
 {
-    if (pathA_.isEmpty() || pathB_.isEmpty()) {
+    if (a_.empty() || b_.empty()) {
         showError(tr("open a model and choose another to compare it with"));
         return false;
     }
@@ -261,10 +268,15 @@ bool ComparisonPanel::run()
     settings.setValue(kShapesKey, shapes_->text().trimmed());
     settings.setValue(kDeviceKey, device_->currentText());
     settings.setValue(kPerLayerKey, perLayer_->isChecked());
-    return run(pathA_, pathB_, options);
+    return run(a_, b_, options);
 }
 
 bool ComparisonPanel::run(const QString &a, const QString &b, const CompareOptions &options)
+{
+    return run(ComparedModel::file(a), ComparedModel::file(b), options);
+}
+
+bool ComparisonPanel::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
 {
     if (runner_->busy())
         return false;
@@ -322,9 +334,9 @@ void ComparisonPanel::showReport(std::shared_ptr<const ComparisonReport> report)
                              .arg(QString::fromStdString(r.device), number(r.tolerance), worst);
     if (!r.firstDivergence.empty())
         text += tr(" · first divergence: <b>%1</b>").arg(QString::fromStdString(r.firstDivergence).toHtmlEscaped());
-    text += tr(" · median forward A %1 ms, B %2 ms · %3 batch(es)")
-                .arg(QString::number(r.timingA.medianMs, 'f', 2), QString::number(r.timingB.medianMs, 'f', 2))
-                .arg(r.batches);
+    text += tr(" · median forward A %1 ms, B %2 ms · %3")
+                .arg(QString::number(r.timingA.medianMs, 'f', 2), QString::number(r.timingB.medianMs, 'f', 2),
+                     counted(r.batches, tr("batch"), tr("batches")));
     status_->setStyleSheet(QStringLiteral("color: %1;").arg((r.passed ? kGreen : kRed).name()));
     status_->setText(text);
     fillTable();
@@ -513,8 +525,8 @@ bool ComparisonPanel::exportCsv(const QString &path, QString *error) const
 bool ComparisonPanel::exportJson(const QString &path, QString *error) const
 {
     return report_ ? writeText(path,
-                               QString::fromStdString(comparisonJson(pathA_.toStdString(),
-                                                                     pathB_.toStdString(), *report_)),
+                               QString::fromStdString(comparisonJson(a_.name.toStdString(),
+                                                                     b_.name.toStdString(), *report_)),
                                error)
                    : nothingToExport(error);
 }

@@ -3,7 +3,7 @@
 // "Per layer", each layer's SQNR along execution order. Clicking a layer emits moduleActivated.
 #pragma once
 
-#include "compare/comparison.h"
+#include "comparison_runner.h"
 
 #include <QString>
 #include <QStringList>
@@ -22,8 +22,6 @@ class QTableWidget;
 
 namespace torchprep {
 
-class ComparisonRunner;
-
 class ComparisonPanel : public QWidget
 {
     Q_OBJECT
@@ -31,16 +29,20 @@ public:
     explicit ComparisonPanel(QWidget *parent = nullptr);
     ~ComparisonPanel() override;
 
-    // The reference model (the open one) and the model compared against it.
+    // The reference model (the open one) and the model compared against it: files, or models
+    // in memory (the opened model and its fixed version).
     void setModels(const QString &a, const QString &b);
-    QString modelA() const { return pathA_; }
-    QString modelB() const { return pathB_; }
+    void setModels(const ComparedModel &a, const ComparedModel &b);
+    // Their names: the files' paths, or what the Studio calls a model in memory.
+    QString modelA() const { return a_.name; }
+    QString modelB() const { return b_.name; }
 
     // Runs with the options in the inputs row; false when nothing started (busy, no models,
     // bad input shapes: the reason is shown).
     bool run();
     // Runs with explicit options (the inputs row is left alone).
     bool run(const QString &a, const QString &b, const CompareOptions &options);
+    bool run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options);
     bool busy() const;
 
     // The inputs row as options; throws InputError for unreadable shapes.
@@ -81,8 +83,8 @@ private:
     void updateEnabled();
 
     ComparisonRunner *runner_;
-    QString pathA_;
-    QString pathB_;
+    ComparedModel a_;
+    ComparedModel b_;
     QLabel *models_;
     QLineEdit *shapes_;
     QComboBox *device_;

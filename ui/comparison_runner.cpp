@@ -25,18 +25,25 @@ ComparisonRunner::~ComparisonRunner() { watcher_.waitForFinished(); }
 
 bool ComparisonRunner::busy() const { return watcher_.isRunning(); }
 
-bool ComparisonRunner::run(const QString &a, const QString &b, const CompareOptions &options)
+ComparedModel ComparedModel::file(const QString &path)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    return {absolute, absolute, nullptr};
+}
+
+bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
 {
     if (watcher_.isRunning())
         return false;
-    const std::string fileA = QFileInfo(a).absoluteFilePath().toStdString();
-    const std::string fileB = QFileInfo(b).absoluteFilePath().toStdString();
     emit busyChanged(true);
-    watcher_.setFuture(QtConcurrent::run([fileA, fileB, options]() -> Result {
+    watcher_.setFuture(QtConcurrent::run([a, b, options]() -> Result {
         // Anything the core throws is a user-facing one-liner; nothing escapes the worker.
         try {
-            const auto modelA = TorchModel::load(fileA);
-            const auto modelB = TorchModel::load(fileB);
+            auto held = [](const ComparedModel &m) {
+                return m.model ? m.model : std::shared_ptr<const TorchModel>(TorchModel::load(m.path.toStdString()));
+            };
+            const auto modelA = held(a);
+            const auto modelB = held(b);
             return {std::make_shared<const ComparisonReport>(compareModels(*modelA, *modelB, options)), {}};
         } catch (const InputError &e) {
             return {nullptr, QString::fromStdString(e.what())};

@@ -12,6 +12,19 @@
 
 namespace torchprep {
 
+class TorchModel;
+
+// A model to compare: a file, or a model held in memory (the Studio's fixed model) by name.
+struct ComparedModel
+{
+    QString name;                             // what the panel and reports call it
+    QString path;                             // the file to load, when `model` is null
+    std::shared_ptr<const TorchModel> model;  // in memory: used as it is, never modified
+
+    static ComparedModel file(const QString &path);
+    bool empty() const { return !model && path.isEmpty(); }
+};
+
 class ComparisonRunner : public QObject
 {
     Q_OBJECT
@@ -21,7 +34,7 @@ public:
 
     bool busy() const;
     // Compares model `b` against the reference `a`; false (nothing started) while busy.
-    bool run(const QString &a, const QString &b, const CompareOptions &options);
+    bool run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options);
 
 signals:
     void busyChanged(bool busy);

@@ -1,4 +1,5 @@
 #include "fix_runner.h"
+#include "counted.h"
 
 #include "errors.h"
 #include "graph_builder.h"
@@ -55,10 +56,11 @@ QString describeChanges(const std::vector<PreparedChange> &changes)
     QStringList parts;
     for (const std::string &kind : order) {
         const QStringList &list = modules[kind];
-        QString what = kind == "unroll_reuse" ? QObject::tr("%n reuse(s) unrolled", nullptr, list.size())
+        QString what = kind == "unroll_reuse"
+                           ? counted(list.size(), QObject::tr("reuse unrolled"), QObject::tr("reuses unrolled"))
                        : kind == "linear_to_layer"
-                           ? QObject::tr("%n layer(s) rewritten", nullptr, list.size())
-                           : QObject::tr("%n module(s) added", nullptr, list.size());
+                           ? counted(list.size(), QObject::tr("layer rewritten"), QObject::tr("layers rewritten"))
+                           : counted(list.size(), QObject::tr("module added"), QObject::tr("modules added"));
         QStringList shown = list.mid(0, 3);
         if (list.size() > 3)
             shown << QStringLiteral("…");

@@ -49,6 +49,11 @@ GraphController::GraphController(QObject *parent) : QObject(parent)
 
 GraphController::~GraphController() { watcher_.waitForFinished(); }
 
+std::set<NodeId> GraphController::readableExpansion(const ModelGraph &graph)
+{
+    return defaultExpansion(graph, kDefaultBoxBudget);
+}
+
 void GraphController::setFont(const QFont &font)
 {
     font_ = font;
@@ -64,8 +69,18 @@ void GraphController::setSession(std::shared_ptr<const ModelSession> session, bo
         cache_.clear();
         ++generation_;
         layout_.reset();
-        expanded_ = defaultExpansion(session_->graph(), kDefaultBoxBudget);
+        expanded_ = readableExpansion(session_->graph());
     }
+    startLayout();
+}
+
+void GraphController::setSession(std::shared_ptr<const ModelSession> session, std::set<NodeId> expanded)
+{
+    session_ = std::move(session);
+    cache_.clear();
+    ++generation_;
+    layout_.reset();
+    expanded_ = std::move(expanded);
     startLayout();
 }
 
@@ -98,13 +113,17 @@ void GraphController::setExpanded(NodeId call, bool expanded)
 
 void GraphController::toggle(NodeId call) { setExpanded(call, !expanded_.count(call)); }
 
-void GraphController::reveal(NodeId node)
+void GraphController::reveal(NodeId node) { reveal(std::vector<NodeId>{node}); }
+
+void GraphController::reveal(const std::vector<NodeId> &nodes)
 {
-    if (!session_ || node == kNoId)
+    if (!session_)
         return;
     std::set<NodeId> next = expanded_;
-    for (NodeId call : session_->ancestorCalls(node))
-        next.insert(call);
+    for (NodeId node : nodes)
+        if (node != kNoId)
+            for (NodeId call : session_->ancestorCalls(node))
+                next.insert(call);
     apply(std::move(next));
 }
 

@@ -27,17 +27,22 @@ public:
 
     // A new model resets the expansion to a readable default; a re-validated one keeps it.
     void setSession(std::shared_ptr<const ModelSession> session, bool keepExpansion);
+    // A new model shown with exactly these calls open (the before/after view opens both sides alike).
+    void setSession(std::shared_ptr<const ModelSession> session, std::set<NodeId> expanded);
     void clear();
     std::shared_ptr<const ModelSession> session() const { return session_; }
     std::shared_ptr<const GraphLayout> layout() const { return layout_; }
     const std::set<NodeId> &expanded() const { return expanded_; }
     bool busy() const { return watcher_.isRunning(); }
     void setFont(const QFont &font);
+    // What a new model opens with: whole levels of modules, while the graph stays readable.
+    static std::set<NodeId> readableExpansion(const ModelGraph &graph);
 
     void setExpanded(NodeId call, bool expanded);
     void toggle(NodeId call);
     // Opens every call enclosing `node` so it gets its own box (or group).
     void reveal(NodeId node);
+    void reveal(const std::vector<NodeId> &nodes);
     void expandAll();
     void collapseAll();
 

@@ -9,6 +9,7 @@
 
 #include <QGraphicsSceneMouseEvent>
 
+#include <algorithm>
 #include <map>
 
 namespace torchprep {
@@ -52,15 +53,9 @@ void GraphScene::setContent(std::shared_ptr<const ModelSession> session,
     groups_.clear();
     session_ = std::move(session);
     layout_ = std::move(layout);
-    const auto &findings = session_->report().findings;
-    auto firstCheckColor = [&](const std::vector<int> &indexes) {
-        return indexes.empty() ? QColor() : checkColor(findings[indexes.front()].check);
-    };
-
     for (std::size_t i = 0; i < layout_->graph.clusters.size(); ++i) {
         const VisibleCluster &cluster = layout_->graph.clusters[i];
         auto *item = new GroupItem(cluster.call, layout_->clusterRects[i], cluster.title, cluster.depth);
-        item->setAccent(firstCheckColor(session_->findingsOf(cluster.call)));
         addItem(item);
         groups_.insert(cluster.call, item);
     }
@@ -69,25 +64,77 @@ void GraphScene::setContent(std::shared_ptr<const ModelSession> session,
     for (std::size_t i = 0; i < layout_->graph.boxes.size(); ++i) {
         const VisibleBox &box = layout_->graph.boxes[i];
         auto *item = new NodeItem(box, layout_->boxRects[i]);
-        if (box.node != kNoId) {
-            QVector<NodeItem::Badge> badges;
-            if (box.kind == BoxKind::CollapsedModule) {
-                std::map<std::string, int> perCheck;
-                for (int f : session_->findingsInside(box.node))
-                    ++perCheck[findings[f].check];
-                for (const auto &[check, count] : perCheck)
-                    badges.append({checkColor(check), count});
-            }
-            item->setFindings(firstCheckColor(session_->findingsOf(box.node)), badges);
+        if (box.node != kNoId)
             boxes_.insert(box.node, item);
-        }
         addItem(item);
     }
+    decorate();
     setSceneRect(layout_->bounds.adjusted(-40, -40, 40, 40));
     if (keep != kNoId)
         selectNode(keep);
     else
         emit nodeSelected(kNoId);
+}
+
+void GraphScene::setMarks(QHash<NodeId, NodeMark> marks)
+{
+    marks_ = std::move(marks);
+    if (session_)
+        decorate();
+}
+
+void GraphScene::setShowFindings(bool show)
+{
+    showFindings_ = show;
+    if (session_)
+        decorate();
+}
+
+// Colours each box and group by the findings on it (its own check's colour; badges for those
+// inside a collapsed module) and by the changes marked on it or inside it.
+void GraphScene::decorate()
+{
+    const auto &findings = session_->report().findings;
+    auto ownColor = [&](NodeId node) {
+        const std::vector<int> &own = session_->findingsOf(node);
+        return !showFindings_ || own.empty() ? QColor() : checkColor(findings[own.front()].check);
+    };
+    // Marked nodes counted inside each collapsed call, per colour (in order of first sight).
+    QHash<NodeId, QVector<NodeItem::Badge>> markedInside;
+    for (auto it = marks_.cbegin(); it != marks_.cend(); ++it) {
+        if (!it.value().counted || it.key() < 0 || it.key() >= static_cast<NodeId>(session_->graph().nodes.size()))
+            continue;
+        for (NodeId call : session_->ancestorCalls(it.key())) {
+            if (!boxes_.contains(call))
+                continue;
+            QVector<NodeItem::Badge> &badges = markedInside[call];
+            auto same = std::find_if(badges.begin(), badges.end(),
+                                     [&](const NodeItem::Badge &b) { return b.color == it.value().color; });
+            if (same == badges.end())
+                badges.append({it.value().color, 1});
+            else
+                ++same->count;
+        }
+    }
+    for (auto it = boxes_.cbegin(); it != boxes_.cend(); ++it) {
+        QVector<NodeItem::Badge> badges;
+        if (it.value()->collapsedModule()) {
+            if (showFindings_) {
+                std::map<std::string, int> perCheck;
+                for (int f : session_->findingsInside(it.key()))
+                    ++perCheck[findings[f].check];
+                for (const auto &[check, count] : perCheck)
+                    badges.append({checkColor(check), count});
+            }
+            badges += markedInside.value(it.key());
+        }
+        it.value()->setFindings(ownColor(it.key()), badges);
+        it.value()->setMark(marks_.value(it.key()).color);
+    }
+    for (auto it = groups_.cbegin(); it != groups_.cend(); ++it) {
+        it.value()->setAccent(ownColor(it.key()));
+        it.value()->setMark(marks_.value(it.key()).color);
+    }
 }
 
 QGraphicsItem *GraphScene::itemFor(NodeId node) const
@@ -120,6 +167,22 @@ bool GraphScene::selectNode(NodeId node)
     }
     onSelectionChanged();
     return item != nullptr;
+}
+
+bool GraphScene::selectNodes(const std::vector<NodeId> &nodes)
+{
+    bool any = false;
+    {
+        const QSignalBlocker block(this);
+        clearSelection();
+        for (NodeId node : nodes)
+            if (QGraphicsItem *item = itemFor(node)) {
+                item->setSelected(true);
+                any = true;
+            }
+    }
+    onSelectionChanged();
+    return any;
 }
 
 NodeId GraphScene::selectedNode() const

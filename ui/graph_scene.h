@@ -3,6 +3,7 @@
 #pragma once
 
 #include "model_graph.h"
+#include "node_mark.h"
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -26,11 +27,18 @@ public:
     void setContent(std::shared_ptr<const ModelSession> session,
                     std::shared_ptr<const GraphLayout> layout);
     void clearContent();
+    // Changes to outline, by node; applied now and kept for later layouts. Empty: none.
+    void setMarks(QHash<NodeId, NodeMark> marks);
+    const QHash<NodeId, NodeMark> &marks() const { return marks_; }
+    // False: the findings' colours and badges are left out (the before/after view shows changes).
+    void setShowFindings(bool show);
 
     // The item standing for `node` now: its box, its group, or its collapsed ancestor's box.
     QGraphicsItem *itemFor(NodeId node) const;
     // Selects the item standing for `node`; false when none does.
     bool selectNode(NodeId node);
+    // Selects the items standing for all of `nodes` (a change spans several); false when none.
+    bool selectNodes(const std::vector<NodeId> &nodes);
     NodeId selectedNode() const;
     int boxCount() const { return boxes_.size(); }
     int groupCount() const { return groups_.size(); }
@@ -46,11 +54,15 @@ protected:
 private:
     void onSelectionChanged();
     void markLinkedCalls(NodeId selected);
+    void decorate(); // findings and marks onto the items
+
 
     std::shared_ptr<const ModelSession> session_;
     std::shared_ptr<const GraphLayout> layout_;
     QHash<NodeId, NodeItem *> boxes_;
     QHash<NodeId, GroupItem *> groups_;
+    QHash<NodeId, NodeMark> marks_;
+    bool showFindings_ = true;
 };
 
 } // namespace torchprep

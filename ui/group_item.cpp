@@ -22,7 +22,14 @@ void GroupItem::setAccent(const QColor &accent)
     update();
 }
 
-QRectF GroupItem::boundingRect() const { return rect_.adjusted(-2, -2, 2, 2); }
+void GroupItem::setMark(const QColor &mark)
+{
+    prepareGeometryChange();
+    mark_ = mark;
+    update();
+}
+
+QRectF GroupItem::boundingRect() const { return rect_.adjusted(-4, -4, 4, 4); }
 
 QRectF GroupItem::titleRect() const { return QRectF(rect_.topLeft(), QSizeF(rect_.width(), 18)); }
 
@@ -36,10 +43,16 @@ QPainterPath GroupItem::shape() const
 void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    QColor border = isSelected() ? selectionColor() : accent_.isValid() ? accent_ : QColor(0xA0, 0xA8, 0xB0);
-    painter->setPen(QPen(border, isSelected() || accent_.isValid() ? 2 : 1));
+    const QColor frame = mark_.isValid() ? mark_ : accent_;
+    QColor border = isSelected() ? selectionColor() : frame.isValid() ? frame : QColor(0xA0, 0xA8, 0xB0);
+    painter->setPen(QPen(border, isSelected() || mark_.isValid() ? 3 : accent_.isValid() ? 2 : 1));
     painter->setBrush(fill_);
     painter->drawRect(rect_);
+    if (mark_.isValid()) { // the title bar tinted: the whole group is the change
+        QColor tint = mark_;
+        tint.setAlpha(45);
+        painter->fillRect(titleRect(), tint);
+    }
     if (lod < 0.3)
         return;
     painter->setPen(QColor(0x45, 0x4F, 0x5A));

@@ -21,6 +21,9 @@ public:
     NodeId node() const { return call_; }
     // Colour of a finding about the call itself (a reused container); invalid: none.
     void setAccent(const QColor &accent);
+    // A change in the before/after view (a module added or unrolled whole); invalid: none.
+    void setMark(const QColor &mark);
+    QColor mark() const { return mark_; }
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override; // only the title bar picks: clicks inside reach the boxes
@@ -34,6 +37,7 @@ private:
     QStaticText title_;
     QColor fill_;
     QColor accent_;
+    QColor mark_;
 };
 
 } // namespace torchprep

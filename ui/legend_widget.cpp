@@ -12,18 +12,37 @@ constexpr int kRow = 18;
 constexpr int kPad = 6;
 }
 
-LegendWidget::LegendWidget(QWidget *parent) : QWidget(parent)
+LegendWidget::LegendWidget(QWidget *parent) : QWidget(parent), rows_(checkRows())
 {
     setAttribute(Qt::WA_TransparentForMouseEvents);
     resize(sizeHint());
 }
 
+QVector<LegendWidget::Row> LegendWidget::checkRows()
+{
+    QVector<Row> rows{{layerFill(), QColor(0x90, 0xA4, 0xAE), tr("torch.nn layer / op")}};
+    for (const std::string &check : checkNames()) {
+        QColor fill = checkColor(check);
+        fill.setAlpha(60);
+        rows.append({fill, checkColor(check), checkTitle(check)});
+    }
+    return rows;
+}
+
+void LegendWidget::setRows(QVector<Row> rows)
+{
+    rows_ = std::move(rows);
+    resize(sizeHint());
+    setVisible(!rows_.isEmpty());
+    update();
+}
+
 QSize LegendWidget::sizeHint() const
 {
     int width = 0;
-    for (const std::string &check : checkNames())
-        width = std::max(width, fontMetrics().horizontalAdvance(checkTitle(check)));
-    return {width + 3 * kPad + 14, static_cast<int>(checkNames().size() + 1) * kRow + 2 * kPad};
+    for (const Row &row : rows_)
+        width = std::max(width, fontMetrics().horizontalAdvance(row.text));
+    return {width + 3 * kPad + 14, static_cast<int>(rows_.size()) * kRow + 2 * kPad};
 }
 
 void LegendWidget::paintEvent(QPaintEvent *)
@@ -34,19 +53,13 @@ void LegendWidget::paintEvent(QPaintEvent *)
     p.setBrush(QColor(255, 255, 255, 230));
     p.drawRoundedRect(rect().adjusted(0, 0, -1, -1), 4, 4);
     int y = kPad;
-    auto row = [&](const QColor &fill, const QColor &border, const QString &text) {
-        p.setPen(QPen(border, 2));
-        p.setBrush(fill);
+    for (const Row &row : rows_) {
+        p.setPen(QPen(row.border, 2));
+        p.setBrush(row.fill);
         p.drawRoundedRect(QRectF(kPad, y + 3, 14, kRow - 6), 2, 2);
         p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRect(2 * kPad + 14, y, width(), kRow), Qt::AlignVCenter, text);
+        p.drawText(QRect(2 * kPad + 14, y, width(), kRow), Qt::AlignVCenter, row.text);
         y += kRow;
-    };
-    row(layerFill(), QColor(0x90, 0xA4, 0xAE), tr("torch.nn layer / op"));
-    for (const std::string &check : checkNames()) {
-        QColor fill = checkColor(check);
-        fill.setAlpha(60);
-        row(fill, checkColor(check), checkTitle(check));
     }
 }
 

@@ -1,6 +1,9 @@
 #include "main_window.h"
+#include "list_table.h"
+#include "counted.h"
 
 #include "comparison_panel.h"
+#include "diff_view.h"
 #include "finding.h"
 #include "findings_model.h"
 #include "fix_controller.h"
@@ -37,6 +40,7 @@
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
@@ -49,7 +53,8 @@ namespace torchprep {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), loader_(new ModelLoader(this)), fixes_(new FixController(this)), controller_(new GraphController(this)),
       scene_(new GraphScene(this)), view_(new GraphView), findings_(new FindingsModel(this)),
-      tree_(new ModuleTreeModel(this)), search_(new SearchBar), progress_(new QProgressBar),
+      tree_(new ModuleTreeModel(this)), diffView_(new DiffView), tabs_(new QTabWidget), search_(new SearchBar),
+      progress_(new QProgressBar),
       summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
@@ -69,7 +74,11 @@ MainWindow::MainWindow(QWidget *parent)
     layout->addWidget(search_);
     layout->addWidget(view_, 1);
     search_->hide();
-    setCentralWidget(central);
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(central, tr("Graph"));
+    tabs_->addTab(diffView_, tr("Before / After"));
+    tabs_->setTabToolTip(1, tr("The opened model beside the fixed one, every change marked (Ctrl+D)"));
+    setCentralWidget(tabs_);
 
     progress_->setRange(0, 0);
     progress_->setMaximumWidth(160);
@@ -95,23 +104,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(loader_, &ModelLoader::revalidated, this, [this](std::shared_ptr<const ModelSession> s) {
         setSession(std::move(s), false);
     });
-    connect(fixes_, &FixController::busyChanged, this, [this](bool busy) {
-        fixing_ = busy;
-        if (busy)
-            statusBar()->showMessage(tr("Fixing…"));
-        updateBusy();
-    });
-    connect(fixes_, &FixController::sessionChanged, this,
-            [this](std::shared_ptr<const ModelSession> s, const QString &message) {
-                setSession(std::move(s), false, false);
-                // After the new layout, whose own message would hide this one.
-                connect(this, &MainWindow::layoutApplied, this,
-                        [this, message] { statusBar()->showMessage(message, 15000); }, Qt::SingleShotConnection);
-            });
-    connect(fixes_, &FixController::fixApplied, this, &MainWindow::fixApplied);
-    connect(fixes_, &FixController::failed, this, [this](const QString &reason) {
-        showError(tr("Cannot fix"), reason.toHtmlEscaped());
-    });
+    wireFixes();
     connect(loader_, &ModelLoader::failed, this, [this](const QString &path, const QString &reason) {
         statusBar()->showMessage(tr("Could not open %1").arg(path), 6000);
         showError(tr("Cannot open model"),
@@ -173,13 +166,7 @@ void MainWindow::buildDocks()
 
     findingsTable_ = new QTableView;
     findingsTable_->setModel(findings_);
-    findingsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    findingsTable_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    findingsTable_->setWordWrap(false);
-    findingsTable_->verticalHeader()->hide();
-    findingsTable_->verticalHeader()->setDefaultSectionSize(findingsTable_->fontMetrics().height() + 8);
-    findingsTable_->setAlternatingRowColors(true);
-    findingsTable_->horizontalHeader()->setStretchLastSection(true);
+    setUpListTable(findingsTable_, QAbstractItemView::ExtendedSelection);
     findingsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     findingsTable_->setColumnWidth(FindingsModel::CheckColumn, 170);
     findingsTable_->setColumnWidth(FindingsModel::ModuleColumn, 230);
@@ -225,6 +212,11 @@ void MainWindow::buildDocks()
     history->setEmptyLabel(tr("<opened model>"));
     dock(tr("History"), "historyDock", history, Qt::LeftDockWidgetArea)->hide();
     connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
+        if (tabs_->currentWidget() == diffView_ && diffView_->hasContent()) {
+            if (!diffView_->selectModule(path))
+                statusBar()->showMessage(tr("%1 is in neither graph.").arg(path), 4000);
+            return;
+        }
         const ModuleInfo *m = session_ ? session_->graph().findModule(path.toStdString()) : nullptr;
         if (m && !m->calls.empty())
             revealNode(m->calls.front());
@@ -244,15 +236,20 @@ void MainWindow::chooseAndOpen()
     }
 }
 
-bool MainWindow::compareWith(const QString &path)
+void MainWindow::showComparisonDock()
 {
-    if (!session_ || comparison_->busy())
-        return false;
     QDockWidget *dock = findChild<QDockWidget *>("comparisonDock");
     dock->show();
     dock->raise();
     if (dock->height() < 360 && !dock->isFloating())
         resizeDocks({dock}, {380}, Qt::Vertical); // room for the plots
+}
+
+bool MainWindow::compareWith(const QString &path)
+{
+    if (!session_ || comparison_->busy())
+        return false;
+    showComparisonDock();
     comparison_->setModels(QString::fromStdString(session_->path()), path);
     return comparison_->run();
 }
@@ -270,6 +267,10 @@ void MainWindow::openModel(const QString &path)
 void MainWindow::closeModel()
 {
     session_.reset();
+    opened_.reset();
+    lastChange_.clear();
+    legend_->setRows(LegendWidget::checkRows());
+    refreshDiff();
     fixes_->setCurrent(nullptr, true);
     layingOut_ = false; // a layout still running for the closed model is dropped
     controller_->clear();
@@ -286,65 +287,11 @@ void MainWindow::closeModel()
 
 bool MainWindow::busy() const
 {
-    return loading_ || fixing_ || layingOut_ || loader_->busy() || fixes_->busy() || controller_->busy();
+    return loading_ || fixing_ || layingOut_ || loader_->busy() || fixes_->busy() || controller_->busy() ||
+           diffView_->busy();
 }
 
 QUndoStack *MainWindow::undoStack() const { return fixes_->undoStack(); }
-
-QStringList MainWindow::selectedFindingKeys(QString *check) const
-{
-    QStringList keys;
-    if (!session_)
-        return keys;
-    const QModelIndexList rows = findingsTable_->selectionModel()->selectedRows();
-    for (const QModelIndex &row : rows) {
-        const Finding &f = session_->report().findings.at(row.data(FindingsModel::FindingIndexRole).toInt());
-        keys << QString::fromStdString(findingKey(f));
-        if (check && check->isEmpty())
-            *check = QString::fromStdString(f.check);
-    }
-    return keys;
-}
-
-bool MainWindow::fixFindings(const QStringList &keys, const QString &label)
-{
-    if (!session_ || busy())
-        return false;
-    return fixes_->fix(keys, label);
-}
-
-bool MainWindow::fixSelected()
-{
-    const QStringList keys = selectedFindingKeys();
-    if (keys.isEmpty()) {
-        statusBar()->showMessage(tr("Select a finding to fix."), 4000);
-        return false;
-    }
-    const Finding &f = session_->report().findings.at(
-        findingsTable_->selectionModel()->selectedRows().front().data(FindingsModel::FindingIndexRole).toInt());
-    const QString label = keys.size() == 1 ? tr("Fix %1 %2").arg(QString::fromStdString(f.check),
-                                                                   QString::fromStdString(displayPath(f.module)))
-                                           : tr("Fix %n finding(s)", nullptr, keys.size());
-    return fixFindings(keys, label);
-}
-
-bool MainWindow::fixAll()
-{
-    if (!session_ || session_->report().findings.empty())
-        return false;
-    return fixFindings({}, tr("Fix all (%n finding(s))", nullptr, static_cast<int>(session_->report().findings.size())));
-}
-
-bool MainWindow::fixAllOfSelectedKind()
-{
-    QString check;
-    if (selectedFindingKeys(&check).isEmpty()) {
-        statusBar()->showMessage(tr("Select a finding to fix all of its kind."), 4000);
-        return false;
-    }
-    const QStringList keys = fixes_->keysOf(check);
-    return fixFindings(keys, tr("Fix all %1 (%n finding(s))", nullptr, keys.size()).arg(check));
-}
 
 void MainWindow::setSession(std::shared_ptr<const ModelSession> session, bool newModel, bool sameGraph)
 {
@@ -357,6 +304,13 @@ void MainWindow::setSession(std::shared_ptr<const ModelSession> session, bool ne
     if (!sameGraph && !newModel)
         treeView_->expandToDepth(1); // a fixed model's tree is a new tree
     if (newModel) {
+        opened_ = session_;
+        lastChange_.clear();
+        legend_->setRows(LegendWidget::checkRows());
+        diffStale_ = true;
+        if (tabs_->currentWidget() == diffView_)
+            refreshDiff();
+        updateFixedState();
         source_->clear();
         treeView_->expandToDepth(1);
         setWindowTitle(tr("%1 — TorchPrep Studio").arg(QFileInfo(QString::fromStdString(session_->path())).fileName()));
@@ -371,6 +325,7 @@ void MainWindow::onLayoutReady(std::shared_ptr<const GraphLayout> layout)
     layingOut_ = false; // a queued layout may arrive from the cache without busyChanged(false)
     if (!session_)
         return;
+    scene_->setMarks(lastChange_);
     scene_->setContent(session_, layout);
     if (firstLayout_) {
         firstLayout_ = false;
@@ -492,7 +447,7 @@ void MainWindow::updateSummary()
     }
     const ValidationReport &report = session_->report();
     summary_->setText(report.passed() ? tr("✔ every check passes")
-                                      : tr("%n finding(s)", nullptr, static_cast<int>(report.findings.size())));
+                                      : counted(static_cast<long long>(report.findings.size()), tr("finding"), tr("findings")));
 }
 
 bool MainWindow::eventFilter(QObject *watched, QEvent *event)
@@ -513,7 +468,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     QSettings settings;
     settings.setValue("geometry", saveGeometry());
-    settings.setValue("windowState", saveState());
+    settings.setValue("windowState", graphDockState());
     event->accept();
 }
 

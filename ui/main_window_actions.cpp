@@ -3,6 +3,7 @@
 #include "main_window.h"
 
 #include "comparison_panel.h"
+#include "diff_view.h"
 #include "finding.h"
 #include "findings_model.h"
 #include "fix_controller.h"
@@ -39,6 +40,7 @@
 #include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QTreeView>
@@ -58,6 +60,17 @@ void MainWindow::buildActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
     recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open Two Models as a &Diff…"), this, [this] {
+        const QString dir = QSettings().value("lastDir").toString();
+        const QString filter = tr("TorchScript models (*.pt *.pth);;All files (*)");
+        const QString before = QFileDialog::getOpenFileName(this, tr("Diff: the first model (before)"), dir, filter);
+        if (before.isEmpty())
+            return;
+        const QString after = QFileDialog::getOpenFileName(this, tr("Diff: the second model (after)"),
+                                                           QFileInfo(before).absolutePath(), filter);
+        if (!after.isEmpty())
+            openDiff(before, after);
+    });
     file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
     file->addSeparator();
     QMenu *exports = file->addMenu(tr("&Export"));
@@ -66,6 +79,10 @@ void MainWindow::buildActions()
     });
     exports->addAction(tr("Graph as &SVG…"), this, [this] {
         exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg", &MainWindow::exportSvg);
+    });
+    exports->addAction(tr("&Before / After as Picture…"), this, [this] {
+        exportWithDialog(tr("Export the before/after picture"), tr("PNG image (*.png);;SVG image (*.svg)"), "png",
+                         &MainWindow::exportDiffPicture);
     });
     exports->addAction(tr("Findings as &JSON…"), this, [this] {
         exportWithDialog(tr("Export findings as JSON"), tr("JSON (*.json)"), "json",
@@ -120,6 +137,13 @@ void MainWindow::buildActions()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Before / After"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {
+        if (tabs_->currentWidget() == diffView_)
+            showGraph();
+        else
+            showDiff();
+    });
+    view->addSeparator();
     view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, view_, &GraphView::zoomIn);
     QAction *zoomIn2 = new QAction(this); // Ctrl+= as well: '+' needs Shift on most layouts
     zoomIn2->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal));
@@ -150,6 +174,9 @@ void MainWindow::buildActions()
         else if (!path.isEmpty())
             compareWith(path);
     });
+    compareFixedAction_ = tools->addAction(tr("Compare with the &Fixed Model"), this, &MainWindow::compareWithFixed);
+    compareFixedAction_->setToolTip(tr("Run the opened model and the fixed one on the same inputs"));
+    compareFixedAction_->setEnabled(false);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About TorchPrep Studio"), this, [this] {

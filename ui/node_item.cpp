@@ -6,10 +6,13 @@
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
+
 namespace torchprep {
 
 namespace {
 constexpr qreal kBadgeHeight = 14;
+constexpr qreal kHalo = 5; // the change mark's distance from the box
 }
 
 NodeItem::NodeItem(const VisibleBox &box, const QRectF &rect)
@@ -55,6 +58,13 @@ void NodeItem::setFindings(const QColor &accent, const QVector<Badge> &badges)
     update();
 }
 
+void NodeItem::setMark(const QColor &mark)
+{
+    prepareGeometryChange();
+    mark_ = mark;
+    update();
+}
+
 void NodeItem::setLinked(bool linked)
 {
     if (linked_ != linked) {
@@ -66,7 +76,8 @@ void NodeItem::setLinked(bool linked)
 QRectF NodeItem::boundingRect() const
 {
     const qreal badgeRoom = badges_.isEmpty() ? 0 : kBadgeHeight / 2;
-    return rect_.adjusted(-4, -4 - badgeRoom, 4, 4);
+    const qreal halo = mark_.isValid() ? kHalo + 2 : 4;
+    return rect_.adjusted(-halo, -std::max(halo, 4 + badgeRoom), halo, halo);
 }
 
 void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
@@ -77,6 +88,13 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
     if (accent_.isValid()) {
         fill = accent_;
         fill.setAlpha(55);
+    }
+    if (mark_.isValid()) { // under the box: a thick ring that stays visible far out
+        QColor ring = mark_;
+        ring.setAlpha(selected ? 255 : 210);
+        painter->setPen(QPen(ring, lod < 0.3 ? 6 / std::max(lod, 0.05) : 3.5));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRoundedRect(rect_.adjusted(-kHalo, -kHalo, kHalo, kHalo), 8, 8);
     }
     if (lod < 0.3) {
         // Far out only shapes and colours matter: no text, no antialiasing.

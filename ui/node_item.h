@@ -33,6 +33,9 @@ public:
     // `accent`: colour of the check reported on this node itself (invalid: none).
     // `badges`: findings inside a collapsed module, one per check.
     void setFindings(const QColor &accent, const QVector<Badge> &badges);
+    // A change in the before/after view: a halo in the change's colour (invalid: none).
+    void setMark(const QColor &mark);
+    QColor mark() const { return mark_; }
     // Drawn with a dashed outline: another call of the selected reused module.
     void setLinked(bool linked);
     bool linked() const { return linked_; }
@@ -48,6 +51,7 @@ private:
     QColor fill_;
     QColor border_;
     QColor accent_;
+    QColor mark_;
     QVector<Badge> badges_;
     QVector<QStaticText> badgeTexts_;
     bool collapsed_ = false;
