@@ -110,6 +110,7 @@ DiffView::DiffView(QWidget *parent)
         panes->addWidget(box);
         connect(p.controller, &GraphController::layoutReady, this,
                 [this, side](std::shared_ptr<const GraphLayout> layout) { onLayoutReady(side, std::move(layout)); });
+        connect(p.controller, &GraphController::busyChanged, this, &DiffView::busyChanged);
         connect(p.scene, &GraphScene::nodeSelected, this, [this, side](NodeId node) { onNodeSelected(side, node); });
         connect(p.scene, &GraphScene::toggleRequested, this,
                 [this, side](NodeId call) { onToggleRequested(side, call); });
@@ -284,6 +285,7 @@ void DiffView::onLayoutReady(Side side, std::shared_ptr<const GraphLayout> layou
         firstShow_ = false;
         applyPendingSelection();
         emit laidOut();
+        emit busyChanged();
     }
 }
 

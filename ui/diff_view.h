@@ -86,6 +86,7 @@ protected:
 
 signals:
     void laidOut(); // both graphs are on screen (after setSessions, and after each re-layout)
+    void busyChanged(); // a layout started, or both graphs are shown: ask busy()
     void compareRequested();
 
 private:

@@ -17,6 +17,7 @@
 #include <QAction>
 #include <QDockWidget>
 #include <QFileInfo>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -60,6 +61,8 @@ void MainWindow::wireFixes()
     connect(fixes_->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::updateFixedState);
     connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
     connect(diffView_, &DiffView::compareRequested, this, &MainWindow::compareWithFixed);
+    // Only the progress bar: the status bar's account of the fix must stay.
+    connect(diffView_, &DiffView::busyChanged, this, [this] { progress_->setVisible(busy()); });
 }
 
 // Re-validation keeps the loaded model; only a fix (and not its undo) makes another one.
@@ -80,12 +83,13 @@ void MainWindow::onFixedSessionChanged(std::shared_ptr<const ModelSession> sessi
     legend_->setRows(rows);
     setSession(std::move(session), false, false);
     diffStale_ = true; // redrawn once the undo stack has counted this step: updateFixedState()
-    const QString hint = fixed() && tabs_->currentWidget() != diffView_
-                             ? tr("  —  Before / After (Ctrl+D) shows every change")
-                             : QString();
     // After the new layout, whose own message would hide this one.
-    connect(this, &MainWindow::layoutApplied, this,
-            [this, message, hint] { statusBar()->showMessage(message + hint, 15000); }, Qt::SingleShotConnection);
+    connect(this, &MainWindow::layoutApplied, this, [this, message] {
+        const QString hint = fixed() && tabs_->currentWidget() != diffView_
+                                 ? tr("  —  Before / After (Ctrl+D) shows every change")
+                                 : QString();
+        statusBar()->showMessage(message + hint, 15000);
+    }, Qt::SingleShotConnection);
 }
 
 // The undo stack moved (a fix, undo, redo, or a new model): titles, actions and the diff follow.

@@ -153,6 +153,7 @@ bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &head
             p.setFont(titleFont);
             p.setPen(QColor(0x45, 0x4F, 0x5A));
             p.drawText(QRectF(x, top, source.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, panel.title);
+            p.setFont(QFont()); // the boxes' labels draw with the painter's font, as in the view
             panel.scene->render(&p, QRectF(QPointF(x, top + titleHeight), source.size()), source);
             x += source.width() + kGap;
         }
