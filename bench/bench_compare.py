@@ -37,8 +37,9 @@ def main():
     models = [("resnet18", torchvision.models.resnet18, (1, 3, 224, 224)),
               ("resnet50", torchvision.models.resnet50, (1, 3, 224, 224)),
               ("mobilenet_v2", torchvision.models.mobilenet_v2, (1, 3, 224, 224))]
-    print(f"| model | device | plain forwards (ms) | compare (ms) | overhead | --per-layer (ms) | per-layer / compare | layers |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| model | device | plain forwards (ms) | compare (ms) | overhead "
+          f"| --per-layer (ms) | per-layer / compare | layers | forward A / B median (ms) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, factory, shape in models:
         original = trace(name, factory, shape, out)
         prepared = os.path.join(out, name + "_prepared.pt")
@@ -50,7 +51,8 @@ def main():
         r = json.loads(result.stdout)
         overhead = r["compare_ms"] / r["plain_ms"] - 1
         print(f"| {name} | {r['device']} | {r['plain_ms']:.0f} | {r['compare_ms']:.0f} | "
-              f"{overhead * 100:+.1f}% | {r['per_layer_ms']:.0f} | {r['per_layer_ms'] / r['compare_ms']:.2f}x | {r['layers']} |")
+              f"{overhead * 100:+.1f}% | {r['per_layer_ms']:.0f} | {r['per_layer_ms'] / r['compare_ms']:.2f}x "
+              f"| {r['layers']} | {r['forward_a_ms']:.2f} / {r['forward_b_ms']:.2f} |")
         sys.stdout.flush()
 
 

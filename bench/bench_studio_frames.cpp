@@ -1,12 +1,15 @@
 // Times the Studio on one model, in one process, offscreen: open (load + graph + checks),
 // first layout, first paint, then frame times while panning and zooming, at the start view
-// and with the whole graph fitted; then the same with every module expanded.
+// and with the whole graph fitted; then the same with every module expanded; then Fix All
+// until its before/after is on screen, the diff's own cost, and frames there (both views move).
 // Prints one JSON object. bench_studio.py drives it.
+#include "diff_view.h"
 #include "graph_controller.h"
 #include "graph_layout.h"
 #include "graph_scene.h"
 #include "graph_view.h"
 #include "main_window.h"
+#include "model_session.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -34,26 +37,37 @@ QString stats(std::vector<double> ms)
         .arg(ms.back(), 0, 'f', 2);
 }
 
-double paintMs(torchprep::GraphView *view)
+// Repaints `view` (and `partner`, a view that follows it) now; the time of both.
+double paintMs(torchprep::GraphView *view, torchprep::GraphView *partner = nullptr)
 {
     QElapsedTimer t;
     t.start();
     view->viewport()->repaint();
+    if (partner)
+        partner->viewport()->repaint();
     return t.nsecsElapsed() / 1e6;
 }
 
-QString frames(torchprep::GraphView *view)
+// Scrolling and zooming `view`. With `partner`, a view that follows it (the before/after view's
+// other side), a frame also counts the move itself: the partner is placed during it.
+QString frames(torchprep::GraphView *view, torchprep::GraphView *partner = nullptr)
 {
     std::vector<double> pan, zoom;
+    QElapsedTimer move;
+    auto moved = [&] { return partner ? move.nsecsElapsed() / 1e6 : 0.0; };
     for (int i = 0; i < 80; ++i) {
         QScrollBar *bar = i % 2 ? view->horizontalScrollBar() : view->verticalScrollBar();
+        move.start();
         bar->setValue(bar->value() + ((i / 20) % 2 ? -37 : 37));
-        pan.push_back(paintMs(view));
+        const double moveMs = moved();
+        pan.push_back(moveMs + paintMs(view, partner));
     }
     const qreal base = view->zoom();
     for (int i = 0; i < 60; ++i) {
+        move.start();
         view->setZoom(base * (i % 20 < 10 ? std::pow(1.1, i % 10 + 1) : std::pow(1.1, 10 - i % 10)));
-        zoom.push_back(paintMs(view));
+        const double moveMs = moved();
+        zoom.push_back(moveMs + paintMs(view, partner));
     }
     view->setZoom(base);
     return QStringLiteral("{\"pan\": %1, \"zoom\": %2}").arg(stats(pan), stats(zoom));
@@ -79,7 +93,8 @@ int main(int argc, char *argv[])
     MainWindow window;
     window.resize(1600, 1000);
     window.show();
-    QTest::qWaitForWindowExposed(&window);
+    if (!QTest::qWaitForWindowExposed(&window))
+        return 1;
     QSignalSpy opened(&window, &MainWindow::modelOpened);
     QSignalSpy laid(&window, &MainWindow::layoutApplied);
     QElapsedTimer total;
@@ -111,10 +126,41 @@ int main(int argc, char *argv[])
     window.graphView()->fitToWindow();
     const QString allFit = frames(window.graphView());
 
+    // Fix All, until the before/after is laid out and idle.
+    QString diffJson = QStringLiteral("null");
+    if (!window.session()->report().findings.empty()) {
+        const auto opened = window.session();
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QElapsedTimer fix;
+        fix.start();
+        if (!window.fixAll() || !QTest::qWaitFor([&] { return !applied.isEmpty(); }, 1800000))
+            return 1;
+        const double fixedMs = fix.nsecsElapsed() / 1e6;
+        torchprep::DiffView *diff = window.diffView();
+        if (!QTest::qWaitFor([&] { return !window.busy() && !diff->busy() && diff->hasContent(); }, 1800000))
+            return 1;
+        diff->view(torchprep::DiffView::After)->viewport()->repaint();
+        const double shownMs = fix.nsecsElapsed() / 1e6;
+        // The diff alone, as the GUI thread computes it.
+        QElapsedTimer compute;
+        compute.start();
+        const torchprep::GraphDiff again = torchprep::diffModelGraphs(opened->graph(), window.session()->graph());
+        const double computeMs = compute.nsecsElapsed() / 1e6;
+        int boxesBoth = diff->scene(torchprep::DiffView::Before)->boxCount() + diff->scene(torchprep::DiffView::After)->boxCount();
+        diffJson = QStringLiteral("{\"fix_ms\": %1, \"shown_ms\": %2, \"diff_ms\": %3, \"changes\": %4, "
+                                  "\"boxes\": %5, \"frames\": %6}")
+                       .arg(fixedMs, 0, 'f', 0)
+                       .arg(shownMs, 0, 'f', 0)
+                       .arg(computeMs, 0, 'f', 1)
+                       .arg(again.entries.size())
+                       .arg(boxesBoth)
+                       .arg(frames(diff->view(torchprep::DiffView::After), diff->view(torchprep::DiffView::Before)));
+    }
+
     std::printf("{\"boxes\": %d, \"open_ms\": %.0f, \"layout_ms\": %.0f, \"paint_ms\": %.1f, "
                 "\"first_paint_ms\": %.0f, \"start\": %s, \"fit\": %s, \"all_boxes\": %d, "
-                "\"expand_all_ms\": %.0f, \"all_start\": %s, \"all_fit\": %s}\n",
+                "\"expand_all_ms\": %.0f, \"all_start\": %s, \"all_fit\": %s, \"fix_all\": %s}\n",
                 boxes, openMs, layoutMs, paint, firstPaint, qPrintable(startFrames), qPrintable(fitFrames),
-                allBoxes, expandMs, qPrintable(allStart), qPrintable(allFit));
+                allBoxes, expandMs, qPrintable(allStart), qPrintable(allFit), qPrintable(diffJson));
     return 0;
 }

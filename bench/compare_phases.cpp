@@ -69,14 +69,14 @@ int main(int argc, char **argv)
         engine = std::min(engine, msSince(t0));
     }
 
-    auto t0 = Clock::now();
     options.perLayer = true;
-    t0 = Clock::now();
+    const auto t0 = Clock::now();
     const ComparisonReport layered = compareModels(*a, *b, options);
     const double perLayer = msSince(t0);
 
-    std::printf("{\"device\": \"%s\", \"plain_ms\": %.1f, \"compare_ms\": %.1f, \"per_layer_ms\": %.1f, "
-                "\"forward_a_ms\": %.2f, \"forward_b_ms\": %.2f, \"layers\": %zu, \"passed\": %s}\n",
+    std::printf("{\"device\": \"%s\", \"plain_ms\": %.1f, \"compare_ms\": %.1f, "
+                "\"per_layer_ms\": %.1f, \"forward_a_ms\": %.2f, \"forward_b_ms\": %.2f, \"layers\": %zu, "
+                "\"passed\": %s}\n",
                 report.device.c_str(), plain, engine, perLayer, report.timingA.medianMs,
                 report.timingB.medianMs, layered.layers.size(), report.passed ? "true" : "false");
     return 0;

@@ -1,8 +1,8 @@
 #include "comparison_panel.h"
-#include "counted.h"
 
-#include "comparison_runner.h"
 #include "compare/comparison_report.h"
+#include "comparison_runner.h"
+#include "counted.h"
 #include "errors.h"
 
 #include <qcustomplot.h>

@@ -1,5 +1,4 @@
 #include "diff_view.h"
-#include "list_table.h"
 
 #include "changes_model.h"
 #include "diff_style.h"
@@ -8,6 +7,7 @@
 #include "graph_scene.h"
 #include "graph_view.h"
 #include "group_item.h"
+#include "list_table.h"
 #include "model_session.h"
 #include "node_item.h"
 #include "scene_export.h"

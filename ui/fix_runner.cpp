@@ -1,6 +1,6 @@
 #include "fix_runner.h"
-#include "counted.h"
 
+#include "counted.h"
 #include "errors.h"
 #include "graph_builder.h"
 #include "model_session.h"

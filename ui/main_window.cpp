@@ -1,8 +1,7 @@
 #include "main_window.h"
-#include "list_table.h"
-#include "counted.h"
 
 #include "comparison_panel.h"
+#include "counted.h"
 #include "diff_view.h"
 #include "finding.h"
 #include "findings_model.h"
@@ -12,6 +11,7 @@
 #include "graph_scene.h"
 #include "graph_view.h"
 #include "legend_widget.h"
+#include "list_table.h"
 #include "model_loader.h"
 #include "model_session.h"
 #include "module_tree_model.h"
