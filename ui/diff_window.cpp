@@ -103,7 +103,8 @@ void DiffWindow::onLoaded(int side, std::shared_ptr<const ModelSession> session)
 void DiffWindow::onFailed(const QString &path, const QString &reason)
 {
     failed_ = true;
-    const QString line = QFileInfo(path).fileName() + QStringLiteral(": ") + reason;
+    const QString name = QFileInfo(path).fileName();
+    const QString line = reason.contains(name) ? reason : name + QStringLiteral(": ") + reason; // name it once
     view_->showPlaceholder(tr("Cannot show the diff.\n\n%1").arg(line));
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"), line, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);

@@ -33,7 +33,7 @@ public:
 
 signals:
     void ready();                        // both graphs are laid out
-    void failed(const QString &reason);  // one file could not be opened: "B.pt: <reason>"
+    void failed(const QString &reason);  // one file could not be opened: one line that names it
 
 private:
     void onLoaded(int side, std::shared_ptr<const ModelSession> session);

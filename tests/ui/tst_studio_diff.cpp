@@ -314,7 +314,7 @@ private slots:
         window.openPair(testing::modelPath("reused_relu_traced"), testing::modelPath("bad_empty"));
         QVERIFY(failed.wait(kTimeoutMs) || !failed.isEmpty());
         const QString reason = failed.front().front().toString();
-        QVERIFY2(reason.startsWith("bad_empty.pt: "), qPrintable(reason));
+        QVERIFY2(reason.contains("bad_empty.pt") && reason.contains("empty"), qPrintable(reason));
         QVERIFY(!reason.contains('\n'));
         QVERIFY(!window.diffView()->hasContent());
         QString error;
