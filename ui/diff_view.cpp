@@ -40,6 +40,15 @@ namespace {
 // opening every changed module would bury the overview.
 constexpr std::size_t kRevealAllLimit = 200;
 
+// How many changes of each kind, in the kinds' order.
+std::map<DiffKind, int> kindCounts(const GraphDiff &diff)
+{
+    std::map<DiffKind, int> counts;
+    for (const DiffEntry &e : diff.entries)
+        ++counts[e.kind];
+    return counts;
+}
+
 NodeId nodeOfItem(QGraphicsItem *item)
 {
     if (auto *box = qgraphicsitem_cast<NodeItem *>(item))
@@ -417,11 +426,8 @@ QString DiffView::summaryText() const
         return {};
     if (diff_->entries.empty())
         return tr("<b>No changes:</b> both graphs run the same modules and ops.");
-    std::map<DiffKind, int> counts;
-    for (const DiffEntry &e : diff_->entries)
-        ++counts[e.kind];
     QStringList parts;
-    for (const auto &[kind, count] : counts)
+    for (const auto &[kind, count] : kindCounts(*diff_))
         parts << QStringLiteral("<span style='color:%1'>■</span> %2").arg(diffColor(kind).name(), diffCount(kind, count));
     const int n = static_cast<int>(diff_->entries.size());
     return (n == 1 ? tr("<b>1 change:</b> ") : tr("<b>%1 changes:</b> ").arg(n)) + parts.join(QStringLiteral(", "));
@@ -432,10 +438,7 @@ QVector<LegendWidget::Row> DiffView::legendRows() const
     QVector<LegendWidget::Row> rows;
     if (!diff_)
         return rows;
-    std::map<DiffKind, int> counts;
-    for (const DiffEntry &e : diff_->entries)
-        ++counts[e.kind];
-    for (const auto &[kind, count] : counts) {
+    for (const auto &[kind, count] : kindCounts(*diff_)) {
         QColor fill = diffColor(kind);
         fill.setAlpha(60);
         rows.append({fill, diffColor(kind), QStringLiteral("%1 (%2)").arg(diffTitle(kind)).arg(count)});
