@@ -63,14 +63,12 @@ void GraphController::setFont(const QFont &font)
 
 void GraphController::setSession(std::shared_ptr<const ModelSession> session, bool keepExpansion)
 {
-    const bool sameGraph = keepExpansion && session_;
-    session_ = std::move(session);
-    if (!sameGraph) {
-        cache_.clear();
-        ++generation_;
-        layout_.reset();
-        expanded_ = readableExpansion(session_->graph());
+    if (!keepExpansion || !session_) {
+        const std::set<NodeId> readable = readableExpansion(session->graph());
+        setSession(std::move(session), readable);
+        return;
     }
+    session_ = std::move(session);
     startLayout();
 }
 

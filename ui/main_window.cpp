@@ -268,8 +268,7 @@ void MainWindow::closeModel()
 {
     session_.reset();
     opened_.reset();
-    lastChange_.clear();
-    legend_->setRows(LegendWidget::checkRows());
+    setLastChange({});
     refreshDiff();
     fixes_->setCurrent(nullptr, true);
     layingOut_ = false; // a layout still running for the closed model is dropped
@@ -305,8 +304,7 @@ void MainWindow::setSession(std::shared_ptr<const ModelSession> session, bool ne
         treeView_->expandToDepth(1); // a fixed model's tree is a new tree
     if (newModel) {
         opened_ = session_;
-        lastChange_.clear();
-        legend_->setRows(LegendWidget::checkRows());
+        setLastChange({});
         diffStale_ = true;
         if (tabs_->currentWidget() == diffView_)
             refreshDiff();

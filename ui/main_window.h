@@ -123,6 +123,7 @@ private:
     void buildDocks();
     void wireFixes();
     void onFixedSessionChanged(std::shared_ptr<const ModelSession> session, const QString &message);
+    void setLastChange(QHash<NodeId, NodeMark> marks);
     void refreshDiff();
     void updateFixedState();
     void onTabChanged(int index);

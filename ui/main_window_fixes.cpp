@@ -2,9 +2,9 @@
 // opened model beside the fixed one, outlining what the last step changed in the graph, and
 // comparing the opened model's outputs with the fixed model's.
 #include "main_window.h"
-#include "counted.h"
 
 #include "comparison_panel.h"
+#include "counted.h"
 #include "diff_view.h"
 #include "diff_window.h"
 #include "finding.h"
@@ -71,16 +71,11 @@ bool MainWindow::fixed() const { return opened_ && session_ && session_->model()
 // A fix, an undo or a redo: show the new session, outline what changed, refresh the diff.
 void MainWindow::onFixedSessionChanged(std::shared_ptr<const ModelSession> session, const QString &message)
 {
-    const std::shared_ptr<const ModelSession> previous = session_;
-    lastChange_.clear();
-    if (previous && session) {
-        const GraphDiff step = diffModelGraphs(previous->graph(), session->graph());
-        lastChange_ = diffMarks(step, session->graph(), true, lastChangeColor());
-    }
-    QVector<LegendWidget::Row> rows = LegendWidget::checkRows();
-    if (!lastChange_.isEmpty())
-        rows.append({Qt::white, lastChangeColor(), tr("Changed by the last step")});
-    legend_->setRows(rows);
+    if (session_ && session)
+        setLastChange(diffMarks(diffModelGraphs(session_->graph(), session->graph()), session->graph(), true,
+                                lastChangeColor()));
+    else
+        setLastChange({});
     setSession(std::move(session), false, false);
     diffStale_ = true; // redrawn once the undo stack has counted this step: updateFixedState()
     // After the new layout, whose own message would hide this one.
@@ -90,6 +85,16 @@ void MainWindow::onFixedSessionChanged(std::shared_ptr<const ModelSession> sessi
                                  : QString();
         statusBar()->showMessage(message + hint, 15000);
     }, Qt::SingleShotConnection);
+}
+
+// What the graph outlines as changed by the last step, and the legend row that explains it.
+void MainWindow::setLastChange(QHash<NodeId, NodeMark> marks)
+{
+    lastChange_ = std::move(marks);
+    QVector<LegendWidget::Row> rows = LegendWidget::checkRows();
+    if (!lastChange_.isEmpty())
+        rows.append({Qt::white, lastChangeColor(), tr("Changed by the last step")});
+    legend_->setRows(rows);
 }
 
 // The undo stack moved (a fix, undo, redo, or a new model): titles, actions and the diff follow.
