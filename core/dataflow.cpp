@@ -13,6 +13,33 @@ bool isControlInput(const GraphNode &node, std::size_t index)
     return false;
 }
 
+namespace {
+
+// Walking backwards, marks every op node whose results are all used, and used only by nodes
+// that `absorbs(user, value)` or that are marked themselves.
+template <typename Absorbs>
+std::vector<bool> markFeedingOnly(const ModelGraph &graph, const Absorbs &absorbs)
+{
+    std::vector<bool> marked(graph.nodes.size(), false);
+    for (auto it = graph.nodes.rbegin(); it != graph.nodes.rend(); ++it) {
+        const GraphNode &node = *it;
+        if (node.kind != NodeKind::Op || node.outputs.empty() || node.op == "prim::If" ||
+            node.op == "prim::Loop")
+            continue;
+        bool only = true;
+        for (ValueId out : node.outputs) {
+            const GraphValue &value = graph.values[out];
+            only = only && !value.users.empty();
+            for (NodeId user : value.users)
+                only = only && (marked[user] || absorbs(graph.nodes[user], out));
+        }
+        marked[node.id] = only;
+    }
+    return marked;
+}
+
+} // namespace
+
 ValueFacts analyseValues(const ModelGraph &graph)
 {
     const std::size_t n = graph.values.size();
@@ -48,6 +75,8 @@ ValueFacts analyseValues(const ModelGraph &graph)
                 shape = shape || data;
                 data = false;
             }
+            if (node.kind == NodeKind::Op && isTypeQuery(node.op))
+                data = shape = false; // `mask is None` decides nothing about values
             const bool control = node.op == "prim::If" || node.op == "prim::Loop";
             const bool isShape =
                 node.kind == NodeKind::Op && !control && (query || allShape);
@@ -71,29 +100,16 @@ ValueFacts analyseValues(const ModelGraph &graph)
             }
         }
     }
-    // Walk backwards: a node whose results are used only to steer control flow.
-    facts.feedsOnlyControl.assign(graph.nodes.size(), false);
-    for (auto it = graph.nodes.rbegin(); it != graph.nodes.rend(); ++it) {
-        const GraphNode &node = *it;
-        if (node.kind != NodeKind::Op || node.outputs.empty() || node.op == "prim::If" ||
-            node.op == "prim::Loop")
-            continue;
-        bool onlyControl = true;
-        for (ValueId out : node.outputs) {
-            const GraphValue &value = graph.values[out];
-            if (value.users.empty())
-                onlyControl = false;
-            for (NodeId user : value.users) {
-                const GraphNode &u = graph.nodes[user];
-                bool steering = facts.feedsOnlyControl[user];
-                for (std::size_t i = 0; i < u.inputs.size(); ++i)
-                    if (u.inputs[i] == out && isControlInput(u, i))
-                        steering = true;
-                onlyControl = onlyControl && steering;
-            }
-        }
-        facts.feedsOnlyControl[node.id] = onlyControl;
-    }
+    // A node whose results are used only to steer control flow, or only become numbers.
+    facts.feedsOnlyControl = markFeedingOnly(graph, [&](const GraphNode &user, ValueId value) {
+        for (std::size_t i = 0; i < user.inputs.size(); ++i)
+            if (user.inputs[i] == value && isControlInput(user, i))
+                return true;
+        return false;
+    });
+    facts.feedsOnlyScalars = markFeedingOnly(graph, [](const GraphNode &user, ValueId) {
+        return isScalarConversion(user.op);
+    });
     return facts;
 }
 

@@ -16,6 +16,9 @@ struct ValueFacts
     std::vector<bool> shapeOnly;           // computed from sizes and constants alone
     // Indexed by NodeId: every result of the node only steers prim::If / prim::Loop.
     std::vector<bool> feedsOnlyControl;
+    // Indexed by NodeId: every result becomes a Python number (`int(x.max().item())`), which a
+    // trace freezes: no tensor data flows on.
+    std::vector<bool> feedsOnlyScalars;
 };
 
 ValueFacts analyseValues(const ModelGraph &graph);

@@ -1,11 +1,14 @@
-// Reading a method's graph for analysis: scripted function calls inlined in a copy, each
-// node traced back to the real graph, and the user's line kept for what was inlined.
+// Reading a method's graph for analysis: the model's scripted functions inlined in a copy,
+// each node traced back to the real graph, and the lines of the calls read back.
 #include "method_view_torch.h"
+
+#include "torch_functions_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <map>
@@ -151,17 +154,121 @@ void collectCallFunctions(Block *block, std::vector<Node *> &out)
     }
 }
 
-// Pairs each node of `copy` with its twin in `original` (Graph::copy keeps order and blocks).
-void mapCopy(const Block *copy, Block *original, std::unordered_map<const Node *, Node *> &out)
+// Calls the view inlines: the model's own functions and torch's composite ones.
+bool inlines(const Node *call)
 {
-    auto c = copy->nodes().begin();
-    auto o = original->nodes().begin();
-    for (; c != copy->nodes().end() && o != original->nodes().end(); ++c, ++o) {
-        out[*c] = *o;
+    const torch::jit::Function *fn = calledFunction(call);
+    return fn && roleOf(*fn) != FunctionRole::TorchAtomic;
+}
+
+// Pairs each node of `copy` with its twin in `original` (Graph::copy and inlining keep order
+// and blocks), calling `pair(copy, original)` for every pair, blocks included.
+template <typename Pair>
+void pairNodes(torch::jit::graph_node_list::iterator c, torch::jit::graph_node_list::iterator cEnd,
+               torch::jit::graph_node_list::iterator o, torch::jit::graph_node_list::iterator oEnd,
+               const Pair &pair)
+{
+    for (; c != cEnd && o != oEnd; ++c, ++o) {
+        pair(*c, *o);
         for (std::size_t b = 0; b < c->blocks().size() && b < o->blocks().size(); ++b)
-            mapCopy(c->blocks()[b], o->blocks()[b], out);
+            pairNodes(c->blocks()[b]->nodes().begin(), c->blocks()[b]->nodes().end(),
+                      o->blocks()[b]->nodes().begin(), o->blocks()[b]->nodes().end(), pair);
     }
 }
+
+class ViewBuilder
+{
+public:
+    explicit ViewBuilder(const torch::jit::Function &function)
+        : original_(torch::jit::toGraphFunction(function).graph())
+    {
+    }
+
+    MethodView run()
+    {
+        std::vector<Node *> calls;
+        collectCallFunctions(original_->block(), calls);
+        if (std::none_of(calls.begin(), calls.end(), inlines)) {
+            view_.graph = original_; // read only: no copy needed
+            const SourceInference inference(*original_);
+            for (const Node *call : calls)
+                view_.callSites[call] = inference.locationOf(call);
+            return std::move(view_);
+        }
+        view_.graph = original_->copy();
+        Graph &graph = *view_.graph;
+        pairNodes(graph.block()->nodes().begin(), graph.block()->nodes().end(),
+                  original_->block()->nodes().begin(), original_->block()->nodes().end(),
+                  [&](Node *c, Node *o) { view_.originalOf[c] = o; });
+        const SourceInference inference(graph);
+        calls.clear();
+        collectCallFunctions(graph.block(), calls);
+        for (const Node *call : calls)
+            view_.callSites[call] = inference.locationOf(call);
+        for (int round = 0; round < 16; ++round) {
+            calls.clear();
+            collectCallFunctions(graph.block(), calls);
+            calls.erase(std::remove_if(calls.begin(), calls.end(), [](Node *c) { return !inlines(c); }),
+                        calls.end());
+            if (calls.empty())
+                break;
+            for (Node *call : calls)
+                inlineCall(call);
+        }
+        // Folds branches on constant flags that inlined functions bring (`if inplace:`).
+        torch::jit::ConstantPropagationImmutableTypes(view_.graph);
+        return std::move(view_);
+    }
+
+private:
+    void inlineCall(Node *call)
+    {
+        torch::jit::Function *fn = calledFunction(call);
+        InlinedOrigin origin;
+        origin.call = view_.callSite(call);
+        if (auto outer = view_.inlined.find(call); outer != view_.inlined.end()) {
+            // Inside torch's code, the line that counts is where the code viewed called in.
+            if (!origin.call.known() || outer->second.torchCode)
+                origin.call = outer->second.call;
+            origin.torchCode = outer->second.torchCode;
+        }
+        origin.torchCode = origin.torchCode || roleOf(*fn) == FunctionRole::TorchComposite;
+        Node *const standsFor = view_.original(call);
+        Node *before = call->prev();
+        Node *after = call->next();
+        call->removeInput(0); // the callee's graph takes the arguments without the function
+        torch::jit::GraphFunction &callee = torch::jit::toGraphFunction(*fn);
+        Graph &body = *callee.graph();
+        // The function's own graph: its optimized graph would inline torch's functions too.
+        torch::jit::inlineCallTo(call, &callee, &body);
+        std::vector<Node *> insertedCalls;
+        for (Node *n = before->next(); n != after; n = n->next())
+            markInlined(n, origin, standsFor, insertedCalls);
+        // The calls the function makes, in the same order in its graph and in the copy.
+        std::vector<Node *> bodyCalls;
+        collectCallFunctions(body.block(), bodyCalls);
+        if (bodyCalls.size() == insertedCalls.size()) {
+            const SourceInference inference(body);
+            for (std::size_t i = 0; i < bodyCalls.size(); ++i)
+                view_.callSites[insertedCalls[i]] = inference.locationOf(bodyCalls[i]);
+        }
+    }
+
+    void markInlined(Node *node, const InlinedOrigin &origin, Node *standsFor,
+                     std::vector<Node *> &calls)
+    {
+        view_.inlined[node] = origin;
+        view_.originalOf[node] = standsFor;
+        if (node->kind() == prim::CallFunction)
+            calls.push_back(node);
+        for (Block *sub : node->blocks())
+            for (Node *inner : sub->nodes())
+                markInlined(inner, origin, standsFor, calls);
+    }
+
+    std::shared_ptr<Graph> original_;
+    MethodView view_;
+};
 
 } // namespace
 
@@ -173,61 +280,61 @@ Node *MethodView::original(const Node *node) const
     return it == originalOf.end() ? nullptr : it->second;
 }
 
-MethodView viewMethod(const torch::jit::Function &function)
+SourceLocation MethodView::callSite(const Node *call) const
 {
-    MethodView prepared;
-    const std::shared_ptr<Graph> &original = torch::jit::toGraphFunction(function).graph();
-    std::vector<Node *> pendingCalls;
-    collectCallFunctions(original->block(), pendingCalls);
-    if (pendingCalls.empty()) {
-        prepared.graph = original; // read only: no copy needed
-        return prepared;
-    }
-    prepared.graph = original->copy();
-    mapCopy(prepared.graph->block(), original->block(), prepared.originalOf);
-    Graph &graph = *prepared.graph;
-    const SourceInference inference(graph);
-    bool inlined = false;
-    for (int round = 0; round < 16; ++round) {
-        std::vector<Node *> calls;
-        collectCallFunctions(graph.block(), calls);
-        if (calls.empty())
-            break;
-        for (Node *call : calls) {
-            auto fnType = call->input(0)->type()->cast<c10::FunctionType>();
-            if (!fnType)
-                continue;
-            auto found = prepared.sourceOverride.find(call);
-            const SourceLocation location = found != prepared.sourceOverride.end()
-                                                ? found->second
-                                                : inference.locationOf(call);
-            Node *const standsFor = prepared.originalOf[call];
-            Node *before = call->prev();
-            Node *after = call->next();
-            call->removeInput(0); // the callee's graph takes the arguments without the function
-            torch::jit::inlineCallTo(call, &torch::jit::toGraphFunction(*fnType->function()));
-            inlined = true;
-            for (Node *n = before->next(); n != after; n = n->next()) {
-                prepared.sourceOverride[n] = location;
-                prepared.originalOf[n] = standsFor;
-                std::vector<Block *> pending(n->blocks().begin(), n->blocks().end());
-                while (!pending.empty()) {
-                    Block *b = pending.back();
-                    pending.pop_back();
-                    for (Node *inner : b->nodes()) {
-                        prepared.sourceOverride[inner] = location;
-                        prepared.originalOf[inner] = standsFor;
-                        pending.insert(pending.end(), inner->blocks().begin(), inner->blocks().end());
-                    }
-                }
+    auto it = callSites.find(call);
+    return it == callSites.end() ? SourceLocation() : it->second;
+}
+
+namespace {
+
+// The code/ file a node was serialized in, and its line there.
+std::pair<std::string, int> serializedLine(const Node *node)
+{
+    const auto flc = node->sourceRange().file_line_col();
+    if (!flc)
+        return {std::string(), 0};
+    return {std::get<0>(*flc), static_cast<int>(std::get<1>(*flc))};
+}
+
+// Constants are pooled (one `1` serves many lines): they count only where no op names a line.
+void collectStatementLines(const Block *block, bool constants,
+                           std::map<std::pair<std::string, int>, SourceLocation> &out)
+{
+    for (const Node *node : block->nodes()) {
+        if ((node->kind() == prim::Constant) == constants) {
+            const SourceLocation original = rawSource(node).original;
+            if (original.known() && original.file != "<string>") {
+                const auto key = serializedLine(node);
+                if (key.second > 0)
+                    out.emplace(key, original);
             }
         }
+        for (const Block *sub : node->blocks())
+            collectStatementLines(sub, constants, out);
     }
-    if (inlined) {
-        // Folds branches on constant flags that inlined functionals bring (`if inplace:`).
-        torch::jit::ConstantPropagationImmutableTypes(prepared.graph);
+}
+
+} // namespace
+
+SourceLocation MethodView::lineOfStatement(const Node *node) const
+{
+    if (!statementLinesBuilt_) {
+        collectStatementLines(graph->block(), false, statementLines_);
+        collectStatementLines(graph->block(), true, statementLines_);
+        statementLinesBuilt_ = true;
     }
-    return prepared;
+    auto it = statementLines_.find(serializedLine(node));
+    if (it == statementLines_.end())
+        return {};
+    SourceLocation line = it->second;
+    line.inferred = true;
+    return line;
+}
+
+MethodView viewMethod(const torch::jit::Function &function)
+{
+    return ViewBuilder(function).run();
 }
 
 } // namespace torchprep

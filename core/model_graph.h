@@ -3,8 +3,12 @@
 //
 // Module calls into user code (non-leaf modules) are expanded: their bodies appear as
 // nodes whose `parentCall` is the call node, so the graph is a flat data-flow DAG with
-// the module hierarchy as nested groups. Calls of standard torch.nn layers (leaves)
-// stay single nodes. A reused module therefore has several call nodes.
+// the module hierarchy as nested groups. Calls of layers (leaves) stay single nodes. A reused
+// module therefore has several call nodes, or one call node inside a loop.
+//
+// Only code that can run is in the graph: branches that the model's attributes, constants or
+// call arguments decide are folded (the file is untouched), and a call of one of torch's own
+// functions (F.interpolate) is one node, never looked into.
 #pragma once
 
 #include <cstdint>
@@ -38,11 +42,18 @@ struct ModuleInfo
     std::string name;      // attribute name in the parent: "relu"
     std::string className; // qualified, TorchScript mangling removed: "torch.nn.modules.activation.ReLU"
     std::string typeName;  // last component of className: "ReLU"
-    bool leaf = false;     // a standard torch.nn layer: its internals are not user code
+    // A layer: an atomic torch.nn layer, or a module whose forward is one layer op on its own
+    // parameters (a subclass of nn.Conv3d). Its internals are not user code.
+    bool leaf = false;
+    // A composite torch.nn layer (TransformerEncoderLayer, MultiheadAttention, ...): torch's
+    // code, looked into like user code because it carries functionals.
+    bool composite = false;
     ModuleId parent = kNoId;
     std::vector<ModuleId> children;
     std::int64_t parameterCount = 0; // including descendants
     std::vector<NodeId> calls;       // call nodes of this module, in execution order
+    // Attributes its methods assign at run time (`self.cache = x`): state a copy would not share.
+    std::vector<std::string> assignedAttributes;
 };
 
 enum class NodeKind
@@ -67,9 +78,21 @@ struct GraphNode
     ModuleId callee = kNoId;   // ModuleCall: the module it calls
     bool expanded = false;     // ModuleCall into user code: the body follows as nodes
     NodeId parentCall = kNoId; // the expanded call whose body holds this node
-    NodeId parentControl = kNoId; // innermost prim::If / prim::Loop holding this node
+    // Innermost prim::If / prim::Loop holding this node within the same body; the body of an
+    // expanded call lies wherever its call node lies.
+    NodeId parentControl = kNoId;
     int blockIndex = -1;          // which block of parentControl (If: 0 then, 1 else)
+    int tripCount = -1;           // prim::Loop: iterations when fixed before the run, else -1
+    // The user's line. Inside torch's own code (a composite layer's forward) it is the user's
+    // call of the outermost composite, and torchSource the line in torch's file.
     SourceLocation source;
+    SourceLocation torchSource;
+    bool insideTorch = false;     // in the code of a composite torch.nn layer
+    // A call of one of torch's functions that the user wrote (F.interpolate): its Python name
+    // ("torch.nn.functional.interpolate") on the node that is the call (scripted) or on every
+    // op it ran (traced), and the first such node of that one call.
+    std::string function;
+    NodeId libraryCall = kNoId;
     std::vector<ValueId> inputs;
     // Results. For an expanded call these are the values its body returns (produced inside).
     std::vector<ValueId> outputs;

@@ -8,8 +8,12 @@ namespace torchprep {
 
 std::string baseOpName(const std::string &kind)
 {
+    // "aten::relu", or a torch function's Python name: "torch.nn.functional.interpolate".
     const auto colons = kind.rfind("::");
-    std::string name = colons == std::string::npos ? kind : kind.substr(colons + 2);
+    const auto dot = kind.rfind('.');
+    std::string name = colons != std::string::npos ? kind.substr(colons + 2)
+                       : dot != std::string::npos  ? kind.substr(dot + 1)
+                                                   : kind;
     const auto first = name.find_first_not_of('_');
     if (first == std::string::npos)
         return name;
@@ -30,7 +34,7 @@ bool isExemptOp(const std::string &kind)
         // views and layout
         "view", "view_as", "reshape", "reshape_as", "flatten", "unflatten", "permute",
         "transpose", "t", "squeeze", "unsqueeze", "slice", "select", "narrow", "expand",
-        "expand_as", "contiguous", "clone", "copy", "to", "type_as", "detach", "index",
+        "expand_as", "contiguous", "clone", "copy", "to", "cpu", "cuda", "type_as", "detach", "index",
         "index_select", "split", "split_with_sizes", "chunk", "unbind", "movedim", "alias",
         "unsafe_split", "unsafe_chunk", "lift_fresh",
         // comparisons AIMET exempts, and Python-level bookkeeping in scripted code
@@ -58,9 +62,25 @@ bool takesTemplateTensor(const std::string &kind)
 
 bool isShapeQuery(const std::string &kind)
 {
-    static const std::unordered_set<std::string> queries = {"size", "sym_size", "dim", "numel",
-                                                             "len"};
+    static const std::unordered_set<std::string> queries = {
+        "size", "sym_size", "dim", "numel", "len", "dtype", "device", "is_cuda", "layout",
+        "is_floating_point", "is_complex", "is_nested", "requires_grad", "is_quantized"};
     return queries.count(baseOpName(kind)) > 0;
+}
+
+bool isScalarConversion(const std::string &kind)
+{
+    static const std::unordered_set<std::string> conversions = {
+        "aten::item", "aten::Int", "aten::Float", "aten::Bool", "aten::ScalarImplicit",
+        "aten::IntImplicit", "aten::FloatImplicit"};
+    return conversions.count(kind) > 0;
+}
+
+bool isTypeQuery(const std::string &kind)
+{
+    static const std::unordered_set<std::string> queries = {"aten::__is__", "aten::__isnot__",
+                                                            "prim::isinstance"};
+    return queries.count(kind) > 0;
 }
 
 namespace {

@@ -7,8 +7,9 @@
 
 namespace torchprep {
 
-// "aten::add_" -> "add", "aten::__and__" -> "and", "prim::NumToTensor" -> "NumToTensor":
-// the namespace and leading/trailing underscores dropped, so in-place forms match.
+// "aten::add_" -> "add", "aten::__and__" -> "and", "prim::NumToTensor" -> "NumToTensor",
+// "torch.nn.functional.interpolate" -> "interpolate": the namespace or module and
+// leading/trailing underscores dropped, so in-place forms match.
 std::string baseOpName(const std::string &kind);
 
 // Shape, view and bookkeeping ops: never a missing module.
@@ -21,8 +22,16 @@ bool isTensorConstructor(const std::string &kind);
 // new_zeros(x, size) and friends: a constructor whose first input only lends dtype and device.
 bool takesTemplateTensor(const std::string &kind);
 
-// Ops that read only an input's shape (size, dim, numel, len): their results carry no data.
+// Ops that read only an input's shape (size, dim, numel, len) or its dtype and device: their
+// results carry no data.
 bool isShapeQuery(const std::string &kind);
+
+// Tensor to Python number: item, Int, Float, Bool and their implicit forms.
+bool isScalarConversion(const std::string &kind);
+
+// Identity and type tests (`x is None`, isinstance): their results say nothing about an
+// input's values or shape.
+bool isTypeQuery(const std::string &kind);
 
 // The torch.nn class that does what the functional does ("relu" -> "torch.nn.ReLU"), or "".
 std::string nnModuleFor(const std::string &kind);
