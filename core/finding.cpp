@@ -28,8 +28,14 @@ Finding opFinding(const std::string &check, const ModelGraph &graph, const Graph
     f.module = graph.modules[node.owner].path;
     f.op = node.op;
     f.source = node.source;
+    f.torchSource = node.torchSource;
     f.nodes.push_back(node.id);
     return f;
+}
+
+std::string severityName(Severity severity)
+{
+    return severity == Severity::Warning ? "warning" : "error";
 }
 
 std::string findingKey(const Finding &finding)

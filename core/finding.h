@@ -9,13 +9,31 @@
 
 namespace torchprep {
 
+// An error breaks the guidelines; a warning is something the user should know that may be
+// fine (a branch on an input's shape, which a trace freezes for one shape). Only errors fail
+// validation.
+enum class Severity
+{
+    Error,
+    Warning,
+};
+
 struct Finding
 {
     std::string check;  // "reused_module", "missing_module", ...
+    Severity severity = Severity::Error;
     std::string module; // module path: "layer1.0.relu"; "" for the model itself
     std::string op;     // "aten::add_" where an op is concerned, else ""
-    int calls = 0;      // reused_module: how many times the module is called
-    SourceLocation source;                 // the line to look at first
+    // reused_module: how many times the module runs in one forward; kCallsInLoop when a loop
+    // whose trip count is known only at run time calls it.
+    int calls = 0;
+    static constexpr int kCallsInLoop = -1;
+    std::string method; // reused_module: the method that runs more than once ("forward")
+    // torchprep prepare cannot make this fix (a loop to unroll, state shared between calls):
+    // the fix text says what to change by hand, and the preparer leaves the finding alone.
+    bool manualFix = false;
+    SourceLocation source;                 // the line to look at first: always the user's
+    SourceLocation torchSource;            // inside a composite torch.nn layer: the line there
     std::vector<SourceLocation> callSites; // reused_module: every call, in order
     std::string message;                   // one line: what is wrong
     std::string fix;                       // one line: what to do, written for this case
@@ -40,6 +58,9 @@ Finding opFinding(const std::string &check, const ModelGraph &graph, const Graph
 // Names one finding across re-validations of a model that is being rewritten (node ids change,
 // this does not): "missing_module|layer1.0|aten::add_|/path/resnet.py:102".
 std::string findingKey(const Finding &finding);
+
+// "error" / "warning".
+std::string severityName(Severity severity);
 
 // "layer1.0" for module paths; "the model" for the root, as prose needs it.
 std::string displayPath(const std::string &modulePath);

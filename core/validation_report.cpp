@@ -11,9 +11,16 @@ void writeFindingsJson(JsonWriter &json, const std::vector<Finding> &findings)
     for (const Finding &f : findings) {
         json.beginObject();
         json.key("check").value(f.check);
+        json.key("severity").value(severityName(f.severity));
         json.key("module").value(f.module);
         if (f.check == "reused_module") {
-            json.key("calls").value(f.calls);
+            json.key("calls");
+            if (f.calls == Finding::kCallsInLoop)
+                json.null();
+            else
+                json.value(f.calls);
+            if (f.method != "forward")
+                json.key("method").value(f.method);
             json.key("call_sites").beginArray();
             for (const SourceLocation &site : f.callSites)
                 site.known() ? json.value(site.str()) : json.null();
@@ -25,6 +32,10 @@ void writeFindingsJson(JsonWriter &json, const std::vector<Finding> &findings)
         f.source.known() ? json.value(f.source.str()) : json.null();
         if (f.source.inferred)
             json.key("source_inferred").value(true);
+        if (f.torchSource.known())
+            json.key("torch_source").value(f.torchSource.str());
+        if (f.manualFix)
+            json.key("manual_fix").value(true);
         json.key("message").value(f.message);
         json.key("fix").value(f.fix);
         json.endObject();
@@ -44,6 +55,7 @@ std::string validationJson(const ValidationReport &report)
         json.key("name").value(check.name);
         json.key("passed").value(check.passed());
         json.key("count").value(check.count);
+        json.key("warnings").value(check.warnings);
         json.endObject();
     }
     json.endArray();
@@ -57,7 +69,7 @@ std::string validationText(const ValidationReport &report)
 {
     std::string out;
     for (const CheckSummary &check : report.checks) {
-        if (check.passed())
+        if (check.count == 0)
             continue;
         out += check.name + " (" + std::to_string(check.count) + ")\n";
         for (const Finding &f : report.findings) {
@@ -68,17 +80,25 @@ std::string validationText(const ValidationReport &report)
                 out += "  " + f.op;
             if (f.source.known())
                 out += "  " + f.source.str() + (f.source.inferred ? " (line inferred)" : "");
-            out += "\n    " + f.message + "\n    fix: " + f.fix + "\n";
+            if (f.severity == Severity::Warning)
+                out += "  [warning]";
+            out += "\n    " + f.message + "\n    fix: " + f.fix +
+                   (f.manualFix ? " (by hand: torchprep prepare leaves this)" : "") + "\n";
         }
         out += "\n";
     }
     std::string failed;
     for (const CheckSummary &check : report.checks)
-        if (!check.passed())
+        if (check.count > 0)
             failed += (failed.empty() ? "" : ", ") + check.name + " " + std::to_string(check.count);
-    if (report.passed())
+    const std::size_t warnings = report.warningCount();
+    if (report.findings.empty())
         out += report.modelPath + ": all " + std::to_string(report.checks.size()) +
                " checks passed\n";
+    else if (report.passed())
+        out += report.modelPath + ": all " + std::to_string(report.checks.size()) +
+               " checks passed, " + std::to_string(warnings) + " warning" +
+               (warnings == 1 ? "" : "s") + " (" + failed + ")\n";
     else
         out += report.modelPath + ": " + std::to_string(report.findings.size()) + " finding" +
                (report.findings.size() == 1 ? "" : "s") + " (" + failed + ")\n";

@@ -39,6 +39,19 @@ const std::vector<std::string> &checkNames()
     return names;
 }
 
+bool ValidationReport::passed() const
+{
+    return warningCount() == findings.size();
+}
+
+std::size_t ValidationReport::warningCount() const
+{
+    std::size_t count = 0;
+    for (const Finding &f : findings)
+        count += f.severity == Severity::Warning ? 1 : 0;
+    return count;
+}
+
 ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &options)
 {
     options.requireExcludedModulesIn(graph);
@@ -46,7 +59,10 @@ ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &opti
     report.modelPath = graph.sourcePath;
     for (const auto &[name, run] : checks()) {
         std::vector<Finding> found = run(graph, options);
-        report.checks.push_back({name, found.size()});
+        CheckSummary summary{name, found.size(), 0};
+        for (const Finding &f : found)
+            summary.warnings += f.severity == Severity::Warning ? 1 : 0;
+        report.checks.push_back(summary);
         for (Finding &f : found)
             report.findings.push_back(std::move(f));
     }

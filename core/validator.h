@@ -11,8 +11,9 @@ namespace torchprep {
 struct CheckSummary
 {
     std::string name;
-    std::size_t count = 0;
-    bool passed() const { return count == 0; }
+    std::size_t count = 0;    // findings, warnings included
+    std::size_t warnings = 0;
+    bool passed() const { return count == warnings; }
 };
 
 struct ValidationReport
@@ -20,7 +21,9 @@ struct ValidationReport
     std::string modelPath;
     std::vector<CheckSummary> checks; // all five, in the order they run
     std::vector<Finding> findings;    // grouped by check, in that order
-    bool passed() const { return findings.empty(); }
+    // No errors: warnings alone pass.
+    bool passed() const;
+    std::size_t warningCount() const;
 };
 
 // The checks' names, in the order they run.

@@ -12,7 +12,8 @@ std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const Chec
     for (const GraphNode &node : graph.nodes) {
         const bool isIf = node.op == "prim::If";
         const bool isLoop = node.op == "prim::Loop";
-        if (node.kind != NodeKind::Op || (!isIf && !isLoop) || options.excludes(graph, node.owner))
+        if (node.kind != NodeKind::Op || (!isIf && !isLoop) || node.insideTorch ||
+            options.excludes(graph, node.owner))
             continue;
         std::vector<ValueId> steering;
         for (std::size_t i = 0; i < node.inputs.size(); ++i)
@@ -33,16 +34,21 @@ std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const Chec
             continue;
         Finding f = opFinding("dynamic_control_flow", graph, node);
         const std::string what = isIf ? "an `if`" : "a loop";
-        const std::string on = data ? "the values of an input" : "the shape of an input";
-        f.message = what + " in the forward of " + displayPath(f.module) + " (" +
-                    graph.modules[node.owner].typeName + ") depends on " + on;
-        f.fix = data ? "make the decision" + atSource(node.source) +
-                           " static (a module attribute set in `__init__`, or outside the model), "
-                           "or compute both branches and select with torch.where; torch.jit.trace "
-                           "freezes the branch the example input takes"
-                     : "torch.jit.trace freezes" + atSource(node.source) +
-                           " for the example's shape: make it depend on a module attribute or "
-                           "move it outside the model";
+        const std::string where = " in the forward of " + displayPath(f.module) + " (" +
+                                  graph.modules[node.owner].typeName + ")";
+        if (data) {
+            f.message = what + where + " depends on the values of an input";
+            f.fix = "make the decision" + atSource(node.source) +
+                    " static (a module attribute set in `__init__`, or outside the model), "
+                    "or compute both branches and select with torch.where; torch.jit.trace "
+                    "freezes the branch the example input takes";
+        } else {
+            f.severity = Severity::Warning;
+            f.message = what + where + " depends only on the shape (or dtype, device) of an input";
+            f.fix = "fine if the model always sees inputs of this shape: torch.jit.trace freezes" +
+                    atSource(node.source) + " for the example's shape; otherwise make it depend "
+                    "on a module attribute or move it outside the model";
+        }
         findings.push_back(std::move(f));
     }
     return findings;

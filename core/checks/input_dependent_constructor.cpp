@@ -12,7 +12,7 @@ std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
     const ValueFacts facts = analyseValues(graph);
     std::vector<Finding> findings;
     for (const GraphNode &node : graph.nodes) {
-        if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) ||
+        if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) || node.insideTorch ||
             options.excludes(graph, node.owner))
             continue;
         const std::size_t first = takesTemplateTensor(node.op) ? 1 : 0; // only the size counts

@@ -3,6 +3,7 @@
 #include "../dataflow.h"
 #include "fix_text.h"
 
+#include <set>
 #include <unordered_set>
 
 namespace torchprep {
@@ -24,6 +25,10 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string base = baseOpName(node.op);
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
+    if (node.insideTorch)
+        return "run `torchprep prepare`, or build the layer" + atSource(node.source) +
+               " from modules yourself: torch's " + owner.typeName + " computes `" + base +
+               "` functionally" + atSource(node.torchSource);
     const std::string attr = namer.next(owner.id, base);
     std::string declare;
     if (!nnClass.empty()) {
@@ -38,14 +43,28 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
            "`" + atSource(node.source) + " instead; or run `torchprep prepare`";
 }
 
-// Arithmetic on Python numbers (`n += 1` in a scripted loop) touches no tensor: nothing to
-// quantize, nothing a module could stand in for.
-bool touchesTensors(const GraphNode &node, const ModelGraph &graph)
+std::string describe(const std::string &op, const GraphNode &node, const ModelGraph &graph)
 {
-    for (const auto *ids : {&node.inputs, &node.outputs})
-        for (ValueId v : *ids)
-            if (graph.values[v].type.find("Tensor") != std::string::npos)
-                return true;
+    const ModuleInfo &owner = graph.modules[node.owner];
+    std::string text = "`" + op + "`";
+    if (!node.function.empty() && node.function != op)
+        text += " (" + node.function + ")";
+    text += " runs in the forward of " + displayPath(owner.path) + " (" + owner.typeName;
+    if (node.insideTorch)
+        text += ", torch's code" + atSource(node.torchSource);
+    return text + ") outside any torch.nn module";
+}
+
+// Arithmetic on Python numbers (`n += 1` in a scripted loop) and on lists of tensors (`a + b`
+// joining two lists) computes no tensor: nothing to quantize, nothing a module could stand in
+// for.
+bool computesTensor(const GraphNode &node, const ModelGraph &graph)
+{
+    for (ValueId v : node.outputs) {
+        const std::string &type = graph.values[v].type;
+        if (type.find("Tensor") != std::string::npos && type.compare(0, 5, "List[") != 0)
+            return true;
+    }
     return false;
 }
 
@@ -56,13 +75,17 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
     const ValueFacts facts = analyseValues(graph);
     std::vector<Finding> findings;
     AttributeNamer namer(graph);
+    // The open finding of a call of a torch function, and the ops counted in it.
+    NodeId openCall = kNoId;
+    std::set<std::string> openOps;
     for (const GraphNode &node : graph.nodes) {
         if (node.kind != NodeKind::Op || node.outputs.empty())
             continue;
         if (isExemptOp(node.op) || options.allowedOps.allows(node.op) ||
             isTensorConstructor(node.op))
             continue;
-        if (facts.feedsOnlyControl[node.id] || !touchesTensors(node, graph))
+        if (facts.feedsOnlyControl[node.id] || facts.feedsOnlyScalars[node.id] ||
+            !computesTensor(node, graph))
             continue;
         bool shapeArithmetic = true;
         for (ValueId out : node.outputs)
@@ -70,9 +93,20 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         if (shapeArithmetic || options.excludes(graph, node.owner))
             continue;
 
+        // The ops one call of a torch function ran (traced F.normalize: norm, clamp_min, div)
+        // are one finding; the same op again starts the next call.
+        if (node.libraryCall != kNoId && node.libraryCall == openCall && !openOps.count(node.op)) {
+            Finding &f = findings.back();
+            f.nodes.push_back(node.id);
+            f.op = node.function;
+            openOps.insert(node.op);
+            f.message = describe(f.op, node, graph);
+            continue;
+        }
+        openCall = node.libraryCall;
+        openOps = {node.op};
         Finding f = opFinding("missing_module", graph, node);
-        f.message = "`" + node.op + "` runs in the forward of " + displayPath(f.module) + " (" +
-                    graph.modules[node.owner].typeName + ") outside any torch.nn module";
+        f.message = describe(node.op, node, graph);
         f.fix = fixFor(node, graph, namer);
         findings.push_back(std::move(f));
     }

@@ -112,7 +112,9 @@ std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOption
         if (node.kind != NodeKind::ModuleCall || !node.expanded || seen.count(node.callee))
             continue;
         seen.insert(node.callee);
-        if (options.excludes(graph, node.callee))
+        // A composite torch.nn layer's signature is torch's, not the user's to change.
+        if (graph.modules[node.callee].composite || node.insideTorch ||
+            options.excludes(graph, node.callee))
             continue;
         std::vector<SignatureEntry> outputs = node.signatureOutputs;
         if (tracedIdentity(graph, node))

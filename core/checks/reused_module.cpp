@@ -1,49 +1,176 @@
 #include "reused_module.h"
 
+#include "../call_counts.h"
 #include "fix_text.h"
 
+#include <algorithm>
+#include <set>
+
 namespace torchprep {
+
+namespace {
+
+// The calls of one method of one module instance: what can be reused.
+struct MethodCalls
+{
+    std::string method; // "forward" for every forwardN of a traced model
+    std::vector<NodeId> calls;
+};
+
+std::vector<MethodCalls> callsByMethod(const ModelGraph &graph, const ModuleInfo &module)
+{
+    std::vector<MethodCalls> out;
+    for (NodeId call : module.calls) {
+        const std::string family = methodFamily(graph.nodes[call].op);
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const MethodCalls &m) { return m.method == family; });
+        if (it == out.end())
+            it = out.insert(out.end(), MethodCalls{family, {}});
+        it->calls.push_back(call);
+    }
+    return out;
+}
+
+// A reused child of a reused parent runs once per parent call: the parent's finding covers it.
+bool coveredByParent(const ModelGraph &graph, const ModuleInfo &module, const MethodCalls &method,
+                     const std::set<ModuleId> &repeated)
+{
+    if (module.parent == kNoId || !repeated.count(module.parent))
+        return false;
+    const std::vector<NodeId> &parentCalls = graph.modules[module.parent].calls;
+    for (NodeId call : method.calls) {
+        const bool inside = std::any_of(parentCalls.begin(), parentCalls.end(),
+                                        [&](NodeId p) { return isInsideCall(graph, call, p); });
+        if (!inside)
+            return false;
+    }
+    for (NodeId parentCall : parentCalls)
+        if (countRuns(graph, method.calls, parentCall).repeated())
+            return false;
+    return true;
+}
+
+// Attributes that `root` or a module below it assigns at run time: state copies would split.
+std::vector<std::string> stateIn(const ModelGraph &graph, ModuleId root)
+{
+    std::vector<std::string> state;
+    for (const ModuleInfo &m : graph.modules)
+        if (graph.isWithin(m.id, root))
+            for (const std::string &name : m.assignedAttributes)
+                state.push_back((m.path.empty() ? "self" : m.path) + "." + name);
+    return state;
+}
+
+std::string listed(const std::vector<std::string> &items)
+{
+    std::string text;
+    for (const std::string &item : items)
+        text += (text.empty() ? "`" : ", `") + item + "`";
+    return text;
+}
+
+class ReuseReporter
+{
+public:
+    ReuseReporter(const ModelGraph &graph, AttributeNamer &namer) : graph_(graph), namer_(namer) {}
+
+    Finding report(const ModuleInfo &module, const MethodCalls &method, const RunCount &runs)
+    {
+        const ModuleInfo &parent = graph_.modules[module.parent];
+        Finding f;
+        f.check = "reused_module";
+        f.module = module.path;
+        f.method = method.method;
+        f.calls = runs.inUnboundedLoop ? Finding::kCallsInLoop : static_cast<int>(runs.times);
+        std::string sites;
+        std::vector<NodeId> loops; // the outermost loop around each looped call, in order
+        for (NodeId call : method.calls) {
+            const SourceLocation &site = graph_.nodes[call].source;
+            f.callSites.push_back(site);
+            f.nodes.push_back(call);
+            sites += (sites.empty() ? "" : ", ") + (site.known() ? shortSource(site) : "?") +
+                     loopText(call, loops);
+        }
+        f.source = f.callSites.size() > 1 ? f.callSites[1] : f.callSites.front();
+        const std::string who = "`" + module.path + "` (" + module.typeName + ")" +
+                                (method.method == "forward" ? "" : ", method `" + method.method + "`,");
+        f.message = runs.inUnboundedLoop
+                        ? who + " is called in a loop whose trip count is known only at run time: " + sites
+                        : who + " is called " + std::to_string(runs.times) + " times: " + sites;
+
+        const std::vector<std::string> state = stateIn(graph_, module.id);
+        if (!state.empty()) {
+            f.manualFix = true;
+            f.fix = "`" + module.path + "` keeps state between calls in " + listed(state) +
+                    ": copies would not share it, so give each call its own module by hand where "
+                    "the state allows (or move the state into tensors passed between calls)";
+        } else if (!loops.empty()) {
+            f.manualFix = true;
+            f.fix = "unroll the loop" + atSource(graph_.nodes[loops.front()].source) +
+                    " by hand: one module per iteration (e.g. `self." + module.name +
+                    "s = nn.ModuleList(copy.deepcopy(self." + module.name +
+                    ") for _ in range(n))` in `__init__` of " + parent.typeName + ", called as `self." +
+                    module.name + "s[i]` in iteration i), or keep the loop if it is meant to share "
+                    "the weights";
+        } else {
+            f.fix = copyFix(module, method);
+        }
+        return f;
+    }
+
+private:
+    // " (in a loop of 3 at model.py:12)" for a call inside loops; "" otherwise.
+    std::string loopText(NodeId call, std::vector<NodeId> &outermost)
+    {
+        const std::vector<NodeId> loops = enclosingLoops(graph_, call);
+        if (loops.empty())
+            return {};
+        outermost.push_back(loops.back());
+        const GraphNode &loop = graph_.nodes[loops.front()];
+        const std::string size = loop.tripCount >= 0 ? " of " + std::to_string(loop.tripCount) : "";
+        return " (in a loop" + size + atSource(loop.source) + ")";
+    }
+
+    std::string copyFix(const ModuleInfo &module, const MethodCalls &method)
+    {
+        const ModuleInfo &parent = graph_.modules[module.parent];
+        std::string added, uses;
+        for (std::size_t k = 1; k < method.calls.size(); ++k) {
+            const std::string name = namer_.next(module.parent, module.name);
+            added += (added.empty() ? "`self." : ", `self.") + name + " = copy.deepcopy(self." +
+                     module.name + ")`";
+            const SourceLocation &site = graph_.nodes[method.calls[k]].source;
+            uses += (uses.empty() ? "" : ", ") + std::string("`self.") + name + "`" + atSource(site);
+        }
+        return "add " + added + " in `__init__` of " + parent.typeName + " and call " + uses +
+               "; or run `torchprep prepare`";
+    }
+
+    const ModelGraph &graph_;
+    AttributeNamer &namer_;
+};
+
+} // namespace
 
 std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options)
 {
     std::vector<Finding> findings;
     AttributeNamer namer(graph);
+    ReuseReporter reporter(graph, namer);
+    std::set<ModuleId> repeated; // reported, or running once per run of a repeated parent
+    // Module ids are in named_modules() order: a parent comes before its children.
     for (const ModuleInfo &module : graph.modules) {
-        if (module.id == 0 || module.calls.size() < 2 || options.excludes(graph, module.id))
+        if (module.id == 0 || module.calls.size() < 1 || options.excludes(graph, module.id))
             continue;
-        // Children of a reused container are called once per container call: only the
-        // container is reused. The model itself runs once.
-        const ModuleInfo &parent = graph.modules[module.parent];
-        const std::size_t parentCalls = parent.id == 0 ? 1 : parent.calls.size();
-        if (module.calls.size() <= parentCalls)
-            continue;
-
-        Finding f;
-        f.check = "reused_module";
-        f.module = module.path;
-        f.calls = static_cast<int>(module.calls.size());
-        std::string sites;
-        for (NodeId call : module.calls) {
-            const SourceLocation &site = graph.nodes[call].source;
-            f.callSites.push_back(site);
-            f.nodes.push_back(call);
-            sites += (sites.empty() ? "" : ", ") + (site.known() ? shortSource(site) : "?");
+        for (const MethodCalls &method : callsByMethod(graph, module)) {
+            const RunCount runs = countRuns(graph, method.calls);
+            if (!runs.repeated())
+                continue;
+            const bool covered = coveredByParent(graph, module, method, repeated);
+            repeated.insert(module.id);
+            if (!covered)
+                findings.push_back(reporter.report(module, method, runs));
         }
-        f.source = f.callSites[1];
-        f.message = "`" + module.path + "` (" + module.typeName + ") is called " +
-                    std::to_string(f.calls) + " times: " + sites;
-        std::string added, uses;
-        for (std::size_t k = 1; k < module.calls.size(); ++k) {
-            const std::string name = namer.next(module.parent, module.name);
-            added += (added.empty() ? "`self." : ", `self.") + name + " = copy.deepcopy(self." +
-                     module.name + ")`";
-            const SourceLocation &site = graph.nodes[module.calls[k]].source;
-            uses += (uses.empty() ? "" : ", ") + std::string("`self.") + name + "`" +
-                    atSource(site);
-        }
-        f.fix = "add " + added + " in `__init__` of " + parent.typeName + " and call " + uses +
-                "; or run `torchprep prepare`";
-        findings.push_back(std::move(f));
     }
     return findings;
 }
