@@ -144,8 +144,8 @@ public:
         std::set<Node *> seen;
         const std::vector<Finding> findings = checkMissingModule(graph, options_);
         for (const Finding &f : findings) {
-            if (!only_.wants(f))
-                continue;
+            if (!only_.wants(f) || graph.nodes[f.nodes.front()].insideTorch)
+                continue; // torch's composite layers: left as they are for now
             Node *node = context.node(f.nodes.front());
             if (!node || !seen.insert(node).second)
                 continue;

@@ -180,8 +180,8 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
     std::set<Node *> done;
     AttributeNames names;
     for (const Finding &finding : checkMissingModule(graph, options)) {
-        if (!only.wants(finding))
-            continue;
+        if (!only.wants(finding) || graph.nodes[finding.nodes.front()].insideTorch)
+            continue; // torch's composite layers: left as they are for now
         Node *node = context.node(finding.nodes.front());
         if (!node || !done.insert(node).second)
             continue;

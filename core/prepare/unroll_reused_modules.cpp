@@ -54,8 +54,8 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
     std::set<Node *> done; // a call in a shared type's graph is unrolled once for all instances
     AttributeNames names;
     for (const Finding &finding : checkReusedModule(graph, options)) {
-        if (!only.wants(finding))
-            continue;
+        if (!only.wants(finding) || finding.manualFix)
+            continue; // a loop or shared state: copies cannot fix it
         // Distinct call sites in execution order; the first keeps the original module.
         std::vector<NodeId> sites;
         std::set<Node *> seen;
