@@ -46,6 +46,7 @@ private slots:
         QCOMPARE(names, QStringList({"reused_module", "missing_module", "non_tensor_io",
                                      "dynamic_control_flow", "input_dependent_constructor"}));
         QCOMPARE(checks[0]["count"].toInt(), 8);
+        QCOMPARE(checks[0]["warnings"].toInt(), 0);
         QCOMPARE(checks[1]["count"].toInt(), 8);
         QCOMPARE(checks[2]["passed"].toBool(), true);
         const QJsonArray findings = report["findings"].toArray();
@@ -53,9 +54,13 @@ private slots:
         const QJsonObject reused = findings[0].toObject();
         QCOMPARE(reused["check"].toString(), QString("reused_module"));
         QCOMPARE(reused["module"].toString(), QString("layer1.0.relu"));
+        QCOMPARE(reused["severity"].toString(), QString("error"));
         QCOMPARE(reused["calls"].toInt(), 2);
         QVERIFY(reused["source"].toString().contains("resnet.py:"));
         QVERIFY(!reused.contains("op"));
+        QVERIFY(!reused.contains("method")); // forward
+        QVERIFY(!reused.contains("manual_fix"));
+        QVERIFY(!reused.contains("torch_source"));
         const QJsonObject add = findings[8].toObject();
         QCOMPARE(add["check"].toString(), QString("missing_module"));
         QCOMPARE(add["module"].toString(), QString("layer1.0"));
@@ -75,6 +80,40 @@ private slots:
         const Run text = torchprep({"validate", testing::modelPath("clean_traced")});
         QCOMPARE(text.exitCode, 0);
         QVERIFY(text.out.contains("all 5 checks passed"));
+    }
+
+    // A branch on an input's shape is a warning: reported, and validation passes.
+    void warningsAloneExitZero()
+    {
+        const Run run = torchprep({"validate", testing::modelPath("shape_branch_scripted"), "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report["passed"].toBool(), true);
+        const QJsonArray findings = report["findings"].toArray();
+        QCOMPARE(findings.size(), 1);
+        QCOMPARE(findings[0]["check"].toString(), QString("dynamic_control_flow"));
+        QCOMPARE(findings[0]["severity"].toString(), QString("warning"));
+        const QJsonObject control = report["checks"].toArray()[3].toObject();
+        QCOMPARE(control["passed"].toBool(), true);
+        QCOMPARE(control["count"].toInt(), 1);
+        QCOMPARE(control["warnings"].toInt(), 1);
+        const Run text = torchprep({"validate", testing::modelPath("shape_branch_scripted")});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY(text.out.contains("[warning]"));
+        QVERIFY(text.out.trimmed().endsWith("all 5 checks passed, 1 warning (dynamic_control_flow 1)"));
+    }
+
+    // Reuse in a loop the model sizes at run time: no count, and a fix only a hand can make.
+    void loopReuseIsAManualFix()
+    {
+        const Run run = torchprep({"validate", testing::modelPath("loop_reuse_scripted"), "--json"});
+        QCOMPARE(run.exitCode, 1);
+        const QJsonArray findings = QJsonDocument::fromJson(run.out).object()["findings"].toArray();
+        QCOMPARE(findings[0]["check"].toString(), QString("reused_module"));
+        QCOMPARE(findings[0]["module"].toString(), QString("lin"));
+        QVERIFY(findings[0]["calls"].isNull());
+        QCOMPARE(findings[0]["manual_fix"].toBool(), true);
+        QVERIFY(findings[0]["fix"].toString().contains("unroll the loop"));
     }
 
     void textOutputGroupsByCheckWithSummary()

@@ -1,5 +1,6 @@
 // Unit tests of the core's torch-free pieces: stack parsing, op catalogue, class names,
 // signature types, JSON escaping, argument parsing.
+#include "call_counts.h"
 #include "checks/non_tensor_io.h"
 #include "commands/arguments.h"
 #include "compare/layer_matching.h"
@@ -53,6 +54,74 @@ private slots:
                  std::string("/x/site-packages/torchvision/models/resnet.py:94"));
     }
 
+    void tracedOpInsideATorchFunctionNamesTheCall()
+    {
+        // F.normalize's div runs in torch/_tensor.py inside functional.py's normalize.
+        const auto frames = parseTracerStack(
+            "/x/dist-packages/torch/_tensor.py(40): wrapped\n"
+            "/x/dist-packages/torch/nn/functional.py(4637): normalize\n"
+            "/home/me/model.py(9): forward\n"
+            "/x/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n");
+        const TracedOrigin origin = tracedOrigin(frames);
+        QCOMPARE(origin.code.str(), std::string("/home/me/model.py:9"));
+        QVERIFY(!origin.torchCode);
+        QCOMPARE(origin.function, std::string("torch.nn.functional.normalize"));
+        QVERIFY(!origin.callKey.empty());
+        QCOMPARE(pythonModuleOf("/x/dist-packages/torch/nn/functional.py"), std::string("torch.nn.functional"));
+        QCOMPARE(pythonModuleOf("/x/site-packages/torch/__init__.py"), std::string("torch"));
+    }
+
+    void tracedOpInsideACompositeLayerKeepsTorchsLine()
+    {
+        // MultiheadAttention's softmax: torch's layer code is code the walk looks into.
+        const auto frames = parseTracerStack(
+            "/x/dist-packages/torch/nn/functional.py(1841): softmax\n"
+            "/x/dist-packages/torch/nn/functional.py(4819): _scaled_dot_product_attention\n"
+            "/x/dist-packages/torch/nn/functional.py(5179): multi_head_attention_forward\n"
+            "/x/dist-packages/torch/nn/modules/activation.py(1167): forward\n"
+            "/x/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n"
+            "/home/me/model.py(20): forward\n");
+        const TracedOrigin origin = tracedOrigin(frames);
+        QVERIFY(origin.torchCode);
+        QCOMPARE(origin.function, std::string("torch.nn.functional.softmax"));
+        QCOMPARE(origin.torchLayerLine.str(), std::string("/x/dist-packages/torch/nn/modules/activation.py:1167"));
+        QVERIFY(isTorchSourceFile("<string>"));
+        QVERIFY(!isTorchSourceFile("/x/dist-packages/torchvision/models/resnet.py"));
+        QVERIFY(isCompositeTorchFunction("torch.nn.functional.multi_head_attention_forward"));
+        QVERIFY(!isCompositeTorchFunction("torch.nn.functional.interpolate"));
+    }
+
+    // Runs of calls: a loop multiplies, one branch of an `if` runs, forwardN is forward.
+    void callCountsFollowLoopsAndBranches()
+    {
+        ModelGraph graph;
+        auto add = [&](const std::string &op, NodeId control, int block, int trips = -1) {
+            GraphNode node;
+            node.id = static_cast<NodeId>(graph.nodes.size());
+            node.op = op;
+            node.parentControl = control;
+            node.blockIndex = block;
+            node.tripCount = trips;
+            graph.nodes.push_back(node);
+            return node.id;
+        };
+        const NodeId loop = add("prim::Loop", kNoId, -1, 3);
+        const NodeId inLoop = add("forward", loop, 0);
+        const NodeId branch = add("prim::If", kNoId, -1);
+        const NodeId then = add("forward", branch, 0);
+        const NodeId otherwise = add("forward", branch, 1);
+        const NodeId open = add("prim::Loop", kNoId, -1, -1);
+        const NodeId inOpenLoop = add("forward", open, 0);
+        QCOMPARE(countRuns(graph, {inLoop}).times, 3LL);
+        QCOMPARE(countRuns(graph, {then, otherwise}).times, 1LL);
+        QVERIFY(!countRuns(graph, {then, otherwise}).repeated());
+        QCOMPARE(countRuns(graph, {inLoop, then}).times, 4LL);
+        QVERIFY(countRuns(graph, {inOpenLoop}).inUnboundedLoop);
+        QCOMPARE(enclosingLoops(graph, inLoop), std::vector<NodeId>{loop});
+        QCOMPARE(methodFamily("forward12"), std::string("forward"));
+        QCOMPARE(methodFamily("index_pyramid"), std::string("index_pyramid"));
+    }
+
     void nonStackTextGivesNoFrames()
     {
         QVERIFY(parseTracerStack("def forward(self, x):\n    return x\n").empty());
@@ -65,6 +134,7 @@ private slots:
         QCOMPARE(baseOpName("aten::__and__"), std::string("and"));
         QCOMPARE(baseOpName("prim::NumToTensor"), std::string("NumToTensor"));
         QCOMPARE(baseOpName("relu"), std::string("relu"));
+        QCOMPARE(baseOpName("torch.nn.functional.interpolate"), std::string("interpolate"));
     }
 
     void catalogueExemptsShapeOpsButNotArithmetic()
@@ -102,6 +172,13 @@ private slots:
         QVERIFY(!isLeafModuleClass("torch.nn.modules.container.Sequential"));
         QVERIFY(!isLeafModuleClass("torch.nn.modules.container.ModuleList"));
         QVERIFY(!isLeafModuleClass("torchvision.models.resnet.BasicBlock"));
+        // Composite layers are looked into; the atomic ones, RNNs included, are leaves.
+        QVERIFY(!isLeafModuleClass("torch.nn.modules.transformer.TransformerEncoderLayer"));
+        QVERIFY(!isLeafModuleClass("torch.nn.modules.activation.MultiheadAttention"));
+        QVERIFY(isCompositeNnClass("torch.nn.modules.transformer.Transformer"));
+        QVERIFY(isTorchNnLayer("torch.nn.modules.activation.MultiheadAttention"));
+        QVERIFY(isLeafModuleClass("torch.nn.modules.rnn.LSTM"));
+        QVERIFY(isLeafModuleClass("torch.nn.modules.rnn.GRUCell"));
         QCOMPARE(shortClassName(relu), std::string("ReLU"));
     }
 

@@ -99,6 +99,34 @@ class IfData(nn.Module):
         return x
 
 
+class ShapeBranch(nn.Module):
+    """Only a branch on the input's shape: a warning, and validation passes."""
+
+    def __init__(self):
+        super().__init__()
+        self.pool = nn.AvgPool2d(2)
+        self.conv = nn.Conv2d(3, 8, 3)
+
+    def forward(self, x):
+        if x.shape[-1] > 8:
+            x = self.pool(x)
+        return self.conv(x)
+
+
+class LoopReuse(nn.Module):
+    """A module called once per row of the input: reuse in a loop only a hand can unroll."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(8, 8)
+
+    def forward(self, x):
+        y = x[0]
+        for _ in range(x.size(0)):
+            y = self.lin(y)
+        return y
+
+
 class ArangeShape(nn.Module):
     def __init__(self):
         super().__init__()
@@ -339,6 +367,8 @@ SEEDS = {
     "if_flag": (IfFlag, (torch.randn(IMAGE), True), False, True),
     "if_data": (IfData, (torch.randn(IMAGE),), False, True),
     "arange_shape": (ArangeShape, (torch.randn(IMAGE),), True, True),
+    "shape_branch": (ShapeBranch, (torch.randn(IMAGE),), False, True),
+    "loop_reuse": (LoopReuse, (torch.randn(3, 8),), False, True),
     "excluded_custom": (ExcludedCustom, (torch.randn(IMAGE),), True, True),
     "square_and_product": (SquareAndProduct, (torch.randn(IMAGE),), True, True),
     "random_output": (RandomOutput, (torch.randn(IMAGE),), True, False),

@@ -1,0 +1,357 @@
+// The validator against truth found in Python, independently of it (make_oracle_models.py):
+// forward hooks on the eager model count every module's calls, a TorchFunctionMode records
+// every torch function the model's code calls and where. Models of every kind the validator
+// must judge right, and real ones from torchvision, torchaudio and torchtext, in traced and
+// scripted form: the findings agree with the truth and with each other.
+#include "graph_builder.h"
+#include "test_models.h"
+#include "torch_model.h"
+#include "validator.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+#include <map>
+#include <set>
+
+using namespace torchprep;
+
+namespace {
+
+QString oracleDir() { return qEnvironmentVariable("TORCHPREP_ORACLE_MODELS"); }
+
+QJsonObject loadTruth()
+{
+    QFile file(oracleDir() + "/truth.json");
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+ValidationReport validate(const QString &name)
+{
+    const auto model = TorchModel::load((oracleDir() + "/" + name + ".pt").toStdString());
+    return validateGraph(buildModelGraph(*model), {});
+}
+
+QString str(const std::string &s) { return QString::fromStdString(s); }
+
+QString describe(const Finding &f)
+{
+    return QString("%1 %2 %3 %4 calls=%5 at %6")
+        .arg(str(f.check), str(f.module), str(f.op), str(f.method))
+        .arg(f.calls)
+        .arg(str(f.source.str()));
+}
+
+QString dump(const ValidationReport &report)
+{
+    QStringList lines;
+    for (const Finding &f : report.findings)
+        lines << describe(f);
+    return lines.join("\n");
+}
+
+std::vector<const Finding *> ofCheck(const ValidationReport &report, const std::string &check)
+{
+    std::vector<const Finding *> out;
+    for (const Finding &f : report.findings)
+        if (f.check == check)
+            out.push_back(&f);
+    return out;
+}
+
+// Torch functions that compute data: what a model's own code must not call outside a module.
+bool computesData(const QString &name)
+{
+    static const QSet<QString> data = {
+        "add", "__add__", "__iadd__", "__radd__", "sub", "__sub__", "__rsub__", "mul", "__mul__",
+        "__rmul__", "div", "__truediv__", "matmul", "__matmul__", "bmm", "baddbmm", "relu",
+        "relu_", "gelu", "silu", "sigmoid", "tanh", "softmax", "cat", "mean", "sum",
+        "interpolate", "normalize", "layer_norm", "linear", "conv2d", "avg_pool2d", "max_pool2d",
+        "adaptive_avg_pool2d", "dropout", "hardswish", "multi_head_attention_forward", "pad",
+        "roll"};
+    return data.contains(name);
+}
+
+// Reuse the validator must report, by the truth's hook counts: a module called more than once,
+// unless its parent runs repeatedly too and it runs no more often than its parent. `repeated`
+// starts with the modules whose other methods are reused (no hook sees those).
+std::map<QString, int> expectedReuse(const QJsonObject &truth, std::set<QString> repeated)
+{
+    const QJsonObject hooks = truth["hooks"].toObject();
+    const QJsonObject parents = truth["parents"].toObject();
+    std::map<QString, int> expected;
+    QStringList paths = hooks.keys();
+    std::sort(paths.begin(), paths.end(), [](const QString &a, const QString &b) {
+        return a.count('.') < b.count('.') || (a.count('.') == b.count('.') && a < b);
+    });
+    for (const QString &path : paths) {
+        const int calls = hooks[path].toInt();
+        if (path.isEmpty() || calls < 2)
+            continue;
+        const QString parent = parents[path].toString();
+        const bool covered = repeated.count(parent) &&
+                             (calls <= hooks[parent].toInt() || hooks[parent].toInt() == 0);
+        repeated.insert(path);
+        if (!covered)
+            expected[path] = calls;
+    }
+    return expected;
+}
+
+} // namespace
+
+class TestOracle : public QObject
+{
+    Q_OBJECT
+
+    QJsonObject truth_;
+
+    void addRows(bool bothFormsOnly)
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("form");
+        for (const QString &model : truth_.keys()) {
+            const QJsonArray forms = truth_[model].toObject()["forms"].toArray();
+            if (bothFormsOnly) {
+                if (forms.size() == 2)
+                    QTest::newRow(qPrintable(model)) << model << QString();
+                continue;
+            }
+            for (const QJsonValue &form : forms)
+                QTest::newRow(qPrintable(model + "_" + form.toString())) << model << form.toString();
+        }
+    }
+
+private slots:
+    void initTestCase()
+    {
+        truth_ = loadTruth();
+        QVERIFY2(!truth_.isEmpty(), "run through ctest: the models come from the "
+                                    "generate_oracle_models fixture");
+    }
+
+    // Every reuse finding equals the hook count; modules the hooks saw run once never are.
+    void reuseMatchesHooks_data() { addRows(false); }
+    void reuseMatchesHooks()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, form);
+        const QJsonObject truth = truth_[model].toObject();
+        const ValidationReport report = validate(model + "_" + form);
+        std::set<QString> otherMethods;
+        for (const Finding *f : ofCheck(report, "reused_module"))
+            if (f->method != "forward")
+                otherMethods.insert(str(f->module));
+        const std::map<QString, int> expected = expectedReuse(truth, otherMethods);
+        const QJsonObject hooks = truth["hooks"].toObject();
+        std::set<QString> seen;
+        for (const Finding *f : ofCheck(report, "reused_module")) {
+            const QString module = str(f->module);
+            if (f->method != "forward") {
+                QVERIFY2(f->manualFix, qPrintable(describe(*f)));
+                continue; // other methods: no hook sees them (checked by kind below)
+            }
+            seen.insert(module);
+            QVERIFY2(expected.count(module), qPrintable("not reused by the hooks: " + describe(*f) +
+                                                        "\nall:\n" + dump(report)));
+            if (f->calls == Finding::kCallsInLoop) {
+                QCOMPARE(form, QString("scripted"));
+                QVERIFY(f->manualFix);
+            } else {
+                QCOMPARE(f->calls, hooks[module].toInt());
+            }
+        }
+        for (const auto &[module, calls] : expected)
+            QVERIFY2(seen.count(module), qPrintable(QString("reuse of %1 (%2 calls) not reported:\n%3")
+                                                       .arg(module).arg(calls).arg(dump(report))));
+    }
+
+    // Every missing_module finding is a torch function the model's code called, on that line,
+    // in that module; every data function it called is a finding; lines are the user's.
+    void missingModulesRan_data() { addRows(false); }
+    void missingModulesRan()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, form);
+        const QJsonObject truth = truth_[model].toObject();
+        const ValidationReport report = validate(model + "_" + form);
+        QSet<QString> ran, dataRan;
+        const QStringList atomic = truth["atomic"].toVariant().toStringList();
+        for (const QJsonValue &op : truth["ops"].toArray()) {
+            // [running module, module whose method holds the code, file, line, function]
+            const QJsonArray o = op.toArray();
+            const QString line = "@" + o[2].toString() + ":" + QString::number(o[3].toInt());
+            ran.insert(o[0].toString() + line);
+            ran.insert(o[1].toString() + line);
+            if (computesData(o[4].toString()) && !atomic.contains(o[0].toString()))
+                dataRan.insert(line);
+        }
+        QSet<QString> found;
+        for (const Finding *f : ofCheck(report, "dynamic_control_flow"))
+            found.insert("@" + str(f->source.str())); // a condition computed from data
+        for (const Finding &f : report.findings) {
+            if (f.source.known()) {
+                QVERIFY2(!f.source.file.empty() && f.source.file != "<string>" &&
+                             f.source.file.find("-packages/torch/") == std::string::npos,
+                         qPrintable("not the user's line: " + describe(f)));
+            }
+            if (f.check != "missing_module")
+                continue;
+            QVERIFY2(f.source.known(), qPrintable("no line: " + describe(f)));
+            const QString line = "@" + str(f.source.str());
+            found.insert(line);
+            QVERIFY2(ran.contains(str(f.module) + line), qPrintable("never ran: " + describe(f)));
+        }
+        for (const QString &line : dataRan)
+            QVERIFY2(found.contains(line), qPrintable("ran but not reported: " + line + "\n" + dump(report)));
+    }
+
+    // Traced and scripted forms of one model: the same functionals at the same lines and the
+    // same reuse (a scripted loop may only know its count at run time).
+    void formsAgree_data() { addRows(true); }
+    void formsAgree()
+    {
+        QFETCH(QString, model);
+        const ValidationReport traced = validate(model + "_traced");
+        const ValidationReport scripted = validate(model + "_scripted");
+        // A trace unrolls loops (each iteration's ops are findings of their own) and files the
+        // ops of a submodule's other methods under the caller: then compare lines as a set.
+        bool loops = false, methods = false;
+        for (const Finding *f : ofCheck(scripted, "reused_module"))
+            loops = loops || f->calls == Finding::kCallsInLoop || str(f->message).contains("in a loop");
+        for (const QJsonValue &op : truth_[model].toObject()["ops"].toArray())
+            methods = methods || op.toArray()[0] != op.toArray()[1];
+        auto missing = [&](const ValidationReport &r) {
+            QStringList keys;
+            for (const Finding *f : ofCheck(r, "missing_module")) {
+                const QString key = (methods ? QString() : str(f->module)) + "@" + str(f->source.str());
+                if (!loops || !keys.contains(key))
+                    keys << key;
+            }
+            keys.sort();
+            return keys;
+        };
+        const QStringList inScripted = missing(scripted), inTraced = missing(traced);
+        QStringList onlyScripted, onlyTraced;
+        for (const QString &key : inScripted)
+            if (!inTraced.contains(key))
+                onlyScripted << key;
+        for (const QString &key : inTraced)
+            if (!inScripted.contains(key))
+                onlyTraced << key;
+        QVERIFY2(inScripted == inTraced, qPrintable("only scripted: " + onlyScripted.join(", ") +
+                                                    "\nonly traced: " + onlyTraced.join(", ")));
+        std::map<QString, int> reuseTraced, reuseScripted;
+        for (const Finding *f : ofCheck(traced, "reused_module"))
+            reuseTraced[str(f->module)] = f->calls;
+        for (const Finding *f : ofCheck(scripted, "reused_module"))
+            if (f->method == "forward") // a trace sees forward calls only
+                reuseScripted[str(f->module)] = f->calls;
+        QCOMPARE(reuseScripted.size(), reuseTraced.size());
+        for (const auto &[module, calls] : reuseScripted) {
+            QVERIFY2(reuseTraced.count(module), qPrintable(module));
+            if (calls != Finding::kCallsInLoop)
+                QCOMPARE(calls, reuseTraced[module]);
+        }
+    }
+
+    // torch.fx, where it traces, calls the same modules more than once.
+    void fxAgrees_data() { addRows(false); }
+    void fxAgrees()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, form);
+        const QJsonObject fx = truth_[model].toObject()["fx"].toObject();
+        if (!fx["traceable"].toBool())
+            QSKIP("torch.fx cannot trace this model");
+        const QJsonObject hooks = truth_[model].toObject()["hooks"].toObject();
+        const QJsonObject calls = fx["calls"].toObject();
+        // fx stops at every torch.nn module: compare the modules it calls.
+        for (const QString &module : calls.keys())
+            QCOMPARE(calls[module].toInt(), hooks[module].toInt());
+    }
+
+    // The kinds, one by one, as the issue names them.
+    void kinds()
+    {
+        std::map<QString, ValidationReport> reports; // findings point into them
+        auto findings = [&](const QString &name, const std::string &check) {
+            auto it = reports.find(name);
+            if (it == reports.end())
+                it = reports.emplace(name, validate(name)).first;
+            return ofCheck(it->second, check);
+        };
+        for (const QString form : {"traced", "scripted"}) {
+            // A static residual flag: the add of the block that has it, no reuse.
+            auto missing = findings("static_residual_" + form, "missing_module");
+            QCOMPARE(missing.size(), std::size_t(1));
+            QCOMPARE(str(missing[0]->module), QString("a"));
+            QVERIFY(findings("static_residual_" + form, "reused_module").empty());
+            // Two methods of one module: no reuse.
+            QVERIFY(validate("two_methods_" + form).findings.empty());
+            // Asserts, static flags, Optional arguments, layers recognised by what they are.
+            QVERIFY2(validate("asserts_" + form).findings.empty(), qPrintable(dump(validate("asserts_" + form))));
+            QVERIFY(validate("flags_" + form).findings.empty());
+            missing = findings("optional_args_" + form, "missing_module");
+            QCOMPARE(missing.size(), std::size_t(1));
+            QCOMPARE(str(missing[0]->module), QString("gate2"));
+            missing = findings("layers_by_what_they_are_" + form, "missing_module");
+            QCOMPARE(missing.size(), std::size_t(1));
+            QCOMPARE(str(missing[0]->op), QString("aten::cat"));
+            // One finding per call of a torch function, never a look inside it.
+            QCOMPARE(findings("interpolate_" + form, "missing_module").size(), std::size_t(2));
+            QCOMPARE(findings("normalize_" + form, "missing_module").size(), std::size_t(2));
+            QVERIFY(findings("interpolate_" + form, "dynamic_control_flow").empty());
+            // Loops.
+            auto reuse = findings("loop_const_" + form, "reused_module");
+            QCOMPARE(reuse.size(), std::size_t(1));
+            QCOMPARE(reuse[0]->calls, 3);
+            reuse = findings("loop_attr_" + form, "reused_module");
+            QCOMPARE(reuse.size(), std::size_t(1));
+            QCOMPARE(str(reuse[0]->module), QString("lin"));
+            QCOMPARE(reuse[0]->calls, 2);
+            // Composite layers are looked into; their findings name the user's line and torch's.
+            for (const Finding *f : findings("encoder_layer_" + form, "missing_module")) {
+                QVERIFY2(f->torchSource.known(), qPrintable(form + ": " + describe(*f)));
+                QVERIFY(str(f->torchSource.file).contains("torch/nn/modules/"));
+                QVERIFY(str(f->source.file).endsWith("make_oracle_models.py"));
+            }
+            QCOMPARE(findings("encoder_layer_" + form, "missing_module").size(), std::size_t(9));
+        }
+        // Scripted only: the loop's count, the branches.
+        auto reuse = findings("loop_const_scripted", "reused_module");
+        QVERIFY(reuse[0]->manualFix);
+        QVERIFY(str(reuse[0]->message).contains("in a loop of 3"));
+        reuse = findings("loop_shape_scripted", "reused_module");
+        QCOMPARE(reuse.size(), std::size_t(1));
+        QCOMPARE(reuse[0]->calls, Finding::kCallsInLoop);
+        auto control = findings("loop_shape_scripted", "dynamic_control_flow");
+        QCOMPARE(control.size(), std::size_t(1));
+        QCOMPARE(control[0]->severity, Severity::Warning);
+        control = findings("shape_branch_scripted", "dynamic_control_flow");
+        QCOMPARE(control.size(), std::size_t(1));
+        QCOMPARE(control[0]->severity, Severity::Warning);
+        control = findings("value_branch_scripted", "dynamic_control_flow");
+        QCOMPARE(control.size(), std::size_t(1));
+        QCOMPARE(control[0]->severity, Severity::Error);
+        QVERIFY(findings("isinstance_scripted", "missing_module").empty());
+        QVERIFY(findings("isinstance_scripted", "dynamic_control_flow").empty());
+        // State shared between methods: reported, never left to the preparer.
+        reuse = findings("shared_state_scripted", "reused_module");
+        QCOMPARE(reuse.size(), std::size_t(1));
+        QCOMPARE(str(reuse[0]->module), QString("memory"));
+        QCOMPARE(str(reuse[0]->method), QString("read"));
+        QCOMPARE(reuse[0]->calls, 2);
+        QVERIFY(reuse[0]->manualFix);
+        QVERIFY(str(reuse[0]->fix).contains("memory.state"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOracle)
+#include "tst_oracle.moc"
