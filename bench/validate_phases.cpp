@@ -31,7 +31,7 @@ int main(int argc, char **argv)
         const auto model = TorchModel::load(argv[1]);
         load.push_back(msSince(t0));
         t0 = Clock::now();
-        const ModelGraph graph = buildModelGraph(*model);
+        const ModelGraph graph = buildModelGraph(*model, SourceDetail::ForChecks); // as validate
         build.push_back(msSince(t0));
         t0 = Clock::now();
         const ValidationReport report = validateGraph(graph, {});

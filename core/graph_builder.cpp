@@ -4,10 +4,13 @@
 #include "graph_builder.h"
 #include "graph_builder_torch.h"
 
+#include "call_counts.h"
+#include "checks/non_tensor_io.h"
 #include "errors.h"
 #include "layer_recognition_torch.h"
 #include "method_view_torch.h"
 #include "module_classes.h"
+#include "op_catalogue.h"
 #include "source_trace.h"
 #include "static_values_torch.h"
 #include "torch_functions_torch.h"
@@ -16,6 +19,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -68,8 +72,8 @@ void collectAssignments(const Block *block, std::set<std::pair<const c10::Type *
 class GraphBuilder
 {
 public:
-    GraphBuilder(const torch::jit::Module &root, GraphOrigins *origins)
-        : root_(root), origins_(origins)
+    GraphBuilder(const torch::jit::Module &root, GraphOrigins *origins, SourceDetail detail)
+        : root_(root), origins_(origins), detail_(detail)
     {
     }
 
@@ -100,12 +104,16 @@ public:
             if (it != env.values.end())
                 graph_.outputs.push_back(it->second);
         }
-        graph_.returnSource = rawSource(method.graph->return_node()).original;
+        graph_.returnSource = sourceOf(method.graph->return_node()).original;
         if (!graph_.returnSource.known() && !graph_.outputs.empty()) {
             const NodeId producer = graph_.values[graph_.outputs.front()].producer;
             if (producer != kNoId)
                 graph_.returnSource = graph_.nodes[producer].source;
+            const Node *returned = method.graph->outputs()[0]->node();
+            if (!graph_.returnSource.known() && returned->kind() != prim::Param)
+                graph_.returnSource = placed(lineOf(returned, ctx), ctx, env).source;
         }
+        resolvePendingCallSites();
         graph_.scripted = sawScriptedSource_ && !sawTracerStack_;
         return std::move(graph_);
     }
@@ -162,8 +170,8 @@ private:
             info.typeName = shortClassName(info.className);
             info.leaf = isLeafModuleClass(info.className);
             info.composite = isCompositeNnClass(info.className);
-            for (const at::Tensor &p : named.value.parameters(true))
-                info.parameterCount += p.numel();
+            for (const at::Tensor &p : named.value.parameters(/*recurse=*/false))
+                info.parameterCount += p.numel(); // own ones; descendants' added below
             if (info.id != 0) {
                 const std::string parentPath = dot == std::string::npos ? "" : info.path.substr(0, dot);
                 auto parent = pathIds_.find(parentPath);
@@ -176,6 +184,9 @@ private:
                 origins_->modules.push_back(named.value);
             graph_.modules.push_back(std::move(info));
         }
+        // Children come after their parent: summing backwards adds each subtree once.
+        for (std::size_t i = graph_.modules.size(); i-- > 1;)
+            graph_.modules[graph_.modules[i].parent].parameterCount += graph_.modules[i].parameterCount;
     }
 
     ModuleId moduleId(const torch::jit::Module &module) const
@@ -199,13 +210,32 @@ private:
         return views_.emplace(function, viewMethod(*function)).first->second;
     }
 
+    // What a node says about its source, read once: reading it means parsing a traced op's
+    // stack, the walk's largest cost.
+    const RawSource &sourceOf(const Node *node)
+    {
+        auto it = rawSources_.find(node);
+        if (it == rawSources_.end())
+            it = rawSources_.emplace(node, rawSource(node)).first;
+        return it->second;
+    }
+
+    // A type's annotation, printed once per type object (printing goes through a stream).
+    const std::string &typeText(const c10::TypePtr &type)
+    {
+        auto it = typeTexts_.find(type.get());
+        if (it == typeTexts_.end())
+            it = typeTexts_.emplace(type.get(), typeString(type)).first;
+        return it->second;
+    }
+
     ValueId newValue(const Value *value, NodeId producer, ValueOrigin origin)
     {
         GraphValue v;
         v.id = static_cast<ValueId>(graph_.values.size());
         if (value->hasDebugName())
             v.name = value->debugNameBase();
-        v.type = typeString(value->type());
+        v.type = typeText(value->type());
         v.origin = origin;
         v.producer = producer;
         graph_.values.push_back(std::move(v));
@@ -279,7 +309,7 @@ private:
             where.source = in->second.call;
             return where;
         }
-        const RawSource raw = rawSource(node);
+        const RawSource &raw = sourceOf(node);
         if (node->kind() == prim::CallFunction) {
             // Scripted calls mostly lose their range when saved: read the line back.
             where.source = raw.original.known() ? raw.original : ctx.method->callSite(node);
@@ -337,7 +367,8 @@ private:
             where.torchSource = where.source;
         if (ctx.insideTorch) {
             where.source = ctx.userSite;
-        } else {
+        } else if (where.source.known()) {
+            // Torch's or TorchScript's own line in the user's code: the user's line before it.
             where.source = env.recentSource;
             where.source.inferred = where.source.known();
         }
@@ -361,12 +392,15 @@ private:
     }
 
     // Traced calls print ":0:0"; the call site is in the stacks of the ops inside the callee,
-    // one module level further out per call level descended.
-    SourceLocation callSiteFromBody(const torch::jit::Module &callee, const std::string &method,
-                                    int extraDepth, bool torchLayerCode)
+    // one module level further out per call level descended. The first op with a stack
+    // decides: every op of one call shares the frames above it (a call made by nn.Sequential's
+    // own forward has no user line). Nothing when no op inside has a stack.
+    std::optional<SourceLocation> callSiteFromBody(const torch::jit::Module &callee,
+                                                   const std::string &method, int extraDepth,
+                                                   bool torchLayerCode)
     {
         if (extraDepth > 8)
-            return {};
+            return std::nullopt;
         const MethodView &view = viewOf(callee, method);
         std::unordered_map<const Value *, torch::jit::Module> objects;
         objects[view.graph->inputs()[0]] = callee;
@@ -383,20 +417,82 @@ private:
                 if (target == objects.end())
                     continue;
                 const bool same = target->second._ivalue() == callee._ivalue();
-                SourceLocation site = callSiteFromBody(target->second, node->s(c10::attr::name),
-                                                       extraDepth + (same ? 0 : 1), torchLayerCode);
-                if (site.known())
+                if (auto site = callSiteFromBody(target->second, node->s(c10::attr::name),
+                                                 extraDepth + (same ? 0 : 1), torchLayerCode))
                     return site;
                 continue;
             }
-            const RawSource raw = rawSource(node);
-            if (!raw.stack.empty()) {
-                SourceLocation site = userFrame(raw.stack, extraDepth + 1, torchLayerCode);
-                if (site.known())
-                    return site;
-            }
+            if (node->kind() == prim::Constant)
+                continue;
+            const RawSource &raw = sourceOf(node);
+            if (!raw.stack.empty())
+                return userFrame(raw.stack, extraDepth + 1, torchLayerCode);
         }
-        return {};
+        return std::nullopt;
+    }
+
+    // The same, read off the ops of a body the walk has just walked: no layer's debug info
+    // needs reading.
+    std::optional<SourceLocation> siteFromBody(NodeId call, bool torchLayerCode)
+    {
+        // The body's nodes follow the call node; the first one outside it ends the body.
+        for (std::size_t n = call + 1; n < graph_.nodes.size(); ++n) {
+            int depth = 0;
+            NodeId c = graph_.nodes[n].parentCall;
+            for (; c != kNoId && c != call; c = graph_.nodes[c].parentCall)
+                ++depth;
+            if (c != call)
+                break;
+            if (n < stackOf_.size() && stackOf_[n])
+                return userFrame(stackOf_[n]->stack, depth + 1, torchLayerCode);
+        }
+        return std::nullopt;
+    }
+
+    // ForChecks: the lines findings can name; views, shape queries and bookkeeping have none.
+    static bool needsLine(const std::string &kind)
+    {
+        return (!isExemptOp(kind) || kind == "prim::SetAttr") && !isScalarConversion(kind);
+    }
+
+    static std::string constantText(const c10::IValue &value)
+    {
+        if (value.isInt())
+            return std::to_string(value.toInt());
+        if (value.isBool())
+            return value.toBool() ? "True" : "False";
+        if (value.isNone())
+            return "None";
+        if (value.isString())
+            return value.toStringRef().substr(0, 64);
+        std::ostringstream text;
+        text << value;
+        return text.str().substr(0, 64);
+    }
+
+    // ForChecks leaves a traced call's line unread when only the layers it calls could tell
+    // it, until the walk knows a finding names it: a module that runs more than once
+    // (reused_module), one whose signature is not all tensors (non_tensor_io).
+    void resolvePendingCallSites()
+    {
+        auto tensorsOnly = [](const std::vector<SignatureEntry> &entries) {
+            return std::all_of(entries.begin(), entries.end(),
+                               [](const SignatureEntry &e) { return isTensorOrTensorTuple(e.type); });
+        };
+        for (const PendingCallSite &pending : pendingCallSites_) {
+            const GraphNode &call = graph_.nodes[pending.call];
+            const ModuleInfo &module = graph_.modules[call.callee];
+            if (module.calls.size() < 2 && enclosingLoops(graph_, pending.call).empty() &&
+                tensorsOnly(call.signatureInputs) && tensorsOnly(call.signatureOutputs))
+                continue;
+            Where where;
+            where.source = callSiteFromBody(pending.callee, pending.method, 0, pending.context.insideTorch)
+                               .value_or(SourceLocation());
+            Env env;
+            where = placed(where, pending.context, env);
+            graph_.nodes[pending.call].source = where.source;
+            graph_.nodes[pending.call].torchSource = where.torchSource;
+        }
     }
 
     // ---- the walk ------------------------------------------------------------------------
@@ -439,20 +535,22 @@ private:
         const NodeId id = n.id;
         if (kind == prim::Constant) {
             if (node->hasAttribute(c10::attr::value)) {
-                std::ostringstream text;
                 if (auto value = torch::jit::toIValue(node->output())) {
-                    text << *value;
+                    n.attribute = constantText(*value);
                     env.fixed[node->output()] = *value;
                 }
-                n.attribute = text.str().substr(0, 64);
             } else if (node->output()->type()->kind() == c10::TypeKind::NoneType) {
                 env.fixed[node->output()] = c10::IValue();
             }
-        } else {
+        } else if (detail_ == SourceDetail::All || needsLine(kind.toQualString())) {
             const Where where = placed(lineOf(node, ctx), ctx, env);
             n.source = where.source;
             n.torchSource = where.torchSource;
             groupTracedCall(n, where, env);
+            if (const RawSource &raw = sourceOf(node); !raw.stack.empty()) {
+                stackOf_.resize(graph_.nodes.size(), nullptr);
+                stackOf_[id] = &raw;
+            }
         }
         if (kind == prim::SetAttr)
             noteAssignment(node, env);
@@ -817,18 +915,25 @@ private:
     }
 
     // The source of a module call: the user's line, or inside torch's code the line there.
-    Where callLine(const Node *node, const torch::jit::Module &callee, const std::string &method,
-                   const Context &ctx, Env &env)
+    Where callLine(const Node *node, NodeId id, const torch::jit::Module &callee,
+                   const std::string &method, bool leaf, const Context &ctx, Env &env)
     {
-        const RawSource raw = rawSource(node);
+        const RawSource &raw = sourceOf(node);
         Where where;
         where.source = raw.original;
         if (where.source.known())
             sawScriptedSource_ = true;
         else if (!raw.stack.empty()) // a call the preparer put where a traced op was
             where.source = tracedOrigin(raw.stack).code;
-        if (!where.source.known())
-            where.source = callSiteFromBody(callee, method, 0, ctx.insideTorch);
+        if (!where.source.known()) {
+            if (leaf && detail_ == SourceDetail::ForChecks) {
+                pendingCallSites_.push_back({id, callee, method, ctx});
+                return where;
+            }
+            if (!leaf && !graph_.modules[graph_.nodes[id].callee].composite)
+                return where; // read off the body once it is walked: siteFromBody
+            where.source = callSiteFromBody(callee, method, 0, ctx.insideTorch).value_or(SourceLocation());
+        }
         return placed(where, ctx, env);
     }
 
@@ -858,7 +963,7 @@ private:
         const c10::FunctionSchema &schema = callee.get_method(method).function().getSchema();
         n.signatureInputs = signatureOf(schema.arguments(), true);
         n.signatureOutputs = signatureOf(schema.returns(), false);
-        const Where where = callLine(node, callee, method, ctx, env);
+        const Where where = callLine(node, id, callee, method, leaf, ctx, env);
         graph_.nodes[id].source = where.source;
         graph_.nodes[id].torchSource = where.torchSource;
         graph_.modules[calleeId].calls.push_back(id);
@@ -876,6 +981,20 @@ private:
         inner.userSite = ctx.insideTorch ? ctx.userSite : where.source;
         const std::vector<ValueId> results = expandBody(node, callee, view, inner, env);
         graph_.nodes[id].outputs = results;
+        if (!where.source.known() && !sourceOf(node).original.known()) {
+            Where site;
+            auto found = siteFromBody(id, ctx.insideTorch);
+            if (!found && detail_ == SourceDetail::ForChecks) {
+                pendingCallSites_.push_back({id, callee, method, ctx});
+                return;
+            }
+            if (!found)
+                found = callSiteFromBody(callee, method, 0, ctx.insideTorch);
+            site.source = found.value_or(SourceLocation());
+            site = placed(site, ctx, env);
+            graph_.nodes[id].source = site.source;
+            graph_.nodes[id].torchSource = site.torchSource;
+        }
     }
 
     // Walks `view` with its inputs bound to the call's arguments; maps the call's outputs.
@@ -915,6 +1034,18 @@ private:
     std::unordered_map<const torch::jit::Function *, MethodView> views_;
     std::set<std::pair<const c10::Type *, std::string>> assigned_; // attributes set at run time
     std::unordered_map<const Block *, bool> fused_;
+    std::unordered_map<const Node *, RawSource> rawSources_;
+    std::unordered_map<const c10::Type *, std::string> typeTexts_; // types outlive the walk
+    struct PendingCallSite
+    {
+        NodeId call;
+        torch::jit::Module callee;
+        std::string method;
+        Context context;
+    };
+    std::vector<PendingCallSite> pendingCallSites_;
+    std::vector<const RawSource *> stackOf_; // by NodeId: traced ops' stacks, for siteFromBody
+    SourceDetail detail_;
     std::unordered_map<ValueId, ValueId> identical_; // a value -> the one it is the same object as
     TorchFunctionOps torchOps_;
     LayerRecognition layers_;
@@ -925,10 +1056,10 @@ private:
 } // namespace
 
 ModelGraph buildModelGraph(const torch::jit::Module &root, const std::string &path,
-                           GraphOrigins *origins)
+                           GraphOrigins *origins, SourceDetail detail)
 {
     try {
-        ModelGraph graph = GraphBuilder(root, origins).run();
+        ModelGraph graph = GraphBuilder(root, origins, detail).run();
         graph.sourcePath = path;
         return graph;
     } catch (const InputError &) {
@@ -939,9 +1070,9 @@ ModelGraph buildModelGraph(const torch::jit::Module &root, const std::string &pa
     }
 }
 
-ModelGraph buildModelGraph(const TorchModel &model)
+ModelGraph buildModelGraph(const TorchModel &model, SourceDetail detail)
 {
-    return buildModelGraph(model.impl().module, model.path(), nullptr);
+    return buildModelGraph(model.impl().module, model.path(), nullptr, detail);
 }
 
 } // namespace torchprep

@@ -2,6 +2,7 @@
 // objects it was built from, for the passes that rewrite the module.
 #pragma once
 
+#include "graph_builder.h"
 #include "model_graph.h"
 
 #include <torch/script.h>
@@ -20,6 +21,6 @@ struct GraphOrigins
 };
 
 ModelGraph buildModelGraph(const torch::jit::Module &root, const std::string &path,
-                           GraphOrigins *origins);
+                           GraphOrigins *origins, SourceDetail detail = SourceDetail::All);
 
 } // namespace torchprep

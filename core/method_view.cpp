@@ -22,14 +22,24 @@ using torch::jit::Node;
 using torch::jit::SourceRange;
 namespace prim = c10::prim;
 
+namespace {
+
+// The line in the archive's code/ excerpt a node was serialized on; 0 when unknown.
+int serializedLineOf(const Node *node)
+{
+    const torch::jit::SourceRange &range = node->sourceRange();
+    if (!range.source() || !range.source()->filename())
+        return 0;
+    const auto flc = range.file_line_col();
+    return flc ? static_cast<int>(std::get<1>(*flc)) : 0;
+}
+
+} // namespace
+
 RawSource rawSource(const Node *node)
 {
     RawSource raw;
     const torch::jit::SourceRange &range = node->sourceRange();
-    if (range.source() && range.source()->filename()) {
-        if (auto flc = range.file_line_col())
-            raw.serializedLine = static_cast<int>(std::get<1>(*flc));
-    }
     const auto generated = range.findSourceRangeThatGenerated();
     if (!generated || !generated->source())
         return raw;
@@ -72,8 +82,9 @@ private:
         for (const Node *node : block->nodes()) {
             const SourceRange &range = node->sourceRange();
             const RawSource raw = rawSource(node);
-            if (raw.original.known() && raw.serializedLine > 0) {
-                known_.emplace(raw.serializedLine, raw.original);
+            const int serialized = raw.original.known() ? serializedLineOf(node) : 0;
+            if (serialized > 0) {
+                known_.emplace(serialized, raw.original);
                 if (!original_)
                     original_ = range.findSourceRangeThatGenerated()->source();
             }
@@ -95,12 +106,13 @@ private:
                 continue;
             }
             auto fnType = node->input(0)->type()->cast<c10::FunctionType>();
-            if (!fnType || !original_ || raw.serializedLine <= 0)
+            const int serialized = serializedLineOf(node);
+            if (!fnType || !original_ || serialized <= 0)
                 continue;
             const std::string name = fnType->function()->name();
             // The window: from the last known statement before the call to the first after it.
             int lo = 0, hi = std::numeric_limits<int>::max();
-            auto next = known_.lower_bound(raw.serializedLine);
+            auto next = known_.lower_bound(serialized);
             if (next != known_.end())
                 hi = next->second.line;
             if (next != known_.begin())
@@ -190,9 +202,11 @@ public:
         collectCallFunctions(original_->block(), calls);
         if (std::none_of(calls.begin(), calls.end(), inlines)) {
             view_.graph = original_; // read only: no copy needed
-            const SourceInference inference(*original_);
-            for (const Node *call : calls)
-                view_.callSites[call] = inference.locationOf(call);
+            if (!calls.empty()) {
+                const SourceInference inference(*original_);
+                for (const Node *call : calls)
+                    view_.callSites[call] = inference.locationOf(call);
+            }
             return std::move(view_);
         }
         view_.graph = original_->copy();

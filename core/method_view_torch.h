@@ -20,7 +20,6 @@ struct RawSource
 {
     std::vector<StackFrame> stack; // traced models: the Python stack
     SourceLocation original;       // scripted models: the file and line
-    int serializedLine = 0;        // line in the archive's code/ excerpt, for inference
 };
 
 RawSource rawSource(const torch::jit::Node *node);

@@ -1,6 +1,7 @@
 #include "source_trace.h"
 
 #include <cstdlib>
+#include <string_view>
 #include <unordered_set>
 
 namespace torchprep {
@@ -15,20 +16,23 @@ std::string SourceLocation::str() const
 namespace {
 
 // Parses "path(123): function"; false when the line has another shape.
-bool parseFrame(const std::string &line, StackFrame &frame)
+bool parseFrame(std::string_view line, StackFrame &frame)
 {
     const auto close = line.rfind("): ");
-    if (close == std::string::npos)
+    if (close == std::string_view::npos)
         return false;
     const auto open = line.rfind('(', close);
-    if (open == std::string::npos || open == 0 || open + 1 >= close)
+    if (open == std::string_view::npos || open == 0 || open + 1 >= close)
         return false;
-    const std::string digits = line.substr(open + 1, close - open - 1);
-    if (digits.find_first_not_of("0123456789") != std::string::npos)
-        return false;
-    frame.file = line.substr(0, open);
-    frame.line = std::atoi(digits.c_str());
-    frame.function = line.substr(close + 3);
+    int number = 0;
+    for (std::size_t i = open + 1; i < close; ++i) {
+        if (line[i] < '0' || line[i] > '9' || number > 100000000)
+            return false;
+        number = number * 10 + (line[i] - '0');
+    }
+    frame.file.assign(line.substr(0, open));
+    frame.line = number;
+    frame.function.assign(line.substr(close + 3));
     frame.torchInternal = isTorchSourceFile(frame.file);
     return true;
 }
@@ -92,16 +96,18 @@ bool isCompositeTorchFunction(const std::string &pythonName)
 std::vector<StackFrame> parseTracerStack(const std::string &text)
 {
     std::vector<StackFrame> frames;
+    const std::string_view all(text);
     std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        StackFrame frame;
-        if (end > pos && !parseFrame(text.substr(pos, end - pos), frame))
-            break; // the stack ends where the serialized-code excerpt begins
-        if (end > pos)
+    while (pos < all.size()) {
+        auto end = all.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = all.size();
+        if (end > pos) {
+            StackFrame frame;
+            if (!parseFrame(all.substr(pos, end - pos), frame))
+                break; // the stack ends where the serialized-code excerpt begins
             frames.push_back(std::move(frame));
+        }
         pos = end + 1;
     }
     return frames;

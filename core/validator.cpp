@@ -12,16 +12,20 @@ namespace torchprep {
 
 namespace {
 
-using CheckFunction = std::function<std::vector<Finding>(const ModelGraph &, const CheckOptions &)>;
+using CheckFunction = std::function<std::vector<Finding>(const ModelGraph &, const CheckOptions &,
+                                                          const ValueFacts &)>;
 
+// The facts about values are computed once and shared by the checks that read them.
 const std::vector<std::pair<std::string, CheckFunction>> &checks()
 {
     static const std::vector<std::pair<std::string, CheckFunction>> all = {
-        {"reused_module", checkReusedModule},
-        {"missing_module", checkMissingModule},
-        {"non_tensor_io", checkNonTensorIo},
-        {"dynamic_control_flow", checkDynamicControlFlow},
-        {"input_dependent_constructor", checkInputDependentConstructor},
+        {"reused_module", [](auto &g, auto &o, auto &) { return checkReusedModule(g, o); }},
+        {"missing_module", [](auto &g, auto &o, auto &f) { return checkMissingModule(g, o, f); }},
+        {"non_tensor_io", [](auto &g, auto &o, auto &) { return checkNonTensorIo(g, o); }},
+        {"dynamic_control_flow",
+         [](auto &g, auto &o, auto &f) { return checkDynamicControlFlow(g, o, f); }},
+        {"input_dependent_constructor",
+         [](auto &g, auto &o, auto &f) { return checkInputDependentConstructor(g, o, f); }},
     };
     return all;
 }
@@ -57,8 +61,9 @@ ValidationReport validateGraph(const ModelGraph &graph, const CheckOptions &opti
     options.requireExcludedModulesIn(graph);
     ValidationReport report;
     report.modelPath = graph.sourcePath;
+    const ValueFacts facts = analyseValues(graph);
     for (const auto &[name, run] : checks()) {
-        std::vector<Finding> found = run(graph, options);
+        std::vector<Finding> found = run(graph, options, facts);
         CheckSummary summary{name, found.size(), 0};
         for (const Finding &f : found)
             summary.warnings += f.severity == Severity::Warning ? 1 : 0;

@@ -7,7 +7,12 @@ namespace torchprep {
 
 std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options)
 {
-    const ValueFacts facts = analyseValues(graph);
+    return checkDynamicControlFlow(graph, options, analyseValues(graph));
+}
+
+std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options,
+                                             const ValueFacts &facts)
+{
     std::vector<Finding> findings;
     for (const GraphNode &node : graph.nodes) {
         const bool isIf = node.op == "prim::If";

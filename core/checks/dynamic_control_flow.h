@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../dataflow.h"
 #include "../finding.h"
 
 namespace torchprep {
@@ -10,5 +11,9 @@ namespace torchprep {
 // shape). Branches the model fixes (flags, asserts, `x is None`, isinstance) never reach the
 // graph or decide nothing; control flow in torch's own code is not the user's to change.
 std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options);
+
+// The same, with the value facts the validator computed once for every check.
+std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options,
+                                             const ValueFacts &facts);
 
 } // namespace torchprep

@@ -6,10 +6,14 @@
 
 namespace torchprep {
 
-std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
-                                                    const CheckOptions &options)
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options)
 {
-    const ValueFacts facts = analyseValues(graph);
+    return checkInputDependentConstructor(graph, options, analyseValues(graph));
+}
+
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options,
+                                                    const ValueFacts &facts)
+{
     std::vector<Finding> findings;
     for (const GraphNode &node : graph.nodes) {
         if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) || node.insideTorch ||

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../dataflow.h"
 #include "../finding.h"
 
 namespace torchprep {
@@ -8,5 +9,9 @@ namespace torchprep {
 // arguments come from an input's shape or data, e.g. torch.arange(x.shape[0]).
 std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
                                                     const CheckOptions &options);
+
+// The same, with the value facts the validator computed once for every check.
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options,
+                                                    const ValueFacts &facts);
 
 } // namespace torchprep

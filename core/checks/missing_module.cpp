@@ -72,7 +72,12 @@ bool computesTensor(const GraphNode &node, const ModelGraph &graph)
 
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options)
 {
-    const ValueFacts facts = analyseValues(graph);
+    return checkMissingModule(graph, options, analyseValues(graph));
+}
+
+std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options,
+                                        const ValueFacts &facts)
+{
     std::vector<Finding> findings;
     AttributeNamer namer(graph);
     // The open finding of a call of a torch function, and the ops counted in it.

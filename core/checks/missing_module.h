@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../dataflow.h"
 #include "../finding.h"
 
 namespace torchprep {
@@ -9,5 +10,9 @@ namespace torchprep {
 // the catalogue's exempt ops, ops the options allow, tensor constructors, shape arithmetic
 // (inputs only from sizes and constants) or ops that only steer control flow.
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options);
+
+// The same, with the value facts the validator computed once for every check.
+std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options,
+                                        const ValueFacts &facts);
 
 } // namespace torchprep

@@ -27,7 +27,7 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
         options.allowedOps.add(op);
 
     const auto model = TorchModel::load(parsed.positional.front());
-    const ModelGraph graph = buildModelGraph(*model);
+    const ModelGraph graph = buildModelGraph(*model, SourceDetail::ForChecks);
     const ValidationReport report = validateGraph(graph, options);
     out << (parsed.has("--json") ? validationJson(report) : validationText(report));
     return report.passed() ? kExitPassed : kExitFindings;

@@ -32,10 +32,10 @@ QJsonObject loadTruth()
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-ValidationReport validate(const QString &name)
+ValidationReport validate(const QString &name, SourceDetail detail = SourceDetail::All)
 {
     const auto model = TorchModel::load((oracleDir() + "/" + name + ".pt").toStdString());
-    return validateGraph(buildModelGraph(*model), {});
+    return validateGraph(buildModelGraph(*model, detail), {});
 }
 
 QString str(const std::string &s) { return QString::fromStdString(s); }
@@ -258,6 +258,24 @@ private slots:
             QVERIFY2(reuseTraced.count(module), qPrintable(module));
             if (calls != Finding::kCallsInLoop)
                 QCOMPARE(calls, reuseTraced[module]);
+        }
+    }
+
+    // `validate` reads only the lines its findings name: the same findings, the same lines.
+    void lessDetailSameFindings_data() { addRows(false); }
+    void lessDetailSameFindings()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, form);
+        const ValidationReport all = validate(model + "_" + form);
+        const ValidationReport lean = validate(model + "_" + form, SourceDetail::ForChecks);
+        const QStringList leanLines = dump(lean).split('\n'), allLines = dump(all).split('\n');
+        for (int i = 0; i < std::min(leanLines.size(), allLines.size()); ++i)
+            QCOMPARE(leanLines[i], allLines[i]);
+        QCOMPARE(leanLines.size(), allLines.size());
+        for (std::size_t i = 0; i < all.findings.size(); ++i) {
+            QCOMPARE(lean.findings[i].message, all.findings[i].message);
+            QCOMPARE(lean.findings[i].fix, all.findings[i].fix);
         }
     }
 

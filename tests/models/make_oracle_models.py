@@ -30,7 +30,8 @@ import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_models import IfData  # noqa: E402  `if x.sum() > 0`: decided by an input's values
+# `if x.sum() > 0` (decided by an input's values); a loop as long as the batch.
+from make_models import IfData, LoopReuse  # noqa: E402
 
 warnings.filterwarnings("ignore")
 torch.manual_seed(0)
@@ -90,20 +91,6 @@ class LoopAttr(nn.Module):
         for _ in range(1):
             x = self.once(x)
         return x
-
-
-class LoopShape(nn.Module):
-    """The trip count is the batch size: known only at run time in the scripted form."""
-
-    def __init__(self):
-        super().__init__()
-        self.lin = nn.Linear(8, 8)
-
-    def forward(self, x):
-        y = x[0]
-        for _ in range(x.size(0)):
-            y = self.lin(y)
-        return y
 
 
 class Codec(nn.Module):
@@ -355,7 +342,7 @@ KINDS = {
     "static_residual": (StaticResidual, (torch.randn(IMAGE),), ("traced", "scripted")),
     "loop_const": (LoopConst, (torch.randn(2, 8),), ("traced", "scripted")),
     "loop_attr": (LoopAttr, (torch.randn(2, 8),), ("traced", "scripted")),
-    "loop_shape": (LoopShape, (torch.randn(3, 8),), ("traced", "scripted")),
+    "loop_shape": (LoopReuse, (torch.randn(3, 8),), ("traced", "scripted")),
     "two_methods": (TwoMethods, (torch.randn(IMAGE),), ("traced", "scripted")),
     "shared_state": (SharedState, (torch.randn(1, 8),), ("scripted",)),
     "helper_twice": (HelperTwice, (torch.randn(IMAGE),), ("traced", "scripted")),
