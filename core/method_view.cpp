@@ -2,6 +2,7 @@
 // each node traced back to the real graph, and the lines of the calls read back.
 #include "method_view_torch.h"
 
+#include "errors.h"
 #include "torch_functions_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
@@ -349,6 +350,19 @@ SourceLocation MethodView::lineOfStatement(const Node *node) const
 MethodView viewMethod(const torch::jit::Function &function)
 {
     return ViewBuilder(function).run();
+}
+
+const MethodView &MethodViews::of(const torch::jit::Module &module, const std::string &name)
+{
+    auto method = module.find_method(name);
+    if (!method)
+        throw InputError("module of class " + module.type()->name()->qualifiedName() +
+                         " has no method '" + name + "'");
+    const torch::jit::Function *function = &method->function();
+    auto found = views_.find(function);
+    if (found != views_.end())
+        return found->second;
+    return views_.emplace(function, viewMethod(*function)).first->second;
 }
 
 } // namespace torchprep

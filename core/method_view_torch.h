@@ -57,6 +57,18 @@ private:
     mutable bool statementLinesBuilt_ = false;
 };
 
+// Method views by the code they view, shared by every instance of a type (what differs
+// between instances, attribute values, is read during the walk).
+class MethodViews
+{
+public:
+    // Throws InputError when `module` has no method `name`.
+    const MethodView &of(const torch::jit::Module &module, const std::string &name);
+
+private:
+    std::unordered_map<const torch::jit::Function *, MethodView> views_;
+};
+
 // Reads a method for analysis: its real graph when it calls none of the model's scripted
 // functions, else a copy with them inlined (and branches on their constant flags folded).
 // Never changes the method.
