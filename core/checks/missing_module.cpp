@@ -26,9 +26,9 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
     if (node.insideTorch)
-        return "run `torchprep prepare`, or build the layer" + atSource(node.source) +
-               " from modules yourself: torch's " + owner.typeName + " computes `" + base +
-               "` functionally" + atSource(node.torchSource);
+        return "build the layer" + atSource(node.source) + " from torch.nn modules yourself (torch's " +
+               owner.typeName + " computes `" + base + "` functionally" + atSource(node.torchSource) +
+               "); torchprep prepare leaves torch's composite layers as they are for now";
     const std::string attr = namer.next(owner.id, base);
     std::string declare;
     if (!nnClass.empty()) {
@@ -113,6 +113,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         Finding f = opFinding("missing_module", graph, node);
         f.message = describe(node.op, node, graph);
         f.fix = fixFor(node, graph, namer);
+        f.manualFix = node.insideTorch;
         findings.push_back(std::move(f));
     }
     return findings;

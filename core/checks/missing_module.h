@@ -5,10 +5,12 @@
 
 namespace torchprep {
 
-// Reports every op that computes data outside a standard torch.nn layer: a functional in a
-// user forward (F.relu, x + y, torch.cat, F.linear, x.relu(), in-place forms). Never reports
-// the catalogue's exempt ops, ops the options allow, tensor constructors, shape arithmetic
-// (inputs only from sizes and constants) or ops that only steer control flow.
+// Reports every op that computes data outside a layer: a functional in a user forward
+// (F.relu, x + y, torch.cat, F.linear, x.relu(), in-place forms) or in a composite torch.nn
+// layer's code (a manual fix for now). One finding per call of a torch function (a traced
+// F.normalize's ops are one). Never reports the catalogue's exempt ops, ops the options allow,
+// tensor constructors, shape arithmetic (inputs only from sizes and constants), ops that only
+// steer control flow or whose results only become Python numbers.
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options);
 
 // The same, with the value facts the validator computed once for every check.
