@@ -69,7 +69,7 @@ bool LayerRecognition::isLayer(const torch::jit::Module &module, const std::stri
         return it->second;
     bool layer = false;
     try {
-        layer = isOneLayerOp(buildModelGraph(module, "", nullptr));
+        layer = isOneLayerOp(buildModelGraph(module, "", nullptr, SourceDetail::ForChecks));
     } catch (const std::exception &) {
         layer = false; // what the walk cannot follow is no plain layer
     }
