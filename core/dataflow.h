@@ -19,6 +19,9 @@ struct ValueFacts
     // Indexed by NodeId: every result becomes a Python number (`int(x.max().item())`), which a
     // trace freezes: no tensor data flows on.
     std::vector<bool> feedsOnlyScalars;
+    // Indexed by NodeId: no result of the node reaches anything (dead code a trace drops);
+    // never an op that writes its input in place.
+    std::vector<bool> feedsNothing;
 };
 
 ValueFacts analyseValues(const ModelGraph &graph);

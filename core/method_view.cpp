@@ -312,7 +312,7 @@ std::pair<std::string, int> serializedLine(const Node *node)
     return {std::get<0>(*flc), static_cast<int>(std::get<1>(*flc))};
 }
 
-// Constants are pooled (one `1` serves many lines): they count only where no op names a line.
+// Ops, or (`constants`) the constants, that name a line in the Python source.
 void collectStatementLines(const Block *block, bool constants,
                            std::map<std::pair<std::string, int>, SourceLocation> &out)
 {
@@ -332,15 +332,16 @@ void collectStatementLines(const Block *block, bool constants,
 
 } // namespace
 
-SourceLocation MethodView::lineOfStatement(const Node *node) const
+SourceLocation MethodView::lineOfStatement(const Node *node, bool constants) const
 {
     if (!statementLinesBuilt_) {
-        collectStatementLines(graph->block(), false, statementLines_);
-        collectStatementLines(graph->block(), true, statementLines_);
+        collectStatementLines(graph->block(), false, statementLines_[0]);
+        collectStatementLines(graph->block(), true, statementLines_[1]);
         statementLinesBuilt_ = true;
     }
-    auto it = statementLines_.find(serializedLine(node));
-    if (it == statementLines_.end())
+    const auto &lines = statementLines_[constants ? 1 : 0];
+    auto it = lines.find(serializedLine(node));
+    if (it == lines.end())
         return {};
     SourceLocation line = it->second;
     line.inferred = true;

@@ -46,14 +46,15 @@ struct MethodView
     torch::jit::Node *original(const torch::jit::Node *node) const;
     // The line of a prim::CallFunction node left in the graph, where known.
     SourceLocation callSite(const torch::jit::Node *call) const;
-    // The line of the statement `node` belongs to, read from the other nodes that TorchScript
-    // serialized on the same line of its code; unknown when none names one. For what
+    // The line of the statement `node` belongs to, read from the other ops that TorchScript
+    // serialized on the same line of its code, or with `constants` from the constants there
+    // (pooled: one `0.0` may serve several lines); unknown when none names one. For what
     // TorchScript's builtins expand to (they name "<string>") and calls that lost their range.
-    SourceLocation lineOfStatement(const torch::jit::Node *node) const;
+    SourceLocation lineOfStatement(const torch::jit::Node *node, bool constants = false) const;
 
 private:
     // Serialized (code file, line) -> the line in the Python source, built on first use.
-    mutable std::map<std::pair<std::string, int>, SourceLocation> statementLines_;
+    mutable std::map<std::pair<std::string, int>, SourceLocation> statementLines_[2];
     mutable bool statementLinesBuilt_ = false;
 };
 

@@ -68,6 +68,13 @@ bool isShapeQuery(const std::string &kind)
     return queries.count(baseOpName(kind)) > 0;
 }
 
+bool editsListInPlace(const std::string &kind)
+{
+    static const std::unordered_set<std::string> edits = {"aten::append", "aten::insert",
+                                                          "aten::extend", "aten::_set_item"};
+    return edits.count(kind) > 0;
+}
+
 bool isScalarConversion(const std::string &kind)
 {
     static const std::unordered_set<std::string> conversions = {

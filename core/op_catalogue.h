@@ -26,6 +26,10 @@ bool takesTemplateTensor(const std::string &kind);
 // results carry no data.
 bool isShapeQuery(const std::string &kind);
 
+// Ops that add to a list in place (append, insert, extend, list[i] = x): the list, their first
+// input, holds what the others bring.
+bool editsListInPlace(const std::string &kind);
+
 // Tensor to Python number: item, Int, Float, Bool and their implicit forms.
 bool isScalarConversion(const std::string &kind);
 

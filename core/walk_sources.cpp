@@ -57,14 +57,16 @@ Where WalkSources::rawLine(const Node *node, const WalkContext &ctx)
         where.source = raw.original.known() ? raw.original : ctx.method->callSite(node);
         if (!where.source.known() && inlined)
             where.source = in->second.call;
+        if (!where.source.known()) // `self.activation(x)`
+            where.source = ctx.method->lineOfStatement(node);
         if (!where.source.known())
-            where.source = ctx.method->lineOfStatement(node); // `self.activation(x)`
+            where.source = ctx.method->lineOfStatement(node, true);
         return where;
     }
     if (inlined) {
         // The model's own functions keep their own lines.
         where.source = raw.original.known() ? raw.original : in->second.call;
-        return besideBuiltin(where, node, ctx);
+        return where;
     }
     if (!raw.stack.empty()) {
         sawTracerStack_ = true;
@@ -78,19 +80,25 @@ Where WalkSources::rawLine(const Node *node, const WalkContext &ctx)
     if (raw.original.known())
         sawScriptedSource_ = true;
     where.source = raw.original;
-    return besideBuiltin(where, node, ctx);
+    return where;
 }
 
-// What TorchScript's builtins expand to (`2.0 * x`) names their source, "<string>": the user's
-// line is the one the other ops of that statement name.
-Where WalkSources::besideBuiltin(Where where, const Node *node, const WalkContext &ctx)
+// What TorchScript's builtins expand to (`2.0 * x`) names their source, "<string>". The
+// statement's line is the one the other ops serialized with it name; else the later of what
+// its constants name (pooled, so perhaps an earlier line) and the body's last user line.
+SourceLocation WalkSources::builtinLine(const Node *node, const WalkContext &ctx,
+                                        const WalkEnv &env) const
 {
-    if (where.source.file == "<string>") {
-        const SourceLocation near = ctx.method->lineOfStatement(node);
-        if (near.known())
-            where.source = near;
+    const SourceLocation ops = ctx.method->lineOfStatement(node);
+    if (ops.known())
+        return ops;
+    SourceLocation line = ctx.method->lineOfStatement(node, true);
+    const SourceLocation &recent = env.recentSource;
+    if (!ctx.insideTorch && recent.known() && (!line.known() || (recent.file == line.file && recent.line > line.line))) {
+        line = recent;
+        line.inferred = true;
     }
-    return where;
+    return line;
 }
 
 Where WalkSources::placed(Where where, const WalkContext &ctx, WalkEnv &env) const
@@ -116,7 +124,13 @@ Where WalkSources::placed(Where where, const WalkContext &ctx, WalkEnv &env) con
 
 Where WalkSources::lineOf(const Node *node, const WalkContext &ctx, WalkEnv &env)
 {
-    return placed(rawLine(node, ctx), ctx, env);
+    Where where = rawLine(node, ctx);
+    if (where.source.file == "<string>") {
+        const SourceLocation line = builtinLine(node, ctx, env);
+        if (line.known())
+            where.source = line;
+    }
+    return placed(where, ctx, env);
 }
 
 // Traced ops that ran inside one call of a torch function (F.normalize's norm, clamp_min and

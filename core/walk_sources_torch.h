@@ -61,7 +61,8 @@ public:
 private:
     Where rawLine(const torch::jit::Node *node, const WalkContext &ctx);
     Where placed(Where where, const WalkContext &ctx, WalkEnv &env) const;
-    static Where besideBuiltin(Where where, const torch::jit::Node *node, const WalkContext &ctx);
+    SourceLocation builtinLine(const torch::jit::Node *node, const WalkContext &ctx,
+                               const WalkEnv &env) const;
     void groupTracedCall(GraphNode &n, const Where &where, WalkEnv &env) const;
     std::optional<SourceLocation> callSiteFromBody(const torch::jit::Module &callee,
                                                    const std::string &method, int extraDepth,

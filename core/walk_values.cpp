@@ -140,6 +140,10 @@ void WalkValues::computeAhead(const Node *node, WalkEnv &env)
         env.fixed[node->output()] = matches;
         return;
     }
+    if (kind == prim::TupleUnpack) {
+        seeThroughTuple(node, env);
+        return;
+    }
     if (kind == prim::Constant)
         return;
     if (followListEdits(node, env) || node->outputs().empty())
@@ -171,6 +175,32 @@ void WalkValues::computeAhead(const Node *node, WalkEnv &env)
     if (auto results = evaluateAhead(node, inputs))
         for (std::size_t i = 0; i < results->size(); ++i)
             env.fixed[node->output(i)] = (*results)[i];
+}
+
+// Unpacking a tuple the walk saw built (a callee's `return residual, skip`): each result is
+// the value put in, so a caller's `residual is not None` knows a tensor from None.
+void WalkValues::seeThroughTuple(const Node *unpack, WalkEnv &env)
+{
+    if (auto f = env.fixed.find(unpack->input()); f != env.fixed.end() && f->second.isTuple()) {
+        const auto &items = f->second.toTupleRef().elements();
+        for (std::size_t i = 0; i < items.size() && i < unpack->outputs().size(); ++i)
+            env.fixed[unpack->output(i)] = items[i];
+    }
+    auto tuple = env.values.find(unpack->input());
+    if (tuple == env.values.end())
+        return;
+    const NodeId producer = graph_.values[tuple->second].producer;
+    if (producer == kNoId || graph_.nodes[producer].op != "prim::TupleConstruct")
+        return;
+    const std::vector<ValueId> &items = graph_.nodes[producer].inputs;
+    for (std::size_t i = 0; i < items.size() && i < unpack->outputs().size(); ++i) {
+        auto out = env.values.find(unpack->output(i));
+        if (out == env.values.end())
+            continue;
+        identical_[out->second] = representative(items[i]);
+        if (graph_.values[items[i]].type == "Tensor")
+            graph_.values[out->second].type = "Tensor";
+    }
 }
 
 // An op that edits a fixed list in place (`shift_size[0] = 0`): when it leaves the list as it

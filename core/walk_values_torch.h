@@ -51,6 +51,7 @@ private:
                                  const WalkEnv &env) const;
     bool isTensorValue(const torch::jit::Value *value, const WalkEnv &env) const;
     bool followListEdits(const torch::jit::Node *node, WalkEnv &env);
+    void seeThroughTuple(const torch::jit::Node *unpack, WalkEnv &env);
     bool fusedBlock(const torch::jit::Block *block);
 
     ModelGraph &graph_;

@@ -90,6 +90,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
             isTensorConstructor(node.op))
             continue;
         if (facts.feedsOnlyControl[node.id] || facts.feedsOnlyScalars[node.id] ||
+            facts.feedsNothing[node.id] ||
             !computesTensor(node, graph))
             continue;
         bool shapeArithmetic = true;

@@ -10,7 +10,8 @@ namespace torchprep {
 // layer's code (a manual fix for now). One finding per call of a torch function (a traced
 // F.normalize's ops are one). Never reports the catalogue's exempt ops, ops the options allow,
 // tensor constructors, shape arithmetic (inputs only from sizes and constants), ops that only
-// steer control flow or whose results only become Python numbers.
+// steer control flow, whose results only become Python numbers or reach nothing (dead code,
+// which a trace drops).
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options);
 
 // The same, with the value facts the validator computed once for every check.

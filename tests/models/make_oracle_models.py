@@ -418,6 +418,13 @@ def torchaudio_models():
                                               depthwise_conv_kernel_size=3),
                          (torch.randn(1, 12, 16), lengths)),
         "ta_wav2vec2": (wav2vec2, (torch.randn(1, 400), torch.tensor([400]))),
+        "ta_conv_tasnet": (lambda: ta.ConvTasNet(num_sources=2, enc_kernel_size=4, enc_num_feats=8,
+                                                 msk_kernel_size=3, msk_num_feats=8,
+                                                 msk_num_hidden_feats=16, msk_num_layers=2,
+                                                 msk_num_stacks=1), (torch.randn(1, 1, 64),)),
+        "ta_emformer": (lambda: ta.Emformer(input_dim=16, num_heads=2, ffn_dim=32, num_layers=2,
+                                            segment_length=4, right_context_length=1),
+                        (torch.randn(1, 9, 16), torch.tensor([9]))),
         "ta_tacotron2": (tacotron2, (torch.randint(0, 20, (1, 6)), torch.tensor([6]),
                                      torch.randn(1, 8, 5), torch.tensor([5]))),
     }
@@ -447,30 +454,56 @@ def is_torch_file(path):
     return path.startswith(TORCH_DIR)
 
 
+CONSTRUCTORS = {"arange", "zeros", "ones", "full", "empty", "eye", "linspace", "tensor",
+                "zeros_like", "ones_like", "full_like", "empty_like", "randn", "rand"}
+
+
+def tensors_in(value):
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from tensors_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from tensors_in(item)
+
+
 class OpRecorder(TorchFunctionMode):
     """Every torch function the model's code calls: the module running (the innermost forward
     the hooks saw), the module whose method holds the code (`self` of that frame: another
-    method of a submodule runs no hook), the line and the function's name."""
+    method of a submodule runs no hook), the line, the function's name, and whether any tensor
+    it read carries data (not only tensors built from sizes: torch.ones(n, m) and what is
+    computed from such alone)."""
 
     def __init__(self, running, paths):
         super().__init__()
         self.running = running
         self.paths = paths
         self.ops = []
+        self.sized = {}  # id -> tensor built from sizes alone (kept alive: ids stay unique)
 
     def __torch_function__(self, func, types_, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", str(func))
+        inputs = list(tensors_in(args)) + list(tensors_in(kwargs))
+        data = any(id(t) not in self.sized for t in inputs)
+        result = func(*args, **kwargs)
+        if name in CONSTRUCTORS or not data:
+            for t in tensors_in(result):
+                self.sized[id(t)] = t
         frame = sys._getframe(1)
         while frame is not None and is_torch_file(frame.f_code.co_filename):
             frame = frame.f_back
         if frame is not None and self.running:
-            name = getattr(func, "__name__", str(func))
             owner = self.running[-1]
             for outer in (frame, frame.f_back, frame.f_back and frame.f_back.f_back):
                 if outer is not None and id(outer.f_locals.get("self")) in self.paths:
                     owner = self.paths[id(outer.f_locals.get("self"))]
                     break
-            self.ops.append([self.running[-1], owner, frame.f_code.co_filename, frame.f_lineno, name])
-        return func(*args, **(kwargs or {}))
+            self.ops.append([self.running[-1], owner, frame.f_code.co_filename, frame.f_lineno,
+                             name, data])
+        return result
 
 
 def is_atomic_layer(module):
