@@ -9,5 +9,5 @@ $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build ccache \
   libtorch-dev qt6-base-dev libqcustomplot-dev libgraphviz-dev \
-  python3 python3-torch python3-torchvision \
+  python3 python3-torch python3-torchvision python3-torchaudio python3-torchtext \
   qt6-svg-dev pkgconf
