@@ -32,6 +32,9 @@ struct OutputDifference
     double maxAbsDiff = 0;
     double meanAbsDiff = 0;
     double cosine = 1;
+    std::int64_t nonFiniteA = 0; // NaN or Inf elements in the original's output (worst batch)
+    std::int64_t nonFiniteB = 0; // ... in the prepared model's
+    std::int64_t nonFiniteMismatches = 0;
 };
 
 struct EquivalenceReport
@@ -43,11 +46,17 @@ struct EquivalenceReport
     double cosine = 1;      // lowest over outputs and batches
     std::vector<OutputDifference> outputs; // worst batch per output
     std::string mismatch; // why the outputs cannot be compared at all, else ""
+    std::string reason;   // why comparable outputs do not agree, else ""
+    std::int64_t nonFinite = 0;           // NaN/Inf elements over outputs (worst batch each)
+    std::int64_t nonFiniteMismatches = 0; // positions where the models disagree on NaN/Inf
 };
 
 // Runs both models on the same inputs, batch by batch, and compares every output tensor
-// (tuples, lists and dicts are flattened). Passes when every element differs by at most
-// `tolerance`. Throws InputError with the model's own one-line reason when it rejects the inputs.
+// (tuples, lists and dicts are flattened): the comparison engine (compare/comparison.h) at its
+// strictest, on the CPU, nothing timed. Passes under the engine's one rule (agreementOf): NaN and
+// Inf agree only where both models have them, finite elements within `tolerance`, and an output
+// with no finite element never passes. Throws InputError with the model's own one-line reason
+// when it rejects the inputs.
 EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &prepared,
                                   const InputSpec &inputs, double tolerance);
 

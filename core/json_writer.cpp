@@ -1,12 +1,16 @@
 #include "json_writer.h"
 
+#include "printable.h"
+
 #include <cmath>
 #include <cstdio>
 
 namespace torchprep {
 
-std::string JsonWriter::escape(const std::string &text)
+std::string JsonWriter::escape(const std::string &raw)
 {
+    // Names from a model file may hold bytes that are not UTF-8: JSON gets them as "\\xa5" text.
+    const std::string text = validUtf8(raw);
     std::string out = "\"";
     for (unsigned char c : text) {
         switch (c) {

@@ -2,6 +2,7 @@
 
 #include "../errors.h"
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace torchprep {
@@ -46,6 +47,23 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
         parsed.values[name].push_back(value);
     }
     return parsed;
+}
+
+long long wholeNumberArgument(const Arguments &parsed, const std::string &option, long long fallback,
+                              long long min, long long max)
+{
+    const std::vector<std::string> &values = parsed.all(option);
+    if (values.empty())
+        return fallback;
+    const std::string &text = values.back();
+    errno = 0;
+    char *end = nullptr;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789+-") == std::string::npos;
+    if (!digits || *end != '\0' || errno == ERANGE || value < min || value > max)
+        throw InputError(option + " '" + text + "': expected a whole number from " + std::to_string(min) +
+                         " to " + std::to_string(max));
+    return value;
 }
 
 double toleranceArgument(const Arguments &parsed)

@@ -22,6 +22,14 @@ struct Arguments
 // InputError naming the bad text.
 double toleranceArgument(const Arguments &parsed);
 
+// The last value of `option` as a whole number in [min, max], or `fallback` when it is not given.
+// Strict: "lots", "3x", "1e3", "" and numbers out of range are errors naming the option.
+long long wholeNumberArgument(const Arguments &parsed, const std::string &option, long long fallback,
+                              long long min, long long max);
+
+// How many random batches a proof or comparison draws: one bound for every command.
+constexpr long long kMaxBatches = 100000;
+
 // Accepts "--name value" and "--name=value" for `valued` options and bare `flags`.
 // Throws InputError naming the first unknown option or a missing value.
 Arguments parseArguments(const std::vector<std::string> &args, const std::set<std::string> &valued,

@@ -1,6 +1,8 @@
 #include "cli.h"
 
 #include "../errors.h"
+#include "../large_stack.h"
+#include "../printable.h"
 
 #include <exception>
 #include <ostream>
@@ -27,7 +29,9 @@ const char *kUsage =
 
 } // namespace
 
-int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+namespace {
+
+int dispatch(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
 {
     try {
         if (args.empty()) {
@@ -53,13 +57,29 @@ int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream
         err << "torchprep: unknown command '" << command << "' (commands: validate, prepare, compare)\n";
         return kExitUnusable;
     } catch (const InputError &e) {
-        err << "torchprep: " << e.what() << "\n";
+        err << "torchprep: " << printable(e.what()) << "\n";
+    } catch (const std::bad_alloc &) {
+        err << "torchprep: out of memory\n";
     } catch (const std::exception &e) {
-        err << "torchprep: " << firstLine(e.what()) << "\n";
+        err << "torchprep: " << printable(firstLine(e.what())) << "\n";
     } catch (...) {
         err << "torchprep: unexpected error\n";
     }
     return kExitUnusable;
+}
+
+} // namespace
+
+int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream &err)
+{
+    // Reports quote names from model files: what reaches the user is valid UTF-8, line by line.
+    PrintableLineBuffer outLines(out);
+    std::ostream safeOut(&outLines);
+    int code = kExitUnusable;
+    // libtorch compiles and runs graphs recursively: long graphs need a deep stack.
+    runOnLargeStack([&] { code = dispatch(args, safeOut, err); });
+    safeOut.flush();
+    return code;
 }
 
 } // namespace torchprep

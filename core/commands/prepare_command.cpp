@@ -9,6 +9,7 @@
 #include "../prepare/preparer.h"
 #include "../torch_model.h"
 #include "../validation_report.h"
+#include "../io/run_files.h"
 #include "arguments.h"
 #include "cli.h"
 
@@ -28,14 +29,6 @@ const char *kPrepareUsage =
     "         [--dtype float32] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
     "         [--emit-python DIR] [--json]\n";
-
-bool sameFile(const std::string &a, const std::string &b)
-{
-    std::error_code ec;
-    if (fs::exists(b, ec))
-        return fs::equivalent(a, b, ec);
-    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-}
 
 // What --emit-python wrote: nothing when it was not asked for or the proof failed.
 struct PythonFiles
@@ -97,6 +90,10 @@ void writeJson(std::ostream &out, const std::string &input, const std::string &o
     json.endArray();
     if (!proof.mismatch.empty())
         json.key("mismatch").value(proof.mismatch);
+    if (!proof.reason.empty())
+        json.key("reason").value(proof.reason);
+    json.key("non_finite").value(proof.nonFinite);
+    json.key("non_finite_mismatches").value(proof.nonFiniteMismatches);
     json.endObject();
     json.key("remaining_findings");
     writeFindingsJson(json, remaining);
@@ -136,7 +133,10 @@ void writeText(std::ostream &out, const std::string &output, const PrepareResult
         << " random batches of " << shapes << " " << spec.dtype << ": max |diff| "
         << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
         << ", cosine " << number(proof.cosine) << " (tolerance " << number(proof.tolerance) << ")"
-        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << "\n";
+        << (proof.nonFinite ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
+                            : std::string())
+        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch)
+        << (proof.reason.empty() ? "" : "; " + proof.reason) << "\n";
     if (remaining.empty()) {
         out << "remaining findings: none\n";
     } else {
@@ -144,8 +144,10 @@ void writeText(std::ostream &out, const std::string &output, const PrepareResult
         for (const Finding &f : remaining)
             out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
     }
-    out << (written ? "wrote " + output : "nothing written: the prepared model computes different outputs")
-        << "\n";
+    const std::string why = !proof.mismatch.empty() ? proof.mismatch
+                            : !proof.reason.empty() ? proof.reason
+                                                    : "the prepared model computes different outputs";
+    out << (written ? "wrote " + output : "nothing written: " + why) << "\n";
     if (!python.paths.empty()) {
         out << "wrote " << python.paths[0] << " and " << python.paths[1] << " (class "
             << python.package.rootClass << "; load_model() builds it with its weights)\n";
@@ -178,16 +180,23 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     if (outputs.size() != 1)
         throw InputError("prepare needs one output file: -o OUT.pt");
     const std::string output = outputs.front();
-    if (sameFile(input, output))
-        throw InputError("-o '" + output + "' is the input model: choose another file");
+    const std::vector<std::string> &emitDirs = parsed.all("--emit-python");
+    const std::string stem = fs::path(output).stem().string();
+    // Every output against every input and every other output, before any work or any write.
+    RunFiles files;
+    files.reads(input, "the input model");
+    files.writes(output, "-o");
+    if (!emitDirs.empty())
+        for (const std::string &path : pythonPackagePaths(stem, emitDirs.back()))
+            files.writes(path, "--emit-python");
+    files.check();
 
     InputSpec spec;
     for (const std::string &shape : parsed.all("--input-shape"))
         spec.shapes.push_back(parseShape(shape));
     if (!parsed.all("--dtype").empty())
         spec.dtype = parsed.all("--dtype").back();
-    if (!parsed.all("--batches").empty())
-        spec.batches = std::max(1, std::atoi(parsed.all("--batches").back().c_str()));
+    spec.batches = static_cast<int>(wholeNumberArgument(parsed, "--batches", spec.batches, 1, kMaxBatches));
     const double tolerance = toleranceArgument(parsed);
 
     PrepareOptions options;
@@ -197,9 +206,9 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
 
-    const std::vector<std::string> &emitDirs = parsed.all("--emit-python");
-    if (!emitDirs.empty())
-        preparePythonFolder(emitDirs.back());
+    std::error_code ec;
+    if (!emitDirs.empty() && fs::exists(emitDirs.back(), ec) && !fs::is_directory(emitDirs.back(), ec))
+        throw InputError("--emit-python '" + emitDirs.back() + "' is a file, not a folder");
 
     const auto original = TorchModel::load(input);
     if (spec.shapes.empty())
@@ -212,7 +221,7 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
         validateGraph(buildModelGraph(*prepared), result.checkOptions).findings;
     PythonFiles python;
     if (proof.passed && !emitDirs.empty()) // written in memory first: a failure writes nothing
-        python.package = emitPythonPackage(*prepared, fs::path(output).stem().string());
+        python.package = emitPythonPackage(*prepared, stem);
     if (proof.passed)
         prepared->saveAtomically(output);
     if (proof.passed && !emitDirs.empty())

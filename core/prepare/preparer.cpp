@@ -7,6 +7,7 @@
 #include "passes_torch.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 namespace torchprep {
@@ -51,6 +52,19 @@ CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &opti
     return check;
 }
 
+// Test hook (tests/cli): TORCHPREP_TEST_BREAK_PASS=NAME makes pass NAME change every floating
+// parameter, so the tests can show that a broken rewrite is caught and named.
+void breakForTests(torch::jit::Module &module, const std::string &pass)
+{
+    const char *broken = std::getenv("TORCHPREP_TEST_BREAK_PASS");
+    if (!broken || pass != broken)
+        return;
+    torch::NoGradGuard noGrad;
+    for (at::Tensor p : module.parameters())
+        if (p.is_floating_point())
+            p.add_(0.5);
+}
+
 } // namespace
 
 const std::vector<std::string> &preparePassNames()
@@ -83,6 +97,7 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
             continue;
         try {
             result.passes.push_back(run(model.impl().module, model.path(), check, only));
+            breakForTests(model.impl().module, name);
         } catch (const InputError &) {
             throw;
         } catch (const std::exception &e) { // c10::Error and the interpreter's errors
