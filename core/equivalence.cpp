@@ -11,26 +11,6 @@
 
 namespace torchprep {
 
-Shape parseShape(const std::string &text)
-{
-    Shape shape;
-    std::stringstream in(text);
-    std::string part;
-    while (std::getline(in, part, ',')) {
-        char *end = nullptr;
-        errno = 0;
-        const long long dim = std::strtoll(part.c_str(), &end, 10);
-        if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || *end != '\0' ||
-            errno == ERANGE || dim <= 0)
-            throw InputError("--input-shape '" + text +
-                             "': expected positive integers separated by commas, e.g. 1,3,224,224");
-        shape.push_back(dim);
-    }
-    if (shape.empty())
-        throw InputError("--input-shape '" + text + "' is empty");
-    return shape;
-}
-
 EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &prepared,
                                   const InputSpec &spec, double tolerance)
 {
@@ -40,6 +20,8 @@ EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &
     options.device = "cpu";
     options.inputs = spec;
     options.tolerance = tolerance;
+    options.nameA = "original";
+    options.nameB = "prepared";
     scalarTypeNamed(spec.dtype); // an unknown dtype is an argument error before any run
     const ComparisonReport compared = compareModels(original, prepared, options);
 

@@ -1,6 +1,8 @@
 // The equivalence proof: two models run on the same seeded inputs must give the same outputs.
 #pragma once
 
+#include "input_spec.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -8,22 +10,6 @@
 namespace torchprep {
 
 class TorchModel;
-
-using Shape = std::vector<std::int64_t>;
-
-// "1,3,224,224" -> {1, 3, 224, 224}; throws InputError naming the bad text.
-Shape parseShape(const std::string &text);
-
-// {1, 3, 224, 224} -> "[1,3,224,224]", as the reports print shapes.
-std::string shapeText(const Shape &shape);
-
-struct InputSpec
-{
-    std::vector<Shape> shapes;     // one per forward input
-    std::string dtype = "float32"; // float32 | float64 | float16 | bfloat16 | int64 | int32
-    int batches = 3;               // independent random draws
-    std::uint64_t seed = 0;
-};
 
 struct OutputDifference
 {

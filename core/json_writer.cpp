@@ -135,4 +135,35 @@ JsonWriter &JsonWriter::null()
     return *this;
 }
 
+std::string compactJson(const std::string &json)
+{
+    std::string out;
+    out.reserve(json.size());
+    bool inString = false, escaped = false;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '\n') { // a line break and the indentation after it
+            while (i + 1 < json.size() && json[i + 1] == ' ')
+                ++i;
+            continue;
+        }
+        if (c == ' ' && !out.empty() && out.back() == ':')
+            continue;
+        if (c == '"')
+            inString = true;
+        out += c;
+    }
+    return out;
+}
+
 } // namespace torchprep

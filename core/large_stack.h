@@ -19,4 +19,8 @@ constexpr std::size_t kMaxGraphNodes = 1000000;
 // throws is rethrown here.
 void runOnLargeStack(const std::function<void()> &work);
 
+// Runs `work(0)` ... `work(threads - 1)` each on its own kLargeStackBytes thread and waits for all;
+// the first exception thrown is rethrown here.
+void runOnLargeStacks(int threads, const std::function<void(int)> &work);
+
 } // namespace torchprep

@@ -2,6 +2,7 @@
 
 #include "errors.h"
 
+#include <cmath>
 #include <cstdio>
 
 #include <unistd.h>
@@ -42,8 +43,16 @@ at::ScalarType scalarTypeNamed(const std::string &dtype)
         return at::kLong;
     if (dtype == "int32" || dtype == "int")
         return at::kInt;
+    if (dtype == "int16")
+        return at::kShort;
+    if (dtype == "int8")
+        return at::kChar;
+    if (dtype == "uint8")
+        return at::kByte;
+    if (dtype == "bool")
+        return at::kBool;
     throw InputError("--dtype '" + dtype +
-                     "': use float32, float64, float16, bfloat16, int64 or int32");
+                     "': use float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool");
 }
 
 static void requireAllocatable(const Shape &shape, at::ScalarType dtype, const std::string &dtypeName)
@@ -65,21 +74,33 @@ static void requireAllocatable(const Shape &shape, at::ScalarType dtype, const s
 
 std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch, const at::Device &device)
 {
-    const at::ScalarType dtype = scalarTypeNamed(spec.dtype);
-    for (const Shape &shape : spec.shapes)
-        requireAllocatable(shape, dtype, spec.dtype);
+    for (std::size_t i = 0; i < spec.shapes.size(); ++i)
+        requireAllocatable(spec.shapes[i], scalarTypeNamed(spec.dtypeOf(i)), spec.dtypeOf(i));
     torch::manual_seed(spec.seed + static_cast<std::uint64_t>(batch));
     std::vector<c10::IValue> inputs;
-    for (const Shape &shape : spec.shapes) {
+    for (std::size_t i = 0; i < spec.shapes.size(); ++i) {
+        const Shape &shape = spec.shapes[i];
+        const at::ScalarType dtype = scalarTypeNamed(spec.dtypeOf(i));
+        const ValueRange range = spec.rangeOf(i);
         const auto options = at::TensorOptions().dtype(dtype);
         try {
             // Drawn on the CPU, so a seed gives the same numbers on every device.
-            at::Tensor t = at::isFloatingType(dtype) ? torch::randn(shape, options)
-                                                     : torch::randint(0, 10, shape, options);
+            at::Tensor t;
+            if (dtype == at::kBool)
+                t = torch::randint(range.set ? static_cast<int64_t>(range.low) : 0,
+                                   (range.set ? static_cast<int64_t>(range.high) : 1) + 1, shape,
+                                   at::TensorOptions().dtype(at::kLong)).to(at::kBool);
+            else if (at::isFloatingType(dtype))
+                t = range.set ? torch::rand(shape, options) * (range.high - range.low) + range.low
+                              : torch::randn(shape, options);
+            else
+                t = torch::randint(range.set ? static_cast<int64_t>(std::ceil(range.low)) : 0,
+                                   (range.set ? static_cast<int64_t>(std::floor(range.high)) : 9) + 1, shape,
+                                   options);
             inputs.emplace_back(t.to(device));
         } catch (const std::exception &) { // c10::Error or std::bad_alloc from the allocator
-            throw InputError("--input-shape " + shapeText(shape) + ": cannot allocate a " + spec.dtype +
-                             " tensor of that shape on " + device.str());
+            throw InputError("--input-shape " + describeInput(spec, i) + ": cannot allocate that tensor on " +
+                             device.str());
         }
     }
     return inputs;
@@ -106,12 +127,5 @@ c10::IValue runForward(torch::jit::Module &module, const std::vector<c10::IValue
     }
 }
 
-std::string shapeText(const Shape &shape)
-{
-    std::string text;
-    for (auto d : shape)
-        text += (text.empty() ? "" : ",") + std::to_string(d);
-    return "[" + text + "]";
-}
 
 } // namespace torchprep

@@ -6,6 +6,7 @@
 #include "io/atomic_file.h"
 #include "io/run_files.h"
 #include "large_stack.h"
+#include "ops_libraries.h"
 #include "printable.h"
 #include "torch_model_impl.h"
 
@@ -52,6 +53,18 @@ void requireRunnableSize(const torch::jit::Module &module, const std::string &pa
                                  std::to_string(kMaxGraphNodes) + " TorchPrep can run");
         }
     }
+}
+
+// "torchvision::nms" from libtorch's "Unknown builtin op: torchvision::nms"; "" otherwise.
+std::string unknownOp(const std::string &reason)
+{
+    const std::string marker = "Unknown builtin op: ";
+    const auto at = reason.find(marker);
+    if (at == std::string::npos)
+        return {};
+    std::string op = reason.substr(at + marker.size());
+    op = op.substr(0, op.find_first_of(" .\t'\""));
+    return op.find("::") == std::string::npos ? std::string() : op;
 }
 
 // What torch.save wrote, told by the classes its pickle names.
@@ -108,13 +121,30 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
                          "torch.jit.trace(model, example).save(path)");
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    try {
-        impl->module = torch::jit::load(path, torch::kCPU);
-    } catch (const std::exception &e) { // c10::Error and the script compiler's own errors
-        std::string reason = printable(firstLine(e.what()));
-        if (reason.empty())
-            reason = "libtorch gave no reason";
-        throw InputError(quoted(path) + " cannot be loaded as TorchScript: " + reason);
+    std::set<std::string> triedNamespaces;
+    for (;;) {
+        try {
+            impl->module = torch::jit::load(path, torch::kCPU);
+            break;
+        } catch (const std::exception &e) { // c10::Error and the script compiler's own errors
+            const std::string reason = firstLine(e.what());
+            // An op of a custom library (torchvision::nms): load the library that provides it, once.
+            const std::string op = unknownOp(reason);
+            const std::string ns = op.substr(0, op.find("::"));
+            if (!op.empty() && triedNamespaces.insert(ns).second) {
+                const std::string library = findOpsLibraryFor(ns);
+                if (!library.empty()) {
+                    loadOpsLibrary(library);
+                    continue;
+                }
+            }
+            if (!op.empty())
+                throw InputError(quoted(path) + " uses the op " + printable(op) +
+                                 ", which no loaded library provides: it comes with " +
+                                 opsLibraryProvider(ns) + "; load it with --ops-library PATH");
+            throw InputError(quoted(path) + " cannot be loaded as TorchScript: " +
+                             (reason.empty() ? std::string("libtorch gave no reason") : printable(reason)));
+        }
     }
     if (!impl->module.find_method("forward"))
         throw InputError(quoted(path) + " has no forward method to analyse");

@@ -82,7 +82,7 @@ void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
 int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed = parseArguments(
-        args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches"},
+        args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches", "--ops-library"},
         {"--per-layer", "--json", "--help"});
     if (parsed.has("--help")) {
         out << kCompareUsage;
@@ -92,22 +92,14 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
         throw InputError("compare takes two model files, A.pt and B.pt (got " +
                          std::to_string(parsed.positional.size()) + ")");
     CompareOptions options;
-    for (const std::string &shape : parsed.all("--input-shape"))
-        options.inputs.shapes.push_back(parseShape(shape));
-    if (!parsed.all("--dtype").empty())
-        options.inputs.dtype = parsed.all("--dtype").back();
-    if (!parsed.all("--inputs").empty())
-        options.inputsFile = parsed.all("--inputs").back();
-    if (!options.inputsFile.empty() && !options.inputs.shapes.empty())
-        throw InputError("give either --inputs or --input-shape, not both");
+    options.inputs = inputSpecArgument(parsed);
     if (!parsed.all("--device").empty())
         options.device = parsed.all("--device").back();
     options.perLayer = parsed.has("--per-layer");
     options.tolerance = toleranceArgument(parsed);
     options.runs = static_cast<int>(wholeNumberArgument(parsed, "--runs", options.runs, 1, 100000));
-    options.inputs.batches =
-        static_cast<int>(wholeNumberArgument(parsed, "--batches", options.inputs.batches, 1, kMaxBatches));
 
+    loadOpsLibraries(parsed);
     const auto a = TorchModel::load(parsed.positional[0]);
     const auto b = TorchModel::load(parsed.positional[1]);
     const ComparisonReport report = compareModels(*a, *b, options);

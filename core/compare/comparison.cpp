@@ -168,16 +168,16 @@ public:
 
         const int warmup = options_.timed ? options_.warmup : 0;
         for (int w = 0; w < warmup; ++w) {
-            run(a_, 0, "first");
-            run(b_, 0, "second");
+            run(a_, 0, options_.nameA);
+            run(b_, 0, options_.nameB);
         }
         const int batches = static_cast<int>(batches_.size());
         const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
-            const c10::IValue outA = timed(a_, r % batches, "first", msA);
-            const c10::IValue outB = timed(b_, r % batches, "second", msB);
+            const c10::IValue outA = timed(a_, r % batches, options_.nameA, msA);
+            const c10::IValue outB = timed(b_, r % batches, options_.nameB, msB);
             if (r < batches && report.comparable)
                 compareOutputs(flattenTensors(outA), flattenTensors(outB), r, report, diffs);
         }
@@ -211,8 +211,8 @@ private:
 
     void makeBatches()
     {
-        if (!options_.inputsFile.empty()) {
-            batches_.push_back(inputsFromFile(options_.inputsFile, device_));
+        if (!options_.inputs.inputsFile.empty()) {
+            batches_.push_back(inputsFromFile(options_.inputs.inputsFile, device_));
             return;
         }
         if (options_.inputs.shapes.empty())
@@ -282,9 +282,9 @@ private:
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
             torch::manual_seed(seed);
-            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, "first");
+            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, options_.nameA);
             torch::manual_seed(seed);
-            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, "second");
+            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, options_.nameB);
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
                 for (const LayerPair &p : pairs) {

@@ -16,8 +16,9 @@ struct CompareOptions
 {
     // false: each batch runs once per model and nothing is timed (the proof in prepare).
     bool timed = true;
-    InputSpec inputs;       // random inputs (shapes, dtype, batches, seed) unless inputsFile
-    std::string inputsFile; // torch.save(tensor or tuple of tensors): one batch
+    std::string nameA = "first"; // how messages name the models: "the first model rejects ..."
+    std::string nameB = "second";
+    InputSpec inputs; // random inputs (shapes, dtypes, ranges, batches, seed) or a file of real ones
     std::string device = "auto"; // auto | cpu | cuda | cuda:N
     bool perLayer = false;
     double tolerance = 1e-5; // absolute, on every element

@@ -334,16 +334,9 @@ private slots:
     void failedProofWritesNothing()
     {
         const QString output = outPath("broken");
-        QProcess process;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("TORCHPREP_TEST_BREAK_PASS", "functional_to_module");
-        process.setProcessEnvironment(env);
-        process.start(testing::cliPath(), {"prepare", testing::modelPath("elementwise_add_traced"), "-o",
-                                           output, "--input-shape", "1,3,16,16", "--json"});
-        QVERIFY(process.waitForFinished(300000));
-        Run run;
-        run.exitCode = process.exitCode();
-        run.out = process.readAllStandardOutput();
+        const Run run = torchprep({"prepare", testing::modelPath("elementwise_add_traced"), "-o", output,
+                                   "--input-shape", "1,3,16,16", "--json"},
+                                  {{"TORCHPREP_TEST_BREAK_PASS=functional_to_module"}});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QVERIFY(!report["equivalence"].toObject()["passed"].toBool(true));

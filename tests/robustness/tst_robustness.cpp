@@ -49,30 +49,10 @@ bool isUtf8(const QByteArray &bytes)
     return !decoder.hasError();
 }
 
-// Runs the CLI with an environment addition and a limit; a run past the limit is killed and
-// reported as exit code -2 (a hang).
 Run torchprepWithin(const QStringList &args, int seconds, const QStringList &env = {},
                     const QString &workingDir = QString())
 {
-    QProcess process;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    for (const QString &pair : env)
-        environment.insert(pair.section('=', 0, 0), pair.section('=', 1));
-    process.setProcessEnvironment(environment);
-    if (!workingDir.isEmpty())
-        process.setWorkingDirectory(workingDir);
-    process.start(testing::cliPath(), args);
-    Run run;
-    if (!process.waitForFinished(seconds * 1000)) {
-        process.kill();
-        process.waitForFinished();
-        run.exitCode = -2;
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
+    return testing::torchprep(args, {env, workingDir, seconds});
 }
 
 // The promise for a refused input: exit 2, nothing on stdout, one UTF-8 line on stderr.
