@@ -1,7 +1,6 @@
 // `torchprep validate MODEL.pt [--exclude MODULE_PATH]... [--allow OP]... [--json]`
+#include "../analysed_model.h"
 #include "../errors.h"
-#include "../graph_builder.h"
-#include "../torch_model.h"
 #include "../validation_report.h"
 #include "arguments.h"
 #include "cli.h"
@@ -26,9 +25,8 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
 
-    const auto model = TorchModel::load(parsed.positional.front());
-    const ModelGraph graph = buildModelGraph(*model);
-    const ValidationReport report = validateGraph(graph, options);
+    const AnalysedModel analysed = AnalysedModel::load(parsed.positional.front(), options);
+    const ValidationReport &report = analysed.report();
     out << (parsed.has("--json") ? validationJson(report) : validationText(report));
     return report.passed() ? kExitPassed : kExitFindings;
 }
