@@ -1,0 +1,159 @@
+#include "graph_pane.h"
+
+#include "graph/graph_controller.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "graph/legend_widget.h"
+#include "graph/overview_view.h"
+#include "session/model_session.h"
+
+#include <QEvent>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace torchprep {
+
+GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
+    : QWidget(parent), controller_(new GraphController(work, this)), scene_(new GraphScene(controller_, this)),
+      view_(new GraphView)
+{
+    view_->setScene(scene_);
+    controller_->setFont(view_->font());
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    if (kind == Kind::Version) {
+        scene_->setShowFindings(false);
+        title_ = new QLabel;
+        title_->setTextFormat(Qt::RichText);
+        title_->setContentsMargins(6, 4, 6, 4);
+        layout->addWidget(title_);
+    } else {
+        overview_ = new OverviewView(view_, view_);
+        overview_->resize(200, 150);
+        overview_->hide(); // shown with the first graph: an empty frame would only puzzle
+        legend_ = new LegendWidget(view_);
+        view_->viewport()->installEventFilter(this);
+    }
+    layout->addWidget(view_, 1);
+
+    connect(scene_, &GraphScene::contentChanged, this, &GraphPane::onContentChanged);
+    connect(scene_, &GraphScene::nodeSelected, this, &GraphPane::nodeSelected);
+    connect(scene_, &GraphScene::toggleRequested, this, &GraphPane::toggle);
+}
+
+GraphPane::~GraphPane() = default;
+
+std::shared_ptr<const ModelSession> GraphPane::session() const { return controller_->session(); }
+
+void GraphPane::setSession(std::shared_ptr<const ModelSession> session, QHash<NodeId, NodeMark> marks)
+{
+    const std::shared_ptr<const ModelSession> shown = controller_->session();
+    const bool another = !shown || !shown->sameGraph(*session);
+    firstLayout_ = firstLayout_ || another;
+    laidOut_ = laidOut_ && !another;
+    revealPending_ = revealPending_ && !another;
+    controller_->setSession(std::move(session));
+    setMarks(std::move(marks));
+}
+
+void GraphPane::setSession(std::shared_ptr<const ModelSession> session, std::set<NodeId> expanded,
+                           QHash<NodeId, NodeMark> marks)
+{
+    firstLayout_ = true;
+    laidOut_ = false;
+    revealPending_ = false;
+    controller_->setSession(std::move(session), std::move(expanded));
+    setMarks(std::move(marks));
+}
+
+void GraphPane::clear()
+{
+    laidOut_ = false;
+    revealPending_ = false;
+    controller_->clear(); // the scene follows
+    scene_->setMarks({});
+    if (overview_)
+        overview_->hide();
+}
+
+void GraphPane::setMarks(QHash<NodeId, NodeMark> marks) { scene_->setMarks(std::move(marks)); }
+
+void GraphPane::setTitle(const QString &title, const QString &toolTip)
+{
+    if (!title_)
+        return;
+    title_->setText(title);
+    title_->setToolTip(toolTip);
+}
+
+void GraphPane::addAbove(QWidget *bar)
+{
+    auto *column = static_cast<QVBoxLayout *>(layout());
+    column->insertWidget(column->indexOf(view_), bar);
+}
+
+void GraphPane::reveal(const std::vector<NodeId> &nodes, bool centre)
+{
+    if (!controller_->session())
+        return;
+    revealing_ = nodes;
+    revealCentres_ = centre;
+    revealPending_ = true;
+    controller_->reveal(nodes); // a cached layout is shown (and the reveal applied) right here
+    if (revealPending_ && controller_->layoutIsCurrent())
+        applyReveal();
+}
+
+void GraphPane::toggle(NodeId call)
+{
+    const bool open = !controller_->expanded().count(call);
+    controller_->setExpanded(call, open);
+    emit toggled(call, open);
+}
+
+void GraphPane::onContentChanged()
+{
+    if (!controller_->session() || !controller_->layout())
+        return; // cleared
+    laidOut_ = true;
+    if (firstLayout_) {
+        firstLayout_ = false;
+        view_->showStart();
+    }
+    if (overview_) {
+        overview_->fitTo(QSize(200, 170));
+        overview_->show();
+        placeOverlays();
+    }
+    if (revealPending_)
+        applyReveal();
+    emit laidOut();
+}
+
+void GraphPane::applyReveal()
+{
+    revealPending_ = false;
+    scene_->selectNodes(revealing_, false);
+    if (revealCentres_ && !revealing_.empty())
+        view_->centreOnItem(scene_->itemFor(revealing_.front()));
+    emit revealed();
+}
+
+bool GraphPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == view_->viewport() && event->type() == QEvent::Resize)
+        placeOverlays();
+    return QWidget::eventFilter(watched, event);
+}
+
+void GraphPane::placeOverlays()
+{
+    if (!overview_)
+        return;
+    const QRect area = view_->viewport()->geometry();
+    legend_->move(area.left() + 8, area.top() + 8);
+    overview_->move(area.right() - overview_->width() - 8, area.bottom() - overview_->height() - 8);
+}
+
+} // namespace torchprep

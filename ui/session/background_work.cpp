@@ -1,0 +1,78 @@
+#include "background_work.h"
+
+#include "errors.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace torchprep {
+
+void WorkTracker::jobStarted(const QString &what)
+{
+    if (running_++ == 0)
+        emit busyChanged(true);
+    emit started(what);
+}
+
+void WorkTracker::jobEnded()
+{
+    if (--running_ > 0)
+        return;
+    emit busyChanged(false);
+    emit idle();
+}
+
+Job::Job(WorkTracker *tracker, const QString &activity, QObject *parent)
+    : QObject(parent), tracker_(tracker), activity_(activity)
+{
+    connect(&watcher_, &QFutureWatcher<Delivery>::finished, this, &Job::onFinished);
+}
+
+Job::~Job() { watcher_.waitForFinished(); }
+
+bool Job::launch(std::function<Delivery()> work, std::function<void(const QString &)> failed, const QString &what)
+{
+    if (running_)
+        return false;
+    running_ = true;
+    cancelled_ = false;
+    if (tracker_)
+        tracker_->jobStarted(what);
+    emit runningChanged(true);
+    const QString activity = activity_;
+    watcher_.setFuture(QtConcurrent::run([work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
+        QString error;
+        try {
+            return work();
+        } catch (const InputError &e) {
+            error = QString::fromStdString(e.what());
+        } catch (const std::exception &e) {
+            error = QString::fromStdString(firstLine(e.what()));
+        } catch (...) {
+            error = QStringLiteral("unknown error while %1").arg(activity);
+        }
+        return [failed, error] {
+            if (failed)
+                failed(error);
+        };
+    }));
+    return true;
+}
+
+void Job::cancel() { cancelled_ = cancelled_ || running_; }
+
+// The delivery runs before the tracker hears the job ended: work it starts keeps the window busy.
+void Job::onFinished()
+{
+    const Delivery deliver = watcher_.result();
+    const bool dropped = cancelled_;
+    running_ = false;
+    cancelled_ = false;
+    if (!dropped && deliver)
+        deliver();
+    if (!running_)
+        emit runningChanged(false);
+    if (tracker_)
+        tracker_->jobEnded();
+}
+
+} // namespace torchprep
