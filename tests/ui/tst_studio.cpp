@@ -333,6 +333,58 @@ private slots:
         QCOMPARE(window.findChild<QTreeView *>()->currentIndex().data(ModuleTreeModel::ModuleIdRole).toInt(), module->id);
     }
 
+    // Open resnet18, click `fc` in the module tree, open another model: the selection named a
+    // node of resnet18 and once reached into the other graph (std::out_of_range, or the wrong
+    // box when the id fitted). It belongs to its session: another model starts with none.
+    void aSelectionNeverOutlivesItsModel()
+    {
+        MainWindow window;
+        window.resize(1400, 900);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        ModulesPanel *tree = window.modulesPanel();
+        const ModuleInfo *fc = window.session()->graph().findModule("fc");
+        QVERIFY(fc && !fc->calls.empty());
+        const NodeId fcCall = fc->calls.front();
+        const QModelIndex row = tree->treeModel()->indexOfModule(fc->id);
+        tree->scrollTo(row);
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualRect(row).center());
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(window.selection()->node(), fcCall);
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), fcCall);
+        QVERIFY(window.propertiesPanel()->toPlainText().contains("Linear"));
+
+        QVERIFY(testing::openAndWait(window, testing::modelPath("reused_relu_traced")));
+        QVERIFY(fcCall >= static_cast<NodeId>(window.session()->graph().nodes.size())); // the id that aborted
+        QCOMPARE(window.selection()->node(), kNoId);
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), kNoId);
+        QVERIFY(window.graphPane()->scene()->selectedItems().isEmpty());
+        QVERIFY(!tree->currentIndex().isValid());
+        QVERIFY(window.propertiesPanel()->toPlainText().isEmpty());
+
+        // Where the old id fits the new graph, nothing of it is selected either.
+        const ModuleInfo *relu = window.session()->graph().findModule("relu1");
+        QVERIFY(relu && !relu->calls.empty());
+        const NodeId reluCall = relu->calls.front();
+        window.revealNode(reluCall);
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), reluCall);
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_scripted")));
+        QVERIFY(reluCall < static_cast<NodeId>(window.session()->graph().nodes.size()));
+        QCOMPARE(window.selection()->node(), kNoId);
+        QVERIFY(window.graphPane()->scene()->selectedItems().isEmpty());
+
+        // The new model's tree selects in the new graph.
+        const ModuleInfo *conv1 = window.session()->graph().findModule("conv1");
+        QVERIFY(conv1);
+        const QModelIndex conv1Row = tree->treeModel()->indexOfModule(conv1->id);
+        tree->scrollTo(conv1Row);
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualRect(conv1Row).center());
+        QVERIFY(testing::waitIdle(window));
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), conv1->calls.front());
+    }
+
     void closeLeavesAnEmptyUsableWindow()
     {
         MainWindow window;

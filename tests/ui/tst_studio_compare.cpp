@@ -129,6 +129,7 @@ private slots:
         QVERIFY2(panel()->statusText().contains("FAILED"), qPrintable(panel()->statusText()));
         QVERIFY(panel()->statusText().contains("layer3.0.conv1"));
         QVERIFY(panel()->metricsTable()->item(0, 2)->text() != "0");
+        QVERIFY(!panel()->modelA().isEmpty());
 
         // The SQNR plot: one point per compared layer, identical ones capped (finite), and
         // the divergence marked in red at its layer.
@@ -212,6 +213,32 @@ private slots:
         QCOMPARE(root["layers"].toArray().size(), static_cast<int>(r->layers.size()));
         QCOMPARE(root["outputs"].toArray().at(0).toObject()["histogram"].toObject()["counts"].toArray().size(),
                  static_cast<int>(r->outputs.front().histogram.counts.size()));
+    }
+
+    // Results never outlive their models: after another model opens, the plot is empty and a
+    // click where the red point was selects nothing in the new model (which has a layer of
+    // that name too).
+    void anotherModelClearsTheComparison()
+    {
+        QCustomPlot *plot = panel()->layerPlot();
+        QCOMPARE(plot->graphCount(), 2); // the per-layer result of perturbedDivergesAtLayer3
+        QCPGraph *mark = plot->graph(1);
+        const QPoint pixel(qRound(plot->xAxis->coordToPixel(mark->dataMainKey(0))),
+                           qRound(plot->yAxis->coordToPixel(mark->dataMainValue(0))));
+        QString reason;
+        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_scripted"), &reason), qPrintable(reason));
+        QVERIFY(window_->session()->graph().findModule("layer3.0.conv1")); // a name the old result knew
+        QVERIFY(!panel()->report());
+        QCOMPARE(plot->graphCount(), 0);
+        QCOMPARE(panel()->metricsTable()->rowCount(), 0);
+        QVERIFY(!panel()->statusText().contains("FAILED"));
+        QVERIFY(panel()->modelA().isEmpty());
+        QSignalSpy activated(panel(), &ComparisonPanel::moduleActivated);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, pixel);
+        QVERIFY(testing::waitIdle(window_->work()));
+        QCOMPARE(activated.count(), 0);
+        QCOMPARE(window_->graphPane()->scene()->selectedNode(), kNoId);
+        QCOMPARE(window_->selection()->node(), kNoId);
     }
 
     void badFileShowsError()
