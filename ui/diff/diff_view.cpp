@@ -7,8 +7,6 @@
 #include "graph/graph_pane.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
-#include "graph/group_item.h"
-#include "graph/node_item.h"
 #include "graph/scene_export.h"
 #include "session/list_table.h"
 #include "session/model_session.h"
@@ -16,6 +14,7 @@
 #include <QCheckBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGraphicsItem>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -37,15 +36,6 @@ namespace {
 // opening every changed module would bury the overview.
 constexpr std::size_t kRevealAllLimit = 200;
 
-NodeId nodeOfItem(QGraphicsItem *item)
-{
-    if (auto *box = qgraphicsitem_cast<NodeItem *>(item))
-        return box->node();
-    if (auto *group = qgraphicsitem_cast<GroupItem *>(item))
-        return group->node();
-    return kNoId;
-}
-
 DiffView::Side otherSide(DiffView::Side side) { return side == DiffView::Before ? DiffView::After : DiffView::Before; }
 
 } // namespace
@@ -65,7 +55,7 @@ DiffView::DiffView(WorkTracker *work, QWidget *parent)
     }
     sides_->setChildrenCollapsible(false);
     sync_ = new ViewSync(view(Before), view(After), [this](QGraphicsItem *item, bool toAfter) -> QGraphicsItem * {
-        const NodeId twin = twinOf(toAfter ? Before : After, nodeOfItem(item));
+        const NodeId twin = twinOf(toAfter ? Before : After, GraphScene::nodeOf(item));
         return twin == kNoId ? nullptr : scene(toAfter ? After : Before)->itemFor(twin);
     }, this);
     syncBox_->setChecked(true);

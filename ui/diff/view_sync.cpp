@@ -1,8 +1,6 @@
 #include "view_sync.h"
 
 #include "graph/graph_view.h"
-#include "graph/group_item.h"
-#include "graph/node_item.h"
 
 #include <QGraphicsItem>
 #include <QGraphicsScene>
@@ -44,8 +42,6 @@ void ViewSync::follow(GraphView *leader)
     QGraphicsItem *anchorTwin = nullptr;
     qreal best = std::numeric_limits<qreal>::max();
     for (QGraphicsItem *item : leader->scene()->items(visible)) {
-        if (item->type() != NodeItem::Type && item->type() != GroupItem::Type)
-            continue;
         const qreal distance = QLineF(item->sceneBoundingRect().center(), centre).length();
         if (distance >= best)
             continue;

@@ -7,6 +7,7 @@
 #include "session/model_session.h"
 
 #include <QFileInfo>
+#include <QPushButton>
 #include <QUndoStack>
 
 namespace torchprep {
@@ -99,6 +100,7 @@ void FixWorkflow::onStepsChanged()
     }
     if (diffStale_ && diffShown_)
         refreshDiff();
+    diff_->compareButton()->setEnabled(fixed());
     emit stepsChanged(undoStack()->index());
 }
 

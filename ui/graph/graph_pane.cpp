@@ -1,13 +1,16 @@
 #include "graph_pane.h"
 
 #include "graph/graph_controller.h"
+#include "graph/graph_layout.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graph/legend_widget.h"
 #include "graph/overview_view.h"
+#include "graph/scene_export.h"
 #include "session/model_session.h"
 
 #include <QEvent>
+#include <QFileInfo>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -77,7 +80,50 @@ void GraphPane::clear()
         overview_->hide();
 }
 
-void GraphPane::setMarks(QHash<NodeId, NodeMark> marks) { scene_->setMarks(std::move(marks)); }
+void GraphPane::setMarks(QHash<NodeId, NodeMark> marks)
+{
+    scene_->setMarks(std::move(marks));
+    updateKey();
+}
+
+void GraphPane::setMarkKey(const LegendWidget::Row &row)
+{
+    markKey_ = row;
+    hasMarkKey_ = true;
+    updateKey();
+}
+
+// The checks' colours, and the outline's meaning while there is one.
+void GraphPane::updateKey()
+{
+    if (!legend_)
+        return;
+    QVector<LegendWidget::Row> rows = LegendWidget::checkRows();
+    if (hasMarkKey_ && !scene_->marks().isEmpty())
+        rows.append(markKey_);
+    legend_->setRows(rows);
+}
+
+void GraphPane::expandAll() { controller_->expandAll(); }
+void GraphPane::collapseAll() { controller_->collapseAll(); }
+
+QString GraphPane::layoutSummary() const
+{
+    const std::shared_ptr<const GraphLayout> layout = controller_->layout();
+    if (!layout)
+        return {};
+    return tr("%1 boxes, %2 groups (layout %3 s)")
+        .arg(layout->graph.boxes.size())
+        .arg(layout->graph.clusters.size())
+        .arg(layout->seconds, 0, 'f', 2);
+}
+
+bool GraphPane::exportPicture(const QString &path, const QString &title, QString *error)
+{
+    if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0)
+        return exportSceneSvg(*scene_, path, title, error);
+    return exportScenePng(*scene_, path, error);
+}
 
 void GraphPane::setTitle(const QString &title, const QString &toolTip)
 {

@@ -4,6 +4,7 @@
 // they are laid out, selects them; nodeSelected() tells only of the user's own selection.
 #pragma once
 
+#include "graph/legend_widget.h"
 #include "graph/node_mark.h"
 #include "model_graph.h"
 
@@ -21,7 +22,6 @@ namespace torchprep {
 class GraphController;
 class GraphScene;
 class GraphView;
-class LegendWidget;
 class ModelSession;
 class OverviewView;
 class WorkTracker;
@@ -49,6 +49,8 @@ public:
     std::shared_ptr<const ModelSession> session() const;
     // What is outlined from now on (nodes of the session shown).
     void setMarks(QHash<NodeId, NodeMark> marks);
+    // Model panes: the key's row explaining the outline, shown while something is outlined.
+    void setMarkKey(const LegendWidget::Row &row);
     // Version panes: the line above the graph (rich text) and its tooltip.
     void setTitle(const QString &title, const QString &toolTip);
     // Places `bar` (e.g. the search bar) above the graph; the pane takes it.
@@ -58,8 +60,14 @@ public:
     // brings the first into view; revealed() follows, at once when nothing needs a layout.
     void reveal(const std::vector<NodeId> &nodes, bool centre = true);
     void toggle(NodeId call);
+    void expandAll();
+    void collapseAll();
     // True once a layout of the current session is on screen (false while none is).
     bool hasLayout() const { return laidOut_; }
+    // "71 boxes, 15 groups (layout 0.02 s)"; "" before the first layout.
+    QString layoutSummary() const;
+    // The graph as laid out now, PNG or SVG by `path`'s suffix; `title` names an SVG.
+    bool exportPicture(const QString &path, const QString &title, QString *error);
 
     GraphController *controller() const { return controller_; }
     GraphScene *scene() const { return scene_; }
@@ -79,6 +87,7 @@ private:
     void onContentChanged();
     void applyReveal();
     void placeOverlays();
+    void updateKey();
 
     GraphController *controller_;
     GraphScene *scene_;
@@ -86,6 +95,8 @@ private:
     QLabel *title_ = nullptr;
     LegendWidget *legend_ = nullptr;
     OverviewView *overview_ = nullptr;
+    LegendWidget::Row markKey_;
+    bool hasMarkKey_ = false;
     std::vector<NodeId> revealing_;
     bool revealPending_ = false;
     bool revealCentres_ = true;

@@ -182,14 +182,20 @@ bool GraphScene::selectNodes(const std::vector<NodeId> &nodes, bool notify)
     return any;
 }
 
+NodeId GraphScene::nodeOf(const QGraphicsItem *item)
+{
+    if (auto *box = qgraphicsitem_cast<const NodeItem *>(item))
+        return box->node();
+    if (auto *group = qgraphicsitem_cast<const GroupItem *>(item))
+        return group->node();
+    return kNoId;
+}
+
 NodeId GraphScene::selectedNode() const
 {
-    for (QGraphicsItem *item : selectedItems()) {
-        if (auto *box = qgraphicsitem_cast<NodeItem *>(item))
-            return box->node();
-        if (auto *group = qgraphicsitem_cast<GroupItem *>(item))
-            return group->node();
-    }
+    for (QGraphicsItem *item : selectedItems())
+        if (const NodeId node = nodeOf(item); node != kNoId)
+            return node;
     return kNoId;
 }
 

@@ -40,6 +40,8 @@ public:
     // Selects the items standing for all of `nodes` (a change spans several); false when none.
     bool selectNodes(const std::vector<NodeId> &nodes, bool notify = true);
     NodeId selectedNode() const;
+    // The node a box or group stands for; kNoId for anything else (an edge).
+    static NodeId nodeOf(const QGraphicsItem *item);
     int boxCount() const { return boxes_.size(); }
     int groupCount() const { return groups_.size(); }
     const QHash<NodeId, NodeItem *> &boxes() const { return boxes_; }

@@ -3,10 +3,7 @@
 #include "compare/comparison_panel.h"
 #include "diff/diff_view.h"
 #include "fixes/fix_workflow.h"
-#include "graph/graph_controller.h"
-#include "graph/graph_layout.h"
 #include "graph/graph_pane.h"
-#include "graph/legend_widget.h"
 #include "graph/search_bar.h"
 #include "panels/findings_panel.h"
 #include "panels/modules_panel.h"
@@ -26,7 +23,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -53,6 +49,7 @@ MainWindow::MainWindow(QWidget *parent)
     setWindowTitle(tr("TorchPrep Studio"));
     setAcceptDrops(true);
     pane_->addAbove(search_);
+    pane_->setMarkKey(FixWorkflow::lastChangeKeyRow());
     search_->hide();
     tabs_->setDocumentMode(true);
     tabs_->addTab(pane_, tr("Graph"));
@@ -169,7 +166,7 @@ void MainWindow::wireSelection()
     });
     connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
         DiffView *diff = fixes_->diffView();
-        if (tabs_->currentWidget() == diff && diff->hasContent()) {
+        if (diffShown() && diff->hasContent()) {
             if (!diff->selectModule(path))
                 statusBar()->showMessage(tr("%1 is in neither graph.").arg(path), 4000);
             return;
@@ -189,7 +186,7 @@ void MainWindow::wireFixes()
                 showSession(std::move(session));
                 // After the new layout, whose own message would hide this one.
                 connect(pane_, &GraphPane::laidOut, this, [this, message] {
-                    const QString hint = fixes_->fixed() && tabs_->currentWidget() != fixes_->diffView()
+                    const QString hint = fixes_->fixed() && !diffShown()
                                              ? tr("  —  Before / After (Ctrl+D) shows every change")
                                              : QString();
                     statusBar()->showMessage(message + hint, 15000);
@@ -248,21 +245,12 @@ void MainWindow::showSession(std::shared_ptr<const ModelSession> session)
     search_->setSession(session_);
     selection_->setSession(session_); // after the panels: they follow it with the new session
     pane_->setSession(session_, fixes_->lastChange());
-    QVector<LegendWidget::Row> key = LegendWidget::checkRows();
-    if (!fixes_->lastChange().isEmpty())
-        key.append(FixWorkflow::lastChangeKeyRow());
-    pane_->legend()->setRows(key);
     updateSummary();
 }
 
 void MainWindow::onLaidOut()
 {
-    const auto layout = pane_->controller()->layout();
-    statusBar()->showMessage(tr("%1 boxes, %2 groups (layout %3 s)")
-                                 .arg(layout->graph.boxes.size())
-                                 .arg(layout->graph.clusters.size())
-                                 .arg(layout->seconds, 0, 'f', 2),
-                             5000);
+    statusBar()->showMessage(pane_->layoutSummary(), 5000);
     emit layoutApplied();
 }
 
@@ -307,7 +295,6 @@ void MainWindow::updateFixedState()
                                  : steps == 1 ? tr("Before / After (1 fix)") : tr("Before / After (%1 fixes)").arg(steps));
     if (compareFixedAction_)
         compareFixedAction_->setEnabled(fixes_->fixed());
-    fixes_->diffView()->compareButton()->setEnabled(fixes_->fixed());
 }
 
 // Each tab keeps its own arrangement of docks: the before/after view starts without the
@@ -326,8 +313,10 @@ void MainWindow::onTabChanged(int index)
                 dock->hide();
     }
     shownTab_ = index;
-    fixes_->setDiffShown(tabs_->currentWidget() == fixes_->diffView());
+    fixes_->setDiffShown(diffShown());
 }
+
+bool MainWindow::diffShown() const { return tabs_->currentWidget() == fixes_->diffView(); }
 
 QByteArray MainWindow::graphDockState() { return shownTab_ == 0 ? saveState() : graphDocks_; }
 

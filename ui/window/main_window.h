@@ -129,6 +129,7 @@ private:
     void showError(const QString &title, const QString &text);
     void showComparisonDock();
     QByteArray graphDockState(); // the Graph tab's docks, whichever tab is shown
+    bool diffShown() const;      // the Before / After tab is the one on show
 
     std::shared_ptr<const ModelSession> session_;
     WorkTracker *work_;

@@ -4,16 +4,12 @@
 
 #include "compare/comparison_panel.h"
 #include "compare/comparison_runner.h"
-#include "diff/diff_view.h"
 #include "diff/diff_window.h"
 #include "finding.h"
 #include "fixes/fix_workflow.h"
 #include "fixes/prepared_export.h"
-#include "graph/graph_controller.h"
 #include "graph/graph_pane.h"
-#include "graph/graph_scene.h"
 #include "graph/graph_view.h"
-#include "graph/scene_export.h"
 #include "graph/search_bar.h"
 #include "panels/findings_panel.h"
 #include "panels/report_export.h"
@@ -123,7 +119,7 @@ void MainWindow::buildActions()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Before / After"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {
-        if (tabs_->currentWidget() == fixes_->diffView())
+        if (diffShown())
             showGraph();
         else
             showDiff();
@@ -139,8 +135,8 @@ void MainWindow::buildActions()
     view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), graph, &GraphView::resetZoom);
     view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), graph, &GraphView::fitToWindow);
     view->addSeparator();
-    view->addAction(tr("&Expand All Modules"), this, [this] { pane_->controller()->expandAll(); });
-    view->addAction(tr("&Collapse All Modules"), this, [this] { pane_->controller()->collapseAll(); });
+    view->addAction(tr("&Expand All Modules"), pane_, &GraphPane::expandAll);
+    view->addAction(tr("&Collapse All Modules"), pane_, &GraphPane::collapseAll);
     view->addSeparator();
     view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
     view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
@@ -238,12 +234,9 @@ void MainWindow::exportWithDialog(const QString &title, const QString &filter, c
         showError(title, tr("Could not write %1: %2").arg(path, error));
 }
 
-bool MainWindow::exportPng(const QString &path, QString *error) { return exportScenePng(*pane_->scene(), path, error); }
+bool MainWindow::exportPng(const QString &path, QString *error) { return pane_->exportPicture(path, {}, error); }
 
-bool MainWindow::exportSvg(const QString &path, QString *error)
-{
-    return exportSceneSvg(*pane_->scene(), path, windowTitle(), error);
-}
+bool MainWindow::exportSvg(const QString &path, QString *error) { return pane_->exportPicture(path, windowTitle(), error); }
 
 bool MainWindow::exportFindingsJson(const QString &path, QString *error)
 {
