@@ -1,7 +1,7 @@
 #include "prepared_export.h"
 
-#include "errors.h"
 #include "export/python_export.h"
+#include "session/guarded.h"
 #include "session/model_session.h"
 #include "torch_model.h"
 
@@ -10,18 +10,11 @@
 namespace torchprep {
 
 namespace {
-template <typename F>
-bool guarded(QString *error, F &&f)
+// True when `work` ran; else *error holds its one line.
+bool succeeded(const std::function<void()> &work, const QString &activity, QString *error)
 {
-    try {
-        f();
-        return true;
-    } catch (const InputError &e) {
-        *error = QString::fromStdString(e.what());
-    } catch (const std::exception &e) {
-        *error = QString::fromStdString(firstLine(e.what()));
-    }
-    return false;
+    *error = guarded(work, activity);
+    return error->isEmpty();
 }
 } // namespace
 
@@ -38,7 +31,8 @@ bool exportPreparedModel(const ModelSession &session, const QString &path, QStri
         *error = QObject::tr("that is the file the model was opened from; choose another name");
         return false;
     }
-    return guarded(error, [&] { session.model()->saveAtomically(target.absoluteFilePath().toStdString()); });
+    return succeeded([&] { session.model()->saveAtomically(target.absoluteFilePath().toStdString()); },
+                     QObject::tr("saving the model"), error);
 }
 
 bool exportPythonSource(const ModelSession &session, const QString &dir, const QString &stem, QString *error)
@@ -47,11 +41,13 @@ bool exportPythonSource(const ModelSession &session, const QString &dir, const Q
         *error = QObject::tr("no model is loaded");
         return false;
     }
-    return guarded(error, [&] {
-        preparePythonFolder(dir.toStdString());
-        const PythonPackage package = emitPythonPackage(*session.model(), stem.toStdString());
-        writePythonPackage(package, dir.toStdString());
-    });
+    return succeeded(
+        [&] {
+            preparePythonFolder(dir.toStdString());
+            const PythonPackage package = emitPythonPackage(*session.model(), stem.toStdString());
+            writePythonPackage(package, dir.toStdString());
+        },
+        QObject::tr("writing the Python source"), error);
 }
 
 } // namespace torchprep

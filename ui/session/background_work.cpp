@@ -1,6 +1,6 @@
 #include "background_work.h"
 
-#include "errors.h"
+#include "session/guarded.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -40,16 +40,10 @@ bool Job::launch(std::function<Delivery()> work, std::function<void(const QStrin
     emit runningChanged(true);
     const QString activity = activity_;
     watcher_.setFuture(QtConcurrent::run([work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
-        QString error;
-        try {
-            return work();
-        } catch (const InputError &e) {
-            error = QString::fromStdString(e.what());
-        } catch (const std::exception &e) {
-            error = QString::fromStdString(firstLine(e.what()));
-        } catch (...) {
-            error = QStringLiteral("unknown error while %1").arg(activity);
-        }
+        Delivery delivery;
+        const QString error = guarded([&] { delivery = work(); }, activity);
+        if (error.isEmpty())
+            return delivery;
         return [failed, error] {
             if (failed)
                 failed(error);
