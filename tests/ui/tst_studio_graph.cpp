@@ -106,6 +106,10 @@ private slots:
         QVERIFY(testing::waitIdle(window));
         QVERIFY(controller->expanded().count(layer1));
         QCOMPARE(scene->boxCount(), closed - 1 + 2);
+        // The opened module stays selected, and in view.
+        QCOMPARE(scene->selectedNode(), layer1);
+        QVERIFY(window.graphPane()->view()->visibleSceneRect().contains(
+            scene->itemFor(layer1)->sceneBoundingRect().center()));
         const NodeId block0 = callOf(*session, "layer1.0");
         QVERIFY(scene->boxes().value(block0) && scene->boxes().value(block0)->collapsedModule());
         QCOMPARE(scene->itemFor(inner), static_cast<QGraphicsItem *>(scene->boxes().value(block0)));

@@ -17,7 +17,8 @@
 namespace torchprep {
 
 GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
-    : QWidget(parent), controller_(new GraphController(work, this)), scene_(new GraphScene(controller_, this)),
+    : QWidget(parent), kind_(kind), controller_(new GraphController(work, this)),
+      scene_(new GraphScene(controller_, this)),
       view_(new GraphView)
 {
     view_->setScene(scene_);
@@ -155,6 +156,8 @@ void GraphPane::toggle(NodeId call)
 {
     const bool open = !controller_->expanded().count(call);
     controller_->setExpanded(call, open);
+    if (kind_ == Kind::Model)
+        reveal({call}); // after the new layout (at once when it was cached)
     emit toggled(call, open);
 }
 

@@ -59,6 +59,8 @@ public:
     // Opens what hides `nodes`, then selects them (without nodeSelected()) and, with `centre`,
     // brings the first into view; revealed() follows, at once when nothing needs a layout.
     void reveal(const std::vector<NodeId> &nodes, bool centre = true);
+    // Opens or closes the module `call` (a double-click, its tree row); a Model pane keeps the
+    // call selected and brings it into view once laid out. toggled() follows.
     void toggle(NodeId call);
     void expandAll();
     void collapseAll();
@@ -89,6 +91,7 @@ private:
     void placeOverlays();
     void updateKey();
 
+    Kind kind_;
     GraphController *controller_;
     GraphScene *scene_;
     GraphView *view_;

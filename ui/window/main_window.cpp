@@ -85,10 +85,7 @@ MainWindow::MainWindow(QWidget *parent)
         if (session_)
             loader_->revalidate(session_, excluded);
     });
-    connect(modules_, &ModulesPanel::toggleRequested, this, [this](NodeId call) {
-        pane_->reveal({call});
-        pane_->toggle(call);
-    });
+    connect(modules_, &ModulesPanel::toggleRequested, pane_, &GraphPane::toggle);
     connect(search_, &SearchBar::matchRequested, this, &MainWindow::revealNode);
 
     QSettings settings;
