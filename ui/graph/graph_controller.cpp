@@ -27,7 +27,6 @@ QString cacheKey(const std::set<NodeId> &expanded)
 GraphController::GraphController(WorkTracker *work, QObject *parent)
     : QObject(parent), job_(new Job(work, tr("laying out the graph"), this))
 {
-    connect(job_, &Job::runningChanged, this, &GraphController::busyChanged);
 }
 
 GraphController::~GraphController() = default;

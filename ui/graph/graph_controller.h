@@ -53,7 +53,6 @@ public:
 signals:
     void layoutReady(std::shared_ptr<const torchprep::GraphLayout> layout);
     void cleared();
-    void busyChanged(bool busy);
     void layoutFailed(const QString &reason);
 
 private:

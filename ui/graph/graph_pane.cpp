@@ -42,7 +42,10 @@ GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
     layout->addWidget(view_, 1);
 
     connect(scene_, &GraphScene::contentChanged, this, &GraphPane::onContentChanged);
-    connect(scene_, &GraphScene::nodeSelected, this, &GraphPane::nodeSelected);
+    connect(scene_, &GraphScene::nodeSelected, this, [this](NodeId node) {
+        revealPending_ = false; // the user chose: a reveal still waiting for its layout is moot
+        emit nodeSelected(node);
+    });
     connect(scene_, &GraphScene::toggleRequested, this, &GraphPane::toggle);
 }
 
@@ -186,7 +189,6 @@ void GraphPane::applyReveal()
     scene_->selectNodes(revealing_, false);
     if (revealCentres_ && !revealing_.empty())
         view_->centreOnItem(scene_->itemFor(revealing_.front()));
-    emit revealed();
 }
 
 bool GraphPane::eventFilter(QObject *watched, QEvent *event)

@@ -57,7 +57,7 @@ public:
     void addAbove(QWidget *bar);
 
     // Opens what hides `nodes`, then selects them (without nodeSelected()) and, with `centre`,
-    // brings the first into view; revealed() follows, at once when nothing needs a layout.
+    // brings the first into view: at once when nothing needs a layout, else once laid out.
     void reveal(const std::vector<NodeId> &nodes, bool centre = true);
     // Opens or closes the module `call` (a double-click, its tree row); a Model pane keeps the
     // call selected and brings it into view once laid out. toggled() follows.
@@ -74,13 +74,11 @@ public:
     GraphController *controller() const { return controller_; }
     GraphScene *scene() const { return scene_; }
     GraphView *view() const { return view_; }
-    LegendWidget *legend() const { return legend_; }
 
 signals:
     void nodeSelected(torchprep::NodeId node); // by the user; kNoId when cleared
     void toggled(torchprep::NodeId call, bool open); // the user opened or closed a module
     void laidOut(); // a layout of the session is on screen, any pending reveal applied
-    void revealed();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;

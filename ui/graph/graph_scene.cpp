@@ -85,7 +85,9 @@ void GraphScene::showLayout(std::shared_ptr<const GraphLayout> layout)
 void GraphScene::setMarks(QHash<NodeId, NodeMark> marks)
 {
     marks_ = std::move(marks);
-    if (session_)
+    // Marks name nodes of the controller's graph: drawn now only while that graph is on show.
+    const std::shared_ptr<const ModelSession> shown = controller_->session();
+    if (session_ && shown && session_->sameGraph(*shown))
         decorate();
 }
 

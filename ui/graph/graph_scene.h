@@ -26,7 +26,7 @@ public:
     explicit GraphScene(GraphController *controller, QObject *parent = nullptr);
     ~GraphScene() override;
 
-    // Changes to outline, by node; applied now and kept for later layouts. Empty: none.
+    // Changes to outline, by node of the controller's graph; kept for later layouts. Empty: none.
     void setMarks(QHash<NodeId, NodeMark> marks);
     const QHash<NodeId, NodeMark> &marks() const { return marks_; }
     // False: the findings' colours and badges are left out (the before/after view shows changes).

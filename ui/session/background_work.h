@@ -43,7 +43,8 @@ public:
     // `activity` names the work in the error for an exception that says nothing ("unknown
     // error while <activity>"). The tracker may be null (the work is then counted nowhere).
     Job(WorkTracker *tracker, const QString &activity, QObject *parent = nullptr);
-    // Waits for a worker still running: it must never outlive what it reports to.
+    // Waits for a worker still running: it must never outlive what it reports to. A job ends
+    // with the window its tracker counts for (the tracker is not told of it then).
     ~Job() override;
 
     bool running() const { return running_; }
