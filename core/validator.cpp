@@ -1,5 +1,6 @@
 #include "validator.h"
 
+#include "check_catalogue.h"
 #include "checks/dynamic_control_flow.h"
 #include "checks/input_dependent_constructor.h"
 #include "checks/missing_module.h"
@@ -17,11 +18,11 @@ using CheckFunction = std::function<std::vector<Finding>(const ModelGraph &, con
 const std::vector<std::pair<std::string, CheckFunction>> &checks()
 {
     static const std::vector<std::pair<std::string, CheckFunction>> all = {
-        {"reused_module", checkReusedModule},
-        {"missing_module", checkMissingModule},
-        {"non_tensor_io", checkNonTensorIo},
-        {"dynamic_control_flow", checkDynamicControlFlow},
-        {"input_dependent_constructor", checkInputDependentConstructor},
+        {check_id::kReusedModule, checkReusedModule},
+        {check_id::kMissingModule, checkMissingModule},
+        {check_id::kNonTensorIo, checkNonTensorIo},
+        {check_id::kDynamicControlFlow, checkDynamicControlFlow},
+        {check_id::kInputDependentConstructor, checkInputDependentConstructor},
     };
     return all;
 }

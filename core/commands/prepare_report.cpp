@@ -110,7 +110,6 @@ void writeTiming(JsonWriter &json, const PrepareTimings &t)
     json.key("load").value(t.load);
     json.key("passes").value(t.passes);
     json.key("proof").value(t.proof);
-    json.key("validate").value(t.validate);
     json.key("write").value(t.write);
     json.key("diagnosis").value(t.diagnosis);
     json.endObject();
@@ -191,7 +190,7 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
     }
     const PrepareTimings &t = outcome.timing;
     out << "time: load " << milliseconds(t.load) << ", passes " << milliseconds(t.passes) << ", proof "
-        << milliseconds(t.proof) << ", validate " << milliseconds(t.validate) << ", write " << milliseconds(t.write)
+        << milliseconds(t.proof) << ", write " << milliseconds(t.write)
         << (t.diagnosis > 0 ? ", diagnosis " + milliseconds(t.diagnosis) : std::string()) << "\n";
     return out.str();
 }

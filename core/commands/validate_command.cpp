@@ -1,9 +1,8 @@
 // `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]... [--json]`
+#include "../analysed_model.h"
 #include "../errors.h"
-#include "../graph_builder.h"
 #include "../json_writer.h"
 #include "../printable.h"
-#include "../torch_model.h"
 #include "../validation_report.h"
 #include "arguments.h"
 #include "cli.h"
@@ -33,8 +32,7 @@ ValidateRow validateOne(const std::string &path, const CheckOptions &options)
     row.path = path;
     const auto start = std::chrono::steady_clock::now();
     row.error = errorOf([&] {
-        const auto model = TorchModel::load(path);
-        row.report = validateGraph(buildModelGraph(*model), options);
+        row.report = AnalysedModel::load(path, options).report();
         row.exitCode = row.report.passed() ? kExitPassed : kExitFindings;
     });
     row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -140,9 +138,8 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {
-        const auto model = TorchModel::load(parsed.positional.front());
-        const ModelGraph graph = buildModelGraph(*model);
-        const ValidationReport report = validateGraph(graph, options);
+        const AnalysedModel analysed = AnalysedModel::load(parsed.positional.front(), options);
+        const ValidationReport &report = analysed.report();
         out << (parsed.has("--json") ? validationJson(report) : validationText(report));
         return report.passed() ? kExitPassed : kExitFindings;
     }

@@ -1,11 +1,10 @@
 #include "prepare_job.h"
 
+#include "../analysed_model.h"
 #include "../compare/comparison.h"
 #include "../errors.h"
-#include "../graph_builder.h"
 #include "../io/run_files.h"
 #include "../torch_model.h"
-#include "../validation_report.h"
 
 #include <chrono>
 #include <filesystem>
@@ -78,24 +77,23 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
     checkJobFiles(job);
     PrepareOutcome outcome;
     auto start = Clock::now();
-    const auto original = TorchModel::load(job.input);
+    const std::shared_ptr<const TorchModel> original = TorchModel::load(job.input);
     if (job.inputs.shapes.empty() && job.inputs.inputsFile.empty())
         throw InputError("--input-shape is required (or --inputs FILE) to prove the prepared model "
                          "equivalent: TorchScript files do not keep input shapes (e.g. --input-shape 1,3,224,224)");
-    const auto prepared = original->copy(); // cheaper than reading the file twice
     outcome.timing.load = since(start);
 
+    // A copy of the loaded model (cheaper than reading the file twice), rewritten, its graph
+    // rebuilt and re-validated with the exclusions the preparer resolved.
     start = Clock::now();
-    outcome.result = prepareModel(*prepared, job.options);
+    const PreparedModel prepared = prepareCopy(original, job.options);
+    outcome.result = prepared.result;
+    outcome.remaining = prepared.analysed.report().findings;
     outcome.timing.passes = since(start);
 
     start = Clock::now();
-    outcome.proof = proveEquivalent(*original, *prepared, job.inputs, job.tolerance);
+    outcome.proof = proveEquivalent(*original, *prepared.analysed.model(), job.inputs, job.tolerance);
     outcome.timing.proof = since(start);
-
-    start = Clock::now();
-    outcome.remaining = validateGraph(buildModelGraph(*prepared), outcome.result.checkOptions).findings;
-    outcome.timing.validate = since(start);
 
     if (!outcome.proof.passed) {
         start = Clock::now();
@@ -105,8 +103,8 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
     }
     start = Clock::now();
     if (!job.emitPythonDir.empty()) // made in memory first: a failure writes nothing
-        outcome.python = emitPythonPackage(*prepared, stemOf(job));
-    prepared->saveAtomically(job.output);
+        outcome.python = emitPythonPackage(*prepared.analysed.model(), stemOf(job));
+    prepared.analysed.model()->saveAtomically(job.output);
     outcome.written = true;
     if (!job.emitPythonDir.empty()) {
         preparePythonFolder(job.emitPythonDir);

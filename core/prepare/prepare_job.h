@@ -34,9 +34,8 @@ struct ProofDiagnosis
 struct PrepareTimings
 {
     double load = 0;
-    double passes = 0;
+    double passes = 0; // the passes, rebuilding the graph and re-validating it
     double proof = 0;
-    double validate = 0;
     double write = 0;
     double diagnosis = 0;
 };

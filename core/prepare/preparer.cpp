@@ -1,6 +1,7 @@
 // The preparer's pipeline: fixed order, each pass logged.
 #include "preparer.h"
 
+#include "../check_catalogue.h"
 #include "../errors.h"
 #include "../graph_builder.h"
 #include "../torch_model_impl.h"
@@ -21,9 +22,9 @@ using PassFunction = std::function<PassLog(torch::jit::Module &, const std::stri
 const std::vector<std::pair<std::string, PassFunction>> &passes()
 {
     static const std::vector<std::pair<std::string, PassFunction>> all = {
-        {"linear_to_layer", convertLinearToLayers},
-        {"functional_to_module", convertFunctionalsToModules},
-        {"unroll_reuse", unrollReusedModules},
+        {pass_id::kLinearToLayer, convertLinearToLayers},
+        {pass_id::kFunctionalToModule, convertFunctionalsToModules},
+        {pass_id::kUnrollReuse, unrollReusedModules},
     };
     return all;
 }
