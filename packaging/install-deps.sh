@@ -10,4 +10,5 @@ $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build ccache \
   libtorch-dev qt6-base-dev libqcustomplot-dev libgraphviz-dev \
   python3 python3-torch python3-torchvision \
-  qt6-svg-dev pkgconf zlib1g-dev
+  qt6-svg-dev pkgconf zlib1g-dev \
+  libopenblas0-pthread
