@@ -112,7 +112,9 @@ std::unique_ptr<TorchModel> TorchModel::copy() const
     return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
 }
 
-std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
+std::unique_ptr<TorchModel> TorchModel::load(const std::string &path) { return load(path, "cpu"); }
+
+std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std::string &device)
 {
     const ArchiveContents archive = checkArchive(path, quoted(path));
     if (!archive.has("constants.pkl") && archive.has("data.pkl"))
@@ -124,7 +126,7 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
     std::set<std::string> triedNamespaces;
     for (;;) {
         try {
-            impl->module = torch::jit::load(path, torch::kCPU);
+            impl->module = torch::jit::load(path, at::Device(device));
             break;
         } catch (const std::exception &e) { // c10::Error and the script compiler's own errors
             const std::string reason = firstLine(e.what());

@@ -100,8 +100,10 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     options.runs = static_cast<int>(wholeNumberArgument(parsed, "--runs", options.runs, 1, 100000));
 
     loadOpsLibraries(parsed);
-    const auto a = TorchModel::load(parsed.positional[0]);
-    const auto b = TorchModel::load(parsed.positional[1]);
+    // Read straight onto the device: on a GPU no model is copied on the host first.
+    const std::string device = resolveComparisonDevice(options.device);
+    const auto a = TorchModel::load(parsed.positional[0], device);
+    const auto b = TorchModel::load(parsed.positional[1], device);
     const ComparisonReport report = compareModels(*a, *b, options);
     if (!report.comparable) // two models that return other numbers or shapes of tensors
         throw InputError("the models cannot be compared: " + report.verdict);

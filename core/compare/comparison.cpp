@@ -108,6 +108,18 @@ bool worse(const DifferenceMetrics &candidate, const DifferenceMetrics &kept)
     return candidate.maxAbsDiff > kept.maxAbsDiff;
 }
 
+// True when every parameter and buffer of `module` already lives on `device`.
+bool isOn(const torch::jit::Module &module, const at::Device &device)
+{
+    for (const at::Tensor &t : module.parameters())
+        if (t.device() != device)
+            return false;
+    for (const at::Tensor &t : module.buffers())
+        if (t.device() != device)
+            return false;
+    return true;
+}
+
 ModelTiming summarize(std::vector<double> ms)
 {
     ModelTiming t;
@@ -202,8 +214,8 @@ public:
 private:
     torch::jit::Module onDevice(const torch::jit::Module &module) const
     {
-        if (device_.is_cpu())
-            return module;
+        if (device_.is_cpu() || isOn(module, device_))
+            return module; // loaded straight onto the device: no copy
         torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
         copy.to(device_);
         return copy;
@@ -330,6 +342,8 @@ private:
 };
 
 } // namespace
+
+std::string resolveComparisonDevice(const std::string &name) { return resolveDevice(name).str(); }
 
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
 {

@@ -115,4 +115,9 @@ struct ComparisonReport
 // device is not there.
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options);
 
+// The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as
+// compareModels does for a device that is not there. Models loaded onto it
+// (TorchModel::load(path, device)) are compared where they are, with no copy.
+std::string resolveComparisonDevice(const std::string &name);
+
 } // namespace torchprep
