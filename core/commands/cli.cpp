@@ -23,6 +23,9 @@ const char *kUsage =
     "  compare A.pt B.pt --input-shape 1,3,224,224 [--per-layer] [options]\n"
     "      run two models on the same inputs (GPU when there is one) and compare their\n"
     "      outputs, and with --per-layer every layer's (torchprep compare --help)\n"
+    "  export-onnx MODEL.pt -o OUT.onnx --input-shape 1,3,224,224 [--opset 17]\n"
+    "      export with PyTorch's own exporter (python3 with torch), check it, and prove it in\n"
+    "      ONNX Runtime where one is installed (torchprep export-onnx --help)\n"
     "\n"
     "exit codes: 0 passed, 1 findings reported (validate) or outputs differ (prepare, compare),\n"
     "            2 unusable input or arguments\n";
@@ -54,7 +57,10 @@ int dispatch(const std::vector<std::string> &args, std::ostream &out, std::ostre
             return runPrepare(rest, out, err);
         if (command == "compare")
             return runCompare(rest, out, err);
-        err << "torchprep: unknown command '" << command << "' (commands: validate, prepare, compare)\n";
+        if (command == "export-onnx")
+            return runExportOnnx(rest, out, err);
+        err << "torchprep: unknown command '" << command
+            << "' (commands: validate, prepare, compare, export-onnx)\n";
         return kExitUnusable;
     } catch (const InputError &e) {
         err << "torchprep: " << printable(e.what()) << "\n";

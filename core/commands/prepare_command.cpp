@@ -24,7 +24,7 @@ const char *kPrepareUsage =
     "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
     "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
-    "         [--ops-library PATH]... [--emit-python DIR] [--json]\n"
+    "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx [--opset 17]] [--json]\n"
     "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n"
     "  --input-shape 1,80,50 --input-shape 1:int64:50..50  one per forward input: shape, dtype, value range\n"
     "  --inputs FILE  real inputs saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
@@ -86,7 +86,8 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     const Arguments parsed = parseArguments(
         args,
         {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only", "--allow",
-         "--tolerance", "--batches", "--emit-python", "--ops-library", "--inputs", "-j", "--jobs"},
+         "--tolerance", "--batches", "--emit-python", "--ops-library", "--inputs", "-j", "--jobs", "--onnx",
+         "--opset"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
         out << kPrepareUsage;
@@ -110,17 +111,23 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
         base.options.allowedOps.add(op);
     if (!parsed.all("--emit-python").empty())
         base.emitPythonDir = parsed.all("--emit-python").back();
+    base.onnxOpset = static_cast<int>(wholeNumberArgument(parsed, "--opset", base.onnxOpset, 7, 17));
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {
         PrepareJob job = base;
         job.input = parsed.positional.front();
         job.output = outputs.front();
+        if (!parsed.all("--onnx").empty())
+            job.onnxOutput = parsed.all("--onnx").back();
         const PrepareOutcome outcome = runPrepareJob(job);
         out << (parsed.has("--json") ? prepareJson(job, outcome) : prepareText(job, outcome));
-        return outcome.proof.passed ? kExitPassed : kExitFindings;
+        const bool onnxFine = !outcome.onnxAsked || outcome.onnx.written;
+        return outcome.proof.passed && onnxFine ? kExitPassed : kExitFindings;
     }
 
+    if (!parsed.all("--onnx").empty())
+        throw InputError("--onnx OUT.onnx takes one model; export several with export-onnx one by one");
     // Several models: -o names a folder; each model goes to OUTDIR/NAME.pt.
     const std::string outDir = outputs.front();
     std::error_code ec;

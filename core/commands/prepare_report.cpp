@@ -2,6 +2,7 @@
 
 #include "../checks/fix_text.h"
 #include "../json_writer.h"
+#include "onnx_report.h"
 #include "../validation_report.h"
 
 #include <cstdio>
@@ -112,6 +113,7 @@ void writeTiming(JsonWriter &json, const PrepareTimings &t)
     json.key("proof").value(t.proof);
     json.key("write").value(t.write);
     json.key("diagnosis").value(t.diagnosis);
+    json.key("onnx").value(t.onnx);
     json.endObject();
 }
 
@@ -140,6 +142,14 @@ std::string prepareJson(const PrepareJob &job, const PrepareOutcome &outcome)
     json.key("remaining_findings");
     writeFindingsJson(json, outcome.remaining);
     writePython(json, outcome);
+    json.key("onnx");
+    if (outcome.onnxAsked) {
+        OnnxExportOptions options;
+        options.opset = job.onnxOpset;
+        writeOnnxJson(json, job.output, job.onnxOutput, options, outcome.onnx);
+    } else {
+        json.null();
+    }
     writeTiming(json, outcome.timing);
     json.endObject();
     return json.str() + "\n";
@@ -187,6 +197,11 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
         if (!outcome.python.plainLayers.empty())
             out << "  torch.nn layers written op by op (constructor arguments not in the file): "
                 << outcome.python.plainLayers.size() << "\n";
+    }
+    if (outcome.onnxAsked) {
+        OnnxExportOptions options;
+        options.opset = job.onnxOpset;
+        out << onnxText(job.onnxOutput, options, outcome.onnx);
     }
     const PrepareTimings &t = outcome.timing;
     out << "time: load " << milliseconds(t.load) << ", passes " << milliseconds(t.passes) << ", proof "

@@ -2,16 +2,12 @@
 #include "comparison.h"
 
 #include "../errors.h"
-#include "../io/archive_check.h"
-#include "../io/regular_file.h"
-#include "../printable.h"
 #include "../model_run_torch.h"
 #include "../torch_model_impl.h"
 #include "comparison_torch.h"
 
 #include <torch/cuda.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
-#include <torch/csrc/jit/serialization/pickle.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,51 +40,6 @@ at::Device resolveDevice(const std::string &name)
         }
     }
     throw InputError("--device '" + name + "': use auto, cpu, cuda or cuda:N");
-}
-
-// The largest --inputs file read: far above any batch of inputs, far below what hurts.
-constexpr std::uint64_t kMaxInputsFileBytes = std::uint64_t(8) << 30;
-
-// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs. Checked like
-// a model file before libtorch unpickles it (regular file, bounded, no bombs, no deep nesting).
-std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device)
-{
-    const std::string what = "--inputs '" + printable(path) + "'";
-    try {
-        checkArchive(path, what);
-    } catch (const InputError &e) {
-        throw InputError(std::string(e.what()) + " (inputs are saved with torch.save(x, FILE))");
-    }
-    const RegularFile file(path, what);
-    if (file.size() > kMaxInputsFileBytes)
-        throw InputError(what + " is " + std::to_string(file.size() >> 20) + " MiB, more than the " +
-                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB an inputs file may be");
-    const std::string content = file.read(0, static_cast<std::size_t>(file.size()));
-    const std::vector<char> bytes(content.begin(), content.end());
-    c10::IValue value;
-    try {
-        value = torch::jit::pickle_load(bytes);
-    } catch (const std::exception &e) {
-        throw InputError(what + " is not a file saved by torch.save: " + printable(firstLine(e.what())));
-    }
-    std::vector<c10::IValue> items;
-    if (value.isTensor()) {
-        items.push_back(value);
-    } else if (value.isTuple()) {
-        for (const auto &e : value.toTupleRef().elements())
-            items.push_back(e);
-    } else if (value.isList()) {
-        for (const auto &e : value.toListRef())
-            items.push_back(e);
-    }
-    if (items.empty())
-        throw InputError(what + " holds no tensor: save a tensor or a tuple of tensors");
-    for (c10::IValue &item : items) {
-        if (!item.isTensor())
-            throw InputError(what + ": every input must be a tensor (found " + item.tagKind() + ")");
-        item = item.toTensor().to(device);
-    }
-    return items;
 }
 
 void synchronize(const at::Device &device)
@@ -224,7 +175,7 @@ private:
     void makeBatches()
     {
         if (!options_.inputs.inputsFile.empty()) {
-            batches_.push_back(inputsFromFile(options_.inputs.inputsFile, device_));
+            batches_.push_back(loadInputsFile(options_.inputs.inputsFile, device_));
             return;
         }
         if (options_.inputs.shapes.empty())

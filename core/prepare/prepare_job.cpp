@@ -62,6 +62,8 @@ void checkJobFiles(const PrepareJob &job)
     if (!job.inputs.inputsFile.empty())
         files.reads(job.inputs.inputsFile, "--inputs");
     files.writes(job.output, "-o");
+    if (!job.onnxOutput.empty())
+        files.writes(job.onnxOutput, "--onnx");
     if (!job.emitPythonDir.empty()) {
         std::error_code ec;
         if (fs::exists(job.emitPythonDir, ec) && !fs::is_directory(job.emitPythonDir, ec))
@@ -111,6 +113,15 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
         outcome.pythonPaths = writePythonPackage(outcome.python, job.emitPythonDir);
     }
     outcome.timing.write = since(start);
+    if (!job.onnxOutput.empty()) {
+        start = Clock::now();
+        OnnxExportOptions onnx;
+        onnx.opset = job.onnxOpset;
+        onnx.inputs = job.inputs;
+        outcome.onnxAsked = true;
+        outcome.onnx = exportOnnx(*prepared.analysed.model(), &prepared.analysed.graph(), job.onnxOutput, onnx);
+        outcome.timing.onnx = since(start);
+    }
     return outcome;
 }
 

@@ -4,6 +4,7 @@
 
 #include "../equivalence.h"
 #include "../export/python_export.h"
+#include "../onnx/onnx_export.h"
 #include "preparer.h"
 
 #include <string>
@@ -16,6 +17,8 @@ struct PrepareJob
     std::string input;
     std::string output;
     std::string emitPythonDir; // "" for none
+    std::string onnxOutput;    // "" for none: prepare --onnx OUT.onnx
+    int onnxOpset = 17;
     PrepareOptions options;
     InputSpec inputs;
     double tolerance = 1e-5;
@@ -38,6 +41,7 @@ struct PrepareTimings
     double proof = 0;
     double write = 0;
     double diagnosis = 0;
+    double onnx = 0;
 };
 
 struct PrepareOutcome
@@ -49,6 +53,8 @@ struct PrepareOutcome
     bool written = false;
     PythonPackage python;                 // emitted source, when asked and proven
     std::vector<std::string> pythonPaths; // STEM.py, STEM_state_dict.pt once written
+    bool onnxAsked = false;
+    OnnxExportResult onnx;                // the prepared model exported, when asked
     PrepareTimings timing;
 };
 
