@@ -13,10 +13,12 @@ import sys
 
 
 def first_line(text):
-    for line in str(text).splitlines():
-        if line.strip():
-            return line.strip()
-    return str(text).strip()
+    """The reason, without the exporter's boilerplate and its dump of the graph value."""
+    line = next((l.strip() for l in str(text).splitlines() if l.strip()), str(text).strip())
+    for tail in (" [Caused by", " Please feel free to request support"):
+        if tail in line:
+            line = line[: line.index(tail)]
+    return line.strip()
 
 
 def ops_named(text):
@@ -26,7 +28,11 @@ def ops_named(text):
     seen = []
     for op in found:
         op = op.split(".")[0]
-        if op not in seen and not op.startswith("torch::") and not op.startswith("onnx::"):
+        namespace = op.split("::")[0]
+        # ops live in lower-case namespaces; "Conv2d::conv" is a scope, prim/onnx are the exporter's
+        if namespace != namespace.lower() or namespace in ("prim", "onnx", "torch"):
+            continue
+        if op not in seen:
             seen.append(op)
     return seen
 
@@ -56,7 +62,7 @@ def main():
     except Exception as error:  # the exporter's own refusal, whatever its class
         text = str(error)
         result["error"] = first_line(text)
-        result["ops"] = ops_named(text)
+        result["ops"] = ops_named(first_line(text))
         print(json.dumps(result))
         return 1
     result["exported"] = True
