@@ -3,13 +3,15 @@
 // and with the whole graph fitted; then the same with every module expanded; then Fix All
 // until its before/after is on screen, the diff's own cost, and frames there (both views move).
 // Prints one JSON object. bench_studio.py drives it.
-#include "diff_view.h"
-#include "graph_controller.h"
-#include "graph_layout.h"
-#include "graph_scene.h"
-#include "graph_view.h"
-#include "main_window.h"
-#include "model_session.h"
+#include "diff/diff_view.h"
+#include "graph/graph_controller.h"
+#include "graph/graph_layout.h"
+#include "graph/graph_pane.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "session/background_work.h"
+#include "session/model_session.h"
+#include "window/main_window.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -73,12 +75,19 @@ QString frames(torchprep::GraphView *view, torchprep::GraphView *partner = nullp
     return QStringLiteral("{\"pan\": %1, \"zoom\": %2}").arg(stats(pan), stats(zoom));
 }
 
-// Waits until the controller's layout matches its expansion state and nothing runs.
+// Waits until nothing runs in the window (its tracker's idle()).
+bool waitIdle(MainWindow &window, int timeoutMs = 1800000)
+{
+    if (!window.busy())
+        return true;
+    QSignalSpy idle(window.work(), &torchprep::WorkTracker::idle);
+    return idle.wait(timeoutMs);
+}
+
+// Waits until the graph's layout matches its expansion state and nothing runs.
 bool waitLayout(MainWindow &window)
 {
-    torchprep::GraphController *c = window.graphController();
-    return QTest::qWaitFor([&] { return !window.busy() && c->layout() && c->layout()->expanded == c->expanded(); },
-                           600000);
+    return waitIdle(window) && window.graphPane()->controller()->layoutIsCurrent();
 }
 
 } // namespace
@@ -96,35 +105,34 @@ int main(int argc, char *argv[])
     if (!QTest::qWaitForWindowExposed(&window))
         return 1;
     QSignalSpy opened(&window, &MainWindow::modelOpened);
-    QSignalSpy laid(&window, &MainWindow::layoutApplied);
     QElapsedTimer total;
     total.start();
     window.openModel(QString::fromLocal8Bit(argv[1]));
-    if (!QTest::qWaitFor([&] { return !opened.isEmpty(); }, 600000))
+    if (!opened.wait(600000))
         return 1;
     const double openMs = total.nsecsElapsed() / 1e6;
-    if (!QTest::qWaitFor([&] { return !laid.isEmpty(); }, 600000) || !waitLayout(window))
+    if (!waitLayout(window))
         return 1;
     const double layoutMs = total.nsecsElapsed() / 1e6 - openMs;
-    const double paint = paintMs(window.graphView());
+    const double paint = paintMs(window.graphPane()->view());
     const double firstPaint = total.nsecsElapsed() / 1e6;
-    const int boxes = window.graphScene()->boxCount();
-    const QString startFrames = frames(window.graphView());
-    window.graphView()->fitToWindow();
-    const QString fitFrames = frames(window.graphView());
+    const int boxes = window.graphPane()->scene()->boxCount();
+    const QString startFrames = frames(window.graphPane()->view());
+    window.graphPane()->view()->fitToWindow();
+    const QString fitFrames = frames(window.graphPane()->view());
 
     QElapsedTimer expand;
     expand.start();
-    window.graphController()->expandAll();
+    window.graphPane()->controller()->expandAll();
     if (!waitLayout(window))
         return 1;
-    window.graphView()->viewport()->repaint();
+    window.graphPane()->view()->viewport()->repaint();
     const double expandMs = expand.nsecsElapsed() / 1e6;
-    const int allBoxes = window.graphScene()->boxCount();
-    window.graphView()->showStart();
-    const QString allStart = frames(window.graphView());
-    window.graphView()->fitToWindow();
-    const QString allFit = frames(window.graphView());
+    const int allBoxes = window.graphPane()->scene()->boxCount();
+    window.graphPane()->view()->showStart();
+    const QString allStart = frames(window.graphPane()->view());
+    window.graphPane()->view()->fitToWindow();
+    const QString allFit = frames(window.graphPane()->view());
 
     // Fix All, until the before/after is laid out and idle.
     QString diffJson = QStringLiteral("null");
@@ -133,11 +141,11 @@ int main(int argc, char *argv[])
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QElapsedTimer fix;
         fix.start();
-        if (!window.fixAll() || !QTest::qWaitFor([&] { return !applied.isEmpty(); }, 1800000))
+        if (!window.fixAll() || !applied.wait(1800000))
             return 1;
         const double fixedMs = fix.nsecsElapsed() / 1e6;
         torchprep::DiffView *diff = window.diffView();
-        if (!QTest::qWaitFor([&] { return !window.busy() && !diff->busy() && diff->hasContent(); }, 1800000))
+        if (!waitIdle(window) || diff->busy() || !diff->hasContent())
             return 1;
         diff->view(torchprep::DiffView::After)->viewport()->repaint();
         const double shownMs = fix.nsecsElapsed() / 1e6;

@@ -1,6 +1,8 @@
 // The equivalence proof: two models run on the same seeded inputs must give the same outputs.
 #pragma once
 
+#include "input_spec.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -9,22 +11,6 @@ namespace torchprep {
 
 class TorchModel;
 
-using Shape = std::vector<std::int64_t>;
-
-// "1,3,224,224" -> {1, 3, 224, 224}; throws InputError naming the bad text.
-Shape parseShape(const std::string &text);
-
-// {1, 3, 224, 224} -> "[1,3,224,224]", as the reports print shapes.
-std::string shapeText(const Shape &shape);
-
-struct InputSpec
-{
-    std::vector<Shape> shapes;     // one per forward input
-    std::string dtype = "float32"; // float32 | float64 | float16 | bfloat16 | int64 | int32
-    int batches = 3;               // independent random draws
-    std::uint64_t seed = 0;
-};
-
 struct OutputDifference
 {
     std::size_t index = 0; // position in the flattened outputs
@@ -32,6 +18,9 @@ struct OutputDifference
     double maxAbsDiff = 0;
     double meanAbsDiff = 0;
     double cosine = 1;
+    std::int64_t nonFiniteA = 0; // NaN or Inf elements in the original's output (worst batch)
+    std::int64_t nonFiniteB = 0; // ... in the prepared model's
+    std::int64_t nonFiniteMismatches = 0;
 };
 
 struct EquivalenceReport
@@ -43,11 +32,17 @@ struct EquivalenceReport
     double cosine = 1;      // lowest over outputs and batches
     std::vector<OutputDifference> outputs; // worst batch per output
     std::string mismatch; // why the outputs cannot be compared at all, else ""
+    std::string reason;   // why comparable outputs do not agree, else ""
+    std::int64_t nonFinite = 0;           // NaN/Inf elements over outputs (worst batch each)
+    std::int64_t nonFiniteMismatches = 0; // positions where the models disagree on NaN/Inf
 };
 
 // Runs both models on the same inputs, batch by batch, and compares every output tensor
-// (tuples, lists and dicts are flattened). Passes when every element differs by at most
-// `tolerance`. Throws InputError with the model's own one-line reason when it rejects the inputs.
+// (tuples, lists and dicts are flattened): the comparison engine (compare/comparison.h) at its
+// strictest, on the CPU, nothing timed. Passes under the engine's one rule (agreementOf): NaN and
+// Inf agree only where both models have them, finite elements within `tolerance`, and an output
+// with no finite element never passes. Throws InputError with the model's own one-line reason
+// when it rejects the inputs.
 EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &prepared,
                                   const InputSpec &inputs, double tolerance);
 

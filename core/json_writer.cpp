@@ -1,12 +1,16 @@
 #include "json_writer.h"
 
+#include "printable.h"
+
 #include <cmath>
 #include <cstdio>
 
 namespace torchprep {
 
-std::string JsonWriter::escape(const std::string &text)
+std::string JsonWriter::escape(const std::string &raw)
 {
+    // Names from a model file may hold bytes that are not UTF-8: JSON gets them as "\\xa5" text.
+    const std::string text = validUtf8(raw);
     std::string out = "\"";
     for (unsigned char c : text) {
         switch (c) {
@@ -129,6 +133,37 @@ JsonWriter &JsonWriter::null()
     beforeValue();
     out_ += "null";
     return *this;
+}
+
+std::string compactJson(const std::string &json)
+{
+    std::string out;
+    out.reserve(json.size());
+    bool inString = false, escaped = false;
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (inString) {
+            out += c;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '\n') { // a line break and the indentation after it
+            while (i + 1 < json.size() && json[i + 1] == ' ')
+                ++i;
+            continue;
+        }
+        if (c == ' ' && !out.empty() && out.back() == ':')
+            continue;
+        if (c == '"')
+            inString = true;
+        out += c;
+    }
+    return out;
 }
 
 } // namespace torchprep

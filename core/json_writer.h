@@ -37,4 +37,7 @@ private:
     bool afterKey_ = false;
 };
 
+// `json` (a document JsonWriter wrote) on one line, for JSON Lines output.
+std::string compactJson(const std::string &json);
+
 } // namespace torchprep

@@ -19,6 +19,13 @@ at::ScalarType scalarTypeNamed(const std::string &dtype);
 std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch,
                                       const at::Device &device = at::kCPU);
 
+// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs, checked like a
+// model file first (regular file, bounded, no bombs, no deep nesting). Throws InputError.
+std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Device &device = at::kCPU);
+
+// Batch `batch` of `spec`: the inputs file when it names one, else randomInputs().
+std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch, const at::Device &device = at::kCPU);
+
 // Every tensor in a result, in order: tuples, lists and dict values flattened.
 std::vector<at::Tensor> flattenTensors(const c10::IValue &value);
 

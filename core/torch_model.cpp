@@ -2,14 +2,17 @@
 #include "torch_model.h"
 
 #include "errors.h"
+#include "io/archive_check.h"
+#include "io/atomic_file.h"
+#include "io/run_files.h"
+#include "large_stack.h"
+#include "ops_libraries.h"
+#include "printable.h"
 #include "torch_model_impl.h"
 
-#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/api/function_impl.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
+#include <set>
 
 namespace torchprep {
 
@@ -17,47 +20,64 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const std::string &path) { return "'" + path + "'"; }
+std::string quoted(const std::string &path) { return "'" + printable(path) + "'"; }
 
-// What the first bytes say about a file, before torch reads it.
-void checkFileHeader(const std::string &path)
+// Every method and function graph of the model: their ops, blocks included.
+std::size_t countNodes(const torch::jit::Block *block)
 {
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec || !fs::exists(status))
-        throw InputError(quoted(path) + ": no such file");
-    if (fs::is_directory(status))
-        throw InputError(quoted(path) + " is a directory, not a TorchScript file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(quoted(path) + ": cannot open for reading");
-    char magic[4] = {0, 0, 0, 0};
-    in.read(magic, 4);
-    const auto got = in.gcount();
-    if (got == 0)
-        throw InputError(quoted(path) + " is empty, not a TorchScript file");
-    if (got >= 2 && static_cast<unsigned char>(magic[0]) == 0x80)
-        throw InputError(quoted(path) +
-                         " was pickled with torch.save's legacy format, not saved as TorchScript: "
-                         "use torch.jit.trace(model, example).save(path)");
-    if (got < 4 || magic[0] != 'P' || magic[1] != 'K')
-        throw InputError(quoted(path) + " is not a TorchScript file (not a zip archive)");
+    std::size_t n = 0;
+    for (const torch::jit::Node *node : block->nodes()) {
+        ++n;
+        for (const torch::jit::Block *sub : node->blocks())
+            n += countNodes(sub);
+    }
+    return n;
 }
 
-// torch.save(state_dict) and torch.jit.save both write zip archives; only TorchScript has code.
-void checkArchiveRecords(const std::string &path)
+// The interpreter compiles a graph recursively along its data flow: refuse what no stack holds.
+void requireRunnableSize(const torch::jit::Module &module, const std::string &path)
 {
-    try {
-        caffe2::serialize::PyTorchStreamReader reader(path);
-        if (!reader.hasRecord("constants.pkl") && reader.hasRecord("data.pkl"))
-            throw InputError(quoted(path) +
-                             " holds a state_dict or tensors saved with torch.save, not a "
-                             "TorchScript model: save it with torch.jit.trace(model, example).save(path)");
-    } catch (const InputError &) {
-        throw;
-    } catch (const c10::Error &) {
-        throw InputError(quoted(path) + " is a truncated or corrupt archive");
+    std::set<const c10::ClassType *> seen;
+    for (const torch::jit::Module &m : module.modules()) {
+        if (!seen.insert(m.type().get()).second)
+            continue;
+        for (const torch::jit::Function *fn : m.type()->methods()) {
+            if (!fn->isGraphFunction())
+                continue;
+            const std::size_t nodes =
+                countNodes(torch::jit::toGraphFunction(*fn).graph()->block());
+            if (nodes > kMaxGraphNodes)
+                throw InputError(quoted(path) + ": method " + printable(fn->name()) + " of " +
+                                 printable(m.type()->name()->qualifiedName()) + " has " +
+                                 std::to_string(nodes) + " ops, more than the " +
+                                 std::to_string(kMaxGraphNodes) + " TorchPrep can run");
+        }
     }
+}
+
+// "torchvision::nms" from libtorch's "Unknown builtin op: torchvision::nms"; "" otherwise.
+std::string unknownOp(const std::string &reason)
+{
+    const std::string marker = "Unknown builtin op: ";
+    const auto at = reason.find(marker);
+    if (at == std::string::npos)
+        return {};
+    std::string op = reason.substr(at + marker.size());
+    op = op.substr(0, op.find_first_of(" .\t'\""));
+    return op.find("::") == std::string::npos ? std::string() : op;
+}
+
+// What torch.save wrote, told by the classes its pickle names.
+std::string describeTorchSave(const ArchiveContents &archive)
+{
+    for (const std::string &cls : archive.dataClasses) {
+        const bool bookkeeping = cls.rfind("collections.", 0) == 0 || cls.rfind("torch._utils.", 0) == 0 ||
+                                 cls.rfind("torch.", 0) == 0 || cls.rfind("builtins.", 0) == 0 ||
+                                 cls.rfind("_codecs.", 0) == 0 || cls.rfind("numpy.", 0) == 0;
+        if (cls.rfind("torch.nn.modules.", 0) == 0 || !bookkeeping)
+            return "a whole model pickled with torch.save(model) (class " + printable(cls) + ")";
+    }
+    return "a state_dict or tensors";
 }
 
 } // namespace
@@ -69,27 +89,19 @@ const std::string &TorchModel::path() const { return impl_->path; }
 
 void TorchModel::saveAtomically(const std::string &path) const
 {
-    const fs::path target(path);
-    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec))
-        throw InputError(quoted(path) + ": folder " + quoted(folder.string()) + " does not exist");
-    if (fs::is_directory(target, ec))
-        throw InputError(quoted(path) + " is a directory");
-    const fs::path temporary =
-        folder / ("." + target.filename().string() + ".torchprep-" + std::to_string(::getpid()));
+    if (sameFile(path, impl_->path))
+        throw InputError(quoted(path) + " is the file the model was loaded from: choose another file");
     try {
-        impl_->module.save(temporary.string());
-    } catch (const c10::Error &e) {
-        fs::remove(temporary, ec);
-        throw InputError("cannot write " + quoted(path) + ": " + firstLine(e.what_without_backtrace()));
-    }
-    fs::rename(temporary, target, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        throw InputError("cannot write " + quoted(path) + ": " + ec.message());
+        AtomicFile file(path);
+        impl_->module.save(file.stream());
+        file.commit();
+    } catch (const InputError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw InputError("cannot write " + quoted(path) + ": " + printable(firstLine(e.what())));
     }
 }
+
 
 std::unique_ptr<TorchModel> TorchModel::copy() const
 {
@@ -100,22 +112,45 @@ std::unique_ptr<TorchModel> TorchModel::copy() const
     return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
 }
 
-std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
+std::unique_ptr<TorchModel> TorchModel::load(const std::string &path) { return load(path, "cpu"); }
+
+std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std::string &device)
 {
-    checkFileHeader(path);
-    checkArchiveRecords(path);
+    const ArchiveContents archive = checkArchive(path, quoted(path));
+    if (!archive.has("constants.pkl") && archive.has("data.pkl"))
+        throw InputError(quoted(path) + " holds " + describeTorchSave(archive) +
+                         " saved with torch.save, not a TorchScript model: save the model with "
+                         "torch.jit.trace(model, example).save(path)");
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    try {
-        impl->module = torch::jit::load(path, torch::kCPU);
-    } catch (const c10::Error &e) {
-        throw InputError(quoted(path) + " cannot be loaded as TorchScript: " +
-                         firstLine(e.what_without_backtrace()));
-    } catch (const std::exception &e) {
-        throw InputError(quoted(path) + " cannot be loaded as TorchScript: " + firstLine(e.what()));
+    std::set<std::string> triedNamespaces;
+    for (;;) {
+        try {
+            impl->module = torch::jit::load(path, at::Device(device));
+            break;
+        } catch (const std::exception &e) { // c10::Error and the script compiler's own errors
+            const std::string reason = firstLine(e.what());
+            // An op of a custom library (torchvision::nms): load the library that provides it, once.
+            const std::string op = unknownOp(reason);
+            const std::string ns = op.substr(0, op.find("::"));
+            if (!op.empty() && triedNamespaces.insert(ns).second) {
+                const std::string library = findOpsLibraryFor(ns);
+                if (!library.empty()) {
+                    loadOpsLibrary(library);
+                    continue;
+                }
+            }
+            if (!op.empty())
+                throw InputError(quoted(path) + " uses the op " + printable(op) +
+                                 ", which no loaded library provides: it comes with " +
+                                 opsLibraryProvider(ns) + "; load it with --ops-library PATH");
+            throw InputError(quoted(path) + " cannot be loaded as TorchScript: " +
+                             (reason.empty() ? std::string("libtorch gave no reason") : printable(reason)));
+        }
     }
     if (!impl->module.find_method("forward"))
         throw InputError(quoted(path) + " has no forward method to analyse");
+    requireRunnableSize(impl->module, path);
     impl->module.eval();
     return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
 }

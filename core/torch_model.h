@@ -13,6 +13,8 @@ public:
     // Throws InputError with one line saying why for anything that is not such a file
     // (missing, a directory, empty, truncated, a state_dict saved with torch.save, ...).
     static std::unique_ptr<TorchModel> load(const std::string &path);
+    // The same, with the tensors read straight onto `device` ("cpu", "cuda:0").
+    static std::unique_ptr<TorchModel> load(const std::string &path, const std::string &device);
 
     ~TorchModel();
     TorchModel(const TorchModel &) = delete;

@@ -1,5 +1,6 @@
 #include "validator.h"
 
+#include "check_catalogue.h"
 #include "checks/dynamic_control_flow.h"
 #include "checks/input_dependent_constructor.h"
 #include "checks/missing_module.h"
@@ -19,12 +20,12 @@ using CheckFunction = std::function<std::vector<Finding>(const ModelGraph &, con
 const std::vector<std::pair<std::string, CheckFunction>> &checks()
 {
     static const std::vector<std::pair<std::string, CheckFunction>> all = {
-        {"reused_module", [](auto &g, auto &o, auto &) { return checkReusedModule(g, o); }},
-        {"missing_module", [](auto &g, auto &o, auto &f) { return checkMissingModule(g, o, f); }},
-        {"non_tensor_io", [](auto &g, auto &o, auto &) { return checkNonTensorIo(g, o); }},
-        {"dynamic_control_flow",
+        {check_id::kReusedModule, [](auto &g, auto &o, auto &) { return checkReusedModule(g, o); }},
+        {check_id::kMissingModule, [](auto &g, auto &o, auto &f) { return checkMissingModule(g, o, f); }},
+        {check_id::kNonTensorIo, [](auto &g, auto &o, auto &) { return checkNonTensorIo(g, o); }},
+        {check_id::kDynamicControlFlow,
          [](auto &g, auto &o, auto &f) { return checkDynamicControlFlow(g, o, f); }},
-        {"input_dependent_constructor",
+        {check_id::kInputDependentConstructor,
          [](auto &g, auto &o, auto &f) { return checkInputDependentConstructor(g, o, f); }},
     };
     return all;

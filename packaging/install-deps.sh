@@ -10,4 +10,10 @@ $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build ccache \
   libtorch-dev qt6-base-dev libqcustomplot-dev libgraphviz-dev \
   python3 python3-torch python3-torchvision python3-torchaudio python3-torchtext \
-  qt6-svg-dev pkgconf
+  qt6-svg-dev pkgconf zlib1g-dev \
+  libopenblas0-pthread python3-onnx
+# The ONNX tests run ONNX Runtime with node (onnxruntime-node from npm); these machines have
+# node 20 with npm already, Debian's own only where there is none.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi

@@ -13,19 +13,32 @@ QString modelPath(const QString &name)
 
 QString cliPath() { return qEnvironmentVariable("TORCHPREP_CLI"); }
 
-Run execute(const QString &program, const QStringList &args)
+Run execute(const QString &program, const QStringList &args, const RunOptions &options)
 {
     QProcess process;
+    if (!options.environment.isEmpty()) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const QString &pair : options.environment)
+            environment.insert(pair.section('=', 0, 0), pair.section('=', 1));
+        process.setProcessEnvironment(environment);
+    }
+    if (!options.workingDirectory.isEmpty())
+        process.setWorkingDirectory(options.workingDirectory);
     process.start(program, args);
-    process.waitForFinished(300000);
     Run run;
+    if (!process.waitForFinished(options.seconds * 1000)) {
+        process.kill();
+        process.waitForFinished();
+        run.exitCode = -2;
+        return run;
+    }
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     return run;
 }
 
-Run torchprep(const QStringList &args) { return execute(cliPath(), args); }
+Run torchprep(const QStringList &args, const RunOptions &options) { return execute(cliPath(), args, options); }
 
 QString sourceLine(const QString &file, int line)
 {

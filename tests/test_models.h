@@ -21,11 +21,20 @@ struct Run
     QByteArray err;
 };
 
-// Runs `program` with `args` to the end (at most five minutes).
-Run execute(const QString &program, const QStringList &args);
+// How to run a program: extra environment ("NAME=value"), a working folder, a time limit.
+struct RunOptions
+{
+    QStringList environment;
+    QString workingDirectory;
+    int seconds = 300;
+};
+
+// Runs `program` with `args` to the end; one still running after the limit is killed and gets
+// exit code -2 (a hang), one that crashed -1.
+Run execute(const QString &program, const QStringList &args, const RunOptions &options = {});
 
 // Runs the torchprep executable under test.
-Run torchprep(const QStringList &args);
+Run torchprep(const QStringList &args, const RunOptions &options = {});
 
 // Text of line `line` (1-based) of `file`, or a null string.
 QString sourceLine(const QString &file, int line);

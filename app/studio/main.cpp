@@ -1,36 +1,36 @@
 // torchprep-studio [MODEL.pt] [--finding N] [--fix-all [--compare-fixed]] [--compare-with B.pt [--per-layer]]
 //                  [--diff B.pt] [--screenshot FILE]: wiring only.
-#include "comparison_panel.h"
-#include "diff_view.h"
-#include "diff_window.h"
-#include "main_window.h"
+#include "compare/comparison_panel.h"
+#include "diff/diff_view.h"
+#include "diff/diff_window.h"
+#include "session/background_work.h"
+#include "window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QTimer>
 
 #include <cstdio>
-#include <functional>
 
 namespace {
 
-// Once `signal` has fired and the window has been idle a moment, saves it as `file` and quits.
-template <typename Sender, typename Signal>
-void screenshotAfter(QWidget *window, std::function<bool()> busy, const QString &file, Sender *sender, Signal signal)
+// Once `work` has gone idle after everything the command line asked for, saves `window` as
+// `file` and quits. Whatever a result sets off starts before its job ends, so the first idle
+// is the end of the whole chain (open, lay out, fix, compare).
+void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QString &file)
 {
-    QObject::connect(sender, signal, window, [window, busy, file] {
-        auto *poll = new QTimer(window);
-        auto idleTicks = std::make_shared<int>(0);
-        QObject::connect(poll, &QTimer::timeout, window, [window, busy, file, poll, idleTicks] {
-            *idleTicks = busy() ? 0 : *idleTicks + 1;
-            if (*idleTicks < 4) // 400 ms without work: the last paint has landed
-                return;
-            poll->stop();
+    auto grab = [window, file] {
+        // On the next turn of the event loop, once the widgets' posted layout requests (and
+        // those they post in turn) are handled.
+        QMetaObject::invokeMethod(window, [window, file] {
+            QCoreApplication::sendPostedEvents();
             window->grab().save(file);
             QApplication::quit();
-        });
-        poll->start(100);
-    }, Qt::SingleShotConnection);
+        }, Qt::QueuedConnection);
+    };
+    if (work->busy())
+        QObject::connect(work, &torchprep::WorkTracker::idle, window, grab, Qt::SingleShotConnection);
+    else
+        grab();
 }
 
 } // namespace
@@ -81,31 +81,15 @@ int main(int argc, char *argv[])
             return 2;
         }
         auto *window = new torchprep::DiffWindow; // deletes itself when closed
-        if (parser.isSet(screenshot)) {
-            auto busy = [window] { return window->busy(); };
-            screenshotAfter(window, busy, parser.value(screenshot), window, &torchprep::DiffWindow::ready);
-            screenshotAfter(window, busy, parser.value(screenshot), window, &torchprep::DiffWindow::failed);
-        }
         window->show();
         window->openPair(parser.positionalArguments().constFirst(), parser.value(diff));
+        if (parser.isSet(screenshot))
+            screenshotWhenIdle(window, window->work(), parser.value(screenshot));
         return app.exec();
     }
 
     torchprep::MainWindow window;
     window.show();
-    if (parser.isSet(screenshot)) {
-        auto busy = [&window] { return window.busy() || window.comparisonPanel()->busy(); };
-        const QString file = parser.value(screenshot);
-        if (parser.isSet(fixAll) && parser.isSet(compareFixed)) // once the comparison is shown
-            screenshotAfter(&window, busy, file, window.comparisonPanel(), &torchprep::ComparisonPanel::finished);
-        else if (parser.isSet(fixAll)) // once the fixed model and its before/after are shown
-            screenshotAfter(&window, busy, file, &window, &torchprep::MainWindow::fixApplied);
-        else if (parser.isSet(compareWith)) // once the comparison is shown
-            screenshotAfter(&window, busy, file, window.comparisonPanel(), &torchprep::ComparisonPanel::finished);
-        else
-            screenshotAfter(&window, busy, file, &window, &torchprep::MainWindow::layoutApplied);
-        screenshotAfter(&window, busy, file, &window, &torchprep::MainWindow::openFailed);
-    }
     if (parser.isSet(finding)) {
         const int index = parser.value(finding).toInt() - 1;
         QObject::connect(&window, &torchprep::MainWindow::modelOpened, &window,
@@ -130,5 +114,7 @@ int main(int argc, char *argv[])
     }
     if (!parser.positionalArguments().isEmpty())
         window.openModel(parser.positionalArguments().constFirst());
+    if (parser.isSet(screenshot))
+        screenshotWhenIdle(&window, window.work(), parser.value(screenshot));
     return app.exec();
 }

@@ -1,7 +1,9 @@
 #include "arguments.h"
 
 #include "../errors.h"
+#include "../ops_libraries.h"
 
+#include <cerrno>
 #include <cstdlib>
 
 namespace torchprep {
@@ -19,6 +21,11 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
     Arguments parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string &arg = args[i];
+        // "-j4": a one-letter option with its value attached.
+        if (arg.size() > 2 && arg[0] == '-' && arg[1] != '-' && valued.count(arg.substr(0, 2))) {
+            parsed.values[arg.substr(0, 2)].push_back(arg.substr(2));
+            continue;
+        }
         const bool shortOption = valued.count(arg) || flags.count(arg); // "-o"
         if (!shortOption && (arg.size() < 2 || arg.compare(0, 2, "--") != 0 || arg == "--")) {
             parsed.positional.push_back(arg);
@@ -46,6 +53,48 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
         parsed.values[name].push_back(value);
     }
     return parsed;
+}
+
+long long wholeNumberArgument(const Arguments &parsed, const std::string &option, long long fallback,
+                              long long min, long long max)
+{
+    const std::vector<std::string> &values = parsed.all(option);
+    if (values.empty())
+        return fallback;
+    const std::string &text = values.back();
+    errno = 0;
+    char *end = nullptr;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789+-") == std::string::npos;
+    if (!digits || *end != '\0' || errno == ERANGE || value < min || value > max)
+        throw InputError(option + " '" + text + "': expected a whole number from " + std::to_string(min) +
+                         " to " + std::to_string(max));
+    return value;
+}
+
+InputSpec inputSpecArgument(const Arguments &parsed)
+{
+    InputSpec spec;
+    if (!parsed.all("--dtype").empty()) {
+        spec.dtype = parsed.all("--dtype").back();
+        if (!isKnownDtype(spec.dtype))
+            throw InputError("--dtype '" + spec.dtype +
+                             "': use float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool");
+    }
+    for (const std::string &text : parsed.all("--input-shape"))
+        addInputArgument(spec, text);
+    if (!parsed.all("--inputs").empty())
+        spec.inputsFile = parsed.all("--inputs").back();
+    if (!spec.inputsFile.empty() && !spec.shapes.empty())
+        throw InputError("give either --inputs or --input-shape, not both");
+    spec.batches = static_cast<int>(wholeNumberArgument(parsed, "--batches", spec.batches, 1, kMaxBatches));
+    return spec;
+}
+
+void loadOpsLibraries(const Arguments &parsed)
+{
+    for (const std::string &path : parsed.all("--ops-library"))
+        loadOpsLibrary(path);
 }
 
 double toleranceArgument(const Arguments &parsed)

@@ -22,6 +22,9 @@ int runCli(const std::vector<std::string> &args, std::ostream &out, std::ostream
 // `torchprep compare ...`
 int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 
+// `torchprep export-onnx ...`
+int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
+
 // `torchprep prepare ...`
 int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ostream &err);
 

@@ -23,18 +23,6 @@ const char *kCompareUsage =
     "         [--runs 10] [--batches 3] [--json]\n"
     "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n";
 
-int positiveInt(const Arguments &parsed, const std::string &option, int fallback)
-{
-    const std::vector<std::string> &values = parsed.all(option);
-    if (values.empty())
-        return fallback;
-    char *end = nullptr;
-    const long value = std::strtol(values.back().c_str(), &end, 10);
-    if (values.back().empty() || *end != '\0' || value < 1 || value > 100000)
-        throw InputError(option + " '" + values.back() + "': expected a whole number from 1 to 100000");
-    return static_cast<int>(value);
-}
-
 std::string number(double value)
 {
     if (std::isinf(value))
@@ -54,7 +42,13 @@ void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
     for (const OutputComparison &o : r.outputs)
         out << "output " << o.index << " " << shapeText(o.shape) << ": max |diff| "
             << number(o.metrics.maxAbsDiff) << ", mean |diff| " << number(o.metrics.meanAbsDiff)
-            << ", cosine " << number(o.metrics.cosine) << ", SQNR " << number(o.metrics.sqnrDb) << " dB\n";
+            << ", cosine " << number(o.metrics.cosine) << ", SQNR " << number(o.metrics.sqnrDb) << " dB"
+            << (o.metrics.nonFiniteA || o.metrics.nonFiniteB
+                    ? "; NaN/Inf: " + std::to_string(o.metrics.nonFiniteA) + " in A, " +
+                          std::to_string(o.metrics.nonFiniteB) + " in B, " +
+                          std::to_string(o.metrics.nonFiniteMismatches) + " where they differ"
+                    : std::string())
+            << "\n";
     out << "forward, median of " << r.timingA.runs << " runs: A " << number(r.timingA.medianMs)
         << " ms, B " << number(r.timingB.medianMs) << " ms\n";
     if (perLayer) {
@@ -79,7 +73,8 @@ void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
         }
         out << "first divergence: " << (r.firstDivergence.empty() ? "none" : r.firstDivergence) << "\n";
     }
-    out << (r.passed ? "outputs match" : "outputs DIFFER") << " (tolerance " << number(r.tolerance) << ")\n";
+    out << (r.passed ? "outputs match" : "outputs DIFFER") << " (tolerance " << number(r.tolerance) << ")"
+        << (r.verdict.empty() ? "" : ": " + r.verdict) << "\n";
 }
 
 } // namespace
@@ -87,7 +82,7 @@ void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
 int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed = parseArguments(
-        args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches"},
+        args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches", "--ops-library"},
         {"--per-layer", "--json", "--help"});
     if (parsed.has("--help")) {
         out << kCompareUsage;
@@ -97,24 +92,21 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
         throw InputError("compare takes two model files, A.pt and B.pt (got " +
                          std::to_string(parsed.positional.size()) + ")");
     CompareOptions options;
-    for (const std::string &shape : parsed.all("--input-shape"))
-        options.inputs.shapes.push_back(parseShape(shape));
-    if (!parsed.all("--dtype").empty())
-        options.inputs.dtype = parsed.all("--dtype").back();
-    if (!parsed.all("--inputs").empty())
-        options.inputsFile = parsed.all("--inputs").back();
-    if (!options.inputsFile.empty() && !options.inputs.shapes.empty())
-        throw InputError("give either --inputs or --input-shape, not both");
+    options.inputs = inputSpecArgument(parsed);
     if (!parsed.all("--device").empty())
         options.device = parsed.all("--device").back();
     options.perLayer = parsed.has("--per-layer");
     options.tolerance = toleranceArgument(parsed);
-    options.runs = positiveInt(parsed, "--runs", options.runs);
-    options.inputs.batches = positiveInt(parsed, "--batches", options.inputs.batches);
+    options.runs = static_cast<int>(wholeNumberArgument(parsed, "--runs", options.runs, 1, 100000));
 
-    const auto a = TorchModel::load(parsed.positional[0]);
-    const auto b = TorchModel::load(parsed.positional[1]);
+    loadOpsLibraries(parsed);
+    // Read straight onto the device: on a GPU no model is copied on the host first.
+    const std::string device = resolveComparisonDevice(options.device);
+    const auto a = TorchModel::load(parsed.positional[0], device);
+    const auto b = TorchModel::load(parsed.positional[1], device);
     const ComparisonReport report = compareModels(*a, *b, options);
+    if (!report.comparable) // two models that return other numbers or shapes of tensors
+        throw InputError("the models cannot be compared: " + report.verdict);
     if (parsed.has("--json"))
         out << comparisonJson(parsed.positional[0], parsed.positional[1], report);
     else

@@ -1,19 +1,16 @@
-// `torchprep prepare MODEL.pt -o OUT.pt [--input-shape S]... [--dtype T] [--exclude P]...
-//  [--exclude-class C]... [--only PASS]... [--allow OP]... [--tolerance T] [--json]`
-#include "../checks/fix_text.h"
-#include "../equivalence.h"
-#include "../export/python_export.h"
+// `torchprep prepare MODEL.pt|DIR... -o OUT.pt|OUTDIR [inputs] [options] [--json]`
 #include "../errors.h"
-#include "../graph_builder.h"
+#include "../io/run_files.h"
 #include "../json_writer.h"
-#include "../prepare/preparer.h"
-#include "../torch_model.h"
-#include "../validation_report.h"
+#include "../printable.h"
+#include "../prepare/prepare_job.h"
 #include "arguments.h"
 #include "cli.h"
+#include "model_batch.h"
+#include "prepare_report.h"
 
+#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 
@@ -24,135 +21,62 @@ namespace {
 namespace fs = std::filesystem;
 
 const char *kPrepareUsage =
-    "usage: torchprep prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [--input-shape S]...\n"
-    "         [--dtype float32] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
+    "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
+    "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
-    "         [--emit-python DIR] [--json]\n";
+    "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx [--opset 17]] [--json]\n"
+    "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n"
+    "  --input-shape 1,80,50 --input-shape 1:int64:50..50  one per forward input: shape, dtype, value range\n"
+    "  --inputs FILE  real inputs saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
+    "  several models or folders: each written to OUTDIR/NAME.pt, one row per model (JSON Lines with --json)\n";
 
-bool sameFile(const std::string &a, const std::string &b)
+struct PrepareRow
 {
-    std::error_code ec;
-    if (fs::exists(b, ec))
-        return fs::equivalent(a, b, ec);
-    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-}
-
-// What --emit-python wrote: nothing when it was not asked for or the proof failed.
-struct PythonFiles
-{
-    PythonPackage package;
-    std::vector<std::string> paths; // STEM.py, STEM_state_dict.pt
+    PrepareJob job;
+    PrepareOutcome outcome;
+    std::string error;
+    double seconds = 0;
+    int exitCode = kExitUnusable;
 };
 
-std::string number(double value)
+void runRow(PrepareRow &row)
 {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value);
-    return buf;
+    const auto start = std::chrono::steady_clock::now();
+    row.error = errorOf([&] {
+        row.outcome = runPrepareJob(row.job);
+        row.exitCode = row.outcome.proof.passed ? kExitPassed : kExitFindings;
+    });
+    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void writeJson(std::ostream &out, const std::string &input, const std::string &output,
-               const PrepareResult &result, const EquivalenceReport &proof,
-               const InputSpec &spec, const std::vector<Finding> &remaining, bool written,
-               const PythonFiles &python)
+std::string rowText(const PrepareRow &row)
 {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "  %.2f s", row.seconds);
+    if (!row.error.empty())
+        return row.job.input + "  unusable  " + row.error + "\n";
+    std::size_t changes = 0;
+    for (const PassLog &pass : row.outcome.result.passes)
+        changes += pass.changes.size();
+    const EquivalenceReport &proof = row.outcome.proof;
+    std::snprintf(buf, sizeof buf, "max |diff| %.3g  %.2f s", proof.maxAbsDiff, row.seconds);
+    return row.job.input + "  " + (proof.passed ? "proven" : "FAILED") + "  " + std::to_string(changes) +
+           " changes  " + std::to_string(row.outcome.remaining.size()) + " remaining  " + buf +
+           (row.outcome.written ? "  -> " + row.job.output : std::string()) +
+           (row.outcome.diagnosis.brokenBy.empty() ? "" : "  broken by " + row.outcome.diagnosis.brokenBy) + "\n";
+}
+
+std::string rowJson(const PrepareRow &row)
+{
+    if (row.error.empty())
+        return compactJson(prepareJson(row.job, row.outcome)) + "\n";
     JsonWriter json;
     json.beginObject();
-    json.key("input").value(input);
-    json.key("output");
-    written ? json.value(output) : json.null();
-    json.key("passes").beginArray();
-    for (const PassLog &pass : result.passes) {
-        json.beginObject();
-        json.key("name").value(pass.name);
-        json.key("changes").beginArray();
-        for (const PreparedChange &c : pass.changes) {
-            json.beginObject();
-            json.key("kind").value(c.kind);
-            json.key("module").value(c.module);
-            json.key("op").value(c.op);
-            json.key("source");
-            c.source.known() ? json.value(c.source.str()) : json.null();
-            json.endObject();
-        }
-        json.endArray();
-        json.endObject();
-    }
-    json.endArray();
-    json.key("equivalence").beginObject();
-    json.key("passed").value(proof.passed);
-    json.key("max_abs_diff").value(proof.maxAbsDiff);
-    json.key("mean_abs_diff").value(proof.meanAbsDiff);
-    json.key("cosine").value(proof.cosine);
-    json.key("tolerance").value(proof.tolerance);
-    json.key("batches").value(spec.batches);
-    json.key("dtype").value(spec.dtype);
-    json.key("inputs").beginArray();
-    for (const Shape &shape : spec.shapes) {
-        json.beginArray();
-        for (auto d : shape)
-            json.value(static_cast<std::int64_t>(d));
-        json.endArray();
-    }
-    json.endArray();
-    if (!proof.mismatch.empty())
-        json.key("mismatch").value(proof.mismatch);
+    json.key("input").value(row.job.input);
+    json.key("output").null();
+    json.key("error").value(row.error);
     json.endObject();
-    json.key("remaining_findings");
-    writeFindingsJson(json, remaining);
-    json.key("python");
-    if (python.paths.empty()) {
-        json.null();
-    } else {
-        json.beginObject();
-        json.key("source").value(python.paths[0]);
-        json.key("state_dict").value(python.paths[1]);
-        json.key("class").value(python.package.rootClass);
-        json.key("plain_layers").beginArray();
-        for (const std::string &path : python.package.plainLayers)
-            json.value(path);
-        json.endArray();
-        json.endObject();
-    }
-    json.endObject();
-    out << json.str() << "\n";
-}
-
-void writeText(std::ostream &out, const std::string &output, const PrepareResult &result,
-               const EquivalenceReport &proof, const InputSpec &spec,
-               const std::vector<Finding> &remaining, bool written, const PythonFiles &python)
-{
-    for (const PassLog &pass : result.passes) {
-        out << pass.name << ": " << pass.changes.size() << " change"
-            << (pass.changes.size() == 1 ? "" : "s") << "\n";
-        for (const PreparedChange &c : pass.changes)
-            out << "  " << c.module << "  " << c.op
-                << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
-    }
-    std::string shapes;
-    for (const Shape &shape : spec.shapes)
-        shapes += (shapes.empty() ? "" : " ") + shapeText(shape);
-    out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << spec.batches
-        << " random batches of " << shapes << " " << spec.dtype << ": max |diff| "
-        << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
-        << ", cosine " << number(proof.cosine) << " (tolerance " << number(proof.tolerance) << ")"
-        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << "\n";
-    if (remaining.empty()) {
-        out << "remaining findings: none\n";
-    } else {
-        out << "remaining findings: " << remaining.size() << "\n";
-        for (const Finding &f : remaining)
-            out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
-    }
-    out << (written ? "wrote " + output : "nothing written: the prepared model computes different outputs")
-        << "\n";
-    if (!python.paths.empty()) {
-        out << "wrote " << python.paths[0] << " and " << python.paths[1] << " (class "
-            << python.package.rootClass << "; load_model() builds it with its weights)\n";
-        if (!python.package.plainLayers.empty())
-            out << "  torch.nn layers written op by op (constructor arguments not in the file): "
-                << python.package.plainLayers.size() << "\n";
-    }
+    return compactJson(json.str()) + "\n";
 }
 
 } // namespace
@@ -161,67 +85,90 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
 {
     const Arguments parsed = parseArguments(
         args,
-        {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only",
-         "--allow", "--tolerance", "--batches", "--emit-python"},
+        {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only", "--allow",
+         "--tolerance", "--batches", "--emit-python", "--ops-library", "--inputs", "-j", "--jobs", "--onnx",
+         "--opset"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
         out << kPrepareUsage;
         return kExitPassed;
     }
-    if (parsed.positional.size() != 1)
-        throw InputError("prepare takes exactly one model file (got " +
-                         std::to_string(parsed.positional.size()) + ")");
-    const std::string input = parsed.positional.front();
+    if (parsed.positional.empty())
+        throw InputError("prepare takes one or more model files or folders (got none)");
     std::vector<std::string> outputs = parsed.all("-o");
     for (const std::string &o : parsed.all("--output"))
         outputs.push_back(o);
     if (outputs.size() != 1)
-        throw InputError("prepare needs one output file: -o OUT.pt");
-    const std::string output = outputs.front();
-    if (sameFile(input, output))
-        throw InputError("-o '" + output + "' is the input model: choose another file");
+        throw InputError("prepare needs one output: -o OUT.pt (or -o OUTDIR for several models)");
 
-    InputSpec spec;
-    for (const std::string &shape : parsed.all("--input-shape"))
-        spec.shapes.push_back(parseShape(shape));
-    if (!parsed.all("--dtype").empty())
-        spec.dtype = parsed.all("--dtype").back();
-    if (!parsed.all("--batches").empty())
-        spec.batches = std::max(1, std::atoi(parsed.all("--batches").back().c_str()));
-    const double tolerance = toleranceArgument(parsed);
-
-    PrepareOptions options;
-    options.excludedModules = parsed.all("--exclude");
-    options.excludedClasses = parsed.all("--exclude-class");
-    options.onlyPasses = parsed.all("--only");
+    PrepareJob base;
+    base.inputs = inputSpecArgument(parsed);
+    base.tolerance = toleranceArgument(parsed);
+    base.options.excludedModules = parsed.all("--exclude");
+    base.options.excludedClasses = parsed.all("--exclude-class");
+    base.options.onlyPasses = parsed.all("--only");
     for (const std::string &op : parsed.all("--allow"))
-        options.allowedOps.add(op);
+        base.options.allowedOps.add(op);
+    if (!parsed.all("--emit-python").empty())
+        base.emitPythonDir = parsed.all("--emit-python").back();
+    base.onnxOpset = static_cast<int>(wholeNumberArgument(parsed, "--opset", base.onnxOpset, 7, 17));
+    loadOpsLibraries(parsed);
 
-    const std::vector<std::string> &emitDirs = parsed.all("--emit-python");
-    if (!emitDirs.empty())
-        preparePythonFolder(emitDirs.back());
+    if (!isBatch(parsed.positional)) {
+        PrepareJob job = base;
+        job.input = parsed.positional.front();
+        job.output = outputs.front();
+        if (!parsed.all("--onnx").empty())
+            job.onnxOutput = parsed.all("--onnx").back();
+        const PrepareOutcome outcome = runPrepareJob(job);
+        out << (parsed.has("--json") ? prepareJson(job, outcome) : prepareText(job, outcome));
+        const bool onnxFine = !outcome.onnxAsked || outcome.onnx.written;
+        return outcome.proof.passed && onnxFine ? kExitPassed : kExitFindings;
+    }
 
-    const auto original = TorchModel::load(input);
-    if (spec.shapes.empty())
-        throw InputError("--input-shape is required to prove the prepared model equivalent: "
-                         "TorchScript files do not keep input shapes (e.g. --input-shape 1,3,224,224)");
-    const auto prepared = TorchModel::load(input);
-    const PrepareResult result = prepareModel(*prepared, options);
-    const EquivalenceReport proof = proveEquivalent(*original, *prepared, spec, tolerance);
-    const std::vector<Finding> remaining =
-        validateGraph(buildModelGraph(*prepared), result.checkOptions).findings;
-    PythonFiles python;
-    if (proof.passed && !emitDirs.empty()) // written in memory first: a failure writes nothing
-        python.package = emitPythonPackage(*prepared, fs::path(output).stem().string());
-    if (proof.passed)
-        prepared->saveAtomically(output);
-    if (proof.passed && !emitDirs.empty())
-        python.paths = writePythonPackage(python.package, emitDirs.back());
-    if (parsed.has("--json"))
-        writeJson(out, input, output, result, proof, spec, remaining, proof.passed, python);
-    else
-        writeText(out, output, result, proof, spec, remaining, proof.passed, python);
-    return proof.passed ? kExitPassed : kExitFindings;
+    if (!parsed.all("--onnx").empty())
+        throw InputError("--onnx OUT.onnx takes one model; export several with export-onnx one by one");
+    // Several models: -o names a folder; each model goes to OUTDIR/NAME.pt.
+    const std::string outDir = outputs.front();
+    std::error_code ec;
+    if (fs::exists(outDir, ec) && !fs::is_directory(outDir, ec))
+        throw InputError("-o '" + printable(outDir) + "' is a file: with several models, -o names a folder");
+    fs::create_directories(outDir, ec);
+    if (!fs::is_directory(outDir, ec))
+        throw InputError("-o '" + printable(outDir) + "': cannot create that folder");
+    const std::vector<std::string> paths = expandModelPaths(parsed.positional);
+    if (paths.empty())
+        throw InputError("no .pt files in " + printable(parsed.positional.front()));
+    Arguments jobs = parsed;
+    for (const std::string &j : parsed.all("--jobs"))
+        jobs.values["-j"].push_back(j);
+    const int workers = static_cast<int>(wholeNumberArgument(jobs, "-j", 1, 1, 256));
+    std::vector<PrepareRow> rows(paths.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        rows[i].job = base;
+        rows[i].job.input = paths[i];
+        rows[i].job.output = (fs::path(outDir) / fs::path(paths[i]).filename()).string();
+    }
+    // Every output of the run against every input and every other output, before any work.
+    RunFiles files;
+    for (const PrepareRow &row : rows) {
+        files.reads(row.job.input, "the input model");
+        files.writes(row.job.output, "-o");
+        if (!row.job.emitPythonDir.empty())
+            for (const std::string &path :
+                 pythonPackagePaths(fs::path(row.job.output).stem().string(), row.job.emitPythonDir))
+                files.writes(path, "--emit-python");
+    }
+    files.check();
+    std::vector<int> codes(paths.size(), kExitUnusable);
+    const bool json = parsed.has("--json");
+    runInOrder(
+        paths.size(), workers, [&](std::size_t i) { runRow(rows[i]); },
+        [&](std::size_t i) {
+            codes[i] = rows[i].exitCode;
+            out << (json ? rowJson(rows[i]) : rowText(rows[i])) << std::flush;
+        });
+    return worstExitCode(codes);
 }
 
 } // namespace torchprep

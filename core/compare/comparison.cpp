@@ -7,11 +7,10 @@
 #include "comparison_torch.h"
 
 #include <torch/cuda.h>
-#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iterator>
 
 namespace torchprep {
@@ -43,44 +42,33 @@ at::Device resolveDevice(const std::string &name)
     throw InputError("--device '" + name + "': use auto, cpu, cuda or cuda:N");
 }
 
-// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs.
-std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError("--inputs '" + path + "': cannot read that file");
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    c10::IValue value;
-    try {
-        value = torch::jit::pickle_load(bytes);
-    } catch (const std::exception &e) {
-        throw InputError("--inputs '" + path + "' is not a file saved by torch.save: " + firstLine(e.what()));
-    }
-    std::vector<c10::IValue> items;
-    if (value.isTensor()) {
-        items.push_back(value);
-    } else if (value.isTuple()) {
-        for (const auto &e : value.toTupleRef().elements())
-            items.push_back(e);
-    } else if (value.isList()) {
-        for (const auto &e : value.toListRef())
-            items.push_back(e);
-    }
-    if (items.empty())
-        throw InputError("--inputs '" + path + "' holds no tensor: save a tensor or a tuple of tensors");
-    for (c10::IValue &item : items) {
-        if (!item.isTensor())
-            throw InputError("--inputs '" + path + "': every input must be a tensor (found " +
-                             item.tagKind() + ")");
-        item = item.toTensor().to(device);
-    }
-    return items;
-}
-
 void synchronize(const at::Device &device)
 {
     if (device.is_cuda())
         torch::cuda::synchronize(device.index());
+}
+
+// Seeds the generator before each model's run, apart from the seeds that draw the inputs.
+constexpr std::uint64_t kModelSeed = 0x5eed0000;
+
+// Which batch a report keeps for an output or layer: the one furthest from agreeing.
+bool worse(const DifferenceMetrics &candidate, const DifferenceMetrics &kept)
+{
+    if (candidate.nonFiniteMismatches != kept.nonFiniteMismatches)
+        return candidate.nonFiniteMismatches > kept.nonFiniteMismatches;
+    return candidate.maxAbsDiff > kept.maxAbsDiff;
+}
+
+// True when every parameter and buffer of `module` already lives on `device`.
+bool isOn(const torch::jit::Module &module, const at::Device &device)
+{
+    for (const at::Tensor &t : module.parameters())
+        if (t.device() != device)
+            return false;
+    for (const at::Tensor &t : module.buffers())
+        if (t.device() != device)
+            return false;
+    return true;
 }
 
 ModelTiming summarize(std::vector<double> ms)
@@ -98,7 +86,9 @@ ModelTiming summarize(std::vector<double> ms)
 Histogram histogramOf(const std::vector<at::Tensor> &diffs, int bins)
 {
     Histogram h;
-    const at::Tensor all = at::cat(diffs);
+    if (diffs.empty())
+        return h;
+    const at::Tensor all = at::cat(diffs); // finite differences only
     if (all.numel() == 0)
         return h;
     const double lo = all.min().item<double>();
@@ -128,6 +118,9 @@ public:
     ComparisonReport run()
     {
         torch::NoGradGuard noGrad;
+        // Run the graphs as written, the same way for the proof and for compare: the optimising
+        // executor's first run takes a minute on a model with ten thousand calls.
+        torch::jit::GraphOptimizerEnabledGuard plainInterpreter(false);
         ComparisonReport report;
         report.device = device_.str();
         report.tolerance = options_.tolerance;
@@ -136,28 +129,35 @@ public:
         for (const c10::IValue &input : batches_.front())
             report.inputShapes.push_back(input.toTensor().sizes().vec());
 
-        for (int w = 0; w < options_.warmup; ++w) {
-            runForward(a_, batches_.front(), "first");
-            runForward(b_, batches_.front(), "second");
+        const int warmup = options_.timed ? options_.warmup : 0;
+        for (int w = 0; w < warmup; ++w) {
+            run(a_, 0, options_.nameA);
+            run(b_, 0, options_.nameB);
         }
-        const int runs = std::max(options_.runs, static_cast<int>(batches_.size()));
+        const int batches = static_cast<int>(batches_.size());
+        const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
-            const std::vector<c10::IValue> &inputs = batches_[r % batches_.size()];
-            const c10::IValue outA = timed(a_, inputs, "first", msA);
-            const c10::IValue outB = timed(b_, inputs, "second", msB);
-            if (r < static_cast<int>(batches_.size()))
+            const c10::IValue outA = timed(a_, r % batches, options_.nameA, msA);
+            const c10::IValue outB = timed(b_, r % batches, options_.nameB, msB);
+            if (r < batches && report.comparable)
                 compareOutputs(flattenTensors(outA), flattenTensors(outB), r, report, diffs);
         }
-        report.timingA = summarize(msA);
-        report.timingB = summarize(msB);
-        report.passed = true;
-        for (std::size_t i = 0; i < report.outputs.size(); ++i) {
-            report.outputs[i].histogram = histogramOf(diffs[i], options_.histogramBins);
-            report.passed = report.passed && report.outputs[i].metrics.maxAbsDiff <= options_.tolerance;
+        if (options_.timed) {
+            report.timingA = summarize(msA);
+            report.timingB = summarize(msB);
         }
-        if (options_.perLayer)
+        report.passed = report.comparable;
+        for (std::size_t i = 0; report.comparable && i < report.outputs.size(); ++i) {
+            report.outputs[i].histogram = histogramOf(diffs[i], options_.histogramBins);
+            const Agreement agreement = agreementOf(report.outputs[i].metrics, options_.tolerance);
+            if (!agreement.agrees && report.passed) {
+                report.passed = false;
+                report.verdict = "output " + std::to_string(i) + ": " + agreement.reason;
+            }
+        }
+        if (options_.perLayer && report.comparable)
             compareLayers(report);
         return report;
     }
@@ -165,8 +165,8 @@ public:
 private:
     torch::jit::Module onDevice(const torch::jit::Module &module) const
     {
-        if (device_.is_cpu())
-            return module;
+        if (device_.is_cpu() || isOn(module, device_))
+            return module; // loaded straight onto the device: no copy
         torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
         copy.to(device_);
         return copy;
@@ -174,8 +174,8 @@ private:
 
     void makeBatches()
     {
-        if (!options_.inputsFile.empty()) {
-            batches_.push_back(inputsFromFile(options_.inputsFile, device_));
+        if (!options_.inputs.inputsFile.empty()) {
+            batches_.push_back(loadInputsFile(options_.inputs.inputsFile, device_));
             return;
         }
         if (options_.inputs.shapes.empty())
@@ -185,12 +185,18 @@ private:
             batches_.push_back(randomInputs(options_.inputs, i, device_));
     }
 
-    c10::IValue timed(torch::jit::Module &module, const std::vector<c10::IValue> &inputs,
-                      const std::string &what, std::vector<double> &ms)
+    // Seeds torch's generator for batch `batch` first: both models draw the same random numbers.
+    c10::IValue run(torch::jit::Module &module, int batch, const std::string &what)
+    {
+        torch::manual_seed(kModelSeed + options_.inputs.seed + static_cast<std::uint64_t>(batch));
+        return runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+    }
+
+    c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what, std::vector<double> &ms)
     {
         synchronize(device_);
         const auto start = std::chrono::steady_clock::now();
-        c10::IValue out = runForward(module, inputs, what);
+        c10::IValue out = run(module, batch, what);
         synchronize(device_);
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         return out;
@@ -199,26 +205,34 @@ private:
     void compareOutputs(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b, int batch,
                         ComparisonReport &report, std::vector<std::vector<at::Tensor>> &diffs)
     {
-        if (a.size() != b.size())
-            throw InputError("the models cannot be compared: the first returns " +
-                             std::to_string(a.size()) + " tensors, the second " + std::to_string(b.size()));
+        if (a.size() != b.size()) {
+            report.comparable = false;
+            report.verdict = "the first model returns " + std::to_string(a.size()) +
+                             " tensors, the second " + std::to_string(b.size());
+            return;
+        }
         if (batch == 0) {
             report.outputs.resize(a.size());
             diffs.resize(a.size());
         }
         for (std::size_t i = 0; i < a.size(); ++i) {
-            if (a[i].sizes() != b[i].sizes())
-                throw InputError("the models cannot be compared: output " + std::to_string(i) +
-                                 " has shape " + shapeText(a[i].sizes().vec()) + " in the first and " +
-                                 shapeText(b[i].sizes().vec()) + " in the second");
+            if (a[i].sizes() != b[i].sizes()) {
+                report.comparable = false;
+                report.verdict = "output " + std::to_string(i) + " has shape " +
+                                 shapeText(a[i].sizes().vec()) + " in the first model and " +
+                                 shapeText(b[i].sizes().vec()) + " in the second";
+                return;
+            }
             const DifferenceMetrics m = measureDifference(a[i], b[i]);
             OutputComparison &out = report.outputs[i];
-            if (batch == 0 || m.maxAbsDiff > out.metrics.maxAbsDiff) {
+            if (batch == 0 || worse(m, out.metrics)) {
                 out.index = i;
                 out.shape = a[i].sizes().vec();
                 out.metrics = m;
             }
-            diffs[i].push_back((b[i].to(at::kDouble) - a[i].to(at::kDouble)).flatten().cpu());
+            const at::Tensor x = a[i].detach().to(at::kDouble).flatten();
+            const at::Tensor y = b[i].detach().to(at::kDouble).flatten();
+            diffs[i].push_back((y - x).masked_select(bothFinite(x, y)).cpu());
         }
     }
 
@@ -229,8 +243,11 @@ private:
         TappedModel tappedB(modelB_.impl().module, device_);
         std::vector<at::Tensor> valuesA, valuesB;
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
-            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, "first");
-            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, "second");
+            const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
+            torch::manual_seed(seed);
+            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, options_.nameA);
+            torch::manual_seed(seed);
+            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, options_.nameB);
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
                 for (const LayerPair &p : pairs) {
@@ -252,13 +269,13 @@ private:
                     continue;
                 const DifferenceMetrics m = measureDifference(valuesA[p.a], valuesB[p.b]);
                 LayerComparison &layer = report.layers[k];
-                if (!layer.compared || m.maxAbsDiff > layer.metrics.maxAbsDiff)
+                if (!layer.compared || worse(m, layer.metrics))
                     layer.metrics = m;
                 layer.compared = true;
             }
         }
         for (const LayerComparison &layer : report.layers) {
-            if (layer.compared && layer.metrics.maxAbsDiff > options_.tolerance) {
+            if (layer.compared && !agreementOf(layer.metrics, options_.tolerance).agrees) {
                 report.firstDivergence = layer.module;
                 break;
             }
@@ -276,6 +293,8 @@ private:
 };
 
 } // namespace
+
+std::string resolveComparisonDevice(const std::string &name) { return resolveDevice(name).str(); }
 
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
 {

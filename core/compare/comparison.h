@@ -14,8 +14,11 @@ class TorchModel;
 
 struct CompareOptions
 {
-    InputSpec inputs;       // random inputs (shapes, dtype, batches, seed) unless inputsFile
-    std::string inputsFile; // torch.save(tensor or tuple of tensors): one batch
+    // false: each batch runs once per model and nothing is timed (the proof in prepare).
+    bool timed = true;
+    std::string nameA = "first"; // how messages name the models: "the first model rejects ..."
+    std::string nameB = "second";
+    InputSpec inputs; // random inputs (shapes, dtypes, ranges, batches, seed) or a file of real ones
     std::string device = "auto"; // auto | cpu | cuda | cuda:N
     bool perLayer = false;
     double tolerance = 1e-5; // absolute, on every element
@@ -31,14 +34,33 @@ struct Histogram
     std::vector<std::int64_t> counts;
 };
 
-// How far B's tensor is from A's (A is the reference).
+// How far B's tensor is from A's (A is the reference). NaN and Inf follow one rule: at the same
+// position with the same sign (NaN and NaN, +Inf and +Inf) they agree; against a number or
+// another non-finite value they differ and are counted in nonFiniteMismatches. The distances are
+// measured over the positions where both are finite.
 struct DifferenceMetrics
 {
     double maxAbsDiff = 0;
     double meanAbsDiff = 0;
     double cosine = 1;
     double sqnrDb = 0; // 10 log10(|A|^2 / |B - A|^2); +infinity when B equals A
+    std::int64_t elements = 0;            // in each tensor
+    std::int64_t finiteElements = 0;      // positions where both are finite
+    std::int64_t nonFiniteA = 0;          // NaN or Inf in A
+    std::int64_t nonFiniteB = 0;          // NaN or Inf in B
+    std::int64_t nonFiniteMismatches = 0; // positions where A and B disagree on NaN/Inf
 };
+
+// The one rule for "B computes what A computes" (the proof in prepare, the verdict of compare,
+// each layer's divergence): no NaN/Inf disagreement and every finite element within `tolerance`.
+// A non-empty tensor with no finite element in either model proves nothing: it never agrees.
+// `reason` says why not, for a person ("3 elements are NaN or Inf in one model only").
+struct Agreement
+{
+    bool agrees = true;
+    std::string reason;
+};
+Agreement agreementOf(const DifferenceMetrics &metrics, double tolerance);
 
 struct OutputComparison
 {
@@ -78,12 +100,24 @@ struct ComparisonReport
     int batches = 0;
     std::vector<LayerComparison> layers; // --per-layer: in B's execution order
     std::string firstDivergence;         // first compared layer beyond tolerance, "" if none
+    // Why the outputs do not agree, for a person; "" when they do. With `comparable` false the
+    // models return different numbers or shapes of tensors and no metrics were measured.
+    std::string verdict;
+    bool comparable = true;
 };
 
 // Runs A and B on the same inputs on one device and compares every output; with perLayer,
-// also every module call's output. Throws InputError (one line) when the inputs cannot be made
-// or read, a model rejects them, the device is not there, or the two models' outputs differ in
-// number or shape.
+// also every module call's output. Models run as written (the interpreter, no graph
+// optimisation), each batch after seeding torch's generator the same way for both, so models
+// that draw random numbers (dropout in training mode) draw the same ones. Outputs that differ in
+// number or shape make the report not `comparable` (not passed, `verdict` says how). Throws
+// InputError (one line) when the inputs cannot be made or read, a model rejects them, or the
+// device is not there.
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options);
+
+// The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as
+// compareModels does for a device that is not there. Models loaded onto it
+// (TorchModel::load(path, device)) are compared where they are, with no copy.
+std::string resolveComparisonDevice(const std::string &name);
 
 } // namespace torchprep

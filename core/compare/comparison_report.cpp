@@ -25,6 +25,11 @@ void writeMetrics(JsonWriter &json, const DifferenceMetrics &m)
     json.key("mean_abs_diff").value(m.meanAbsDiff);
     json.key("cosine").value(m.cosine);
     json.key("sqnr_db").value(m.sqnrDb);
+    json.key("non_finite").beginObject();
+    json.key("a").value(m.nonFiniteA);
+    json.key("b").value(m.nonFiniteB);
+    json.key("mismatched").value(m.nonFiniteMismatches);
+    json.endObject();
 }
 
 std::string jsonOf(const std::string &a, const std::string &b, const ComparisonReport &r)
@@ -35,6 +40,8 @@ std::string jsonOf(const std::string &a, const std::string &b, const ComparisonR
     json.key("b").value(b);
     json.key("device").value(r.device);
     json.key("passed").value(r.passed);
+    json.key("verdict");
+    r.verdict.empty() ? json.null() : json.value(r.verdict);
     json.key("tolerance").value(r.tolerance);
     json.key("batches").value(r.batches);
     json.key("inputs").beginArray();
@@ -81,7 +88,7 @@ std::string jsonOf(const std::string &a, const std::string &b, const ComparisonR
         if (l.compared) {
             writeMetrics(json, l.metrics);
         } else {
-            for (const char *k : {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db"})
+            for (const char *k : {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db", "non_finite"})
                 json.key(k).null();
         }
         json.endObject();
@@ -100,6 +107,17 @@ std::string csvNumber(double v)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.9g", v);
     return buf;
+}
+
+// A module path from a model file may hold anything, commas and quotes included.
+std::string csvField(const std::string &text)
+{
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
 }
 
 std::string csvShape(const Shape &shape)
@@ -129,8 +147,8 @@ std::string comparisonCsv(const ComparisonReport &report)
     out << "kind,name,call,match,shape,compared,max_abs_diff,mean_abs_diff,cosine,sqnr_db\n";
     for (const OutputComparison &o : report.outputs)
         out << "output," << o.index << ",,," << csvShape(o.shape) << ",true," << csvMetrics(o.metrics) << "\n";
-    for (const LayerComparison &l : report.layers) // module paths hold no comma: no quoting
-        out << "layer," << l.module << "," << l.call << "," << l.match << "," << csvShape(l.shape) << ","
+    for (const LayerComparison &l : report.layers)
+        out << "layer," << csvField(l.module) << "," << l.call << "," << l.match << "," << csvShape(l.shape) << ","
             << (l.compared ? "true," + csvMetrics(l.metrics) : std::string("false,,,,")) << "\n";
     return out.str();
 }

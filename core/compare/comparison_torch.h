@@ -11,8 +11,12 @@
 
 namespace torchprep {
 
-// How far `other` is from `reference` (same shape), computed in double precision.
+// How far `other` is from `reference` (same shape), computed in double precision, NaN and Inf
+// as DifferenceMetrics says.
 DifferenceMetrics measureDifference(const at::Tensor &reference, const at::Tensor &other);
+
+// Where both (flat, same shape) tensors hold finite values.
+at::Tensor bothFinite(const at::Tensor &x, const at::Tensor &y);
 
 // A copy of a model whose every submodule call (with a tensor result) records a copy of that
 // result as it runs: TorchScript has no forward hooks, so the copy's method graphs append to a

@@ -15,6 +15,7 @@ struct PythonPackage
     std::string source;    // the .py file
     std::string weights;   // the state_dict, as torch.save writes it (torch.load reads it)
     std::string rootClass; // the model's class in `source`
+    std::string modelPath; // the file the model was loaded from: never overwritten
     // torch.nn layers written out op by op because their constructor arguments could not be
     // read (e.g. a traced nn.MultiheadAttention), by module path.
     std::vector<std::string> plainLayers;
@@ -30,8 +31,12 @@ PythonPackage emitPythonPackage(const TorchModel &model, const std::string &stem
 // work is done. Throws InputError when it is a file or cannot be created.
 void preparePythonFolder(const std::string &dir);
 
-// Writes STEM.py and STEM_state_dict.pt into `dir` (created if missing), each through a
-// temporary file renamed into place. Returns the two paths. Throws InputError when it cannot.
+// The two files writePythonPackage writes: DIR/STEM.py and DIR/STEM_state_dict.pt.
+std::vector<std::string> pythonPackagePaths(const std::string &stem, const std::string &dir);
+
+// Writes STEM.py and STEM_state_dict.pt into `dir` (created if missing), each through an unnamed
+// file linked into place once both are complete. Refuses (InputError) to write over the model's
+// own file. Returns the two paths. Throws InputError when it cannot.
 std::vector<std::string> writePythonPackage(const PythonPackage &package, const std::string &dir);
 
 } // namespace torchprep

@@ -1,5 +1,6 @@
 // One TorchScript graph as one Python function.
 #include "../errors.h"
+#include "../printable.h"
 #include "../module_classes.h"
 #include "python_source_torch.h"
 
@@ -33,8 +34,22 @@ const std::set<std::string> &reservedNames()
         "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
         "try", "while", "with", "yield", "self", "torch", "nn", "F", "os", "warnings", "int",
         "float", "bool", "str", "len", "list", "max", "min", "abs", "print", "range", "super",
-        "RuntimeError", "math"};
+        "RuntimeError", "math", "getattr", "setattr", "hasattr", "isinstance", "tuple", "dict",
+        "type", "object", "Exception", "load_model", "exec", "eval", "open", "compile", "globals",
+        "locals", "vars", "callable", "iter", "next", "sum", "any", "all", "zip", "map",
+        "filter", "sorted", "reversed", "enumerate", "round", "divmod", "hash", "id", "repr",
+        "format", "chr", "ord", "bytes", "set", "frozenset", "slice", "property", "NotImplemented",
+        "Ellipsis", "match", "case"};
     return names;
+}
+
+// True for a name that may be written as Python code as it is: an ASCII identifier that is no
+// keyword or name the file relies on, and no dunder (`self.__class__ = ...` changes the class;
+// `self.__x` is mangled inside a class body).
+bool isPlainName(const std::string &name)
+{
+    return !name.empty() && pythonIdentifier(name) == name && !reservedNames().count(name) &&
+           name.compare(0, 2, "__") != 0;
 }
 
 std::string floatLiteral(double value)
@@ -51,21 +66,36 @@ std::string floatLiteral(double value)
     return text;
 }
 
+// A Python str literal in plain ASCII: quotes, backslashes, controls and everything past ASCII
+// escaped, so no text from a model file can end the literal or the line it is on.
 std::string stringLiteral(const std::string &text)
 {
+    if (!isValidUtf8(text))
+        throw InputError("the name or string '" + printable(text) +
+                         "' is not valid UTF-8: it has no Python form");
     std::string out = "'";
-    for (unsigned char c : text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        char buf[16];
         if (c == '\\' || c == '\'') {
             out += '\\';
             out += static_cast<char>(c);
-        } else if (c == '\n') {
-            out += "\\n";
-        } else if (c < 0x20 || c == 0x7f) {
-            char buf[8];
+            ++i;
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+            ++i;
+        } else if (c < 0x80) {
             std::snprintf(buf, sizeof buf, "\\x%02x", c);
             out += buf;
-        } else {
-            out += static_cast<char>(c); // UTF-8 bytes pass through: the file is UTF-8
+            ++i;
+        } else { // a valid multi-byte sequence: its code point
+            const int length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+            unsigned code = c & (0xff >> (length + 1));
+            for (int k = 1; k < length; ++k)
+                code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+            std::snprintf(buf, sizeof buf, code > 0xffff ? "\\U%08x" : "\\u%04x", code);
+            out += buf;
+            i += static_cast<std::size_t>(length);
         }
     }
     return out + "'";
@@ -124,6 +154,8 @@ public:
             const std::string param = (isMethod_ && i == 0) ? bind(in, "self") : define(in);
             params += (i ? ", " : "") + param;
         }
+        if (!isPythonFunctionName(name))
+            throw InputError("method name '" + printable(name) + "' is not a Python identifier");
         lines_.push_back("def " + name + "(" + params + "):");
         writeBlock(graph_.block(), 1);
         const auto outs = graph_.outputs();
@@ -147,7 +179,7 @@ private:
     std::string define(Value *value)
     {
         std::string base = pythonIdentifier(nameHint(value));
-        if (reservedNames().count(base))
+        if (!isPlainName(base))
             base = "v_" + base;
         std::string name = base;
         for (int k = 1; !used_.insert(name).second; ++k)
@@ -272,7 +304,7 @@ private:
             const std::string object = expr(node->input(0));
             std::vector<Value *> args(node->inputs().begin() + 1, node->inputs().end());
             const bool call = object != "self" && (method == "forward" || tracedLayerCall(node));
-            assign(node, indent, (call ? object : object + "." + method) + "(" + joined(args) + ")");
+            assign(node, indent, (call ? object : attributeOf(object, method)) + "(" + joined(args) + ")");
             return;
         }
         if (kind == c10::prim::CallFunction) {
@@ -310,7 +342,7 @@ private:
 
     static std::string attributeOf(const std::string &object, const std::string &name)
     {
-        if (pythonIdentifier(name) == name && !reservedNames().count(name))
+        if (isPlainName(name))
             return object + "." + name;
         return "getattr(" + object + ", " + stringLiteral(name) + ")";
     }
@@ -552,6 +584,18 @@ private:
 };
 
 } // namespace
+
+bool isPythonName(const std::string &name) { return isPlainName(name); }
+
+bool isPythonFunctionName(const std::string &name)
+{
+    static const std::set<std::string> keywords = {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield", "__init__"};
+    return !name.empty() && pythonIdentifier(name) == name && !keywords.count(name);
+}
 
 std::string pythonIdentifier(const std::string &text)
 {

@@ -40,6 +40,13 @@ std::vector<std::string> writePythonFunction(const std::string &name, torch::jit
 std::optional<std::string> nnConstructorCall(const torch::jit::Module &leaf,
                                              const std::string &className);
 
+// True when `name` can be written as code as it is (`self.name`, `def name(`): an ASCII
+// identifier, no keyword, no dunder, nothing the generated file relies on.
+bool isPythonName(const std::string &name);
+
+// True when `name` can follow `def`: an ASCII identifier, no keyword, not __init__.
+bool isPythonFunctionName(const std::string &name);
+
 // A Python identifier for `text`: "x.1" -> "x_1", "0" -> "_0".
 std::string pythonIdentifier(const std::string &text);
 

@@ -1,12 +1,14 @@
 // The preparer's pipeline: fixed order, each pass logged.
 #include "preparer.h"
 
+#include "../check_catalogue.h"
 #include "../errors.h"
 #include "../graph_builder.h"
 #include "../torch_model_impl.h"
 #include "passes_torch.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 namespace torchprep {
@@ -20,9 +22,9 @@ using PassFunction = std::function<PassLog(torch::jit::Module &, const std::stri
 const std::vector<std::pair<std::string, PassFunction>> &passes()
 {
     static const std::vector<std::pair<std::string, PassFunction>> all = {
-        {"linear_to_layer", convertLinearToLayers},
-        {"functional_to_module", convertFunctionalsToModules},
-        {"unroll_reuse", unrollReusedModules},
+        {pass_id::kLinearToLayer, convertLinearToLayers},
+        {pass_id::kFunctionalToModule, convertFunctionalsToModules},
+        {pass_id::kUnrollReuse, unrollReusedModules},
     };
     return all;
 }
@@ -49,6 +51,19 @@ CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &opti
             throw InputError("--exclude-class '" + cls + "': no module of the model has that class");
     }
     return check;
+}
+
+// Test hook (tests/cli): TORCHPREP_TEST_BREAK_PASS=NAME makes pass NAME change every floating
+// parameter, so the tests can show that a broken rewrite is caught and named.
+void breakForTests(torch::jit::Module &module, const std::string &pass)
+{
+    const char *broken = std::getenv("TORCHPREP_TEST_BREAK_PASS");
+    if (!broken || pass != broken)
+        return;
+    torch::NoGradGuard noGrad;
+    for (at::Tensor p : module.parameters())
+        if (p.is_floating_point())
+            p.add_(0.5);
 }
 
 } // namespace
@@ -83,6 +98,7 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
             continue;
         try {
             result.passes.push_back(run(model.impl().module, model.path(), check, only));
+            breakForTests(model.impl().module, name);
         } catch (const InputError &) {
             throw;
         } catch (const std::exception &e) { // c10::Error and the interpreter's errors

@@ -323,11 +323,22 @@ private slots:
                  QByteArray("['module_linear.bias', 'module_linear.weight'] 8 4"));
     }
 
-    void failedProofWritesNothing()
+    // Fresh noise on every call: seeded the same way before each model's run, both draw the same.
+    void randomModelsAreProven()
     {
         const QString output = outPath("random");
         const Run run = torchprep({"prepare", testing::modelPath("random_output_traced"), "-o",
                                    output, "--input-shape", "1,3,16,16", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(QFileInfo::exists(output));
+    }
+
+    void failedProofWritesNothing()
+    {
+        const QString output = outPath("broken");
+        const Run run = torchprep({"prepare", testing::modelPath("elementwise_add_traced"), "-o", output,
+                                   "--input-shape", "1,3,16,16", "--json"},
+                                  {{"TORCHPREP_TEST_BREAK_PASS=functional_to_module"}});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QVERIFY(!report["equivalence"].toObject()["passed"].toBool(true));

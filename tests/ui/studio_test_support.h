@@ -1,36 +1,39 @@
-// Shared steps of the Studio tests: open a model in a window and wait until it is shown.
+// Shared steps of the Studio tests: open a model in a window, and wait, never on time, for the
+// window's background work to end (its tracker's idle()).
 #pragma once
 
-#include "main_window.h"
+#include "session/background_work.h"
+#include "window/main_window.h"
 
 #include <QSignalSpy>
 #include <QTest>
 
 namespace testing {
 
-constexpr int kOpenTimeoutMs = 120000;
+constexpr int kOpenTimeoutMs = 180000;
 
-// Opens `path` and waits for the first layout (true) or the failure (false).
-inline bool openAndWait(torchprep::MainWindow &window, const QString &path, QString *reason = nullptr)
+// Waits until every load, validation, layout, fix and comparison of `work` has delivered.
+inline bool waitIdle(torchprep::WorkTracker *work, int timeoutMs = kOpenTimeoutMs)
 {
-    QSignalSpy failed(&window, &torchprep::MainWindow::openFailed);
-    QSignalSpy laid(&window, &torchprep::MainWindow::layoutApplied);
-    window.openModel(path);
-    if (!QTest::qWaitFor([&] { return !failed.isEmpty() || !laid.isEmpty(); }, kOpenTimeoutMs))
-        return false;
-    if (!failed.isEmpty()) {
-        if (reason)
-            *reason = failed.front().front().toString();
-        return false;
-    }
-    return QTest::qWaitFor([&] { return !window.busy(); }, kOpenTimeoutMs);
+    if (!work->busy())
+        return true;
+    QSignalSpy idle(work, &torchprep::WorkTracker::idle);
+    return idle.wait(timeoutMs);
 }
 
-// Waits until no load, validation or layout runs.
-inline bool waitIdle(torchprep::MainWindow &window)
+inline bool waitIdle(torchprep::MainWindow &window) { return waitIdle(window.work()); }
+
+// Opens `path` and waits until it is laid out (true) or has failed (false, `reason` set).
+inline bool openAndWait(torchprep::MainWindow &window, const QString &path, QString *reason = nullptr)
 {
-    QTest::qWait(20);
-    return QTest::qWaitFor([&] { return !window.busy(); }, kOpenTimeoutMs);
+    QSignalSpy opened(&window, &torchprep::MainWindow::modelOpened);
+    QSignalSpy failed(&window, &torchprep::MainWindow::openFailed);
+    window.openModel(path);
+    if (!waitIdle(window))
+        return false;
+    if (!failed.isEmpty() && reason)
+        *reason = failed.front().front().toString();
+    return !opened.isEmpty() && failed.isEmpty();
 }
 
 } // namespace testing

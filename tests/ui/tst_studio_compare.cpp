@@ -3,10 +3,13 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
-#include "comparison_panel.h"
-#include "graph_scene.h"
-#include "model_session.h"
-#include "module_tree_model.h"
+#include "compare/comparison_panel.h"
+#include "graph/graph_pane.h"
+#include "graph/graph_scene.h"
+#include "panels/module_tree_model.h"
+#include "panels/modules_panel.h"
+#include "session/model_session.h"
+#include "session/selection.h"
 
 #include <qcustomplot.h>
 
@@ -43,13 +46,11 @@ CompareOptions fastOptions(bool perLayer)
     return options;
 }
 
-// Starts a comparison and waits for its end; true when it finished with a report.
-bool runAndWait(ComparisonPanel *panel, const std::function<bool()> &start)
+// Starts a comparison and waits for the window's work to end; true when it finished with a report.
+bool runAndWait(MainWindow &window, const std::function<bool()> &start)
 {
-    QSignalSpy done(panel, &ComparisonPanel::finished);
-    if (!start())
-        return false;
-    if (!done.wait(kCompareTimeoutMs) && done.isEmpty())
+    QSignalSpy done(window.comparisonPanel(), &ComparisonPanel::finished);
+    if (!start() || !testing::waitIdle(window.work(), kCompareTimeoutMs) || done.isEmpty())
         return false;
     return done.front().front().toBool();
 }
@@ -97,7 +98,7 @@ private slots:
         panel()->setInputShapes("1,3,224,224");
         panel()->setDevice("cpu");
         panel()->setPerLayer(false);
-        QVERIFY(runAndWait(panel(), [&] { return window_->compareWith(testing::modelPath("resnet18_traced")); }));
+        QVERIFY(runAndWait(*window_, [&] { return window_->compareWith(testing::modelPath("resnet18_traced")); }));
         QVERIFY(window_->findChild<QDockWidget *>("comparisonDock")->isVisible());
         const ComparisonReport *r = panel()->report();
         QVERIFY(r);
@@ -120,7 +121,7 @@ private slots:
     {
         const QString a = testing::modelPath("resnet18_traced");
         const QString b = testing::modelPath("resnet18_perturbed_traced");
-        QVERIFY(runAndWait(panel(), [&] { return panel()->run(a, b, fastOptions(true)); }));
+        QVERIFY(runAndWait(*window_, [&] { return panel()->run(a, b, fastOptions(true)); }));
         const ComparisonReport *r = panel()->report();
         QVERIFY(r);
         QVERIFY(!r->passed);
@@ -128,6 +129,7 @@ private slots:
         QVERIFY2(panel()->statusText().contains("FAILED"), qPrintable(panel()->statusText()));
         QVERIFY(panel()->statusText().contains("layer3.0.conv1"));
         QVERIFY(panel()->metricsTable()->item(0, 2)->text() != "0");
+        QVERIFY(!panel()->modelA().isEmpty());
 
         // The SQNR plot: one point per compared layer, identical ones capped (finite), and
         // the divergence marked in red at its layer.
@@ -152,7 +154,6 @@ private slots:
 
         // Clicking the red point selects that module's call in the graph and the tree.
         plot->replot();
-        QTest::qWait(50);
         const QPoint pixel(qRound(plot->xAxis->coordToPixel(mark->dataMainKey(0))),
                            qRound(plot->yAxis->coordToPixel(mark->dataMainValue(0))));
         QVERIFY2(plot->rect().contains(pixel), "the divergence point is not on screen");
@@ -163,7 +164,7 @@ private slots:
         QVERIFY(testing::waitIdle(*window_));
         const ModuleInfo *module = window_->session()->graph().findModule("layer3.0.conv1");
         QVERIFY(module);
-        QTRY_COMPARE(window_->graphScene()->selectedNode(), module->calls.front());
+        QCOMPARE(window_->graphPane()->scene()->selectedNode(), module->calls.front());
         QCOMPARE(window_->findChild<QTreeView *>()->currentIndex().data(ModuleTreeModel::ModuleIdRole).toInt(),
                  module->id);
 
@@ -214,6 +215,32 @@ private slots:
                  static_cast<int>(r->outputs.front().histogram.counts.size()));
     }
 
+    // Results never outlive their models: after another model opens, the plot is empty and a
+    // click where the red point was selects nothing in the new model (which has a layer of
+    // that name too).
+    void anotherModelClearsTheComparison()
+    {
+        QCustomPlot *plot = panel()->layerPlot();
+        QCOMPARE(plot->graphCount(), 2); // the per-layer result of perturbedDivergesAtLayer3
+        QCPGraph *mark = plot->graph(1);
+        const QPoint pixel(qRound(plot->xAxis->coordToPixel(mark->dataMainKey(0))),
+                           qRound(plot->yAxis->coordToPixel(mark->dataMainValue(0))));
+        QString reason;
+        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_scripted"), &reason), qPrintable(reason));
+        QVERIFY(window_->session()->graph().findModule("layer3.0.conv1")); // a name the old result knew
+        QVERIFY(!panel()->report());
+        QCOMPARE(plot->graphCount(), 0);
+        QCOMPARE(panel()->metricsTable()->rowCount(), 0);
+        QVERIFY(!panel()->statusText().contains("FAILED"));
+        QVERIFY(panel()->modelA().isEmpty());
+        QSignalSpy activated(panel(), &ComparisonPanel::moduleActivated);
+        QTest::mouseClick(plot, Qt::LeftButton, {}, pixel);
+        QVERIFY(testing::waitIdle(window_->work()));
+        QCOMPARE(activated.count(), 0);
+        QCOMPARE(window_->graphPane()->scene()->selectedNode(), kNoId);
+        QCOMPARE(window_->selection()->node(), kNoId);
+    }
+
     void badFileShowsError()
     {
         QTemporaryDir dir;
@@ -222,7 +249,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("this is not a TorchScript archive");
         f.close();
-        QVERIFY(!runAndWait(panel(), [&] {
+        QVERIFY(!runAndWait(*window_, [&] {
             return panel()->run(testing::modelPath("resnet18_traced"), bad, fastOptions(false));
         }));
         QVERIFY(!panel()->report());

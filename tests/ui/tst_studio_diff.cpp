@@ -5,17 +5,20 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
-#include "changes_model.h"
-#include "comparison_panel.h"
-#include "diff_style.h"
-#include "diff_view.h"
-#include "diff_window.h"
-#include "graph_controller.h"
-#include "graph_scene.h"
-#include "graph_view.h"
-#include "model_session.h"
-#include "node_item.h"
-#include "view_sync.h"
+#include "compare/comparison_panel.h"
+#include "diff/changes_model.h"
+#include "diff/diff_style.h"
+#include "diff/diff_view.h"
+#include "diff/diff_window.h"
+#include "diff/view_sync.h"
+#include "fixes/fix_workflow.h"
+#include "graph/graph_controller.h"
+#include "graph/graph_pane.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "graph/node_item.h"
+#include "panels/findings_panel.h"
+#include "session/model_session.h"
 
 #include <QApplication>
 #include <QFileInfo>
@@ -34,11 +37,9 @@ namespace {
 
 constexpr int kTimeoutMs = 180000;
 
-bool waitDiff(DiffView *view)
-{
-    QTest::qWait(20);
-    return QTest::qWaitFor([&] { return !view->busy(); }, kTimeoutMs);
-}
+// The before/after view's layouts run on its window's tracker: wait for it to go idle.
+bool waitDiff(MainWindow &window) { return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy(); }
+bool waitDiff(DiffWindow &window) { return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy(); }
 
 // The box or group standing for `node` in a side's scene, or nullptr.
 QGraphicsItem *itemOf(DiffView *view, DiffView::Side side, NodeId node)
@@ -81,9 +82,9 @@ private slots:
         QVERIFY(!diff->hasContent()); // nothing fixed yet: a placeholder
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixAll());
-        QVERIFY(QTest::qWaitFor([&] { return !applied.isEmpty(); }, kTimeoutMs));
         QVERIFY(testing::waitIdle(window));
-        QVERIFY(waitDiff(diff));
+        QVERIFY(!applied.isEmpty());
+        QVERIFY(waitDiff(window));
         QCOMPARE(window.tabs()->currentWidget(), diff); // a bulk fix opens its before/after
         QVERIFY(diff->hasContent());
         // Before: the model as opened (16 findings); after: the fixed one on screen.
@@ -126,7 +127,7 @@ private slots:
         // Selecting a change deep in the model selects it in both graphs and brings both into view.
         const int row = 13;
         diff->changesTable()->selectRow(row);
-        QVERIFY(waitDiff(diff));
+        QVERIFY(waitDiff(window));
         const DiffEntry &e = diff->diff()->entries[row];
         QGraphicsItem *was = itemOf(diff, DiffView::Before, e.beforeNodes.front());
         QGraphicsItem *now = itemOf(diff, DiffView::After, e.afterNodes.front());
@@ -167,7 +168,7 @@ private slots:
         // Closing a module on one side closes its twin on the other.
         const NodeId layer4 = firstCall(*diff->session(DiffView::After), "layer4");
         diff->scene(DiffView::After)->toggleRequested(layer4);
-        QVERIFY(waitDiff(diff));
+        QVERIFY(waitDiff(window));
         QVERIFY(qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::After, layer4))->collapsedModule());
         const NodeId layer4Before = firstCall(*diff->session(DiffView::Before), "layer4");
         auto *collapsed = qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::Before, layer4Before));
@@ -189,13 +190,13 @@ private slots:
         QVERIFY(svg.readAll().contains("<svg"));
 
         // Undo: nothing fixed, nothing to diff; redo brings the same 16 changes back.
-        window.undoStack()->undo();
+        window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!diff->hasContent());
         QVERIFY(!window.exportDiffPicture(dir.filePath("none.png"), &error));
-        window.undoStack()->redo();
+        window.fixWorkflow()->undoStack()->redo();
         QVERIFY(testing::waitIdle(window));
-        QVERIFY(waitDiff(diff));
+        QVERIFY(waitDiff(window));
         QCOMPARE(diff->changesModel()->rowCount(), 16);
     }
 
@@ -205,26 +206,26 @@ private slots:
         MainWindow window;
         window.show();
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
-        window.findingsTable()->selectRow(0);
+        window.findingsPanel()->selectRow(0);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixSelected());
-        QVERIFY(QTest::qWaitFor([&] { return !applied.isEmpty(); }, kTimeoutMs));
         QVERIFY(testing::waitIdle(window));
+        QVERIFY(!applied.isEmpty());
         QCOMPARE(window.tabs()->currentIndex(), 0); // a single fix stays in the graph
         // Exactly the new module's call is outlined, and it is the one module the fix added.
-        QCOMPARE(window.lastChangeMarks().size(), 1);
-        const NodeId marked = window.lastChangeMarks().keys().front();
+        QCOMPARE(window.fixWorkflow()->lastChange().size(), 1);
+        const NodeId marked = window.fixWorkflow()->lastChange().keys().front();
         const GraphNode &call = window.session()->graph().nodes[marked];
         QCOMPARE(call.kind, NodeKind::ModuleCall);
         QVERIFY(QString::fromStdString(window.session()->graph().modules[call.callee].name).startsWith("module_"));
         window.revealNode(marked);
         QVERIFY(testing::waitIdle(window));
-        auto *box = qgraphicsitem_cast<NodeItem *>(window.graphScene()->itemFor(marked));
+        auto *box = qgraphicsitem_cast<NodeItem *>(window.graphPane()->scene()->itemFor(marked));
         QVERIFY(box && box->mark().isValid());
 
         window.showDiff();
-        QVERIFY(waitDiff(window.diffView()));
+        QVERIFY(waitDiff(window));
         QCOMPARE(window.diffView()->changesModel()->rowCount(), 1);
         QCOMPARE(window.diffView()->diff()->entries.front().afterNodes.front(), marked);
     }
@@ -238,15 +239,16 @@ private slots:
         QVERIFY(!window.compareWithFixed()); // nothing fixed yet
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixAll());
-        QVERIFY(QTest::qWaitFor([&] { return !applied.isEmpty(); }, kTimeoutMs));
         QVERIFY(testing::waitIdle(window));
+        QVERIFY(!applied.isEmpty());
         ComparisonPanel *panel = window.comparisonPanel();
         panel->setInputShapes("1,3,64,64");
         panel->setDevice("cpu");
         panel->setPerLayer(true);
         QSignalSpy done(panel, &ComparisonPanel::finished);
         QVERIFY(window.compareWithFixed());
-        QVERIFY(done.wait(kTimeoutMs));
+        QVERIFY(testing::waitIdle(window.work(), kTimeoutMs));
+        QVERIFY(!done.isEmpty());
         QVERIFY(done.front().front().toBool());
         const ComparisonReport *report = panel->report();
         QVERIFY(report && report->passed);
@@ -259,7 +261,7 @@ private slots:
         QCOMPARE(added, 8); // the Add modules; the unrolled relus pair by data flow
         // A layer picked in the panel is selected in both graphs of the Before / After tab.
         QVERIFY(window.diffView()->selectModule("layer3.1.module_relu_1"));
-        QVERIFY(waitDiff(window.diffView()));
+        QVERIFY(waitDiff(window));
         const NodeId copy = firstCall(*window.session(), "layer3.1.module_relu_1");
         QVERIFY(window.diffView()->scene(DiffView::After)->itemFor(copy)->isSelected());
     }
@@ -271,7 +273,8 @@ private slots:
         DiffWindow *diffWindow = window.openDiff(testing::modelPath("reused_relu_traced"),
                                                  testing::modelPath("reused_relu_hand_fixed_traced"));
         QSignalSpy ready(diffWindow, &DiffWindow::ready);
-        QVERIFY(ready.wait(kTimeoutMs) || !ready.isEmpty());
+        QVERIFY(waitDiff(*diffWindow));
+        QVERIFY(!ready.isEmpty());
         DiffView *view = diffWindow->diffView();
         QCOMPARE(view->changesModel()->rowCount(), 1);
         const DiffEntry &e = view->diff()->entries.front();
@@ -288,7 +291,8 @@ private slots:
         diffWindow->comparisonPanel()->setDevice("cpu");
         QSignalSpy done(diffWindow->comparisonPanel(), &ComparisonPanel::finished);
         QVERIFY(diffWindow->compareOutputs());
-        QVERIFY(done.wait(kTimeoutMs));
+        QVERIFY(testing::waitIdle(diffWindow->work(), kTimeoutMs));
+        QVERIFY(!done.isEmpty());
         QVERIFY(diffWindow->comparisonPanel()->report()->passed);
         QCOMPARE(diffWindow->comparisonPanel()->report()->outputs.front().metrics.maxAbsDiff, 0.0);
         diffWindow->close();
@@ -299,7 +303,8 @@ private slots:
         DiffWindow window;
         QSignalSpy ready(&window, &DiffWindow::ready);
         window.openPair(testing::modelPath("resnet18_traced"), testing::modelPath("resnet18_traced"));
-        QVERIFY(ready.wait(kTimeoutMs) || !ready.isEmpty());
+        QVERIFY(waitDiff(window));
+        QVERIFY(!ready.isEmpty());
         QCOMPARE(window.diffView()->changesModel()->rowCount(), 0);
         QVERIFY(window.diffView()->summaryText().contains("No changes"));
         for (NodeItem *box : window.diffView()->scene(DiffView::After)->boxes())
@@ -312,7 +317,8 @@ private slots:
         DiffWindow window;
         QSignalSpy failed(&window, &DiffWindow::failed);
         window.openPair(testing::modelPath("reused_relu_traced"), testing::modelPath("bad_empty"));
-        QVERIFY(failed.wait(kTimeoutMs) || !failed.isEmpty());
+        QVERIFY(testing::waitIdle(window.work(), kTimeoutMs));
+        QVERIFY(!failed.isEmpty());
         const QString reason = failed.front().front().toString();
         QVERIFY2(reason.contains("bad_empty.pt") && reason.contains("empty"), qPrintable(reason));
         QVERIFY(!reason.contains('\n'));
@@ -323,7 +329,8 @@ private slots:
         // Then a good pair in the same window.
         QSignalSpy ready(&window, &DiffWindow::ready);
         window.openPair(testing::modelPath("reused_relu_traced"), testing::modelPath("reused_relu_hand_fixed_traced"));
-        QVERIFY(ready.wait(kTimeoutMs) || !ready.isEmpty());
+        QVERIFY(waitDiff(window));
+        QVERIFY(!ready.isEmpty());
         QCOMPARE(window.diffView()->changesModel()->rowCount(), 1);
     }
 };

@@ -4,9 +4,11 @@
 #include "test_models.h"
 
 #include "finding.h"
-#include "findings_model.h"
 #include "graph_builder.h"
-#include "model_session.h"
+#include "fixes/fix_workflow.h"
+#include "panels/findings_model.h"
+#include "panels/findings_panel.h"
+#include "session/model_session.h"
 #include "torch_model.h"
 #include "validator.h"
 
@@ -37,8 +39,7 @@ QStringList keysOf(const MainWindow &window)
 
 bool waitFix(MainWindow &window, QSignalSpy &applied, int count)
 {
-    return QTest::qWaitFor([&] { return applied.size() >= count; }, testing::kOpenTimeoutMs) &&
-           testing::waitIdle(window);
+    return testing::waitIdle(window) && applied.size() >= count;
 }
 
 } // namespace
@@ -67,8 +68,8 @@ private slots:
         QCOMPARE(before.size(), 16);
 
         // Fix the first finding through the findings table's selection, as a user would.
-        window.findingsTable()->selectionModel()->setCurrentIndex(
-            window.findingsModel()->indexOfFinding(0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        window.findingsPanel()->selectionModel()->setCurrentIndex(
+            window.findingsPanel()->findingsModel()->indexOfFinding(0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixSelected());
@@ -78,33 +79,33 @@ private slots:
         QVERIFY(!after.contains(before.front()));
         for (const QString &k : after)
             QVERIFY2(before.contains(k), qPrintable(k)); // nothing new appeared
-        QCOMPARE(window.findingsModel()->rowCount(), 15);
+        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), 15);
         // The fix added a module (an unrolled copy or a new layer) to the graph on screen.
         QCOMPARE(window.session()->graph().modules.size(), original->graph().modules.size() + 1);
-        QCOMPARE(window.undoStack()->count(), 1);
+        QCOMPARE(window.fixWorkflow()->undoStack()->count(), 1);
         // The opened model itself was not touched: validating it again gives 16.
         QCOMPARE(validateGraph(buildModelGraph(*original->model()), CheckOptions{}).findings.size(), size_t(16));
 
-        window.undoStack()->undo();
+        window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(keysOf(window), before);
         QCOMPARE(window.session()->graph().nodes.size(), nodesBefore);
         QCOMPARE(window.session()->graph().modules.size(), original->graph().modules.size());
-        QCOMPARE(window.findingsModel()->rowCount(), 16);
+        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), 16);
 
-        window.undoStack()->redo();
+        window.fixWorkflow()->undoStack()->redo();
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(keysOf(window), after);
 
         QVERIFY(window.fixAll());
         QVERIFY(waitFix(window, applied, 2));
         QCOMPARE(window.session()->report().findings.size(), size_t(0));
-        QCOMPARE(window.findingsModel()->rowCount(), 0);
-        QCOMPARE(window.undoStack()->count(), 2);
+        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), 0);
+        QCOMPARE(window.fixWorkflow()->undoStack()->count(), 2);
 
         // Two undos bring back the opened model exactly.
-        window.undoStack()->undo();
-        window.undoStack()->undo();
+        window.fixWorkflow()->undoStack()->undo();
+        window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(keysOf(window), before);
         QCOMPARE(window.session()->graph().nodes.size(), nodesBefore);
@@ -120,8 +121,8 @@ private slots:
             if (findings[i].check == "missing_module")
                 row = i;
         QVERIFY(row >= 0);
-        window.findingsTable()->selectionModel()->setCurrentIndex(
-            window.findingsModel()->indexOfFinding(row), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        window.findingsPanel()->selectionModel()->setCurrentIndex(
+            window.findingsPanel()->findingsModel()->indexOfFinding(row), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixAllOfSelectedKind());

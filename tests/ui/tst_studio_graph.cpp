@@ -3,15 +3,16 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
-#include "graph_controller.h"
-#include "graph_layout.h"
-#include "graph_scene.h"
-#include "graph_view.h"
-#include "layered_layout.h"
-#include "model_session.h"
-#include "node_item.h"
-#include "search_bar.h"
-#include "visible_graph.h"
+#include "graph/graph_controller.h"
+#include "graph/graph_layout.h"
+#include "graph/graph_pane.h"
+#include "graph/graph_scene.h"
+#include "graph/graph_view.h"
+#include "graph/layered_layout.h"
+#include "graph/node_item.h"
+#include "graph/search_bar.h"
+#include "graph/visible_graph.h"
+#include "session/model_session.h"
 
 #include <QApplication>
 #include <QStandardPaths>
@@ -80,8 +81,8 @@ private slots:
         window.show();
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         const auto session = window.session();
-        GraphController *controller = window.graphController();
-        GraphScene *scene = window.graphScene();
+        GraphController *controller = window.graphPane()->controller();
+        GraphScene *scene = window.graphPane()->scene();
         const NodeId layer1 = callOf(*session, "layer1");
         QVERIFY(layer1 != kNoId);
         QVERIFY(controller->expanded().count(layer1)); // the default view opens layer1
@@ -99,13 +100,16 @@ private slots:
 
         // Double-clicking the collapsed box opens it one level: its two blocks, still closed
         // (closing a group closed what was open inside it).
-        window.graphView()->centreOnItem(box);
-        QApplication::processEvents();
-        const QPoint at = window.graphView()->mapFromScene(box->sceneBoundingRect().center());
-        QTest::mouseDClick(window.graphView()->viewport(), Qt::LeftButton, {}, at);
+        window.graphPane()->view()->centreOnItem(box);
+        const QPoint at = window.graphPane()->view()->mapFromScene(box->sceneBoundingRect().center());
+        QTest::mouseDClick(window.graphPane()->view()->viewport(), Qt::LeftButton, {}, at);
         QVERIFY(testing::waitIdle(window));
         QVERIFY(controller->expanded().count(layer1));
         QCOMPARE(scene->boxCount(), closed - 1 + 2);
+        // The opened module stays selected, and in view.
+        QCOMPARE(scene->selectedNode(), layer1);
+        QVERIFY(window.graphPane()->view()->visibleSceneRect().contains(
+            scene->itemFor(layer1)->sceneBoundingRect().center()));
         const NodeId block0 = callOf(*session, "layer1.0");
         QVERIFY(scene->boxes().value(block0) && scene->boxes().value(block0)->collapsedModule());
         QCOMPARE(scene->itemFor(inner), static_cast<QGraphicsItem *>(scene->boxes().value(block0)));
@@ -144,9 +148,9 @@ private slots:
         QFETCH(QString, model);
         MainWindow window;
         QVERIFY(testing::openAndWait(window, model));
-        window.graphController()->expandAll();
+        window.graphPane()->controller()->expandAll();
         QVERIFY(testing::waitIdle(window));
-        const auto layout = window.graphController()->layout();
+        const auto layout = window.graphPane()->controller()->layout();
         QVERIFY(layout);
         const QString dotProblem = geometryProblem(*layout);
         QVERIFY2(dotProblem.isEmpty(), qPrintable(dotProblem));
@@ -168,26 +172,26 @@ private slots:
             if (node.kind == NodeKind::ModuleCall && session->graph().modules[node.callee].typeName == "ReLU")
                 relus.push_back(node.id);
         QCOMPARE(relus.size(), std::size_t(17));
-        window.graphController()->collapseAll();
+        window.graphPane()->controller()->collapseAll();
         QVERIFY(testing::waitIdle(window));
 
         SearchBar *search = window.searchBar();
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
-        QTRY_VERIFY(search->isVisible());
+        QVERIFY(search->isVisible());
         search->setText("ReLU");
         QCOMPARE(search->matchCount(), 17);
         for (std::size_t i = 0; i < relus.size(); ++i) {
             search->next();
             QVERIFY(testing::waitIdle(window));
-            QCOMPARE(window.graphScene()->selectedNode(), relus[i]);
-            QVERIFY(window.graphScene()->boxes().value(relus[i])->isSelected());
+            QCOMPARE(window.graphPane()->scene()->selectedNode(), relus[i]);
+            QVERIFY(window.graphPane()->scene()->boxes().value(relus[i])->isSelected());
         }
         search->next(); // wraps around
         QVERIFY(testing::waitIdle(window));
-        QCOMPARE(window.graphScene()->selectedNode(), relus.front());
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), relus.front());
         search->previous();
         QVERIFY(testing::waitIdle(window));
-        QCOMPARE(window.graphScene()->selectedNode(), relus.back());
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), relus.back());
 
         search->setText("layer3.1");
         QVERIFY(search->matchCount() >= 1);
@@ -206,9 +210,9 @@ private slots:
         QVERIFY(relu && relu->calls.size() == 2);
         window.revealNode(relu->calls[0]);
         QVERIFY(testing::waitIdle(window));
-        QCOMPARE(window.graphScene()->selectedNode(), relu->calls[0]);
+        QCOMPARE(window.graphPane()->scene()->selectedNode(), relu->calls[0]);
         // Selecting one call outlines the other call of the same module, and nothing else.
-        for (NodeItem *box : window.graphScene()->boxes())
+        for (NodeItem *box : window.graphPane()->scene()->boxes())
             QCOMPARE(box->linked(), box->node() == relu->calls[1]);
         // Both calls carry the reused-module finding.
         QCOMPARE(session->findingsOf(relu->calls[0]), session->findingsOf(relu->calls[1]));
@@ -219,9 +223,9 @@ private slots:
     {
         MainWindow window;
         QVERIFY(testing::openAndWait(window, testing::modelPath("vit_tiny_traced")));
-        window.graphController()->expandAll();
+        window.graphPane()->controller()->expandAll();
         QVERIFY(testing::waitIdle(window));
-        const auto layout = window.graphController()->layout();
+        const auto layout = window.graphPane()->controller()->layout();
         const auto &graph = window.session()->graph();
         for (const VisibleBox &box : layout->graph.boxes)
             if (box.node != kNoId)

@@ -1,0 +1,67 @@
+// `torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape ... | --inputs FILE) [--opset 17]
+//  [--tolerance 1e-4] [--json]`
+#include "../analysed_model.h"
+#include "../errors.h"
+#include "../io/run_files.h"
+#include "../json_writer.h"
+#include "../onnx/onnx_export.h"
+#include "../torch_model.h"
+#include "arguments.h"
+#include "cli.h"
+#include "onnx_report.h"
+
+#include <ostream>
+
+namespace torchprep {
+
+namespace {
+
+const char *kExportOnnxUsage =
+    "usage: torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
+    "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--json]\n"
+    "  runs PyTorch's own exporter (python3 with torch) on the file, ONNX's checker, and ONNX Runtime\n"
+    "  (onnxruntime-node, when installed) against the TorchScript outputs on the same inputs\n";
+
+} // namespace
+
+int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
+{
+    const Arguments parsed = parseArguments(
+        args, {"-o", "--output", "--input-shape", "--dtype", "--inputs", "--opset", "--tolerance", "--ops-library"},
+        {"--json", "--help"});
+    if (parsed.has("--help")) {
+        out << kExportOnnxUsage;
+        return kExitPassed;
+    }
+    if (parsed.positional.size() != 1)
+        throw InputError("export-onnx takes one model file (got " + std::to_string(parsed.positional.size()) + ")");
+    std::vector<std::string> outputs = parsed.all("-o");
+    for (const std::string &o : parsed.all("--output"))
+        outputs.push_back(o);
+    if (outputs.size() != 1)
+        throw InputError("export-onnx needs one output file: -o OUT.onnx");
+    const std::string &input = parsed.positional.front();
+    OnnxExportOptions options;
+    options.inputs = inputSpecArgument(parsed);
+    options.opset = static_cast<int>(wholeNumberArgument(parsed, "--opset", options.opset, 7, 17));
+    if (!parsed.all("--tolerance").empty())
+        options.tolerance = toleranceArgument(parsed);
+    if (options.inputs.shapes.empty() && options.inputs.inputsFile.empty())
+        throw InputError("--input-shape is required (or --inputs FILE): the exporter traces the model on "
+                         "inputs and TorchScript files do not keep input shapes");
+    RunFiles files;
+    files.reads(input, "the input model");
+    if (!options.inputs.inputsFile.empty())
+        files.reads(options.inputs.inputsFile, "--inputs");
+    files.writes(outputs.front(), "-o");
+    files.check();
+    loadOpsLibraries(parsed);
+
+    const AnalysedModel analysed = AnalysedModel::load(input);
+    const OnnxExportResult result = exportOnnx(*analysed.model(), &analysed.graph(), outputs.front(), options);
+    out << (parsed.has("--json") ? onnxJson(input, outputs.front(), options, result)
+                                 : onnxText(outputs.front(), options, result));
+    return result.written ? kExitPassed : kExitFindings;
+}
+
+} // namespace torchprep

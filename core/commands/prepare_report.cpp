@@ -1,0 +1,213 @@
+#include "prepare_report.h"
+
+#include "../checks/fix_text.h"
+#include "../json_writer.h"
+#include "onnx_report.h"
+#include "../validation_report.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace torchprep {
+
+namespace {
+
+std::string number(double value)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", value);
+    return buf;
+}
+
+std::string milliseconds(double ms)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+    return buf;
+}
+
+void writePasses(JsonWriter &json, const PrepareResult &result)
+{
+    json.key("passes").beginArray();
+    for (const PassLog &pass : result.passes) {
+        json.beginObject();
+        json.key("name").value(pass.name);
+        json.key("changes").beginArray();
+        for (const PreparedChange &c : pass.changes) {
+            json.beginObject();
+            json.key("kind").value(c.kind);
+            json.key("module").value(c.module);
+            json.key("op").value(c.op);
+            json.key("source");
+            c.source.known() ? json.value(c.source.str()) : json.null();
+            json.endObject();
+        }
+        json.endArray();
+        json.endObject();
+    }
+    json.endArray();
+}
+
+void writeProof(JsonWriter &json, const PrepareJob &job, const PrepareOutcome &outcome)
+{
+    const EquivalenceReport &proof = outcome.proof;
+    const InputSpec &spec = job.inputs;
+    json.key("equivalence").beginObject();
+    json.key("passed").value(proof.passed);
+    json.key("max_abs_diff").value(proof.maxAbsDiff);
+    json.key("mean_abs_diff").value(proof.meanAbsDiff);
+    json.key("cosine").value(proof.cosine);
+    json.key("tolerance").value(proof.tolerance);
+    json.key("batches").value(spec.inputsFile.empty() ? spec.batches : 1);
+    json.key("dtype").value(spec.dtype);
+    json.key("inputs").beginArray();
+    for (const Shape &shape : spec.shapes) {
+        json.beginArray();
+        for (auto d : shape)
+            json.value(static_cast<std::int64_t>(d));
+        json.endArray();
+    }
+    json.endArray();
+    json.key("input_dtypes").beginArray();
+    for (std::size_t i = 0; i < spec.shapes.size(); ++i)
+        json.value(spec.dtypeOf(i));
+    json.endArray();
+    json.key("inputs_file");
+    spec.inputsFile.empty() ? json.null() : json.value(spec.inputsFile);
+    if (!proof.mismatch.empty())
+        json.key("mismatch").value(proof.mismatch);
+    if (!proof.reason.empty())
+        json.key("reason").value(proof.reason);
+    json.key("non_finite").value(proof.nonFinite);
+    json.key("non_finite_mismatches").value(proof.nonFiniteMismatches);
+    json.key("broken_by");
+    outcome.diagnosis.brokenBy.empty() ? json.null() : json.value(outcome.diagnosis.brokenBy);
+    json.key("first_divergence");
+    outcome.diagnosis.firstDivergence.empty() ? json.null() : json.value(outcome.diagnosis.firstDivergence);
+    json.endObject();
+}
+
+void writePython(JsonWriter &json, const PrepareOutcome &outcome)
+{
+    json.key("python");
+    if (outcome.pythonPaths.empty()) {
+        json.null();
+        return;
+    }
+    json.beginObject();
+    json.key("source").value(outcome.pythonPaths[0]);
+    json.key("state_dict").value(outcome.pythonPaths[1]);
+    json.key("class").value(outcome.python.rootClass);
+    json.key("plain_layers").beginArray();
+    for (const std::string &path : outcome.python.plainLayers)
+        json.value(path);
+    json.endArray();
+    json.endObject();
+}
+
+void writeTiming(JsonWriter &json, const PrepareTimings &t)
+{
+    json.key("timing_ms").beginObject();
+    json.key("load").value(t.load);
+    json.key("passes").value(t.passes);
+    json.key("proof").value(t.proof);
+    json.key("write").value(t.write);
+    json.key("diagnosis").value(t.diagnosis);
+    json.key("onnx").value(t.onnx);
+    json.endObject();
+}
+
+// "[1,80,50] float32 and [1] int64 0..80", or the inputs file.
+std::string inputsText(const InputSpec &spec)
+{
+    if (!spec.inputsFile.empty())
+        return "the inputs in " + spec.inputsFile;
+    std::string text;
+    for (std::size_t i = 0; i < spec.shapes.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == spec.shapes.size() ? " and " : ", ") + describeInput(spec, i);
+    return std::to_string(spec.batches) + " random batch" + (spec.batches == 1 ? "" : "es") + " of " + text;
+}
+
+} // namespace
+
+std::string prepareJson(const PrepareJob &job, const PrepareOutcome &outcome)
+{
+    JsonWriter json;
+    json.beginObject();
+    json.key("input").value(job.input);
+    json.key("output");
+    outcome.written ? json.value(job.output) : json.null();
+    writePasses(json, outcome.result);
+    writeProof(json, job, outcome);
+    json.key("remaining_findings");
+    writeFindingsJson(json, outcome.remaining);
+    writePython(json, outcome);
+    json.key("onnx");
+    if (outcome.onnxAsked) {
+        OnnxExportOptions options;
+        options.opset = job.onnxOpset;
+        writeOnnxJson(json, job.output, job.onnxOutput, options, outcome.onnx);
+    } else {
+        json.null();
+    }
+    writeTiming(json, outcome.timing);
+    json.endObject();
+    return json.str() + "\n";
+}
+
+std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
+{
+    std::ostringstream out;
+    for (const PassLog &pass : outcome.result.passes) {
+        out << pass.name << ": " << pass.changes.size() << " change" << (pass.changes.size() == 1 ? "" : "s")
+            << "\n";
+        for (const PreparedChange &c : pass.changes)
+            out << "  " << c.module << "  " << c.op
+                << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
+    }
+    const EquivalenceReport &proof = outcome.proof;
+    out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << inputsText(job.inputs)
+        << ": max |diff| " << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
+        << ", cosine " << number(proof.cosine) << " (tolerance " << number(proof.tolerance) << ")"
+        << (proof.nonFinite && proof.nonFiniteMismatches == 0
+                ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
+                : std::string())
+        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << (proof.reason.empty() ? "" : "; " + proof.reason)
+        << "\n";
+    if (!outcome.diagnosis.brokenBy.empty())
+        out << "broken by: pass " << outcome.diagnosis.brokenBy
+            << (outcome.diagnosis.firstDivergence.empty()
+                    ? std::string()
+                    : "; first layer to differ: " + outcome.diagnosis.firstDivergence)
+            << "\n";
+    if (outcome.remaining.empty()) {
+        out << "remaining findings: none\n";
+    } else {
+        out << "remaining findings: " << outcome.remaining.size() << "\n";
+        for (const Finding &f : outcome.remaining)
+            out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
+    }
+    const std::string why = !proof.mismatch.empty() ? proof.mismatch
+                            : !proof.reason.empty() ? proof.reason
+                                                    : "the prepared model computes different outputs";
+    out << (outcome.written ? "wrote " + job.output : "nothing written: " + why) << "\n";
+    if (!outcome.pythonPaths.empty()) {
+        out << "wrote " << outcome.pythonPaths[0] << " and " << outcome.pythonPaths[1] << " (class "
+            << outcome.python.rootClass << "; load_model() builds it with its weights)\n";
+        if (!outcome.python.plainLayers.empty())
+            out << "  torch.nn layers written op by op (constructor arguments not in the file): "
+                << outcome.python.plainLayers.size() << "\n";
+    }
+    if (outcome.onnxAsked) {
+        OnnxExportOptions options;
+        options.opset = job.onnxOpset;
+        out << onnxText(job.onnxOutput, options, outcome.onnx);
+    }
+    const PrepareTimings &t = outcome.timing;
+    out << "time: load " << milliseconds(t.load) << ", passes " << milliseconds(t.passes) << ", proof "
+        << milliseconds(t.proof) << ", write " << milliseconds(t.write)
+        << (t.diagnosis > 0 ? ", diagnosis " + milliseconds(t.diagnosis) : std::string()) << "\n";
+    return out.str();
+}
+
+} // namespace torchprep

@@ -1,0 +1,50 @@
+// Checks a zip archive from an untrusted source (a TorchScript file, a file torch.save wrote)
+// before libtorch reads any of it: sizes, compression and nesting stay within bounds, so a crafted
+// file can neither exhaust memory (a deflate bomb) nor the stack (a pickle nested a million deep).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace torchprep {
+
+struct ArchiveLimits
+{
+    // Inflating deflated members may produce at most this many bytes in all, beyond the size of
+    // the file itself (torch writes its archives uncompressed: real files need none of it).
+    std::uint64_t inflateAllowance = 256ull << 20;
+    std::uint64_t maxMembers = 1000000;
+    // Nesting of tuples, lists, dicts and objects in any pickle. libtorch builds and destroys such
+    // values recursively; real models nest a few dozen levels.
+    int maxPickleDepth = 10000;
+    // Bracket and block nesting in the archive's TorchScript code, which libtorch parses recursively.
+    int maxCodeNesting = 2000;
+};
+
+struct ArchiveContents
+{
+    std::string folder;               // the archive's top folder ("resnet18/"), "" when none
+    std::vector<std::string> records; // member names below that folder ("data.pkl", "code/...")
+    // Classes data.pkl names ("collections.OrderedDict", "torch.nn.modules.conv.Conv2d"): tells a
+    // state_dict from a whole module pickled with torch.save(model). The first few only.
+    std::vector<std::string> dataClasses;
+
+    bool has(const std::string &record) const;
+};
+
+// Reads the archive's directory and checks every member: stored or deflated only, each within
+// the file, the declared sizes within the file size plus the allowance, deflated members inflated
+// to count their real size (stopping past the bound), pickles scanned for nesting and code for
+// bracket depth. Throws InputError (one line, starting with `what`, e.g. "'model.pt'") on the
+// first thing out of bounds, and for anything that is not a zip archive.
+ArchiveContents checkArchive(const std::string &path, const std::string &what,
+                             const ArchiveLimits &limits = ArchiveLimits());
+
+// The deepest nesting of containers in a pickle (protocol 2 to 4, as torch writes them), or -1
+// when the scan stops at an opcode it does not know (libtorch refuses those itself). Stops early
+// and returns a depth above `stopAbove` as soon as one is seen.
+int pickleNestingDepth(const std::string &pickle, int stopAbove,
+                       std::vector<std::string> *classes = nullptr);
+
+} // namespace torchprep

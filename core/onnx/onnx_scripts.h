@@ -1,0 +1,9 @@
+// The helper scripts exportOnnx runs, built into the binary from core/onnx/*.py, *.js.
+#pragma once
+
+namespace torchprep {
+
+const char *onnxExportScript();  // export_onnx.py
+const char *onnxRuntimeScript(); // run_onnxruntime.js
+
+} // namespace torchprep

@@ -1,0 +1,168 @@
+// The first guideline, as a user meets it: export-onnx runs PyTorch's own exporter, the ONNX
+// checker and ONNX Runtime (onnxruntime-node, installed from npm by the install_onnxruntime
+// fixture) against the TorchScript outputs; an op the exporter refuses is named with the user's
+// line; prepare --onnx exports the prepared model. Models from make_onnx_models.py.
+#include "test_models.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using testing::Run;
+using testing::torchprep;
+
+QString onnxModel(const QString &name) { return qEnvironmentVariable("TORCHPREP_ONNX_MODELS") + "/" + name + ".pt"; }
+
+QJsonObject json(const Run &run) { return QJsonDocument::fromJson(run.out).object(); }
+
+} // namespace
+
+class TestCliOnnx : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir out_;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(onnxModel("lower_triangle_traced")),
+                 "run through ctest: the models come from the generate_onnx_models fixture");
+        QVERIFY2(QFileInfo::exists(qEnvironmentVariable("TORCHPREP_ONNXRUNTIME_DIR") +
+                                   "/node_modules/onnxruntime-node/package.json"),
+                 "the install_onnxruntime fixture puts onnxruntime-node there");
+    }
+
+    // Exported, checked by ONNX's checker and proven in ONNX Runtime.
+    void exportsCheckedAndProven_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("shape");
+        QTest::newRow("resnet18") << testing::modelPath("resnet18_traced") << "1,3,64,64";
+        QTest::newRow("resnet18_scripted") << testing::modelPath("resnet18_scripted") << "1,3,64,64";
+        QTest::newRow("small_transformer") << onnxModel("small_transformer_traced") << "1,5,16";
+    }
+
+    void exportsCheckedAndProven()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, shape);
+        const QString output = out_.filePath(QFileInfo(model).baseName() + ".onnx");
+        const Run run = torchprep({"export-onnx", model, "-o", output, "--input-shape", shape, "--json"});
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        const QJsonObject report = json(run);
+        QVERIFY(report["exported"].toBool());
+        QVERIFY(report["checked"].toBool());
+        const QJsonObject proof = report["proof"].toObject();
+        QVERIFY2(proof["ran"].toBool(), run.out.constData());
+        QCOMPARE(proof["runtime"].toString(), QString("onnxruntime-node"));
+        QVERIFY(proof["passed"].toBool());
+        QVERIFY(proof["max_abs_diff"].toDouble() < 1e-4);
+        QVERIFY(QFileInfo(output).size() > 1000);
+    }
+
+    // No symbolic at opset 11, one at 14: refused with the user's line at 11, exported at 17.
+    void anOpOfALaterOpsetIsNamedWithItsLine_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("traced") << onnxModel("lower_triangle_traced");
+        QTest::newRow("scripted") << onnxModel("lower_triangle_scripted");
+    }
+
+    void anOpOfALaterOpsetIsNamedWithItsLine()
+    {
+        QFETCH(QString, model);
+        const QString output = out_.filePath(QFileInfo(model).baseName() + ".onnx");
+        const Run early = torchprep({"export-onnx", model, "-o", output, "--input-shape", "2,8,8", "--opset", "11", "--json"});
+        QCOMPARE(early.exitCode, 1);
+        const QJsonObject refused = json(early);
+        QVERIFY(!refused["exported"].toBool());
+        QVERIFY(refused["output"].isNull());
+        QVERIFY(!QFileInfo::exists(output));
+        const QJsonObject op = refused["refused_ops"].toArray().first().toObject();
+        QCOMPARE(op["op"].toString(), QString("aten::tril"));
+        const QString source = op["sources"].toArray().first().toString();
+        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt()).contains("torch.tril"),
+                 qPrintable(source));
+        const Run late = torchprep({"export-onnx", model, "-o", output, "--input-shape", "2,8,8", "--opset", "17"});
+        QVERIFY2(late.exitCode == 0, late.out.constData());
+        QVERIFY(QFileInfo::exists(output));
+    }
+
+    // Refused for its arguments (align_corners) below opset 11.
+    void anOpRefusedForItsArguments()
+    {
+        const QString output = out_.filePath("resize.onnx");
+        const Run early = torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o", output, "--input-shape",
+                                     "1,3,8,8", "--opset", "10"});
+        QCOMPARE(early.exitCode, 1);
+        QVERIFY2(early.out.contains("align_corners") && early.out.contains("aten::upsample_bilinear2d"), early.out.constData());
+        QCOMPARE(torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o", output, "--input-shape", "1,3,8,8",
+                            "--opset", "11"})
+                     .exitCode,
+                 0);
+    }
+
+    // prepare --onnx: the prepared model, exported and proven beside the TorchScript file.
+    void prepareExportsThePreparedModel()
+    {
+        const QString pt = out_.filePath("prepared.pt");
+        const QString onnx = out_.filePath("prepared.onnx");
+        const Run run = torchprep({"prepare", testing::modelPath("resnet18_traced"), "-o", pt, "--input-shape",
+                                   "1,3,32,32", "--onnx", onnx, "--json"});
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        const QJsonObject exported = json(run)["onnx"].toObject();
+        QCOMPARE(exported["output"].toString(), onnx);
+        QVERIFY(exported["proof"].toObject()["passed"].toBool());
+        QVERIFY(QFileInfo::exists(pt) && QFileInfo::exists(onnx));
+    }
+
+    void unusableArguments_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        const QString m = testing::modelPath("clean_traced");
+        QTest::newRow("no_shape") << QStringList{"export-onnx", m, "-o", "/tmp/x.onnx"} << "--input-shape is required";
+        QTest::newRow("opset") << QStringList{"export-onnx", m, "-o", "/tmp/x.onnx", "--input-shape", "1,3,8,8",
+                                              "--opset", "18"}
+                               << "--opset";
+        QTest::newRow("over_input") << QStringList{"export-onnx", m, "-o", m, "--input-shape", "1,3,8,8"}
+                                    << "choose another file";
+    }
+
+    void unusableArguments()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        const Run run = torchprep(args);
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err.count('\n'), 1);
+        QVERIFY2(QString::fromUtf8(run.err).contains(says), run.err.constData());
+    }
+
+    // Without Python's torch the command says so in one line, with the package that provides it.
+    void pythonWithoutTorchIsNamed()
+    {
+        // Python without its site packages: no torch to import.
+        const QString python = out_.filePath("python-without-torch");
+        QFile wrapper(python);
+        QVERIFY(wrapper.open(QIODevice::WriteOnly));
+        wrapper.write("#!/bin/sh\nexec " + qEnvironmentVariable("TORCHPREP_PYTHON").toUtf8() + " -S \"$@\"\n");
+        wrapper.close();
+        wrapper.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        const Run run = torchprep({"export-onnx", testing::modelPath("clean_traced"), "-o", out_.filePath("n.onnx"),
+                                   "--input-shape", "1,3,8,8"},
+                                  {{"TORCHPREP_PYTHON=" + python}});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("python3-torch"), run.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliOnnx)
+#include "tst_cli_onnx.moc"

@@ -1,0 +1,238 @@
+"""Hostile and malformed inputs for tests/robustness/tst_robustness.cpp, made at test time.
+
+python3 make_hostile.py OUT_DIR writes the files into OUT_DIR and OUT_DIR/manifest.json, one entry
+per file: {"file", "kind", "expect"} where expect is "refused" (exit 2, one line), "any" (fuzzed:
+any verdict, but never a crash) or "loads". Everything comes from a fixed seed: the same files on
+every run.
+"""
+import json
+import os
+import random
+import struct
+import sys
+import threading
+import zipfile
+import zlib
+
+import torch
+
+SEED = 20261129
+
+
+class Small(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3)
+        self.relu = torch.nn.ReLU()
+
+    def forward(self, x):
+        y = self.relu(self.conv(x))
+        return self.relu(y) + 1
+
+
+class Leaf(torch.nn.Module):
+    def forward(self, x):
+        return torch.relu(x)
+
+
+# Names that are code when spliced into Python between quotes, or that break lines and quotes.
+HOSTILE_NAMES = [
+    "a'[:1]+str(getattr(__import__('os'),'system')('touch CANARY'))[:0]+'",
+    'b"+str(getattr(__import__("os"),"system")("touch CANARY"))+"',
+    "c\\'); getattr(__import__('os'),'system')('touch CANARY'); ('",
+    "d\nimport os; getattr(os,'system')('touch CANARY')\n#",
+    "e\u2028\u00e9\u4e2d\U0001f600",
+    "__mangled",
+    "import",
+]
+
+
+def write_zip(path, members, compression=zipfile.ZIP_STORED):
+    with zipfile.ZipFile(path, "w", compression) as z:
+        for name, data in members:
+            z.writestr(name, data)
+
+
+def members_of(path):
+    with zipfile.ZipFile(path) as z:
+        return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+
+
+def replace_member(members, suffix, data):
+    return [(n, data if n.endswith(suffix) else d) for n, d in members]
+
+
+def deep_pickles(out, base):
+    """Pickles nested far deeper than any model, in three shapes libtorch's unpickler accepts."""
+    members = members_of(base)
+    n = 1_000_000
+    shapes = {
+        "deep_tuple1": b"\x80\x02)" + b"\x85" * n + b".",
+        "deep_marked_tuples": b"\x80\x02" + b"(" * n + b")" + b"t" * n + b".",
+        "deep_lists": b"\x80\x02]" + b"(]" * n + b"e" * n + b".",
+    }
+    entries = []
+    for name, pickle in shapes.items():
+        path = os.path.join(out, name + ".pt")
+        write_zip(path, replace_member(members, "constants.pkl", pickle))
+        entries.append({"file": path, "kind": "deep_pickle", "expect": "refused"})
+    return entries
+
+
+def raw_zip64(path, name, compressed, declared, method=8):
+    """A one-member zip written by hand, with zip64 sizes, so declared sizes can lie."""
+    crc = 0
+    name_bytes = name.encode()
+    extra_local = struct.pack("<HHQQ", 1, 16, declared, len(compressed))
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 45, 0, method, 0, 0, crc, 0xFFFFFFFF,
+                        0xFFFFFFFF, len(name_bytes), len(extra_local)) + name_bytes + extra_local
+    extra_central = struct.pack("<HHQQQ", 1, 24, declared, len(compressed), 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, method, 0, 0, crc,
+                          0xFFFFFFFF, 0xFFFFFFFF, len(name_bytes), len(extra_central), 0, 0, 0, 0,
+                          0xFFFFFFFF) + name_bytes + extra_central
+    cd_offset = len(local) + len(compressed)
+    zip64_end = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, 1, 1, len(central), cd_offset)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, cd_offset + len(central), 1)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    with open(path, "wb") as f:
+        f.write(local + compressed + central + zip64_end + locator + end)
+
+
+def zeros_deflated(mebibytes):
+    """Raw deflate of `mebibytes` MiB of zeros, built from one flushed MiB repeated."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = c.compress(b"\0" * (1 << 20)) + c.flush(zlib.Z_FULL_FLUSH)
+    return chunk * mebibytes + c.flush()
+
+
+def bombs(out):
+    entries = []
+    stream = zeros_deflated(4096)  # 4 GiB of zeros in about 4 MB
+    honest = os.path.join(out, "bomb_declared_4gib.pt")
+    raw_zip64(honest, "bomb/constants.pkl", stream, 4 << 30)
+    entries.append({"file": honest, "kind": "deflate_bomb", "expect": "refused"})
+    liar = os.path.join(out, "bomb_declares_1kib.pt")
+    raw_zip64(liar, "bomb/constants.pkl", stream, 1024)
+    entries.append({"file": liar, "kind": "deflate_bomb", "expect": "refused"})
+    return entries
+
+
+def fuzzed(out, bases, count):
+    rng = random.Random(SEED)
+    entries = []
+    for i in range(count):
+        base = bases[i % len(bases)]
+        data = bytearray(open(base, "rb").read())
+        kind = rng.choice(["flip", "truncate", "zero", "splice", "flip_many"])
+        if kind == "flip":
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
+        elif kind == "flip_many":
+            for _ in range(rng.randint(20, 200)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif kind == "truncate":
+            data = data[: rng.randrange(1, len(data))]
+        elif kind == "zero":
+            start = rng.randrange(len(data))
+            length = rng.randint(1, 512)
+            data[start:start + length] = bytes(min(length, len(data) - start))
+        else:
+            start = rng.randrange(len(data))
+            piece = data[rng.randrange(len(data)):][: rng.randint(1, 256)]
+            data[start:start] = piece
+        path = os.path.join(out, "fuzz_%03d_%s.pt" % (i, kind))
+        with open(path, "wb") as f:
+            f.write(bytes(data))
+        entries.append({"file": path, "kind": "fuzzed", "expect": "any"})
+    return entries
+
+
+def hostile_names(out):
+    entries = []
+    for i, name in enumerate(HOSTILE_NAMES):
+        model = Wrapper(name).eval()
+        path = os.path.join(out, "name_%d.pt" % i)
+        torch.jit.trace(model, torch.randn(2, 3)).save(path)
+        entries.append({"file": path, "kind": "hostile_name", "expect": "loads", "name": name})
+    # A module name whose bytes are not UTF-8 (no Python str can say it: patched into the archive).
+    path = os.path.join(out, "name_not_utf8.pt")
+    torch.jit.trace(Wrapper("mod XQ"), torch.randn(2, 3)).save(path)
+    members = [(n, d.replace(b"mod XQ", b"mod \xa5\xa5")) for n, d in members_of(path)]
+    write_zip(path, members)
+    entries.append({"file": path, "kind": "not_utf8_name", "expect": "loads"})
+    return entries
+
+
+class Wrapper(torch.nn.Module):
+    def __init__(self, name):
+        super().__init__()
+        self.inner_name = name
+        self.add_module(name, Leaf())
+
+    def forward(self, x):
+        return getattr(self, self.inner_name)(x) * 2
+
+
+class NanOut(torch.nn.Module):
+    def forward(self, x):
+        return x * float("nan")
+
+
+class LogOut(torch.nn.Module):
+    def forward(self, x):
+        return torch.log(x) * 2
+
+
+def nan_models(out):
+    entries = []
+    for name, model in [("nan_everywhere", NanOut()), ("nan_some", LogOut())]:
+        path = os.path.join(out, name + ".pt")
+        torch.jit.trace(model, torch.randn(8)).save(path)
+        entries.append({"file": path, "kind": "nan", "expect": "loads"})
+    return entries
+
+
+class Chain(torch.nn.Module):
+    """20,000 adds in one graph: libtorch's interpreter compiles it ~40,000 frames deep."""
+
+    def forward(self, x):
+        for _ in range(20000):
+            x = x + 1
+        return x
+
+
+def long_chain(out):
+    path = os.path.join(out, "chain_20k_adds.pt")
+
+    def trace():  # Python's own stack is too small for tracing it on the main thread
+        torch.jit.trace(Chain(), torch.randn(2), check_trace=False).save(path)
+
+    threading.stack_size(1 << 29)
+    worker = threading.Thread(target=trace)
+    worker.start()
+    worker.join()
+    return [{"file": path, "kind": "long_graph", "expect": "loads"}]
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    torch.manual_seed(SEED)
+    base = os.path.join(out, "small_traced.pt")
+    torch.jit.trace(Small().eval(), torch.randn(1, 3, 8, 8)).save(base)
+    scripted = os.path.join(out, "small_scripted.pt")
+    torch.jit.script(Small().eval()).save(scripted)
+    entries = [{"file": base, "kind": "good", "expect": "loads"},
+               {"file": scripted, "kind": "good", "expect": "loads"}]
+    entries += deep_pickles(out, base)
+    entries += bombs(out)
+    entries += fuzzed(out, [base, scripted], 96)
+    entries += hostile_names(out)
+    entries += nan_models(out)
+    entries += long_chain(out)
+    with open(os.path.join(out, "manifest.json"), "w") as f:
+        json.dump(entries, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+#include "background_work.h"
+
+#include "session/guarded.h"
+
+#include "large_stack.h"
+
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace torchprep {
+
+void WorkTracker::jobStarted(const QString &what)
+{
+    if (running_++ == 0)
+        emit busyChanged(true);
+    emit started(what);
+}
+
+void WorkTracker::jobEnded()
+{
+    if (--running_ > 0)
+        return;
+    emit busyChanged(false);
+    emit idle();
+}
+
+Job::Job(WorkTracker *tracker, const QString &activity, QObject *parent)
+    : QObject(parent), tracker_(tracker), activity_(activity)
+{
+    connect(&watcher_, &QFutureWatcher<Delivery>::finished, this, &Job::onFinished);
+}
+
+Job::~Job() { watcher_.waitForFinished(); }
+
+bool Job::launch(std::function<Delivery()> work, std::function<void(const QString &)> failed, const QString &what)
+{
+    if (running_)
+        return false;
+    running_ = true;
+    cancelled_ = false;
+    if (tracker_)
+        tracker_->jobStarted(what);
+    emit runningChanged(true);
+    const QString activity = activity_;
+    // libtorch compiles a graph recursively along its data flow: workers get the CLI's deep stack.
+    QThreadPool *pool = QThreadPool::globalInstance();
+    if (pool->stackSize() < kLargeStackBytes)
+        pool->setStackSize(kLargeStackBytes);
+    watcher_.setFuture(QtConcurrent::run(pool, [work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
+        Delivery delivery;
+        const QString error = guarded([&] { delivery = work(); }, activity);
+        if (error.isEmpty())
+            return delivery;
+        return [failed, error] {
+            if (failed)
+                failed(error);
+        };
+    }));
+    return true;
+}
+
+void Job::cancel() { cancelled_ = cancelled_ || running_; }
+
+// The delivery runs before the tracker hears the job ended: work it starts keeps the window busy.
+void Job::onFinished()
+{
+    const Delivery deliver = watcher_.result();
+    const bool dropped = cancelled_;
+    running_ = false;
+    cancelled_ = false;
+    if (!dropped && deliver)
+        deliver();
+    if (!running_)
+        emit runningChanged(false);
+    if (tracker_)
+        tracker_->jobEnded();
+}
+
+} // namespace torchprep

@@ -1,0 +1,158 @@
+// The Studio's main window: the shell. It holds the graph pane, the side panels, the comparison
+// dock and the fix workflow, and wires them to the window's one selection and one tracker of
+// background work; it owns the menus, the docks, settings, recent files and exports. The model
+// on screen is the session it last showed; everything else lives in the parts it wires.
+#pragma once
+
+#include "model_graph.h"
+
+#include <QMainWindow>
+#include <QStringList>
+
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+
+namespace torchprep {
+
+class ComparisonPanel;
+class DiffView;
+class DiffWindow;
+class FindingsPanel;
+class FixWorkflow;
+class GraphPane;
+class ModelLoader;
+class ModelSession;
+class ModulesPanel;
+class PropertiesPanel;
+class SearchBar;
+class Selection;
+class SourcePanel;
+class WorkTracker;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens in the background; modelOpened() or openFailed() follows, then the layout.
+    void openModel(const QString &path);
+    void closeModel();
+    // Selects finding `index` of the report: reveals and centres its node, shows its source.
+    void showFinding(int index);
+    // Reveals, selects and centres `node` (expanding groups as needed).
+    void revealNode(NodeId node);
+    // Anything running in the background: loads, validations, layouts, fixes, comparisons.
+    bool busy() const;
+    // Shows the comparison dock and compares the open model (A) with `path` (B) using the
+    // dock's inputs; false when no model is open or a comparison is running.
+    bool compareWith(const QString &path);
+
+    bool exportPng(const QString &path, QString *error);
+    bool exportSvg(const QString &path, QString *error);
+    bool exportFindingsJson(const QString &path, QString *error);
+    bool exportReport(const QString &path, QString *error);
+    // The current (possibly fixed) model as TorchScript; never over the opened file.
+    bool exportPreparedModel(const QString &path, QString *error);
+    // STEM.py and STEM_state_dict.pt in `dir`, STEM from `stem`'s file name.
+    bool exportPythonSource(const QString &dir, const QString &stem, QString *error);
+    // The Before / After tab's two graphs side by side with the key, PNG or SVG by suffix.
+    bool exportDiffPicture(const QString &path, QString *error);
+
+    // Fixes run in the background as one undo step each; fixApplied() follows. False when
+    // nothing is open or busy. Empty `keys`: every finding.
+    bool fixFindings(const QStringList &keys, const QString &label);
+    bool fixSelected();
+    bool fixAll();
+    bool fixAllOfSelectedKind();
+
+    // The Before / After tab: the opened model beside the fixed one, their changes marked.
+    void showDiff();
+    void showGraph();
+    // Compares the opened model (A) with the fixed one (B), in memory, in the comparison dock;
+    // false when nothing is fixed or a comparison is running.
+    bool compareWithFixed();
+    // Any two files side by side in a window of their own (deleted when closed).
+    DiffWindow *openDiff(const QString &before, const QString &after);
+
+    // The parts of the window.
+    std::shared_ptr<const ModelSession> session() const { return session_; }
+    WorkTracker *work() const { return work_; }
+    Selection *selection() const { return selection_; }
+    GraphPane *graphPane() const { return pane_; }
+    SearchBar *searchBar() const { return search_; }
+    FindingsPanel *findingsPanel() const { return findings_; }
+    ModulesPanel *modulesPanel() const { return modules_; }
+    PropertiesPanel *propertiesPanel() const { return properties_; }
+    SourcePanel *sourcePanel() const { return source_; }
+    ComparisonPanel *comparisonPanel() const { return comparison_; }
+    FixWorkflow *fixWorkflow() const { return fixes_; }
+    DiffView *diffView() const;
+    QTabWidget *tabs() const { return tabs_; }
+
+signals:
+    void modelOpened();
+    void openFailed(const QString &reason);
+    void layoutApplied();
+    void fixApplied();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void buildDocks();
+    void buildActions();
+    void wireWork();
+    void wireSelection();
+    void wireFixes();
+    // Shows `session` everywhere: the graph, the panels, the search; the selection follows.
+    void showSession(std::shared_ptr<const ModelSession> session);
+    void onOpened(std::shared_ptr<const ModelSession> session);
+    void onLaidOut();
+    void onTabChanged(int index);
+    void updateFixedState();
+    void updateSummary();
+    QStringList selectedFindingKeys(QString *check = nullptr) const;
+    void showFindingsMenu(const QPoint &pos);
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void chooseAndOpen();
+    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+                          bool (MainWindow::*write)(const QString &, QString *));
+    void showError(const QString &title, const QString &text);
+    void showComparisonDock();
+    QByteArray graphDockState(); // the Graph tab's docks, whichever tab is shown
+    bool diffShown() const;      // the Before / After tab is the one on show
+
+    std::shared_ptr<const ModelSession> session_;
+    WorkTracker *work_;
+    Selection *selection_;
+    ModelLoader *loader_;
+    FixWorkflow *fixes_;
+    GraphPane *pane_;
+    SearchBar *search_;
+    FindingsPanel *findings_;
+    ModulesPanel *modules_;
+    PropertiesPanel *properties_;
+    SourcePanel *source_;
+    ComparisonPanel *comparison_;
+    QTabWidget *tabs_;
+    QAction *compareFixedAction_ = nullptr;
+    QProgressBar *progress_;
+    QLabel *summary_;
+    QMenu *recentMenu_ = nullptr;
+    QString busyMessage_; // the status bar's "Loading…" while it stands
+    QString loadingPath_;
+    int shownTab_ = 0;
+    QByteArray graphDocks_; // each tab's dock arrangement while the other is shown
+    QByteArray diffDocks_;
+};
+
+} // namespace torchprep

@@ -1,0 +1,365 @@
+// MainWindow's menus and actions, recent files, exports and the fix commands: the wiring of what
+// the user can ask for, kept apart from the window's parts and their wiring (main_window.cpp).
+#include "main_window.h"
+
+#include "compare/comparison_panel.h"
+#include "compare/comparison_runner.h"
+#include "diff/diff_window.h"
+#include "finding.h"
+#include "fixes/fix_workflow.h"
+#include "fixes/prepared_export.h"
+#include "graph/graph_pane.h"
+#include "graph/graph_view.h"
+#include "graph/search_bar.h"
+#include "panels/findings_panel.h"
+#include "panels/report_export.h"
+#include "session/counted.h"
+#include "session/model_loader.h"
+#include "session/model_session.h"
+
+#include <QAction>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QUndoStack>
+
+namespace torchprep {
+
+namespace {
+constexpr int kMaxRecent = 8;
+const char *kRecentKey = "recentFiles";
+} // namespace
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::chooseAndOpen);
+    recentMenu_ = file->addMenu(tr("Open &Recent"));
+    file->addAction(tr("Open Two Models as a &Diff…"), this, [this] {
+        const QString dir = QSettings().value("lastDir").toString();
+        const QString filter = tr("TorchScript models (*.pt *.pth);;All files (*)");
+        const QString before = QFileDialog::getOpenFileName(this, tr("Diff: the first model (before)"), dir, filter);
+        if (before.isEmpty())
+            return;
+        const QString after = QFileDialog::getOpenFileName(this, tr("Diff: the second model (after)"),
+                                                           QFileInfo(before).absolutePath(), filter);
+        if (!after.isEmpty())
+            openDiff(before, after);
+    });
+    file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
+    file->addSeparator();
+    QMenu *exports = file->addMenu(tr("&Export"));
+    exports->addAction(tr("Graph as &PNG…"), this, [this] {
+        exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png", &MainWindow::exportPng);
+    });
+    exports->addAction(tr("Graph as &SVG…"), this, [this] {
+        exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg", &MainWindow::exportSvg);
+    });
+    exports->addAction(tr("&Before / After as Picture…"), this, [this] {
+        exportWithDialog(tr("Export the before/after picture"), tr("PNG image (*.png);;SVG image (*.svg)"), "png",
+                         &MainWindow::exportDiffPicture);
+    });
+    exports->addAction(tr("Findings as &JSON…"), this, [this] {
+        exportWithDialog(tr("Export findings as JSON"), tr("JSON (*.json)"), "json",
+                         &MainWindow::exportFindingsJson);
+    });
+    exports->addAction(tr("Findings as &Markdown report…"), this, [this] {
+        exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
+    });
+    file->addSeparator();
+    file->addAction(tr("Export &Prepared Model…"), this, [this] {
+        exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
+                         &MainWindow::exportPreparedModel);
+    });
+    file->addAction(tr("Export P&ython Source…"), this, [this] {
+        if (!session_) {
+            showError(tr("Export Python source"), tr("Open a model first."));
+            return;
+        }
+        const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
+        const QString chosen = QFileDialog::getSaveFileName(this, tr("Export Python source (STEM.py and STEM_state_dict.pt)"),
+                                                            base + QStringLiteral("_prepared.py"),
+                                                            tr("Python source (*.py)"));
+        if (chosen.isEmpty())
+            return;
+        QString error;
+        const QFileInfo info(chosen);
+        if (exportPythonSource(info.absolutePath(), info.completeBaseName(), &error))
+            statusBar()->showMessage(tr("Wrote %1.py and %1_state_dict.pt in %2")
+                                         .arg(info.completeBaseName(), info.absolutePath()), 6000);
+        else
+            showError(tr("Export Python source"), tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
+    });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = fixes_->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    edit->addAction(undo);
+    QAction *redo = fixes_->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addAction(redo);
+    edit->addSeparator();
+    edit->addAction(tr("&Fix Selected Finding"), QKeySequence(Qt::CTRL | Qt::Key_F2), this, &MainWindow::fixSelected);
+    edit->addAction(tr("Fix All of This &Kind"), this, &MainWindow::fixAllOfSelectedKind);
+    edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, &MainWindow::fixAll);
+    edit->addSeparator();
+    edit->addAction(tr("Undo &History"), this, [this] {
+        QDockWidget *d = findChild<QDockWidget *>("historyDock");
+        d->show();
+        d->raise();
+    });
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Before / After"), QKeySequence(Qt::CTRL | Qt::Key_D), this, [this] {
+        if (diffShown())
+            showGraph();
+        else
+            showDiff();
+    });
+    view->addSeparator();
+    GraphView *graph = pane_->view();
+    view->addAction(tr("Zoom &In"), QKeySequence::ZoomIn, graph, &GraphView::zoomIn);
+    QAction *zoomIn2 = new QAction(this); // Ctrl+= as well: '+' needs Shift on most layouts
+    zoomIn2->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Equal));
+    connect(zoomIn2, &QAction::triggered, graph, &GraphView::zoomIn);
+    addAction(zoomIn2);
+    view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, graph, &GraphView::zoomOut);
+    view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), graph, &GraphView::resetZoom);
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), graph, &GraphView::fitToWindow);
+    view->addSeparator();
+    view->addAction(tr("&Expand All Modules"), pane_, &GraphPane::expandAll);
+    view->addAction(tr("&Collapse All Modules"), pane_, &GraphPane::collapseAll);
+    view->addSeparator();
+    view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
+    view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
+    view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_, &SearchBar::previous);
+    view->addSeparator();
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Compare with Another Model…"), this, [this] {
+        const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
+                                                                    QSettings().value("lastDir").toString(),
+                                                                    tr("TorchScript models (*.pt *.pth);;All files (*)"))
+                                      : QString();
+        if (!session_)
+            showError(tr("Compare models"), tr("Open a model first: it is the reference (A)."));
+        else if (!path.isEmpty())
+            compareWith(path);
+    });
+    compareFixedAction_ = tools->addAction(tr("Compare with the &Fixed Model"), this, &MainWindow::compareWithFixed);
+    compareFixedAction_->setToolTip(tr("Run the opened model and the fixed one on the same inputs"));
+    compareFixedAction_->setEnabled(false);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About TorchPrep Studio"), this, [this] {
+        QMessageBox::about(this, tr("About TorchPrep Studio"),
+                           tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
+                              "where it breaks the quantization guidelines: reused modules, "
+                              "functional ops, non-tensor I/O, dynamic control flow and "
+                              "input-dependent constructors.</p><p>Double-click a module to open "
+                              "or close it; click a finding to go to it.</p>")
+                               .arg(QStringLiteral(TORCHPREP_VERSION)));
+    });
+}
+
+void MainWindow::chooseAndOpen()
+{
+    const QString dir = QSettings().value("lastDir").toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), dir,
+                                                      tr("TorchScript models (*.pt *.pth);;All files (*)"));
+    if (!path.isEmpty()) {
+        QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
+        openModel(path);
+    }
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(kRecentKey).toStringList();
+    for (const QString &path : recent)
+        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+            ->setToolTip(path);
+    if (recent.isEmpty())
+        recentMenu_->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        recentMenu_->addSeparator();
+        recentMenu_->addAction(tr("Clear List"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+    recentMenu_->setToolTipsVisible(true);
+}
+
+void MainWindow::exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+                                  bool (MainWindow::*write)(const QString &, QString *))
+{
+    if (!session_) {
+        showError(title, tr("Open a model first."));
+        return;
+    }
+    const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
+    QString path = QFileDialog::getSaveFileName(this, title, base + '.' + suffix, filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += '.' + suffix;
+    QString error;
+    if ((this->*write)(path, &error))
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 4000);
+    else
+        showError(title, tr("Could not write %1: %2").arg(path, error));
+}
+
+bool MainWindow::exportPng(const QString &path, QString *error) { return pane_->exportPicture(path, {}, error); }
+
+bool MainWindow::exportSvg(const QString &path, QString *error) { return pane_->exportPicture(path, windowTitle(), error); }
+
+bool MainWindow::exportFindingsJson(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return writeFindingsJson(*session_, path, error);
+}
+
+bool MainWindow::exportPreparedModel(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return torchprep::exportPreparedModel(*session_, path, error);
+}
+
+bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return torchprep::exportPythonSource(*session_, dir, stem, error);
+}
+
+bool MainWindow::exportReport(const QString &path, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return writeFindingsMarkdown(*session_, path, error);
+}
+
+bool MainWindow::exportDiffPicture(const QString &path, QString *error) { return fixes_->exportDiffPicture(path, error); }
+
+DiffWindow *MainWindow::openDiff(const QString &before, const QString &after)
+{
+    auto *window = new DiffWindow; // deletes itself when closed
+    window->show();
+    window->openPair(before, after);
+    return window;
+}
+
+bool MainWindow::compareWithFixed()
+{
+    ComparedModel a, b;
+    if (comparison_->busy() || !fixes_->comparedPair(&a, &b))
+        return false;
+    showComparisonDock();
+    comparison_->setModels(a, b);
+    return comparison_->run();
+}
+
+void MainWindow::showFindingsMenu(const QPoint &pos)
+{
+    QString check;
+    if (selectedFindingKeys(&check).isEmpty())
+        return;
+    QMenu menu;
+    menu.addAction(tr("Fix"), this, &MainWindow::fixSelected);
+    menu.addAction(tr("Fix All of This Kind (%1)").arg(check), this, &MainWindow::fixAllOfSelectedKind);
+    menu.addAction(tr("Fix All"), this, &MainWindow::fixAll);
+    menu.exec(findings_->viewport()->mapToGlobal(pos));
+}
+
+QStringList MainWindow::selectedFindingKeys(QString *check) const
+{
+    QStringList keys;
+    if (!session_)
+        return keys;
+    for (int index : findings_->selectedFindings()) {
+        const Finding &f = session_->report().findings.at(index);
+        keys << QString::fromStdString(findingKey(f));
+        if (check && check->isEmpty())
+            *check = QString::fromStdString(f.check);
+    }
+    return keys;
+}
+
+// Refused while another model loads: the fix would land on the wrong model's history.
+bool MainWindow::fixFindings(const QStringList &keys, const QString &label)
+{
+    return session_ && !loader_->busy() && fixes_->fix(keys, label, false);
+}
+
+bool MainWindow::fixSelected()
+{
+    const QStringList keys = selectedFindingKeys();
+    if (keys.isEmpty()) {
+        statusBar()->showMessage(tr("Select a finding to fix."), 4000);
+        return false;
+    }
+    const Finding &f = session_->report().findings.at(findings_->selectedFindings().front());
+    const QString label = keys.size() == 1 ? tr("Fix %1 %2").arg(QString::fromStdString(f.check),
+                                                                   QString::fromStdString(displayPath(f.module)))
+                                           : tr("Fix %1").arg(counted(keys.size(), tr("finding"), tr("findings")));
+    return fixFindings(keys, label);
+}
+
+// Bulk fixes change the model all over: their result opens in the Before / After tab.
+bool MainWindow::fixAll()
+{
+    if (!session_ || session_->report().findings.empty() || loader_->busy())
+        return false;
+    const auto count = static_cast<long long>(session_->report().findings.size());
+    return fixes_->fix({}, tr("Fix all (%1)").arg(counted(count, tr("finding"), tr("findings"))), true);
+}
+
+bool MainWindow::fixAllOfSelectedKind()
+{
+    QString check;
+    if (selectedFindingKeys(&check).isEmpty()) {
+        statusBar()->showMessage(tr("Select a finding to fix all of its kind."), 4000);
+        return false;
+    }
+    if (loader_->busy())
+        return false;
+    const QStringList keys = fixes_->keysOf(check);
+    return fixes_->fix(keys, tr("Fix all %1 (%2)").arg(check, counted(keys.size(), tr("finding"), tr("findings"))), true);
+}
+
+} // namespace torchprep
