@@ -1,6 +1,11 @@
 #include "model_run_torch.h"
 
 #include "errors.h"
+#include "io/archive_check.h"
+#include "io/regular_file.h"
+#include "printable.h"
+
+#include <torch/csrc/jit/serialization/pickle.h>
 
 #include <cmath>
 #include <cstdio>
@@ -104,6 +109,49 @@ std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch, const at
         }
     }
     return inputs;
+}
+
+// The largest --inputs file read: far above any batch of inputs, far below what hurts.
+constexpr std::uint64_t kMaxInputsFileBytes = std::uint64_t(8) << 30;
+
+std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device)
+{
+    const std::string what = "--inputs '" + printable(path) + "'";
+    try {
+        checkArchive(path, what);
+    } catch (const InputError &e) {
+        throw InputError(std::string(e.what()) + " (inputs are saved with torch.save(x, FILE))");
+    }
+    const RegularFile file(path, what);
+    if (file.size() > kMaxInputsFileBytes)
+        throw InputError(what + " is " + std::to_string(file.size() >> 20) + " MiB, more than the " +
+                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB an inputs file may be");
+    const std::string content = file.read(0, static_cast<std::size_t>(file.size()));
+    const std::vector<char> bytes(content.begin(), content.end());
+    c10::IValue value;
+    try {
+        value = torch::jit::pickle_load(bytes);
+    } catch (const std::exception &e) {
+        throw InputError(what + " is not a file saved by torch.save: " + printable(firstLine(e.what())));
+    }
+    std::vector<c10::IValue> items;
+    if (value.isTensor()) {
+        items.push_back(value);
+    } else if (value.isTuple()) {
+        for (const auto &e : value.toTupleRef().elements())
+            items.push_back(e);
+    } else if (value.isList()) {
+        for (const auto &e : value.toListRef())
+            items.push_back(e);
+    }
+    if (items.empty())
+        throw InputError(what + " holds no tensor: save a tensor or a tuple of tensors");
+    for (c10::IValue &item : items) {
+        if (!item.isTensor())
+            throw InputError(what + ": every input must be a tensor (found " + item.tagKind() + ")");
+        item = item.toTensor().to(device);
+    }
+    return items;
 }
 
 std::vector<at::Tensor> flattenTensors(const c10::IValue &value)

@@ -19,6 +19,11 @@ at::ScalarType scalarTypeNamed(const std::string &dtype);
 std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch,
                                       const at::Device &device = at::kCPU);
 
+// One batch of real inputs from `path`, made with torch.save(x) or torch.save((x, y)) in Python,
+// on `device`. Checked like a model file before libtorch unpickles it (regular file, bounded, no
+// bombs, no deep nesting). Throws InputError naming the file.
+std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device = at::kCPU);
+
 // Every tensor in a result, in order: tuples, lists and dict values flattened.
 std::vector<at::Tensor> flattenTensors(const c10::IValue &value);
 

@@ -2,8 +2,6 @@
 #include "comparison.h"
 
 #include "../errors.h"
-#include "../io/archive_check.h"
-#include "../io/regular_file.h"
 #include "../printable.h"
 #include "../model_run_torch.h"
 #include "../torch_model_impl.h"
@@ -11,7 +9,6 @@
 
 #include <torch/cuda.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
-#include <torch/csrc/jit/serialization/pickle.h>
 
 #include <algorithm>
 #include <chrono>
@@ -44,51 +41,6 @@ at::Device resolveDevice(const std::string &name)
         }
     }
     throw InputError("--device '" + name + "': use auto, cpu, cuda or cuda:N");
-}
-
-// The largest --inputs file read: far above any batch of inputs, far below what hurts.
-constexpr std::uint64_t kMaxInputsFileBytes = std::uint64_t(8) << 30;
-
-// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs. Checked like
-// a model file before libtorch unpickles it (regular file, bounded, no bombs, no deep nesting).
-std::vector<c10::IValue> inputsFromFile(const std::string &path, const at::Device &device)
-{
-    const std::string what = "--inputs '" + printable(path) + "'";
-    try {
-        checkArchive(path, what);
-    } catch (const InputError &e) {
-        throw InputError(std::string(e.what()) + " (inputs are saved with torch.save(x, FILE))");
-    }
-    const RegularFile file(path, what);
-    if (file.size() > kMaxInputsFileBytes)
-        throw InputError(what + " is " + std::to_string(file.size() >> 20) + " MiB, more than the " +
-                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB an inputs file may be");
-    const std::string content = file.read(0, static_cast<std::size_t>(file.size()));
-    const std::vector<char> bytes(content.begin(), content.end());
-    c10::IValue value;
-    try {
-        value = torch::jit::pickle_load(bytes);
-    } catch (const std::exception &e) {
-        throw InputError(what + " is not a file saved by torch.save: " + printable(firstLine(e.what())));
-    }
-    std::vector<c10::IValue> items;
-    if (value.isTensor()) {
-        items.push_back(value);
-    } else if (value.isTuple()) {
-        for (const auto &e : value.toTupleRef().elements())
-            items.push_back(e);
-    } else if (value.isList()) {
-        for (const auto &e : value.toListRef())
-            items.push_back(e);
-    }
-    if (items.empty())
-        throw InputError(what + " holds no tensor: save a tensor or a tuple of tensors");
-    for (c10::IValue &item : items) {
-        if (!item.isTensor())
-            throw InputError(what + ": every input must be a tensor (found " + item.tagKind() + ")");
-        item = item.toTensor().to(device);
-    }
-    return items;
 }
 
 void synchronize(const at::Device &device)
@@ -167,12 +119,13 @@ public:
             report.inputShapes.push_back(input.toTensor().sizes().vec());
 
         const int warmup = options_.timed ? options_.warmup : 0;
+        const int batches = static_cast<int>(batches_.size());
+        const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
+        runsInAll_ = 2 * (warmup + runs + (options_.perLayer ? batches : 0));
         for (int w = 0; w < warmup; ++w) {
             run(a_, 0, options_.nameA);
             run(b_, 0, options_.nameB);
         }
-        const int batches = static_cast<int>(batches_.size());
-        const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
@@ -226,7 +179,16 @@ private:
     c10::IValue run(torch::jit::Module &module, int batch, const std::string &what)
     {
         torch::manual_seed(kModelSeed + options_.inputs.seed + static_cast<std::uint64_t>(batch));
-        return runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+        c10::IValue out = runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+        ranOne();
+        return out;
+    }
+
+    // One more forward run done: tell whoever follows, who may stop the comparison here.
+    void ranOne()
+    {
+        if (options_.progress && !options_.progress(++runsDone_, runsInAll_))
+            throw InputError("the comparison was cancelled");
     }
 
     c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what, std::vector<double> &ms)
@@ -283,8 +245,10 @@ private:
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, options_.nameA);
+            ranOne();
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, options_.nameB);
+            ranOne();
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
                 for (const LayerPair &p : pairs) {
@@ -327,6 +291,8 @@ private:
 
     torch::jit::Module b_;
     std::vector<std::vector<c10::IValue>> batches_;
+    int runsDone_ = 0;
+    int runsInAll_ = 0;
 };
 
 } // namespace
