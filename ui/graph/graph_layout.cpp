@@ -7,6 +7,7 @@
 
 #include <graphviz/gvc.h>
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -82,9 +83,22 @@ GraphLayout layoutGraph(VisibleGraph graph)
         nodes[box.key] = n;
         boxNodes.push_back(n);
     }
+    // Each box's latest input (the one computed last) holds it in a straight column under its
+    // source, as Netron draws; earlier inputs (skips, dense connections) route around the column.
+    agattr(g, AGEDGE, cs("weight"), cs("1"));
+    std::unordered_map<int, int> latestSource;
+    for (const VisibleEdge &edge : graph.edges) {
+        auto [it, fresh] = latestSource.try_emplace(edge.to, edge.from);
+        if (!fresh)
+            it->second = std::max(it->second, edge.from);
+    }
     std::vector<Agedge_t *> edges;
-    for (const VisibleEdge &edge : graph.edges)
-        edges.push_back(agedge(g, nodes.at(edge.from), nodes.at(edge.to), nullptr, 1));
+    for (const VisibleEdge &edge : graph.edges) {
+        Agedge_t *e = agedge(g, nodes.at(edge.from), nodes.at(edge.to), nullptr, 1);
+        if (latestSource.at(edge.to) == edge.from)
+            agset(e, cs("weight"), cs("8"));
+        edges.push_back(e);
+    }
 
     gvLayout(gvc, g, "dot");
 
@@ -105,6 +119,7 @@ GraphLayout layoutGraph(VisibleGraph graph)
         laid.from = graph.edges[i].from;
         laid.to = graph.edges[i].to;
         laid.label = graph.edges[i].label;
+        laid.value = graph.edges[i].value;
         const splines *spl = ED_spl(edges[i]);
         if (spl && spl->size > 0 && spl->list[0].size > 0) {
             const bezier &bz = spl->list[0];
