@@ -18,11 +18,12 @@ FindingsPanel::FindingsPanel(Selection *selection, QWidget *parent)
     setModel(model_);
     setUpListTable(this, QAbstractItemView::ExtendedSelection);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    setColumnWidth(FindingsModel::CheckColumn, 170);
-    setColumnWidth(FindingsModel::ModuleColumn, 230);
-    setColumnWidth(FindingsModel::OpColumn, 100);
-    setColumnWidth(FindingsModel::SourceColumn, 190);
+    setColumnWidth(FindingsModel::CheckColumn, 150);
+    setColumnWidth(FindingsModel::ModuleColumn, 150);
+    setColumnWidth(FindingsModel::OpColumn, 90);
+    setColumnWidth(FindingsModel::SourceColumn, 130);
     setColumnWidth(FindingsModel::MessageColumn, 420);
+    setTextElideMode(Qt::ElideMiddle); // a module path's end says which one it is
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { choose(current); });
