@@ -24,6 +24,9 @@ QMutex &gvMutex()
 // cgraph takes char* everywhere; the strings are copied, so temporaries are fine.
 char *cs(const QByteArray &text) { return const_cast<char *>(text.constData()); }
 
+// Boxes times edges up to which the column is drawn (densenet121's first view: 85 x 619).
+constexpr double kSpineWorkLimit = 60000;
+
 QByteArray inches(qreal points) { return QByteArray::number(points / 72.0, 'f', 4); }
 
 QPolygonF arrowHead(QPointF from, QPointF tip)
@@ -85,7 +88,10 @@ GraphLayout layoutGraph(VisibleGraph graph)
     }
     // Each box's latest input (the one computed last) holds it in a straight column under its
     // source, as Netron draws; earlier inputs (skips, dense connections) route around the column.
+    // Weighted, dot slows sharply on large dense graphs (densenet121 opened whole: 30x): those
+    // keep the plain layout.
     agattr(g, AGEDGE, cs("weight"), cs("1"));
+    const bool spine = static_cast<double>(graph.boxes.size()) * graph.edges.size() <= kSpineWorkLimit;
     std::unordered_map<int, int> latestSource;
     for (const VisibleEdge &edge : graph.edges) {
         auto [it, fresh] = latestSource.try_emplace(edge.to, edge.from);
@@ -95,7 +101,7 @@ GraphLayout layoutGraph(VisibleGraph graph)
     std::vector<Agedge_t *> edges;
     for (const VisibleEdge &edge : graph.edges) {
         Agedge_t *e = agedge(g, nodes.at(edge.from), nodes.at(edge.to), nullptr, 1);
-        if (latestSource.at(edge.to) == edge.from)
+        if (spine && latestSource.at(edge.to) == edge.from)
             agset(e, cs("weight"), cs("8"));
         edges.push_back(e);
     }
