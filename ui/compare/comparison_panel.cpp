@@ -84,7 +84,7 @@ ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
                            "Remembered for the open model's file."));
     auto *describe = new QToolButton;
     describe->setText(QStringLiteral("…"));
-    describe->setToolTip(tr("Describe the inputs (Model ▸ Describe Inputs…)"));
+    describe->setToolTip(tr("Describe the inputs (Tools ▸ Describe Inputs…)"));
     connect(describe, &QToolButton::clicked, this, &ComparisonPanel::describeRequested);
     progress_->setMaximumWidth(180);
     progress_->setFormat(tr("%v / %m runs"));

@@ -125,7 +125,7 @@ void PropertiesPanel::showNode(const ModelSession &session, NodeId id)
     if (!results.empty())
         html += row(results.size() == 1 ? tr("Result") : tr("Results"), argumentLines(results));
     if (!shapesUsable_ && session.model())
-        html += row(QString(), tr("<i style='color:#5f6368'>Shapes: describe the inputs (Model ▸ Describe "
+        html += row(QString(), tr("<i style='color:#5f6368'>Shapes: describe the inputs (Tools ▸ Describe "
                                   "Inputs…)</i>"));
     html += row(tr("Source"), node.source.known() ? esc(node.source.str()) : tr("not recorded"));
     html += QStringLiteral("</table>");

@@ -70,13 +70,20 @@ void StartPage::setRecent(const QStringList &paths)
     recent_->clear();
     for (const QString &path : paths) {
         const QFileInfo info(path);
-        auto *item = new QListWidgetItem(info.fileName() + QLatin1Char('\n') +
-                                         QDir::toNativeSeparators(info.absolutePath()));
+        const QString folder = QDir::toNativeSeparators(info.absolutePath());
+        auto *item = new QListWidgetItem(info.fileName() + QLatin1Char('\n') + folder);
         item->setData(kPathRole, path);
-        item->setToolTip(path);
-        if (!info.exists())
-            item->setForeground(QColor(0x9e, 0x9e, 0x9e));
+        item->setToolTip(info.exists() ? path : tr("%1 (no longer there)").arg(path));
         recent_->addItem(item);
+        // The name in bold, its folder in grey below it; the label leaves clicks to the list.
+        auto *label = new QLabel(QStringLiteral("<b style='color:%1'>%2</b><br><span style='color:#80868b'>%3</span>")
+                                     .arg(info.exists() ? QStringLiteral("#1a73e8") : QStringLiteral("#9e9e9e"),
+                                          info.fileName().toHtmlEscaped(), folder.toHtmlEscaped()));
+        label->setContentsMargins(6, 3, 6, 3);
+        label->setAttribute(Qt::WA_TransparentForMouseEvents);
+        item->setSizeHint(label->sizeHint());
+        item->setForeground(Qt::transparent); // the label draws the text
+        recent_->setItemWidget(item, label);
     }
     recentTitle_->setVisible(!paths.isEmpty());
     recent_->setVisible(!paths.isEmpty());
