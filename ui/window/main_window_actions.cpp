@@ -13,6 +13,7 @@
 #include "graph/search_bar.h"
 #include "panels/findings_panel.h"
 #include "panels/report_export.h"
+#include "session/background_work.h"
 #include "session/check_style.h"
 #include "session/counted.h"
 #include "session/model_inputs.h"
@@ -330,7 +331,11 @@ DiffWindow *MainWindow::openDiff(const QString &before, const QString &after)
     connect(window, &DiffWindow::loaded, window, &QWidget::show);
     connect(window, &DiffWindow::failed, this, [this, window](const QString &line) {
         showError(tr("Cannot show the diff"), line.toHtmlEscaped());
-        window->deleteLater();
+        // Once the other file's load has ended: deleting now would wait for it on the GUI thread.
+        if (window->busy())
+            connect(window->work(), &WorkTracker::idle, window, &QObject::deleteLater, Qt::SingleShotConnection);
+        else
+            window->deleteLater();
     });
     statusBar()->showMessage(tr("Reading %1 and %2 for the diff…").arg(QFileInfo(before).fileName(),
                                                                         QFileInfo(after).fileName()), 5000);
