@@ -137,7 +137,8 @@ GraphLayout layoutGraph(VisibleGraph graph)
         } else {
             laid.path.moveTo(out.boxRects[0].center()); // dot routes every edge; never expected
         }
-        laid.labelPos = laid.path.pointAtPercent(0.5);
+        // Near the source: below a box, not under the title of a group the edge then enters.
+        laid.labelPos = laid.path.pointAtPercent(0.3);
         out.edges.push_back(std::move(laid));
     }
     gvFreeLayout(gvc, g);

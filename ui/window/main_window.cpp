@@ -421,6 +421,15 @@ void MainWindow::showDivergence()
     divergenceAction_->setEnabled(true);
     divergenceAction_->setChecked(true);
     setDivergenceShown(true);
+    // The first divergence is what a user looks for: bring it into view, selected.
+    for (const LayerComparison &layer : report->layers) {
+        if (layer.module != report->firstDivergence || !layer.compared)
+            continue;
+        const ModuleInfo *m = session_->graph().findModule(divergenceIsA_ ? layer.aModule : layer.module);
+        if (m && layer.call >= 0 && layer.call < static_cast<int>(m->calls.size()))
+            revealNode(m->calls[static_cast<std::size_t>(layer.call)]);
+        break;
+    }
 }
 
 void MainWindow::setDivergenceShown(bool shown)
