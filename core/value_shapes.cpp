@@ -11,6 +11,7 @@
 #include "graph_builder_torch.h"
 #include "model_run_torch.h"
 #include "torch_model_impl.h"
+#include "type_registry.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -73,7 +74,10 @@ class ShapeRecorder
 {
 public:
     ShapeRecorder(const TorchModel &model, const ModelGraph &graph)
-        : clone_(model.impl().module.clone()), // new types and graphs: the model stays as it is
+        : clone_([&] { // new types and graphs: the model stays as it is
+              const std::lock_guard<std::mutex> registering(typeRegistryMutex());
+              return model.impl().module.clone();
+          }()),
           built_(buildModelGraph(clone_, model.path(), &origins_))
     {
         requireSameGraph(graph);

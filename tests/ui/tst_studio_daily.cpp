@@ -19,10 +19,14 @@
 #include "ops_libraries.h"
 #include "panels/findings_panel.h"
 #include "panels/module_tree_model.h"
+#include "panels/properties_panel.h"
 #include "panels/modules_panel.h"
 #include "panels/source_panel.h"
+#include "session/model_inputs.h"
 #include "session/model_session.h"
 #include "session/ops_library_settings.h"
+#include "window/shapes_flow.h"
+#include "session/shape_recorder.h"
 #include "session/selection.h"
 #include "torch_model.h"
 #include "window/shortcuts_page.h"
@@ -431,6 +435,59 @@ private slots:
         QVERIFY(testing::waitIdle(window));
         const QString all = window.fixWorkflow()->undoStack()->undoText();
         QVERIFY2(all.contains("functional op") && !all.contains("missing_module"), qPrintable(all));
+        window.fixWorkflow()->undoStack()->setClean();
+    }
+
+    // 5: what Fix will really create, named before the user fixes (the checks' text is for a fix
+    // by hand); and it is what the fix then creates.
+    void theFixSaysWhatItWillCreate()
+    {
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        const auto &findings = window.session()->report().findings;
+        int add = -1, relu = -1;
+        for (int i = 0; i < static_cast<int>(findings.size()); ++i) {
+            if (findings[i].module == "layer1.0" && findings[i].check == "missing_module")
+                add = i;
+            if (findings[i].module == "layer1.0.relu")
+                relu = i;
+        }
+        QVERIFY(add >= 0 && relu >= 0);
+        window.showFinding(relu);
+        QVERIFY(testing::waitIdle(window));
+        QString text = window.propertiesPanel()->toPlainText();
+        QVERIFY2(text.contains("creates: layer1.0.module_relu_1 (ReLU)") && text.contains("By hand:"), qPrintable(text));
+        window.showFinding(add);
+        QVERIFY(testing::waitIdle(window));
+        text = window.propertiesPanel()->toPlainText();
+        QVERIFY2(text.contains("creates: layer1.0.module_add (Add)"), qPrintable(text));
+        QVERIFY(window.fixSelected());
+        QVERIFY(testing::waitIdle(window));
+        QVERIFY(window.session()->graph().findModule("layer1.0.module_add"));
+        window.fixWorkflow()->undoStack()->setClean();
+    }
+
+    // Copies of one model made at once (a preview, a fix, shapes, a per-layer comparison of the
+    // fixed model) share libtorch's compilation unit: they take turns registering, never crash.
+    void backgroundCopiesOfOneModelTakeTurns()
+    {
+        const QString model = testing::modelPath("resnet18_traced");
+        rememberInputs(QFileInfo(model).absoluteFilePath(), ModelInputs::fromText("1,3,224,224"));
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, model));
+        window.comparisonPanel()->setPerLayer(true);
+        window.comparisonPanel()->setDevice("cpu");
+        for (int round = 0; round < 3; ++round) {
+            window.showFinding(round);  // a preview starts
+            QVERIFY(window.fixSelected()); // and a fix beside it; shapes follow the fix
+            QVERIFY(testing::waitIdle(window));
+            QVERIFY(window.compareWithFixed()); // tapped copies of both models
+            window.showFinding(0);
+            QVERIFY(testing::waitIdle(window.work(), kCompareTimeoutMs));
+            QVERIFY(window.comparisonPanel()->report());
+            QVERIFY(window.comparisonPanel()->report()->passed);
+        }
+        QVERIFY(window.shapes()->shapes() && window.shapes()->shapes()->belongTo(*window.session()));
         window.fixWorkflow()->undoStack()->setClean();
     }
 

@@ -45,6 +45,14 @@ void PropertiesPanel::setShapes(std::shared_ptr<const SessionShapes> shapes)
     refresh();
 }
 
+void PropertiesPanel::setFixPreview(const ModelSession *session, int finding, const QString &text)
+{
+    previewSession_ = session;
+    previewFinding_ = finding;
+    preview_ = text;
+    refresh();
+}
+
 void PropertiesPanel::refresh()
 {
     if (selection_->session() && selection_->node() != kNoId)
@@ -137,8 +145,12 @@ void PropertiesPanel::showNode(const ModelSession &session, NodeId id)
         html += QStringLiteral("<h4>%1</h4>").arg(title);
         for (int i : indexes) {
             const Finding &f = findings[i];
-            html += QStringLiteral("<p><b style='color:%1'>%2</b> %3<br><i>Fix:</i> %4</p>")
-                        .arg(checkColor(f.check).name(), checkTitle(f.check), esc(f.message), esc(f.fix));
+            const bool previewed = previewSession_ == &session && previewFinding_ == i;
+            html += QStringLiteral("<p><b style='color:%1'>%2</b> %3<br><i>%4</i> %5%6</p>")
+                        .arg(checkColor(f.check).name(), checkTitle(f.check), esc(f.message),
+                             previewed ? tr("By hand:") : tr("Fix:"), esc(f.fix),
+                             previewed ? tr("<br><i>Fix (Ctrl+F2) creates:</i> <code>%1</code>").arg(preview_.toHtmlEscaped())
+                                       : QString());
         }
     };
     list(session.findingsOf(id), tr("Findings"));

@@ -23,6 +23,9 @@ public:
 
     // Tensor shapes to show (used while they are the selected session's graph's); null: none.
     void setShapes(std::shared_ptr<const SessionShapes> shapes);
+    // What the Studio's Fix creates for finding `finding` of `session` (FixPreview), shown under
+    // that finding beside the checks' text for a fix by hand.
+    void setFixPreview(const ModelSession *session, int finding, const QString &text);
 
 private:
     void refresh();
@@ -33,6 +36,9 @@ private:
     Selection *selection_;
     std::shared_ptr<const SessionShapes> shapes_;
     bool shapesUsable_ = false; // shapes_ belong to the graph being shown
+    const ModelSession *previewSession_ = nullptr;
+    int previewFinding_ = -1;
+    QString preview_;
 };
 
 } // namespace torchprep

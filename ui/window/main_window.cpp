@@ -2,6 +2,7 @@
 
 #include "compare/comparison_panel.h"
 #include "diff/diff_view.h"
+#include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
@@ -57,7 +58,8 @@ MainWindow::MainWindow(QWidget *parent)
       pane_(new GraphPane(GraphPane::Kind::Model, work_)), search_(new SearchBar),
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
-      comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)), start_(new StartPage),
+      comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
+      fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
       central_(new QStackedWidget), tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
@@ -209,6 +211,12 @@ void MainWindow::wireSelection()
         else if (selection_->finding() >= 0)
             statusBar()->showMessage(tr("This finding concerns the model as a whole."), 4000);
     });
+    // A chosen finding: what Fix would create, in the properties, before the user fixes it.
+    connect(selection_, &Selection::changed, this, [this] {
+        if (selection_->session() && selection_->finding() >= 0)
+            fixPreview_->preview(selection_->session(), selection_->finding());
+    });
+    connect(fixPreview_, &FixPreview::previewed, properties_, &PropertiesPanel::setFixPreview);
     connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
         DiffView *diff = fixes_->diffView();
         if (diffShown() && diff->hasContent()) {

@@ -25,6 +25,7 @@ class ComparisonPanel;
 class DiffView;
 class DiffWindow;
 class FindingsPanel;
+class FixPreview;
 class FixWorkflow;
 class GraphPane;
 class ModelLoader;
@@ -174,6 +175,7 @@ private:
     SourcePanel *source_;
     ComparisonPanel *comparison_;
     ShapesFlow *shapes_;
+    FixPreview *fixPreview_;
     StartPage *start_;
     QStackedWidget *central_; // the start page, or the tabs
     QTabWidget *tabs_;
