@@ -9,6 +9,7 @@
 #include "ops_libraries.h"
 #include "printable.h"
 #include "torch_model_impl.h"
+#include "type_registry.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 
@@ -108,6 +109,7 @@ std::unique_ptr<TorchModel> TorchModel::copy() const
     auto impl = std::make_unique<Impl>();
     impl->path = impl_->path;
     // clone(): new class types and graphs, attributes deep-copied; a pass edits only the copy.
+    const std::lock_guard<std::mutex> registering(typeRegistryMutex());
     impl->module = impl_->module.clone();
     return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
 }

@@ -1,13 +1,17 @@
-// torchprep-studio [MODEL.pt] [--finding N] [--fix-all [--compare-fixed]] [--compare-with B.pt [--per-layer]]
-//                  [--diff B.pt] [--screenshot FILE]: wiring only.
+// torchprep-studio [MODEL.pt] [--input-shape S]... [--inputs FILE] [--ops-library PATH]... [--finding N]
+//                  [--fix-all [--compare-fixed]] [--compare-with B.pt [--per-layer]] [--diff B.pt]
+//                  [--size WxH] [--screenshot FILE]: wiring only.
 #include "compare/comparison_panel.h"
 #include "diff/diff_view.h"
 #include "diff/diff_window.h"
 #include "session/background_work.h"
+#include "session/model_inputs.h"
+#include "session/ops_library_settings.h"
 #include "window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 
 #include <cstdio>
 
@@ -24,7 +28,7 @@ void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QSt
         QMetaObject::invokeMethod(window, [window, file] {
             QCoreApplication::sendPostedEvents();
             window->grab().save(file);
-            QApplication::quit();
+            QCoreApplication::exit(0); // not quit(): a window holding fixes would ask first
         }, Qt::QueuedConnection);
     };
     if (work->busy())
@@ -72,7 +76,38 @@ int main(int argc, char *argv[])
                                   QStringLiteral("Show MODEL.pt and FILE side by side, their differences marked."),
                                   QStringLiteral("FILE"));
     parser.addOption(diff);
+    const QCommandLineOption inputShape(QStringLiteral("input-shape"),
+                                        QStringLiteral("One forward input of MODEL.pt, as prepare takes it "
+                                                       "(SHAPE[:DTYPE][:LOW..HIGH]); repeat per input. Remembered."),
+                                        QStringLiteral("S"));
+    parser.addOption(inputShape);
+    const QCommandLineOption inputsFile(QStringLiteral("inputs"),
+                                        QStringLiteral("MODEL.pt's inputs, saved with torch.save. Remembered."),
+                                        QStringLiteral("FILE"));
+    parser.addOption(inputsFile);
+    const QCommandLineOption opsLibrary(QStringLiteral("ops-library"),
+                                        QStringLiteral("Load a custom operator library first; remembered."),
+                                        QStringLiteral("PATH"));
+    parser.addOption(opsLibrary);
+    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Open the window at WxH pixels."),
+                                  QStringLiteral("WxH"));
+    parser.addOption(size);
     parser.process(app);
+
+    if (parser.isSet(opsLibrary)) {
+        QStringList libraries = torchprep::rememberedOpsLibraries();
+        for (const QString &path : parser.values(opsLibrary))
+            if (!libraries.contains(QFileInfo(path).absoluteFilePath()))
+                libraries << QFileInfo(path).absoluteFilePath();
+        torchprep::rememberOpsLibraries(libraries);
+    }
+    if ((parser.isSet(inputShape) || parser.isSet(inputsFile)) && !parser.positionalArguments().isEmpty()) {
+        torchprep::ModelInputs inputs;
+        inputs.shapes = parser.values(inputShape);
+        if (parser.isSet(inputsFile))
+            inputs.file = QFileInfo(parser.value(inputsFile)).absoluteFilePath();
+        torchprep::rememberInputs(QFileInfo(parser.positionalArguments().constFirst()).absoluteFilePath(), inputs);
+    }
 
     if (parser.isSet(diff)) {
         if (parser.positionalArguments().isEmpty()) {
@@ -81,7 +116,11 @@ int main(int argc, char *argv[])
             return 2;
         }
         auto *window = new torchprep::DiffWindow; // deletes itself when closed
-        window->show();
+        QObject::connect(window, &torchprep::DiffWindow::loaded, window, &QWidget::show);
+        QObject::connect(window, &torchprep::DiffWindow::failed, &app, [](const QString &line) {
+            std::fprintf(stderr, "torchprep-studio: %s\n", qPrintable(line));
+            QCoreApplication::exit(2);
+        });
         window->openPair(parser.positionalArguments().constFirst(), parser.value(diff));
         if (parser.isSet(screenshot))
             screenshotWhenIdle(window, window->work(), parser.value(screenshot));
@@ -89,6 +128,11 @@ int main(int argc, char *argv[])
     }
 
     torchprep::MainWindow window;
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
     if (parser.isSet(finding)) {
         const int index = parser.value(finding).toInt() - 1;

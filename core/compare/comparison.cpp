@@ -2,6 +2,7 @@
 #include "comparison.h"
 
 #include "../errors.h"
+#include "../printable.h"
 #include "../model_run_torch.h"
 #include "../torch_model_impl.h"
 #include "comparison_torch.h"
@@ -130,12 +131,13 @@ public:
             report.inputShapes.push_back(input.toTensor().sizes().vec());
 
         const int warmup = options_.timed ? options_.warmup : 0;
+        const int batches = static_cast<int>(batches_.size());
+        const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
+        runsInAll_ = 2 * (warmup + runs + (options_.perLayer ? batches : 0));
         for (int w = 0; w < warmup; ++w) {
             run(a_, 0, options_.nameA);
             run(b_, 0, options_.nameB);
         }
-        const int batches = static_cast<int>(batches_.size());
-        const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
@@ -189,7 +191,16 @@ private:
     c10::IValue run(torch::jit::Module &module, int batch, const std::string &what)
     {
         torch::manual_seed(kModelSeed + options_.inputs.seed + static_cast<std::uint64_t>(batch));
-        return runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+        c10::IValue out = runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+        ranOne();
+        return out;
+    }
+
+    // One more forward run done: tell whoever follows, who may stop the comparison here.
+    void ranOne()
+    {
+        if (options_.progress && !options_.progress(++runsDone_, runsInAll_))
+            throw InputError("the comparison was cancelled");
     }
 
     c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what, std::vector<double> &ms)
@@ -246,8 +257,10 @@ private:
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, options_.nameA);
+            ranOne();
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, options_.nameB);
+            ranOne();
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
                 for (const LayerPair &p : pairs) {
@@ -290,6 +303,8 @@ private:
 
     torch::jit::Module b_;
     std::vector<std::vector<c10::IValue>> batches_;
+    int runsDone_ = 0;
+    int runsInAll_ = 0;
 };
 
 } // namespace

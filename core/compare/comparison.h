@@ -5,6 +5,7 @@
 #include "../equivalence.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct CompareOptions
     int runs = 10;           // timed forwards per model, after warm-up
     int warmup = 2;
     int histogramBins = 50;
+    // Told after each forward run: the runs done and the runs in all. Returning false stops the
+    // comparison: compareModels() then throws InputError("the comparison was cancelled").
+    std::function<bool(int done, int total)> progress;
 };
 
 // Element-wise differences B - A, ready for a bar plot: counts[i] fall in [edges[i], edges[i+1]).

@@ -3,6 +3,7 @@
 #include "../model_run_torch.h"
 #include "../module_classes.h"
 #include "comparison_torch.h"
+#include "../type_registry.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -58,7 +59,10 @@ void insertTaps(torch::jit::Graph &graph)
 } // namespace
 
 TappedModel::TappedModel(const torch::jit::Module &model, const at::Device &device)
-    : module_(model.clone()) // new types: the original's graphs stay as they are
+    : module_([&] { // new types: the original's graphs stay as they are
+          const std::lock_guard<std::mutex> registering(typeRegistryMutex());
+          return model.clone();
+      }())
 {
     module_.to(device);
     std::map<const c10::ClassType *, c10::ClassTypePtr> types;

@@ -5,6 +5,7 @@
 #include "../errors.h"
 #include "../graph_builder.h"
 #include "../torch_model_impl.h"
+#include "../type_registry.h"
 #include "passes_torch.h"
 
 #include <algorithm>
@@ -87,6 +88,7 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
             throw InputError("--only '" + only + "': no such pass (passes: linear_to_layer, "
                              "functional_to_module, unroll_reuse)");
     }
+    const std::lock_guard<std::mutex> registering(typeRegistryMutex()); // passes define new classes
     PrepareResult result;
     result.checkOptions = checkOptionsFor(model, options);
     const CheckOptions &check = result.checkOptions;

@@ -3,6 +3,7 @@
 #include "compare/comparison_plots.h"
 #include "compare/comparison_report.h"
 #include "compare/comparison_runner.h"
+#include "compare/divergence_colours.h"
 #include "errors.h"
 #include "session/counted.h"
 
@@ -21,8 +22,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpression>
+#include <QToolButton>
 #include "session/export_file.h"
 #include <QSettings>
 #include <QSplitter>
@@ -37,7 +39,6 @@ namespace torchprep {
 
 namespace {
 
-const char *kShapesKey = "compare/inputShapes";
 const char *kDeviceKey = "compare/device";
 const char *kPerLayerKey = "compare/perLayer";
 const QColor kRed(0xd6, 0x27, 0x28);
@@ -72,27 +73,44 @@ bool nothingToExport(QString *error)
 ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     : QWidget(parent), runner_(new ComparisonRunner(work, this)), plots_(new ComparisonPlots(this)),
       models_(new QLabel), shapes_(new QLineEdit), device_(new QComboBox), perLayer_(new QCheckBox(tr("Per layer"))),
-      run_(new QPushButton(tr("Run"))), status_(new QLabel), table_(new QTableWidget(0, 6))
+      run_(new QPushButton(tr("Run"))), progress_(new QProgressBar), status_(new QLabel),
+      table_(new QTableWidget(0, 6))
 {
     QSettings settings;
-    shapes_->setPlaceholderText(tr("1,3,224,224  (several inputs: separate with ;)"));
-    shapes_->setText(settings.value(kShapesKey, QStringLiteral("1,3,224,224")).toString());
-    shapes_->setToolTip(tr("Shape of each forward input; the models run on the same seeded random inputs."));
+    shapes_->setPlaceholderText(tr("1,3,224,224; 1,16:int64:0..999   or   file: inputs.pt"));
+    shapes_->setText(lastInputs().text());
+    shapes_->setToolTip(tr("Each forward input as SHAPE[:DTYPE][:LOW..HIGH], separated by ';' (the models run on the "
+                           "same seeded random inputs), or \"file: PATH\" for inputs saved with torch.save. "
+                           "Remembered for the open model's file."));
+    auto *describe = new QToolButton;
+    describe->setText(QStringLiteral("…"));
+    describe->setToolTip(tr("Describe the inputs (Tools ▸ Describe Inputs…)"));
+    connect(describe, &QToolButton::clicked, this, &ComparisonPanel::describeRequested);
+    progress_->setMaximumWidth(180);
+    progress_->setFormat(tr("%v / %m runs"));
+    progress_->hide();
     device_->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     device_->setCurrentText(settings.value(kDeviceKey, QStringLiteral("auto")).toString());
     perLayer_->setChecked(settings.value(kPerLayerKey, false).toBool());
     perLayer_->setToolTip(tr("Also compare every module call's output and find the first divergence."));
     run_->setDefault(true);
-    connect(run_, &QPushButton::clicked, this, [this] { run(); });
+    connect(run_, &QPushButton::clicked, this, [this] {
+        if (runner_->busy())
+            cancel();
+        else
+            run();
+    });
     connect(shapes_, &QLineEdit::returnPressed, this, [this] { run(); });
 
     auto *inputs = new QHBoxLayout;
-    inputs->addWidget(new QLabel(tr("Input shapes:")));
+    inputs->addWidget(new QLabel(tr("Inputs:")));
     inputs->addWidget(shapes_, 2);
+    inputs->addWidget(describe);
     inputs->addWidget(new QLabel(tr("Device:")));
     inputs->addWidget(device_);
     inputs->addWidget(perLayer_);
     inputs->addWidget(run_);
+    inputs->addWidget(progress_);
     inputs->addSpacing(16);
     inputs->addWidget(new QLabel(tr("Export:")));
     const std::pair<QString, int> exports[] = {
@@ -126,7 +144,7 @@ ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     table_->setHorizontalHeaderLabels(
-        {tr("Output"), tr("Shape"), tr("max |diff|"), tr("mean |diff|"), tr("cosine"), tr("SQNR (dB)")});
+        {tr("Output"), tr("Shape"), tr("max |diff|"), tr("mean |diff|"), tr("cosine"), tr("SQNR")});
     table_->verticalHeader()->hide();
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -156,6 +174,7 @@ ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     connect(runner_, &ComparisonRunner::finished, this, &ComparisonPanel::showReport);
     connect(runner_, &ComparisonRunner::failed, this, &ComparisonPanel::showError);
     connect(runner_, &ComparisonRunner::busyChanged, this, &ComparisonPanel::updateEnabled);
+    connect(runner_, &ComparisonRunner::progress, this, &ComparisonPanel::showProgress);
     reset();
 }
 
@@ -178,18 +197,18 @@ void ComparisonPanel::setModels(const ComparedModel &a, const ComparedModel &b)
 bool ComparisonPanel::busy() const { return runner_->busy(); }
 
 void ComparisonPanel::setInputShapes(const QString &text) { shapes_->setText(text); }
+void ComparisonPanel::setInputs(const ModelInputs &inputs) { shapes_->setText(inputs.text()); }
+ModelInputs ComparisonPanel::inputs() const { return ModelInputs::fromText(shapes_->text()); }
 void ComparisonPanel::setPerLayer(bool on) { perLayer_->setChecked(on); }
 void ComparisonPanel::setDevice(const QString &device) { device_->setCurrentText(device); }
 
 CompareOptions ComparisonPanel::optionsFromInputs() const
 {
     CompareOptions options;
-    const QStringList parts =
-        shapes_->text().split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
-    if (parts.isEmpty())
-        throw InputError("give the input shapes, e.g. 1,3,224,224");
-    for (const QString &part : parts)
-        options.inputs.shapes.push_back(parseShape(part.toStdString()));
+    const ModelInputs described = inputs();
+    if (described.isEmpty())
+        throw InputError("give the inputs, e.g. 1,3,224,224 (one per forward input, separated by ';')");
+    options.inputs = described.spec();
     options.device = device_->currentText().toStdString();
     options.perLayer = perLayer_->isChecked();
     return options;
@@ -209,7 +228,7 @@ bool ComparisonPanel::run()
         return false;
     }
     QSettings settings;
-    settings.setValue(kShapesKey, shapes_->text().trimmed());
+    emit inputsEdited(inputs());
     settings.setValue(kDeviceKey, device_->currentText());
     settings.setValue(kPerLayerKey, perLayer_->isChecked());
     return run(a_, b_, options);
@@ -231,7 +250,23 @@ bool ComparisonPanel::run(const ComparedModel &a, const ComparedModel &b, const 
     status_->setText(tr("Comparing on %1%2…")
                          .arg(QString::fromStdString(options.device),
                               options.perLayer ? tr(", layer by layer") : QString()));
+    progress_->setRange(0, 0);
     return runner_->run(a, b, options);
+}
+
+void ComparisonPanel::cancel()
+{
+    if (!runner_->busy())
+        return;
+    runner_->cancel();
+    status_->setStyleSheet({});
+    status_->setText(tr("Comparison cancelled."));
+}
+
+void ComparisonPanel::showProgress(int done, int total)
+{
+    progress_->setRange(0, total);
+    progress_->setValue(done);
 }
 
 QString ComparisonPanel::statusText() const { return status_->text(); }
@@ -292,8 +327,13 @@ void ComparisonPanel::showReport(std::shared_ptr<const ComparisonReport> report)
                              .arg(QString::fromStdString(r.device), number(r.tolerance), worst)
                        : tr("<b>FAILED</b> on <b>%1</b>: max |diff| %3 exceeds tolerance %2")
                              .arg(QString::fromStdString(r.device), number(r.tolerance), worst);
+    const QString pairing = pairingWarning(r);
     if (!r.firstDivergence.empty())
-        text += tr(" · first divergence: <b>%1</b>").arg(QString::fromStdString(r.firstDivergence).toHtmlEscaped());
+        text += tr(" · first divergence: <b>%1</b>%2")
+                    .arg(QString::fromStdString(r.firstDivergence).toHtmlEscaped(),
+                         pairing.isEmpty() ? QString() : tr(" (among the few layers paired)"));
+    if (!pairing.isEmpty())
+        text += QStringLiteral("<br><b>%1</b>").arg(pairing.toHtmlEscaped());
     text += tr(" · median forward A %1 ms, B %2 ms · %3")
                 .arg(QString::number(r.timingA.medianMs, 'f', 2), QString::number(r.timingB.medianMs, 'f', 2),
                      counted(r.batches, tr("batch"), tr("batches")));
@@ -311,9 +351,12 @@ void ComparisonPanel::fillTable()
     table_->setRowCount(static_cast<int>(r.outputs.size()));
     for (int row = 0; row < static_cast<int>(r.outputs.size()); ++row) {
         const OutputComparison &o = r.outputs[row];
-        const QStringList cells = {QString::number(o.index),          shapeLabel(o.shape),
-                                   number(o.metrics.maxAbsDiff),      number(o.metrics.meanAbsDiff),
-                                   QString::number(o.metrics.cosine, 'f', 6), number(o.metrics.sqnrDb)};
+        const QStringList cells = {QString::number(o.index),
+                                   shapeLabel(o.shape),
+                                   maxDiffText(o.metrics.maxAbsDiff, r.tolerance),
+                                   number(o.metrics.meanAbsDiff),
+                                   QString::number(o.metrics.cosine, 'f', 6),
+                                   sqnrText(o.metrics.sqnrDb)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             item->setTextAlignment(c >= 2 ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter);
@@ -360,8 +403,9 @@ void ComparisonPanel::exportWithDialog(const QString &title, const QString &filt
 void ComparisonPanel::updateEnabled()
 {
     const bool running = runner_->busy();
-    run_->setEnabled(!running);
-    run_->setText(running ? tr("Running…") : tr("Run"));
+    run_->setText(running ? tr("Cancel") : tr("Run"));
+    run_->setToolTip(running ? tr("Stop the comparison after the forward run under way") : QString());
+    progress_->setVisible(running);
     for (QPushButton *b : exportButtons_)
         b->setEnabled(!running && report_);
 }

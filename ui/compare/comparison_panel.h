@@ -1,10 +1,12 @@
-// The comparison dock: runs the open model (A) against another (B) on the same inputs and
-// shows the verdict, per-output metrics, the first output's difference histogram and, with
-// "Per layer", each layer's SQNR along execution order (the plots: ComparisonPlots). Clicking a
-// layer emits moduleActivated. Another model opened resets it: results never outlive their models.
+// The comparison dock: runs the open model (A) against another (B) on the same inputs (those
+// described for A's file) and shows the verdict, per-output metrics, the first output's
+// difference histogram and, with "Per layer", each layer's SQNR along execution order (the plots:
+// ComparisonPlots), with a count of the runs and a Cancel while it runs. Clicking a layer emits
+// moduleActivated. Another model opened resets it: results never outlive their models.
 #pragma once
 
 #include "compare/comparison_runner.h"
+#include "session/model_inputs.h"
 
 #include <QString>
 #include <QStringList>
@@ -18,6 +20,7 @@ class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
@@ -54,7 +57,12 @@ public:
 
     // The inputs row as options; throws InputError for unreadable shapes.
     CompareOptions optionsFromInputs() const;
+    // The inputs described for the reference model's file (ModelInputs::text() in the row).
+    void setInputs(const ModelInputs &inputs);
+    ModelInputs inputs() const;
     void setInputShapes(const QString &text);
+    // Stops the comparison running now; it reports nothing.
+    void cancel();
     void setPerLayer(bool on);
     void setDevice(const QString &device);
 
@@ -79,6 +87,10 @@ public:
 signals:
     void moduleActivated(const QString &path);
     void finished(bool ok);
+    // A comparison ran on inputs typed into the row: remember them for the reference's file.
+    void inputsEdited(const torchprep::ModelInputs &inputs);
+    // The "…" beside the inputs: describe them in the dialog.
+    void describeRequested();
 
 private:
     void showReport(std::shared_ptr<const ComparisonReport> report);
@@ -87,6 +99,7 @@ private:
     void fillTable();
     void exportWithDialog(const QString &title, const QString &filter, const QString &suffix, int kind);
     void updateEnabled();
+    void showProgress(int done, int total);
 
     ComparisonRunner *runner_;
     ComparisonPlots *plots_;
@@ -97,6 +110,7 @@ private:
     QComboBox *device_;
     QCheckBox *perLayer_;
     QPushButton *run_;
+    QProgressBar *progress_;
     QLabel *status_;
     QTableWidget *table_;
     QList<QPushButton *> exportButtons_;

@@ -228,7 +228,10 @@ void ComparisonPlots::plotLayers()
     // Items under the graphs: a click on a point must reach the graph, not the line through it.
     for (int i = 0; i < layers_->itemCount(); ++i)
         layers_->item(i)->setLayer(QStringLiteral("grid"));
-    setTitle(layers_, tr("SQNR per layer, %1 layers (click a point to show it)").arg(r.layers.size()));
+    const int compared = static_cast<int>(pointLayers_.size());
+    setTitle(layers_, compared * 2 < static_cast<int>(r.layers.size())
+                          ? tr("SQNR per layer: only %1 of %2 layers paired").arg(compared).arg(r.layers.size())
+                          : tr("SQNR per layer (%1 layers)").arg(r.layers.size()));
     layers_->replot();
 }
 

@@ -5,20 +5,49 @@
 #include "torch_model.h"
 
 #include <QFileInfo>
+#include <QTimer>
+
+#include <atomic>
 
 namespace torchprep {
 
-ComparisonRunner::ComparisonRunner(WorkTracker *work, QObject *parent)
-    : QObject(parent), job_(new Job(work, tr("comparing the models"), this))
+// What the worker tells the GUI thread (which polls it) and what it is told: it may stop.
+struct ComparisonRunner::Progress
 {
-    connect(job_, &Job::runningChanged, this, &ComparisonRunner::busyChanged);
+    std::atomic<int> done{0};
+    std::atomic<int> total{0};
+    std::atomic<bool> stop{false};
+};
+
+ComparisonRunner::ComparisonRunner(WorkTracker *work, QObject *parent)
+    : QObject(parent), job_(new Job(work, tr("comparing the models"), this)), poll_(new QTimer(this))
+{
+    poll_->setInterval(150);
+    connect(poll_, &QTimer::timeout, this, [this] {
+        if (progress_ && progress_->total > 0)
+            emit progress(progress_->done, progress_->total);
+    });
+    connect(job_, &Job::runningChanged, this, [this](bool running) {
+        if (!running)
+            poll_->stop();
+        emit busyChanged(running);
+    });
 }
 
-ComparisonRunner::~ComparisonRunner() = default;
+ComparisonRunner::~ComparisonRunner()
+{
+    if (progress_)
+        progress_->stop = true; // the job's destructor waits for the worker: let it end soon
+}
 
 bool ComparisonRunner::busy() const { return job_->running(); }
 
-void ComparisonRunner::cancel() { job_->cancel(); }
+void ComparisonRunner::cancel()
+{
+    if (progress_)
+        progress_->stop = true;
+    job_->cancel();
+}
 
 ComparedModel ComparedModel::file(const QString &path)
 {
@@ -26,8 +55,19 @@ ComparedModel ComparedModel::file(const QString &path)
     return {absolute, absolute, nullptr};
 }
 
-bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
+bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &given)
 {
+    if (job_->running())
+        return false;
+    auto shared = std::make_shared<Progress>();
+    CompareOptions options = given;
+    options.progress = [shared](int done, int total) {
+        shared->done = done;
+        shared->total = total;
+        return !shared->stop;
+    };
+    progress_ = shared;
+    poll_->start();
     return job_->start(
         [a, b, options] {
             auto held = [](const ComparedModel &m) {

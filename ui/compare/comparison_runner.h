@@ -9,6 +9,8 @@
 
 #include <memory>
 
+class QTimer;
+
 namespace torchprep {
 
 class Job;
@@ -36,16 +38,21 @@ public:
     bool busy() const;
     // Compares model `b` against the reference `a`; false (nothing started) while busy.
     bool run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options);
-    // The comparison running now reports nothing (its models are no longer the ones shown).
+    // The comparison running now stops after its current forward run and reports nothing.
     void cancel();
 
 signals:
     void busyChanged(bool busy);
+    // Forward runs done of all a comparison makes, while it runs (a few times a second).
+    void progress(int done, int total);
     void finished(std::shared_ptr<const torchprep::ComparisonReport> report);
     void failed(const QString &reason);
 
 private:
+    struct Progress;
     Job *job_;
+    std::shared_ptr<Progress> progress_; // shared with the worker running now
+    QTimer *poll_;
 };
 
 } // namespace torchprep

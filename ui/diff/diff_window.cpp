@@ -4,6 +4,7 @@
 #include "diff/diff_view.h"
 #include "session/model_loader.h"
 #include "session/background_work.h"
+#include "session/model_inputs.h"
 #include "session/model_session.h"
 
 #include <QDockWidget>
@@ -76,6 +77,8 @@ void DiffWindow::openPair(const QString &before, const QString &after)
     setWindowTitle(tr("%1 ↔ %2 — TorchPrep Studio").arg(QFileInfo(before).fileName(), QFileInfo(after).fileName()));
     view_->showPlaceholder(tr("Loading %1 and %2…").arg(QFileInfo(before).fileName(), QFileInfo(after).fileName()));
     comparison_->setModels(paths_[0], paths_[1]);
+    const ModelInputs inputs = rememberedInputs(paths_[0]);
+    comparison_->setInputs(inputs.isEmpty() ? lastInputs() : inputs);
     loaders_[0]->open(paths_[0]);
     loaders_[1]->open(paths_[1]);
 }
@@ -95,16 +98,24 @@ bool DiffWindow::compareOutputs()
 void DiffWindow::onLoaded(int side, std::shared_ptr<const ModelSession> session)
 {
     sessions_[side] = std::move(session);
-    if (sessions_[0] && sessions_[1] && !failed_)
+    if (sessions_[0] && sessions_[1] && !failed_) {
+        emit loaded();
         view_->setSessions(sessions_[0], sessions_[1], QFileInfo(paths_[0]).fileName(), QFileInfo(paths_[1]).fileName());
+    }
 }
 
 void DiffWindow::onFailed(const QString &path, const QString &reason)
 {
+    if (failed_)
+        return; // the other file's reason adds nothing a user can act on first
     failed_ = true;
     const QString name = QFileInfo(path).fileName();
     const QString line = reason.contains(name) ? reason : name + QStringLiteral(": ") + reason; // name it once
     view_->showPlaceholder(tr("Cannot show the diff.\n\n%1").arg(line));
+    if (!isVisible()) { // not shown yet: whoever opened it says why, no blank window first
+        emit failed(line);
+        return;
+    }
     auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"), line, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open(); // non-modal: a script or test is never stuck behind it

@@ -1,6 +1,7 @@
 // Any two model files side by side in a window of their own: a model and its hand-edited
 // version, last week's export and today's. Both load in the background; the window holds
-// the before/after view and a comparison of the two files' outputs.
+// the before/after view and a comparison of the two files' outputs. Whoever opens it shows it
+// once both files are loaded (loaded()); a file that cannot be read ends in failed() alone.
 #pragma once
 
 #include <QMainWindow>
@@ -35,6 +36,7 @@ public:
     ComparisonPanel *comparisonPanel() const { return comparison_; }
 
 signals:
+    void loaded();                       // both files are read: the window has something to show
     void ready();                        // both graphs are laid out
     void failed(const QString &reason);  // one file could not be opened: one line that names it
 

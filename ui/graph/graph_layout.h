@@ -22,6 +22,7 @@ struct LaidEdge
     QPolygonF arrow; // head at the target's border, empty when dot gave none
     QString label;
     QPointF labelPos;
+    ValueId value = kNoId; // what the edge carries (VisibleEdge::value)
 };
 
 struct GraphLayout

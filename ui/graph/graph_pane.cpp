@@ -5,6 +5,7 @@
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graph/legend_widget.h"
+#include "graph/node_item.h"
 #include "graph/overview_view.h"
 #include "graph/scene_export.h"
 #include "session/model_session.h"
@@ -36,10 +37,12 @@ GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
         overview_ = new OverviewView(view_, view_);
         overview_->resize(200, 150);
         overview_->hide(); // shown with the first graph: an empty frame would only puzzle
-        legend_ = new LegendWidget(view_);
+        legend_ = new LegendWidget;
         view_->viewport()->installEventFilter(this);
     }
     layout->addWidget(view_, 1);
+    if (legend_)
+        layout->addWidget(legend_);
 
     connect(scene_, &GraphScene::contentChanged, this, &GraphPane::onContentChanged);
     connect(scene_, &GraphScene::nodeSelected, this, [this](NodeId node) {
@@ -97,16 +100,42 @@ void GraphPane::setMarkKey(const LegendWidget::Row &row)
     updateKey();
 }
 
-// The checks' colours, and the outline's meaning while there is one.
-void GraphPane::updateKey()
+// The box styles and the checks' colours, the outline's meaning while there is one, and the
+// overlay's scale while there is one.
+QVector<LegendWidget::Row> GraphPane::keyRows() const
 {
-    if (!legend_)
-        return;
     QVector<LegendWidget::Row> rows = LegendWidget::checkRows();
     if (hasMarkKey_ && !scene_->marks().isEmpty())
         rows.append(markKey_);
-    legend_->setRows(rows);
+    if (!scene_->overlay().isEmpty())
+        rows += overlayKey_;
+    return rows;
 }
+
+void GraphPane::updateKey()
+{
+    if (legend_)
+        legend_->setRows(keyRows());
+}
+
+void GraphPane::setKeyVisible(bool visible)
+{
+    if (legend_)
+        legend_->setVisible(visible);
+}
+
+bool GraphPane::keyVisible() const { return legend_ && legend_->isVisibleTo(this); }
+
+void GraphPane::setShapes(std::shared_ptr<const SessionShapes> shapes) { scene_->setShapes(std::move(shapes)); }
+
+void GraphPane::setOverlay(QHash<NodeId, QColor> fills, const QVector<LegendWidget::Row> &keyRows)
+{
+    overlayKey_ = keyRows;
+    scene_->setOverlay(std::move(fills));
+    updateKey();
+}
+
+void GraphPane::setHighlights(std::vector<NodeId> nodes) { scene_->setHighlights(std::move(nodes)); }
 
 void GraphPane::expandAll() { controller_->expandAll(); }
 void GraphPane::collapseAll() { controller_->collapseAll(); }
@@ -124,9 +153,7 @@ QString GraphPane::layoutSummary() const
 
 bool GraphPane::exportPicture(const QString &path, const QString &title, QString *error)
 {
-    if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0)
-        return exportSceneSvg(*scene_, path, title, error);
-    return exportScenePng(*scene_, path, error);
+    return exportScene(*scene_, keyRows(), path, title, error);
 }
 
 void GraphPane::setTitle(const QString &title, const QString &toolTip)
@@ -171,7 +198,7 @@ void GraphPane::onContentChanged()
     laidOut_ = true;
     if (firstLayout_) {
         firstLayout_ = false;
-        view_->showStart();
+        view_->showStart(firstLook());
     }
     if (overview_) {
         overview_->fitTo(QSize(200, 170));
@@ -181,6 +208,24 @@ void GraphPane::onContentChanged()
     if (revealPending_)
         applyReveal();
     emit laidOut();
+}
+
+QRectF GraphPane::firstLook() const
+{
+    QRectF look;
+    for (const QGraphicsItem *item : scene_->items()) // the model's inputs
+        if (auto *box = qgraphicsitem_cast<const NodeItem *>(item); box && box->node() == kNoId &&
+                                                                   box->isInput())
+            look = look.united(box->sceneBoundingRect());
+    const std::shared_ptr<const ModelSession> session = controller_->session();
+    if (kind_ == Kind::Model && session && !session->report().findings.empty()) {
+        if (const QGraphicsItem *first = scene_->itemFor(session->anchorOf(0))) {
+            QRectF rect = first->sceneBoundingRect();
+            rect.setHeight(std::min(rect.height(), 60.0)); // a whole group: its title is enough
+            look = look.united(rect);
+        }
+    }
+    return look;
 }
 
 void GraphPane::applyReveal()
@@ -203,7 +248,6 @@ void GraphPane::placeOverlays()
     if (!overview_)
         return;
     const QRect area = view_->viewport()->geometry();
-    legend_->move(area.left() + 8, area.top() + 8);
     overview_->move(area.right() - overview_->width() - 8, area.bottom() - overview_->height() - 8);
 }
 

@@ -25,6 +25,7 @@ class GraphView;
 class ModelSession;
 class OverviewView;
 class WorkTracker;
+struct SessionShapes;
 
 class GraphPane : public QWidget
 {
@@ -32,7 +33,7 @@ class GraphPane : public QWidget
 public:
     enum class Kind
     {
-        Model,   // a model and its findings, with the colour key and the minimap over the view
+        Model,   // a model and its findings, the minimap over the view, the colour key below it
         Version, // one side of a before/after: changes marked instead of findings, a title above
     };
 
@@ -51,6 +52,18 @@ public:
     void setMarks(QHash<NodeId, NodeMark> marks);
     // Model panes: the key's row explaining the outline, shown while something is outlined.
     void setMarkKey(const LegendWidget::Row &row);
+    // Tensor shapes on the edges (while they are the session's graph's); null: none.
+    void setShapes(std::shared_ptr<const SessionShapes> shapes);
+    // Fills by node of the session's graph (the per-layer divergence) and the key's rows that
+    // explain them; empty: none.
+    void setOverlay(QHash<NodeId, QColor> fills, const QVector<LegendWidget::Row> &keyRows = {});
+    // Search matches, each with a halo (nodes of the session's graph).
+    void setHighlights(std::vector<NodeId> nodes);
+    // Model panes: the colour key below the graph shown or hidden.
+    void setKeyVisible(bool visible);
+    bool keyVisible() const;
+    // The key's rows as drawn now (also below an exported picture).
+    QVector<LegendWidget::Row> keyRows() const;
     // Version panes: the line above the graph (rich text) and its tooltip.
     void setTitle(const QString &title, const QString &toolTip);
     // Places `bar` (e.g. the search bar) above the graph; the pane takes it.
@@ -68,7 +81,8 @@ public:
     bool hasLayout() const { return laidOut_; }
     // "71 boxes, 15 groups (layout 0.02 s)"; "" before the first layout.
     QString layoutSummary() const;
-    // The graph as laid out now, PNG or SVG by `path`'s suffix; `title` names an SVG.
+    // The graph as laid out now with its colour key below, PNG or SVG by `path`'s suffix; `title`
+    // names an SVG.
     bool exportPicture(const QString &path, const QString &title, QString *error);
 
     GraphController *controller() const { return controller_; }
@@ -88,6 +102,7 @@ private:
     void applyReveal();
     void placeOverlays();
     void updateKey();
+    QRectF firstLook() const; // the inputs and the first finding, in scene coordinates
 
     Kind kind_;
     GraphController *controller_;
@@ -98,6 +113,7 @@ private:
     OverviewView *overview_ = nullptr;
     LegendWidget::Row markKey_;
     bool hasMarkKey_ = false;
+    QVector<LegendWidget::Row> overlayKey_;
     std::vector<NodeId> revealing_;
     bool revealPending_ = false;
     bool revealCentres_ = true;

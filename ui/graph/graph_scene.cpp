@@ -7,6 +7,7 @@
 #include "graph/node_item.h"
 #include "session/check_style.h"
 #include "session/model_session.h"
+#include "session/shape_recorder.h"
 
 #include <QGraphicsSceneMouseEvent>
 
@@ -30,6 +31,7 @@ GraphScene::~GraphScene()
     blockSignals(true);
     boxes_.clear();
     groups_.clear();
+    edges_.clear();
     clear();
 }
 
@@ -41,6 +43,7 @@ void GraphScene::clearContent()
     }
     boxes_.clear();
     groups_.clear();
+    edges_.clear();
     session_.reset();
     layout_.reset();
     setSceneRect(QRectF());
@@ -58,16 +61,23 @@ void GraphScene::showLayout(std::shared_ptr<const GraphLayout> layout)
     }
     boxes_.clear();
     groups_.clear();
+    edges_.clear();
+    if (!session_ || !session || !session_->sameGraph(*session))
+        highlights_.clear(); // node ids of another graph
     session_ = session;
     layout_ = std::move(layout);
     for (std::size_t i = 0; i < layout_->graph.clusters.size(); ++i) {
         const VisibleCluster &cluster = layout_->graph.clusters[i];
         auto *item = new GroupItem(cluster.call, layout_->clusterRects[i], cluster.title, cluster.depth);
+        addItem(item->background());
         addItem(item);
         groups_.insert(cluster.call, item);
     }
-    for (const LaidEdge &edge : layout_->edges)
-        addItem(new EdgeItem(edge));
+    for (const LaidEdge &edge : layout_->edges) {
+        auto *item = new EdgeItem(edge);
+        addItem(item);
+        edges_.append(item);
+    }
     for (std::size_t i = 0; i < layout_->graph.boxes.size(); ++i) {
         const VisibleBox &box = layout_->graph.boxes[i];
         auto *item = new NodeItem(box, layout_->boxRects[i]);
@@ -76,19 +86,77 @@ void GraphScene::showLayout(std::shared_ptr<const GraphLayout> layout)
         addItem(item);
     }
     decorate();
+    applyShapes();
+    applyHighlights();
     setSceneRect(layout_->bounds.adjusted(-40, -40, 40, 40));
     if (keep != kNoId)
         selectNode(keep, false);
     emit contentChanged();
 }
 
+bool GraphScene::showsSessionGraph() const
+{
+    const std::shared_ptr<const ModelSession> shown = controller_->session();
+    return session_ && shown && session_->sameGraph(*shown);
+}
+
 void GraphScene::setMarks(QHash<NodeId, NodeMark> marks)
 {
     marks_ = std::move(marks);
     // Marks name nodes of the controller's graph: drawn now only while that graph is on show.
-    const std::shared_ptr<const ModelSession> shown = controller_->session();
-    if (session_ && shown && session_->sameGraph(*shown))
+    if (showsSessionGraph())
         decorate();
+}
+
+void GraphScene::setOverlay(QHash<NodeId, QColor> fills)
+{
+    overlay_ = std::move(fills);
+    if (showsSessionGraph())
+        decorate();
+}
+
+void GraphScene::setShapes(std::shared_ptr<const SessionShapes> shapes)
+{
+    shapes_ = std::move(shapes);
+    applyShapes();
+}
+
+// Each edge says what it carries: the recorded shape, else the type where it says something.
+void GraphScene::applyShapes()
+{
+    if (!layout_ || !session_)
+        return;
+    const bool usable = shapes_ && shapes_->belongTo(*session_);
+    for (int i = 0; i < edges_.size(); ++i) {
+        const LaidEdge &edge = layout_->edges[static_cast<std::size_t>(i)];
+        const TensorShape *shape = usable ? shapes_->shapes.of(edge.value) : nullptr;
+        edges_[i]->setLabel(shape ? QString::fromStdString(tensorShapeText(*shape)) : edge.label);
+    }
+    for (auto it = boxes_.cbegin(); it != boxes_.cend(); ++it) {
+        QStringList results;
+        if (usable)
+            for (ValueId v : session_->graph().nodes[it.key()].outputs)
+                if (const TensorShape *shape = shapes_->shapes.of(v))
+                    results << QString::fromStdString(tensorShapeText(*shape));
+        it.value()->setResult(results.join(QStringLiteral(", ")));
+    }
+}
+
+void GraphScene::setHighlights(std::vector<NodeId> nodes)
+{
+    highlights_ = std::move(nodes);
+    applyHighlights();
+}
+
+void GraphScene::applyHighlights()
+{
+    for (NodeItem *box : std::as_const(boxes_))
+        box->setHighlight(false);
+    if (!showsSessionGraph())
+        return;
+    for (NodeId node : highlights_)
+        if (auto *box = qgraphicsitem_cast<NodeItem *>(itemFor(node)))
+            box->setHighlight(true);
 }
 
 void GraphScene::setShowFindings(bool show)
@@ -138,10 +206,12 @@ void GraphScene::decorate()
         }
         it.value()->setFindings(ownColor(it.key()), badges);
         it.value()->setMark(marks_.value(it.key()).color);
+        it.value()->setOverlay(overlay_.value(it.key()));
     }
     for (auto it = groups_.cbegin(); it != groups_.cend(); ++it) {
         it.value()->setAccent(ownColor(it.key()));
         it.value()->setMark(marks_.value(it.key()).color);
+        it.value()->setOverlay(overlay_.value(it.key()));
     }
 }
 
@@ -213,6 +283,10 @@ void GraphScene::markLinkedCalls(NodeId selected)
 {
     for (NodeItem *box : std::as_const(boxes_))
         box->setLinked(false);
+    // The selected box's edges stand out from the rest (a faint skip edge too).
+    const bool boxSelected = selected != kNoId && boxes_.contains(selected);
+    for (EdgeItem *edge : std::as_const(edges_))
+        edge->setEmphasis(boxSelected && (edge->from() == boxKeyOf(selected) || edge->to() == boxKeyOf(selected)));
     if (!session_ || selected == kNoId)
         return;
     const GraphNode &node = session_->graph().nodes[selected];

@@ -8,16 +8,20 @@
 
 #include <QGraphicsScene>
 #include <QHash>
+#include <QVector>
 
 #include <memory>
+#include <vector>
 
 namespace torchprep {
 
+class EdgeItem;
 class GraphController;
 class ModelSession;
 struct GraphLayout;
 class NodeItem;
 class GroupItem;
+struct SessionShapes;
 
 class GraphScene : public QGraphicsScene
 {
@@ -31,6 +35,14 @@ public:
     const QHash<NodeId, NodeMark> &marks() const { return marks_; }
     // False: the findings' colours and badges are left out (the before/after view shows changes).
     void setShowFindings(bool show);
+    // Tensor shapes for the edges and the boxes' tooltips; used while they belong to the graph
+    // on show, kept for later layouts. Null: none.
+    void setShapes(std::shared_ptr<const SessionShapes> shapes);
+    // Search matches (nodes of the graph on show): each item standing for one gets a halo.
+    void setHighlights(std::vector<NodeId> nodes);
+    // Fills by node (the per-layer divergence), kept for later layouts; empty: none.
+    void setOverlay(QHash<NodeId, QColor> fills);
+    const QHash<NodeId, QColor> &overlay() const { return overlay_; }
 
     // The item standing for `node` now: its box, its group, or its collapsed ancestor's box.
     QGraphicsItem *itemFor(NodeId node) const;
@@ -45,6 +57,9 @@ public:
     int boxCount() const { return boxes_.size(); }
     int groupCount() const { return groups_.size(); }
     const QHash<NodeId, NodeItem *> &boxes() const { return boxes_; }
+    const QVector<EdgeItem *> &edges() const { return edges_; }
+    // The box key (VisibleBox::key) of the box standing for `node`, for matching edges.
+    static int boxKeyOf(NodeId node) { return node; }
 
 signals:
     void nodeSelected(torchprep::NodeId node); // the user's selection; kNoId when cleared
@@ -59,7 +74,10 @@ private:
     void clearContent();
     void onSelectionChanged();
     void markLinkedCalls(NodeId selected);
-    void decorate(); // findings and marks onto the items
+    void decorate(); // findings, marks and the overlay onto the items
+    void applyShapes();
+    void applyHighlights();
+    bool showsSessionGraph() const; // the layout on show is of the controller's graph
 
     GraphController *controller_;
     std::shared_ptr<const ModelSession> session_;
@@ -67,6 +85,10 @@ private:
     QHash<NodeId, NodeItem *> boxes_;
     QHash<NodeId, GroupItem *> groups_;
     QHash<NodeId, NodeMark> marks_;
+    QHash<NodeId, QColor> overlay_;
+    QVector<EdgeItem *> edges_;
+    std::shared_ptr<const SessionShapes> shapes_;
+    std::vector<NodeId> highlights_;
     bool showFindings_ = true;
 };
 

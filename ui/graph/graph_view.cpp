@@ -1,6 +1,7 @@
 #include "graph_view.h"
 
 #include <QGraphicsItem>
+#include <algorithm>
 #include <QScrollBar>
 #include <QWheelEvent>
 
@@ -23,6 +24,9 @@ GraphView::GraphView(QWidget *parent) : QGraphicsView(parent)
     setViewportUpdateMode(SmartViewportUpdate);
     setOptimizationFlags(DontSavePainterState | DontAdjustForAntialiasing);
     setFocusPolicy(Qt::StrongFocus);
+    // The graph takes no drops itself: a file dropped on it reaches the window, which opens it.
+    setAcceptDrops(false);
+    viewport()->setAcceptDrops(false);
 }
 
 void GraphView::setZoom(qreal zoom)
@@ -65,7 +69,7 @@ void GraphView::fitToWindow()
     setZoom(zoom()); // clamps and notifies
 }
 
-void GraphView::showStart()
+void GraphView::showStart(const QRectF &focus)
 {
     if (!scene() || scene()->sceneRect().isEmpty())
         return;
@@ -76,9 +80,18 @@ void GraphView::showStart()
         setTransform(QTransform::fromScale(std::min(fit, 1.0), std::min(fit, 1.0)));
         centerOn(rect.center());
     } else {
-        const qreal zoom = std::clamp(view.width() / rect.width(), kReadableZoom, 1.0);
+        const QRectF wanted = focus.isEmpty() ? QRectF(rect.topLeft(), QSizeF(rect.width(), 1)) : focus;
+        // As close as the graph's width allows, further out (never below readable) for the focus.
+        const QSizeF room = wanted.size() + QSizeF(60, 60);
+        const qreal zoom = std::clamp(std::min({view.width() / rect.width(), view.width() / room.width(),
+                                                view.height() / room.height()}),
+                                      kReadableZoom, 1.0);
         setTransform(QTransform::fromScale(zoom, zoom));
-        centerOn(rect.center().x(), rect.top() + view.height() / zoom / 2);
+        const QSizeF seen = view / zoom;
+        // Centred on what should be seen; when it is taller than the view, from its top.
+        const qreal x = wanted.width() <= seen.width() ? wanted.center().x() : wanted.left() + seen.width() / 2 - 20;
+        const qreal y = wanted.height() <= seen.height() ? wanted.center().y() : wanted.top() + seen.height() / 2 - 20;
+        centerOn(x, y);
     }
     emit viewportMoved();
 }

@@ -22,8 +22,10 @@ public slots:
     void zoomOut();
     void resetZoom();
     void fitToWindow();
-    // A first look: the whole graph when it stays readable, else its top at a readable size.
-    void showStart();
+    // A first look: the whole graph when it stays readable, else, at a readable size, `focus`
+    // (the inputs and the first finding) or as much of it from its top as fits; an empty focus
+    // stands for the graph's top.
+    void showStart(const QRectF &focus = {});
     void centreOnItem(QGraphicsItem *item);
 
 signals:

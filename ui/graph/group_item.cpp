@@ -2,7 +2,10 @@
 
 #include "session/check_style.h"
 
+#include <QBrush>
+#include <QGraphicsRectItem>
 #include <QPainter>
+#include <QPen>
 #include <QStyleOptionGraphicsItem>
 
 namespace torchprep {
@@ -11,7 +14,13 @@ GroupItem::GroupItem(NodeId call, const QRectF &rect, const QString &title, int 
     : call_(call), rect_(rect), title_(QStringLiteral("⊖ ") + title), fill_(groupFill(depth))
 {
     setFlag(ItemIsSelectable);
-    setZValue(depth * 0.01);
+    setZValue(1.2 + depth * 0.01); // above the edges (1), below the boxes (2)
+    auto *background = new QGraphicsRectItem(rect);
+    background->setPen(Qt::NoPen);
+    background->setBrush(fill_);
+    background->setZValue(depth * 0.01);
+    background->setAcceptedMouseButtons(Qt::NoButton);
+    background_ = background;
     setToolTip(QObject::tr("%1\nDouble-click to collapse").arg(title));
     title_.setPerformanceHint(QStaticText::AggressiveCaching);
 }
@@ -26,6 +35,12 @@ void GroupItem::setMark(const QColor &mark)
 {
     prepareGeometryChange();
     mark_ = mark;
+    update();
+}
+
+void GroupItem::setOverlay(const QColor &fill)
+{
+    overlay_ = fill;
     update();
 }
 
@@ -46,8 +61,9 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
     const QColor frame = mark_.isValid() ? mark_ : accent_;
     QColor border = isSelected() ? selectionColor() : frame.isValid() ? frame : QColor(0xA0, 0xA8, 0xB0);
     painter->setPen(QPen(border, isSelected() || mark_.isValid() ? 3 : accent_.isValid() ? 2 : 1));
-    painter->setBrush(fill_);
+    painter->setBrush(Qt::NoBrush);
     painter->drawRect(rect_);
+    painter->fillRect(titleRect().adjusted(0.5, 0.5, -0.5, 0), overlay_.isValid() ? overlay_ : fill_);
     if (mark_.isValid()) { // the title bar tinted: the whole group is the change
         QColor tint = mark_;
         tint.setAlpha(45);

@@ -1,5 +1,7 @@
 // The frame around an expanded module call's body, titled with its class and path.
-// Double-clicking it (handled by the scene) collapses the module back into one box.
+// Double-clicking it (handled by the scene) collapses the module back into one box. The frame
+// and its title bar lie above the edges, so no edge crosses a title; the tinted background is a
+// separate item below them (background()).
 #pragma once
 
 #include "model_graph.h"
@@ -24,6 +26,10 @@ public:
     // A change in the before/after view (a module added or unrolled whole); invalid: none.
     void setMark(const QColor &mark);
     QColor mark() const { return mark_; }
+    // The title bar's tint for the per-layer divergence; invalid: none.
+    void setOverlay(const QColor &fill);
+    // The group's fill, drawn under the edges; the scene adds it beside the group.
+    QGraphicsItem *background() const { return background_; }
 
     QRectF boundingRect() const override;
     QPainterPath shape() const override; // only the title bar picks: clicks inside reach the boxes
@@ -38,6 +44,8 @@ private:
     QColor fill_;
     QColor accent_;
     QColor mark_;
+    QColor overlay_;
+    QGraphicsItem *background_;
 };
 
 } // namespace torchprep

@@ -102,6 +102,7 @@ GraphLayout layeredLayout(VisibleGraph graph)
         laid.from = e.from;
         laid.to = e.to;
         laid.label = e.label;
+        laid.value = e.value;
         const QPointF start(from.center().x(), from.bottom());
         const QPointF end(to.center().x(), to.top());
         const qreal bend = std::max<qreal>(12, (end.y() - start.y()) / 2);

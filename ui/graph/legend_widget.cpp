@@ -3,24 +3,57 @@
 #include "session/check_style.h"
 #include "check_catalogue.h"
 
+#include <QFontMetricsF>
+#include <QLinearGradient>
 #include <QPainter>
+
+#include <functional>
 
 namespace torchprep {
 
 namespace {
-constexpr int kRow = 18;
-constexpr int kPad = 6;
+constexpr qreal kSwatch = 14;
+constexpr qreal kScaleWidth = 60;
+constexpr qreal kGap = 18;
+constexpr qreal kPad = 4;
+
+qreal swatchWidth(const LegendWidget::Row &row) { return row.scale.isEmpty() ? kSwatch : kScaleWidth; }
+
+// Lays the rows out left to right, wrapping at `width`; calls `place` with each row's top-left.
+qreal flow(const QVector<LegendWidget::Row> &rows, qreal width, const QFontMetricsF &metrics,
+           const std::function<void(const LegendWidget::Row &, QPointF)> &place)
+{
+    const qreal line = std::max(kSwatch, metrics.height()) + 4;
+    qreal x = kPad, y = kPad;
+    for (const LegendWidget::Row &row : rows) {
+        const qreal w = swatchWidth(row) + 5 + metrics.horizontalAdvance(row.text);
+        if (x > kPad && x + w > width - kPad) {
+            x = kPad;
+            y += line;
+        }
+        if (place)
+            place(row, QPointF(x, y));
+        x += w + kGap;
+    }
+    return rows.isEmpty() ? 0 : y + line + kPad;
 }
+} // namespace
 
 LegendWidget::LegendWidget(QWidget *parent) : QWidget(parent), rows_(checkRows())
 {
-    setAttribute(Qt::WA_TransparentForMouseEvents);
-    resize(sizeHint());
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    setToolTip(tr("Colour key (View ▸ Colour Key hides it)"));
 }
 
 QVector<LegendWidget::Row> LegendWidget::checkRows()
 {
-    QVector<Row> rows{{layerFill(), QColor(0x90, 0xA4, 0xAE), tr("torch.nn layer / op")}};
+    QVector<Row> rows{
+        {QColor(0xE8, 0xF5, 0xE9), QColor(0x66, 0xBB, 0x6A), tr("input / output"), {}, true},
+        {opFill(), QColor(0xB0, 0xB8, 0xC0), tr("op"), {}, true},
+        {layerFill(), QColor(0x90, 0xA4, 0xAE), tr("torch.nn layer")},
+        {collapsedFill(), QColor(0x8D, 0x6E, 0x63), tr("module (double-click opens)")},
+        {groupFill(0), QColor(0xA0, 0xA8, 0xB0), tr("open module")},
+    };
     for (const CheckEntry &check : checkCatalogue()) {
         QColor fill = paletteColor(check.colourKey);
         fill.setAlpha(60);
@@ -32,35 +65,57 @@ QVector<LegendWidget::Row> LegendWidget::checkRows()
 void LegendWidget::setRows(QVector<Row> rows)
 {
     rows_ = std::move(rows);
-    resize(sizeHint());
-    setVisible(!rows_.isEmpty());
+    updateGeometry();
     update();
 }
 
-QSize LegendWidget::sizeHint() const
+int LegendWidget::heightForWidth(int width) const { return static_cast<int>(std::ceil(keyHeight(rows_, width, font()))); }
+
+QSize LegendWidget::sizeHint() const { return {400, heightForWidth(width() > 0 ? width() : 400)}; }
+
+QSize LegendWidget::minimumSizeHint() const { return {100, heightForWidth(width() > 0 ? width() : 400)}; }
+
+qreal LegendWidget::keyHeight(const QVector<Row> &rows, qreal width, const QFont &font)
 {
-    int width = 0;
-    for (const Row &row : rows_)
-        width = std::max(width, fontMetrics().horizontalAdvance(row.text));
-    return {width + 3 * kPad + 14, static_cast<int>(rows_.size()) * kRow + 2 * kPad};
+    return flow(rows, width, QFontMetricsF(font), {});
+}
+
+qreal LegendWidget::paintKey(QPainter &p, const QVector<Row> &rows, const QRectF &area)
+{
+    const QFontMetricsF metrics(p.font());
+    const qreal line = std::max(kSwatch, metrics.height()) + 4;
+    p.save();
+    p.setRenderHint(QPainter::Antialiasing);
+    const qreal height = flow(rows, area.width(), metrics, [&](const Row &row, QPointF at) {
+        at += area.topLeft();
+        const QRectF swatch(at.x(), at.y() + (line - kSwatch) / 2, swatchWidth(row), kSwatch);
+        if (!row.scale.isEmpty()) {
+            QLinearGradient gradient(swatch.topLeft(), swatch.topRight());
+            for (int i = 0; i < row.scale.size(); ++i)
+                gradient.setColorAt(row.scale.size() == 1 ? 0 : qreal(i) / (row.scale.size() - 1), row.scale[i]);
+            p.setPen(QPen(row.border, 1));
+            p.setBrush(gradient);
+        } else {
+            p.setPen(QPen(row.border, 2));
+            p.setBrush(row.fill);
+        }
+        p.drawRoundedRect(swatch, row.rounded ? 5 : 2, row.rounded ? 5 : 2);
+        p.setPen(QColor(0x21, 0x21, 0x21));
+        p.drawText(QRectF(swatch.right() + 5, at.y(), metrics.horizontalAdvance(row.text) + 2, line),
+                   Qt::AlignVCenter | Qt::AlignLeft, row.text);
+    });
+    p.restore();
+    return height;
 }
 
 void LegendWidget::paintEvent(QPaintEvent *)
 {
     QPainter p(this);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QColor(0xC8, 0xCC, 0xD0));
-    p.setBrush(QColor(255, 255, 255, 230));
-    p.drawRoundedRect(rect().adjusted(0, 0, -1, -1), 4, 4);
-    int y = kPad;
-    for (const Row &row : rows_) {
-        p.setPen(QPen(row.border, 2));
-        p.setBrush(row.fill);
-        p.drawRoundedRect(QRectF(kPad, y + 3, 14, kRow - 6), 2, 2);
-        p.setPen(palette().color(QPalette::WindowText));
-        p.drawText(QRect(2 * kPad + 14, y, width(), kRow), Qt::AlignVCenter, row.text);
-        y += kRow;
-    }
+    p.fillRect(rect(), palette().color(QPalette::Window));
+    p.setPen(palette().color(QPalette::Mid));
+    p.drawLine(rect().topLeft(), rect().topRight());
+    p.setFont(font());
+    paintKey(p, rows_, QRectF(rect()));
 }
 
 } // namespace torchprep

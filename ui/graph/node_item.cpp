@@ -13,6 +13,7 @@ namespace torchprep {
 namespace {
 constexpr qreal kBadgeHeight = 14;
 constexpr qreal kHalo = 5; // the change mark's distance from the box
+const QColor kHighlight(0xFF, 0xD6, 0x00);
 }
 
 NodeItem::NodeItem(const VisibleBox &box, const QRectF &rect)
@@ -20,9 +21,11 @@ NodeItem::NodeItem(const VisibleBox &box, const QRectF &rect)
 {
     setFlag(ItemIsSelectable);
     setZValue(2);
-    setToolTip(box.subtitle.isEmpty() ? box.title : box.title + '\n' + box.subtitle);
+    toolTip_ = box.subtitle.isEmpty() ? box.title : box.title + '\n' + box.subtitle;
+    setToolTip(toolTip_);
     title_.setPerformanceHint(QStaticText::AggressiveCaching);
     subtitle_.setPerformanceHint(QStaticText::AggressiveCaching);
+    input_ = box.kind == BoxKind::Input;
     switch (box.kind) {
     case BoxKind::Input:
     case BoxKind::Output:
@@ -40,7 +43,7 @@ NodeItem::NodeItem(const VisibleBox &box, const QRectF &rect)
         border_ = QColor(0x90, 0xA4, 0xAE);
         break;
     case BoxKind::CollapsedModule:
-        fill_ = QColor(0xFF, 0xF8, 0xE1);
+        fill_ = collapsedFill();
         border_ = QColor(0x8D, 0x6E, 0x63);
         collapsed_ = true;
         break;
@@ -65,6 +68,26 @@ void NodeItem::setMark(const QColor &mark)
     update();
 }
 
+void NodeItem::setHighlight(bool on)
+{
+    if (highlight_ != on) {
+        prepareGeometryChange();
+        highlight_ = on;
+        update();
+    }
+}
+
+void NodeItem::setOverlay(const QColor &fill)
+{
+    overlay_ = fill;
+    update();
+}
+
+void NodeItem::setResult(const QString &result)
+{
+    setToolTip(result.isEmpty() ? toolTip_ : toolTip_ + QStringLiteral("\n→ ") + result);
+}
+
 void NodeItem::setLinked(bool linked)
 {
     if (linked_ != linked) {
@@ -76,7 +99,7 @@ void NodeItem::setLinked(bool linked)
 QRectF NodeItem::boundingRect() const
 {
     const qreal badgeRoom = badges_.isEmpty() ? 0 : kBadgeHeight / 2;
-    const qreal halo = mark_.isValid() ? kHalo + 2 : 4;
+    const qreal halo = mark_.isValid() || highlight_ ? kHalo + 4 : 4;
     return rect_.adjusted(-halo, -std::max(halo, 4 + badgeRoom), halo, halo);
 }
 
@@ -89,6 +112,14 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         fill = accent_;
         fill.setAlpha(55);
     }
+    if (overlay_.isValid())
+        fill = overlay_;
+    if (highlight_) { // under everything: a broad yellow halo, visible far out
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(kHighlight);
+        const qreal grow = kHalo + 3;
+        painter->drawRoundedRect(rect_.adjusted(-grow, -grow, grow, grow), 8, 8);
+    }
     if (mark_.isValid()) { // under the box: a thick ring that stays visible far out
         QColor ring = mark_;
         ring.setAlpha(selected ? 255 : 210);
@@ -100,7 +131,11 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         // Far out only shapes and colours matter: no text, no antialiasing.
         painter->setRenderHint(QPainter::Antialiasing, false);
         painter->setPen(Qt::NoPen);
-        painter->fillRect(rect_, selected ? selectionColor() : accent_.isValid() ? accent_ : fill);
+        painter->fillRect(rect_, selected    ? selectionColor()
+                                 : highlight_ ? kHighlight
+                                 : overlay_.isValid() ? overlay_
+                                 : accent_.isValid()  ? accent_
+                                                      : fill);
         if (!badges_.isEmpty())
             painter->fillRect(QRectF(rect_.topRight() - QPointF(rect_.width() / 3, 0),
                                      QSizeF(rect_.width() / 3, rect_.height() / 3)),

@@ -29,6 +29,7 @@ public:
     int type() const override { return Type; }
     NodeId node() const { return node_; }
     bool collapsedModule() const { return collapsed_; }
+    bool isInput() const { return input_; }
 
     // `accent`: colour of the check reported on this node itself (invalid: none).
     // `badges`: findings inside a collapsed module, one per check.
@@ -39,6 +40,14 @@ public:
     // Drawn with a dashed outline: another call of the selected reused module.
     void setLinked(bool linked);
     bool linked() const { return linked_; }
+    // A search match: a yellow halo.
+    void setHighlight(bool on);
+    bool highlighted() const { return highlight_; }
+    // A fill that says something about the box (the per-layer divergence); invalid: none.
+    void setOverlay(const QColor &fill);
+    QColor overlay() const { return overlay_; }
+    // The box's result as the tooltip tells it ("1x64x112x112").
+    void setResult(const QString &result);
 
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
@@ -52,10 +61,14 @@ private:
     QColor border_;
     QColor accent_;
     QColor mark_;
+    QColor overlay_;
+    QString toolTip_;
     QVector<Badge> badges_;
     QVector<QStaticText> badgeTexts_;
     bool collapsed_ = false;
+    bool input_ = false;
     bool linked_ = false;
+    bool highlight_ = false;
     bool rounded_ = false;
 };
 

@@ -100,36 +100,18 @@ bool nothingShown(const QGraphicsScene &scene, QString *error)
     return true;
 }
 
-} // namespace
-
-bool exportScenePng(QGraphicsScene &scene, const QString &path, QString *error)
+// Graphs side by side under their titles, `heading` above, the key below (wrapped to the width).
+bool exportPanels(const QList<ScenePanel> &panels, const QString &heading, const QVector<LegendWidget::Row> &key,
+                  const QString &path, const QString &svgTitle, QString *error)
 {
-    if (nothingShown(scene, error))
-        return false;
-    const QRectF source = scene.sceneRect();
-    return writePng({&scene}, source.size(),
-                    [&](QPainter &p) { scene.render(&p, QRectF(QPointF(), source.size()), source); }, path, error);
-}
-
-bool exportSceneSvg(QGraphicsScene &scene, const QString &path, const QString &title, QString *error)
-{
-    if (nothingShown(scene, error))
-        return false;
-    const QRectF source = scene.sceneRect();
-    return writeSvg({&scene}, source.size(),
-                    [&](QPainter &p) { scene.render(&p, QRectF(QPointF(), source.size()), source); }, path, title,
-                    error);
-}
-
-bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &heading,
-                            const QVector<LegendWidget::Row> &key, const QString &path, QString *error)
-{
-    constexpr qreal kMargin = 24, kGap = 48, kSwatch = 14;
+    constexpr qreal kMargin = 24, kGap = 48;
     QList<QGraphicsScene *> scenes;
+    bool titled = false;
     for (const ScenePanel &panel : panels) {
         if (!panel.scene || nothingShown(*panel.scene, error))
             return false;
         scenes.append(panel.scene);
+        titled = titled || !panel.title.isEmpty();
     }
     QFont headingFont;
     headingFont.setPointSizeF(headingFont.pointSizeF() * 1.5);
@@ -138,52 +120,57 @@ bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &head
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
     const QFont keyFont;
-    const qreal headingHeight = QFontMetricsF(headingFont).height() * 1.6;
-    const qreal titleHeight = QFontMetricsF(titleFont).height() * 1.6;
-    const qreal keyHeight = key.isEmpty() ? 0 : QFontMetricsF(keyFont).height() * 2.2;
+    const qreal headingHeight = heading.isEmpty() ? 0 : QFontMetricsF(headingFont).height() * 1.6;
+    const qreal titleHeight = titled ? QFontMetricsF(titleFont).height() * 1.6 : 0;
 
     qreal width = kMargin, graphsHeight = 0;
     for (const ScenePanel &panel : panels) {
         width += panel.scene->sceneRect().width() + kGap;
         graphsHeight = std::max(graphsHeight, panel.scene->sceneRect().height());
     }
-    width += kMargin - kGap;
+    width = std::max(width + kMargin - kGap, 480.0); // room for the key beside a narrow graph
+    const qreal keyHeight = key.isEmpty() ? 0 : LegendWidget::keyHeight(key, width - 2 * kMargin, keyFont) + 8;
     const QSizeF size(width, kMargin + headingHeight + titleHeight + graphsHeight + keyHeight + kMargin);
 
     const Paint paint = [&](QPainter &p) {
         p.fillRect(QRectF(QPointF(), size), Qt::white);
         p.setPen(QColor(0x21, 0x21, 0x21));
         p.setFont(headingFont);
-        p.drawText(QRectF(kMargin, kMargin, width - 2 * kMargin, headingHeight), Qt::AlignLeft | Qt::AlignTop, heading);
+        if (!heading.isEmpty())
+            p.drawText(QRectF(kMargin, kMargin, width - 2 * kMargin, headingHeight), Qt::AlignLeft | Qt::AlignTop,
+                       heading);
         qreal x = kMargin;
         const qreal top = kMargin + headingHeight;
         for (const ScenePanel &panel : panels) {
             const QRectF source = panel.scene->sceneRect();
             p.setFont(titleFont);
             p.setPen(QColor(0x45, 0x4F, 0x5A));
-            p.drawText(QRectF(x, top, source.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, panel.title);
+            if (titled)
+                p.drawText(QRectF(x, top, source.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, panel.title);
             p.setFont(QFont()); // the boxes' labels draw with the painter's font, as in the view
             panel.scene->render(&p, QRectF(QPointF(x, top + titleHeight), source.size()), source);
             x += source.width() + kGap;
         }
-        // The colour key along the bottom.
-        p.setFont(keyFont);
-        const QFontMetricsF metrics(keyFont);
-        qreal kx = kMargin;
-        const qreal ky = top + titleHeight + graphsHeight + keyHeight / 2;
-        for (const LegendWidget::Row &row : key) {
-            p.setPen(QPen(row.border, 2));
-            p.setBrush(row.fill);
-            p.drawRoundedRect(QRectF(kx, ky - kSwatch / 2, kSwatch, kSwatch), 2, 2);
-            p.setPen(QColor(0x21, 0x21, 0x21));
-            kx += kSwatch + 6;
-            p.drawText(QPointF(kx, ky + metrics.ascent() / 2 - 1), row.text);
-            kx += metrics.horizontalAdvance(row.text) + 24;
-        }
+        p.setFont(keyFont); // the colour key along the bottom
+        LegendWidget::paintKey(p, key, QRectF(kMargin, top + titleHeight + graphsHeight + 8, width - 2 * kMargin, keyHeight));
     };
     if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0)
-        return writeSvg(scenes, size, paint, path, heading, error);
+        return writeSvg(scenes, size, paint, path, svgTitle, error);
     return writePng(scenes, size, paint, path, error);
+}
+
+} // namespace
+
+bool exportScene(QGraphicsScene &scene, const QVector<LegendWidget::Row> &key, const QString &path,
+                 const QString &title, QString *error)
+{
+    return exportPanels({{&scene, QString()}}, QString(), key, path, title, error);
+}
+
+bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &heading,
+                            const QVector<LegendWidget::Row> &key, const QString &path, QString *error)
+{
+    return exportPanels(panels, heading, key, path, heading, error);
 }
 
 } // namespace torchprep

@@ -12,9 +12,10 @@ class QGraphicsScene;
 
 namespace torchprep {
 
+// One graph with its colour `key` below it, PNG or SVG by `path`'s suffix; `title` names an SVG.
 // Return false and set `error` to one line when the file cannot be written.
-bool exportScenePng(QGraphicsScene &scene, const QString &path, QString *error);
-bool exportSceneSvg(QGraphicsScene &scene, const QString &path, const QString &title, QString *error);
+bool exportScene(QGraphicsScene &scene, const QVector<LegendWidget::Row> &key, const QString &path,
+                 const QString &title, QString *error);
 
 // One graph of a side-by-side picture, under its title.
 struct ScenePanel
@@ -24,7 +25,8 @@ struct ScenePanel
 };
 
 // Graphs side by side, each under its title, with `heading` above and the colour `key` below:
-// the before/after view as one picture. PNG or SVG by `path`'s suffix.
+// the before/after view as one picture. PNG or SVG by `path`'s suffix. An empty heading or
+// title takes no room.
 bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &heading,
                             const QVector<LegendWidget::Row> &key, const QString &path, QString *error);
 

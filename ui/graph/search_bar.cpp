@@ -61,6 +61,20 @@ void SearchBar::research()
     matches_ = session_ ? searchGraph(session_->graph(), edit_->text()) : std::vector<NodeId>{};
     current_ = -1;
     updateCounter();
+    if (isVisible())
+        emit matchesChanged(matches_);
+}
+
+void SearchBar::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    emit matchesChanged({});
+}
+
+void SearchBar::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    emit matchesChanged(matches_);
 }
 
 void SearchBar::next() { step(1); }
@@ -76,14 +90,17 @@ void SearchBar::step(int delta)
     emit matchRequested(matches_[current_]);
 }
 
-void SearchBar::updateCounter()
+void SearchBar::updateCounter() { counter_->setText(counterText()); }
+
+QString SearchBar::counterText() const
 {
     if (edit_->text().trimmed().isEmpty())
-        counter_->clear();
-    else if (matches_.empty())
-        counter_->setText(tr("no match"));
-    else
-        counter_->setText(tr("%1 of %2").arg(current_ + 1).arg(matches_.size()));
+        return {};
+    if (matches_.empty())
+        return tr("no match");
+    if (current_ < 0)
+        return matches_.size() == 1 ? tr("1 match") : tr("%1 matches").arg(matches_.size());
+    return tr("%1 of %2").arg(current_ + 1).arg(matches_.size());
 }
 
 bool SearchBar::eventFilter(QObject *watched, QEvent *event)

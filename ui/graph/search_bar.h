@@ -1,5 +1,6 @@
-// The Ctrl+F bar: type to find modules and ops, Enter / F3 for the next match,
-// Shift+Enter / Shift+F3 for the previous one, Escape to close.
+// The Ctrl+F bar: type to find modules and ops (every match is highlighted as you type, and
+// counted), Enter / F3 for the next match, Shift+Enter / Shift+F3 for the previous one, Escape
+// to close (the highlights go with it).
 #pragma once
 
 #include "model_graph.h"
@@ -27,6 +28,8 @@ public:
     void setText(const QString &text);
     int matchCount() const { return static_cast<int>(matches_.size()); }
     int currentMatch() const { return current_; }
+    const std::vector<NodeId> &matches() const { return matches_; }
+    QString counterText() const;
 
 public slots:
     void next();
@@ -34,9 +37,13 @@ public slots:
 
 signals:
     void matchRequested(torchprep::NodeId node);
+    // Every match of the text as typed (empty: none, or the bar closed).
+    void matchesChanged(const std::vector<torchprep::NodeId> &matches);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void research();

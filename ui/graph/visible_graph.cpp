@@ -168,28 +168,37 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
                      [](const VisibleCluster &a, const VisibleCluster &b) { return a.depth < b.depth; });
     sized({kOutputKey, BoxKind::Output, kNoId, kNoId, QObject::tr("output"), {}, {}});
 
-    // Which boxes a value comes from: its producer's box, or through plumbing to theirs.
-    std::unordered_map<ValueId, std::vector<int>> memo;
-    std::function<const std::vector<int> &(ValueId)> sources = [&](ValueId v) -> const std::vector<int> & {
+    // Which boxes a value comes from, and what each hands on: its producer's box, or through
+    // plumbing (a list for torch.cat) to theirs.
+    struct Source
+    {
+        int box;
+        ValueId value;
+    };
+    std::unordered_map<ValueId, std::vector<Source>> memo;
+    std::function<const std::vector<Source> &(ValueId)> sources = [&](ValueId v) -> const std::vector<Source> & {
         auto found = memo.find(v);
         if (found != memo.end())
             return found->second;
-        std::vector<int> result;
+        std::vector<Source> result;
         memo[v] = {}; // guards against cycles through malformed input
         const GraphValue &value = graph.values[v];
+        auto add = [&](const Source &s) {
+            if (std::none_of(result.begin(), result.end(), [&](const Source &r) { return r.box == s.box; }))
+                result.push_back(s);
+        };
         if (value.producer == kNoId) {
             const auto at = std::find(graph.inputs.begin(), graph.inputs.end(), v);
             if (at != graph.inputs.end())
-                result.push_back(kInputKeyBase - static_cast<int>(at - graph.inputs.begin()));
+                add({kInputKeyBase - static_cast<int>(at - graph.inputs.begin()), v});
         } else if (value.origin != ValueOrigin::Parameter && value.origin != ValueOrigin::Constant) {
             const NodeId rep = representative(graph, expanded, value.producer);
             if (shown.count(rep)) {
-                result.push_back(rep);
+                add({rep, v});
             } else {
                 for (ValueId in : graph.nodes[rep].inputs)
-                    for (int s : sources(in))
-                        if (std::find(result.begin(), result.end(), s) == result.end())
-                            result.push_back(s);
+                    for (const Source &s : sources(in))
+                        add(s);
             }
         }
         return memo[v] = std::move(result);
@@ -197,9 +206,9 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
 
     std::set<std::pair<int, int>> seen;
     auto connect = [&](ValueId v, int to) {
-        for (int from : sources(v))
-            if (from != to && seen.insert({from, to}).second)
-                out.edges.push_back({from, to, edgeLabel(graph.values[v].type)});
+        for (const Source &from : sources(v))
+            if (from.box != to && seen.insert({from.box, to}).second)
+                out.edges.push_back({from.box, to, edgeLabel(graph.values[from.value].type), from.value});
     };
     for (const VisibleBox &box : out.boxes)
         if (box.node != kNoId)

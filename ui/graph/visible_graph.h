@@ -42,6 +42,7 @@ struct VisibleEdge
     int from = 0; // box keys
     int to = 0;
     QString label; // the value's type where it says more than "Tensor"
+    ValueId value = kNoId; // what `from` hands on: its shape labels the edge once recorded
 };
 
 struct VisibleCluster

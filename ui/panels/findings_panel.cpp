@@ -6,11 +6,28 @@
 #include "session/selection.h"
 
 #include <QHeaderView>
+#include <QStyledItemDelegate>
 #include <QScopedValueRollback>
 
 #include <algorithm>
 
 namespace torchprep {
+
+namespace {
+// A module path's end says which one it is: elided in the middle, not at its end.
+class MiddleElidingDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideMiddle;
+    }
+};
+} // namespace
 
 FindingsPanel::FindingsPanel(Selection *selection, QWidget *parent)
     : QTableView(parent), selection_(selection), model_(new FindingsModel(this))
@@ -18,11 +35,12 @@ FindingsPanel::FindingsPanel(Selection *selection, QWidget *parent)
     setModel(model_);
     setUpListTable(this, QAbstractItemView::ExtendedSelection);
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    setColumnWidth(FindingsModel::CheckColumn, 170);
-    setColumnWidth(FindingsModel::ModuleColumn, 230);
-    setColumnWidth(FindingsModel::OpColumn, 100);
-    setColumnWidth(FindingsModel::SourceColumn, 190);
+    setColumnWidth(FindingsModel::CheckColumn, 150);
+    setColumnWidth(FindingsModel::ModuleColumn, 150);
+    setColumnWidth(FindingsModel::OpColumn, 90);
+    setColumnWidth(FindingsModel::SourceColumn, 130);
     setColumnWidth(FindingsModel::MessageColumn, 420);
+    setItemDelegateForColumn(FindingsModel::ModuleColumn, new MiddleElidingDelegate(this));
     setContextMenuPolicy(Qt::CustomContextMenu);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { choose(current); });

@@ -102,6 +102,8 @@ QVariant ModuleTreeModel::data(const QModelIndex &index, int role) const
         return excluded_.count(m.path) ? Qt::Checked : Qt::Unchecked;
     if (role == Qt::DecorationRole && index.column() == FindingsColumn && !below.empty())
         return checkColor(session_->report().findings[below.front()].check);
+    if (role == Qt::TextAlignmentRole && (index.column() == ParamsColumn || index.column() == FindingsColumn))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -144,11 +146,13 @@ QVariant ModuleTreeModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal)
         return {};
-    static const char *titles[] = {"Module", "Class", "Params", "Findings", "Exclude"};
+    static const char *titles[] = {"Module", "Findings", "Exclude", "Params", "Class"};
     if (role == Qt::DisplayRole)
         return tr(titles[section]);
     if (role == Qt::ToolTipRole && section == ExcludeColumn)
         return tr("Leave this module and its subtree out of every check (--exclude)");
+    if (role == Qt::ToolTipRole && section == FindingsColumn)
+        return tr("Findings in the module and below it");
     return {};
 }
 

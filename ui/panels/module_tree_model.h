@@ -1,5 +1,6 @@
-// The module hierarchy as a tree: name, class, parameter count, findings in the subtree,
-// and a checkbox per module that excludes it (and its subtree) from the checks.
+// The module hierarchy as a tree: name, findings in the subtree, a checkbox per module that
+// excludes it (and its subtree) from the checks, parameter count and class, in that order so
+// what a user acts on is seen first in a narrow dock.
 #pragma once
 
 #include "model_graph.h"
@@ -19,7 +20,7 @@ class ModuleTreeModel : public QAbstractItemModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, ClassColumn, ParamsColumn, FindingsColumn, ExcludeColumn, ColumnCount };
+    enum Column { NameColumn, FindingsColumn, ExcludeColumn, ParamsColumn, ClassColumn, ColumnCount };
     static constexpr int ModuleIdRole = Qt::UserRole + 1;
 
     explicit ModuleTreeModel(QObject *parent = nullptr);

@@ -14,8 +14,12 @@ ModulesPanel::ModulesPanel(Selection *selection, QWidget *parent)
 {
     setModel(model_);
     setUniformRowHeights(true);
-    header()->setStretchLastSection(false);
+    // Names, findings, the Exclude boxes and sizes come first at their full width; the class
+    // takes what is left, so nothing a user acts on scrolls out of view in a narrow dock.
+    header()->setStretchLastSection(true);
     header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header()->setSectionResizeMode(ModuleTreeModel::ClassColumn, QHeaderView::Interactive);
+    header()->setMinimumSectionSize(36);
     setAlternatingRowColors(true);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (const NodeId call = firstCall(current); !following_ && call != kNoId)

@@ -7,9 +7,12 @@
 #include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QRegularExpression>
 #include <QTextBlock>
 #include <QTextStream>
 #include <QVBoxLayout>
+
+#include <limits>
 
 namespace torchprep {
 
@@ -69,13 +72,24 @@ void SourcePanel::showLocation(const SourceLocation &location)
         return;
     }
     QTextStream in(&file);
-    QString shown;
+    QStringList lines;
     int first = std::max(1, location.line - kContextLines);
     for (int n = 1; !in.atEnd() && n <= location.line + kContextLines; ++n) {
         const QString line = in.readLine();
         if (n >= first)
-            shown += QStringLiteral("%1  %2\n").arg(n, 5).arg(line);
+            lines << line;
     }
+    // The code's shared indentation says nothing: a narrow panel shows the code instead.
+    int indent = std::numeric_limits<int>::max();
+    for (const QString &line : std::as_const(lines))
+        if (!line.trimmed().isEmpty())
+            indent = std::min(indent, static_cast<int>(line.size() - QString(line).remove(QRegularExpression(QStringLiteral("^\\s+"))).size()));
+    if (indent == std::numeric_limits<int>::max())
+        indent = 0;
+    QString shown;
+    const int width = QString::number(first + lines.size()).size();
+    for (int i = 0; i < lines.size(); ++i)
+        shown += QStringLiteral("%1  %2\n").arg(first + i, width).arg(lines[i].mid(indent));
     heading_->setText(where);
     text_->setPlainText(shown);
     const QTextBlock block = text_->document()->findBlockByNumber(location.line - first);

@@ -9,6 +9,11 @@
 
 namespace torchprep {
 
+namespace {
+// Jobs that may run at once: a window's loader, layouts, fix, preview, shapes and comparison.
+constexpr int kMaxJobs = 8;
+} // namespace
+
 void WorkTracker::jobStarted(const QString &what)
 {
     if (running_++ == 0)
@@ -46,6 +51,9 @@ bool Job::launch(std::function<Delivery()> work, std::function<void(const QStrin
     QThreadPool *pool = QThreadPool::globalInstance();
     if (pool->stackSize() < kLargeStackBytes)
         pool->setStackSize(kLargeStackBytes);
+    // A comparison or a shape run takes seconds: a layout must not queue behind them.
+    if (pool->maxThreadCount() < kMaxJobs)
+        pool->setMaxThreadCount(kMaxJobs);
     watcher_.setFuture(QtConcurrent::run(pool, [work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
         Delivery delivery;
         const QString error = guarded([&] { delivery = work(); }, activity);

@@ -33,6 +33,7 @@ QString checkTitle(const std::string &check)
 
 QColor opFill() { return QColor(0xFA, 0xFA, 0xFA); }
 QColor layerFill() { return QColor(0xE3, 0xEE, 0xFA); }
+QColor collapsedFill() { return QColor(0xFF, 0xF8, 0xE1); }
 
 QColor groupFill(int depth)
 {

@@ -18,6 +18,7 @@ QString checkTitle(const std::string &check);
 // Fill colours for the kinds of graph boxes.
 QColor opFill();
 QColor layerFill();
+QColor collapsedFill(); // a user module shown as one box
 QColor groupFill(int depth);
 QColor selectionColor();
 

@@ -2,18 +2,26 @@
 
 #include "compare/comparison_panel.h"
 #include "diff/diff_view.h"
+#include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
 #include "graph/graph_pane.h"
+#include "graph/graph_view.h"
 #include "graph/search_bar.h"
 #include "panels/findings_panel.h"
 #include "panels/modules_panel.h"
 #include "panels/properties_panel.h"
 #include "panels/source_panel.h"
+#include "compare/divergence_colours.h"
 #include "session/background_work.h"
 #include "session/counted.h"
+#include "session/model_inputs.h"
 #include "session/model_loader.h"
 #include "session/model_session.h"
+#include "session/ops_library_settings.h"
 #include "session/selection.h"
+#include "window/inputs_bar.h"
+#include "window/shapes_flow.h"
+#include "window/start_page.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -23,18 +31,25 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QUndoStack>
 #include <QUndoView>
 
+#include <utility>
+
 namespace torchprep {
 
 namespace {
 // The docks each tab wants the first time it is shown: the before/after view needs the width.
 const char *const kGraphOnlyDocks[] = {"modulesDock", "propertiesDock", "sourceDock", "findingsDock", "historyDock"};
+// The panel with the keyboard is outlined: a user moving with Tab sees where they are.
+const char *const kFocusOutline = "QAbstractScrollArea { border: 1px solid #c8ccd0; }"
+                                  "QAbstractScrollArea:focus { border: 2px solid #1e88e5; }";
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
@@ -43,19 +58,26 @@ MainWindow::MainWindow(QWidget *parent)
       pane_(new GraphPane(GraphPane::Kind::Model, work_)), search_(new SearchBar),
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
-      comparison_(new ComparisonPanel(work_)), tabs_(new QTabWidget), progress_(new QProgressBar),
-      summary_(new QLabel)
+      comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
+      fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
+      central_(new QStackedWidget), tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
-    setAcceptDrops(true);
+    setAcceptDrops(true); // anywhere: the graph and the panels leave drops to the window
     pane_->addAbove(search_);
+    pane_->addAbove(shapes_->bar());
     pane_->setMarkKey(FixWorkflow::lastChangeKeyRow());
     search_->hide();
     tabs_->setDocumentMode(true);
     tabs_->addTab(pane_, tr("Graph"));
     tabs_->addTab(fixes_->diffView(), tr("Before / After"));
     tabs_->setTabToolTip(1, tr("The opened model beside the fixed one, every change marked (Ctrl+D)"));
-    setCentralWidget(tabs_);
+    central_->addWidget(start_);
+    central_->addWidget(tabs_);
+    setCentralWidget(central_);
+    const QList<QWidget *> panels = {pane_->view(), findings_, modules_, properties_};
+    for (QWidget *panel : panels)
+        panel->setStyleSheet(QString::fromLatin1(kFocusOutline));
 
     progress_->setRange(0, 0);
     progress_->setMaximumWidth(160);
@@ -75,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
         showSession(std::move(s));
     });
     connect(loader_, &ModelLoader::failed, this, [this](const QString &path, const QString &reason) {
+        start_->setLoading({});
         statusBar()->showMessage(tr("Could not open %1").arg(path), 6000);
         showError(tr("Cannot open model"),
                   tr("<b>%1</b><br><br>%2").arg(QFileInfo(path).fileName().toHtmlEscaped(), reason.toHtmlEscaped()));
@@ -87,6 +110,26 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(modules_, &ModulesPanel::toggleRequested, pane_, &GraphPane::toggle);
     connect(search_, &SearchBar::matchRequested, this, &MainWindow::revealNode);
+    connect(search_, &SearchBar::matchesChanged, pane_, &GraphPane::setHighlights);
+    connect(start_, &StartPage::openRequested, this, &MainWindow::chooseAndOpen);
+    connect(start_, &StartPage::recentChosen, this, &MainWindow::openModel);
+
+    // Tensor shapes: from the inputs described for the file, to the edges and the properties;
+    // the comparison runs on the same inputs and remembers what is typed there.
+    connect(shapes_, &ShapesFlow::shapesChanged, pane_, &GraphPane::setShapes);
+    connect(shapes_, &ShapesFlow::shapesChanged, properties_, &PropertiesPanel::setShapes);
+    connect(shapes_, &ShapesFlow::inputsChanged, comparison_, [this](const ModelInputs &inputs) {
+        if (!inputs.isEmpty())
+            comparison_->setInputs(inputs);
+    });
+    connect(shapes_, &ShapesFlow::failed, this,
+            [this](const QString &reason) { statusBar()->showMessage(tr("No tensor shapes: %1").arg(reason), 8000); });
+    connect(comparison_, &ComparisonPanel::inputsEdited, this, [this](const ModelInputs &inputs) {
+        if (session_ && !(inputs == shapes_->inputs()))
+            shapes_->setInputs(inputs);
+    });
+    connect(comparison_, &ComparisonPanel::describeRequested, this, &MainWindow::describeInputs);
+    connect(comparison_, &ComparisonPanel::finished, this, &MainWindow::showDivergence);
 
     QSettings settings;
     restoreGeometry(settings.value("geometry").toByteArray());
@@ -95,12 +138,18 @@ MainWindow::MainWindow(QWidget *parent)
         resize(1400, 900);
         QTimer::singleShot(0, this, [this] { // docks take sizes only once laid out
             resizeDocks({findChild<QDockWidget *>("modulesDock"), findChild<QDockWidget *>("propertiesDock")},
-                        {360, 360}, Qt::Horizontal);
-            resizeDocks({findChild<QDockWidget *>("findingsDock")}, {220}, Qt::Vertical);
+                        {width() / 4, width() / 4}, Qt::Horizontal);
+            resizeDocks({findChild<QDockWidget *>("findingsDock"), findChild<QDockWidget *>("sourceDock")},
+                        {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
+            resizeDocks({findChild<QDockWidget *>("findingsDock")}, {height() / 4}, Qt::Vertical);
         });
     }
     rebuildRecentMenu();
     updateSummary();
+    updateActions();
+    const QStringList failed = loadOpsLibraries(rememberedOpsLibraries());
+    if (!failed.isEmpty())
+        statusBar()->showMessage(tr("Operator library not loaded: %1").arg(failed.join(QStringLiteral("; "))), 10000);
 }
 
 MainWindow::~MainWindow() = default;
@@ -118,9 +167,10 @@ void MainWindow::buildDocks()
     };
     dock(tr("Modules"), "modulesDock", modules_, Qt::LeftDockWidgetArea);
     QDockWidget *findings = dock(tr("Findings"), "findingsDock", findings_, Qt::BottomDockWidgetArea);
-    QDockWidget *props = dock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
-    QDockWidget *src = dock(tr("Source"), "sourceDock", source_, Qt::RightDockWidgetArea);
-    splitDockWidget(props, src, Qt::Vertical);
+    dock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
+    // Source lines are wide: beside the findings, under the whole width of the window.
+    QDockWidget *src = dock(tr("Source"), "sourceDock", source_, Qt::BottomDockWidgetArea);
+    splitDockWidget(findings, src, Qt::Horizontal);
     QDockWidget *compare = dock(tr("Comparison"), "comparisonDock", comparison_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(findings, compare);
     compare->hide();
@@ -161,6 +211,12 @@ void MainWindow::wireSelection()
         else if (selection_->finding() >= 0)
             statusBar()->showMessage(tr("This finding concerns the model as a whole."), 4000);
     });
+    // A chosen finding: what Fix would create, in the properties, before the user fixes it.
+    connect(selection_, &Selection::changed, this, [this] {
+        if (selection_->session() && selection_->finding() >= 0)
+            fixPreview_->preview(selection_->session(), selection_->finding());
+    });
+    connect(fixPreview_, &FixPreview::previewed, properties_, &PropertiesPanel::setFixPreview);
     connect(comparison_, &ComparisonPanel::moduleActivated, this, [this](const QString &path) {
         DiffView *diff = fixes_->diffView();
         if (diffShown() && diff->hasContent()) {
@@ -189,9 +245,16 @@ void MainWindow::wireFixes()
                     statusBar()->showMessage(message + hint, 15000);
                 }, Qt::SingleShotConnection);
             });
-    connect(fixes_, &FixWorkflow::fixApplied, this, &MainWindow::fixApplied);
-    connect(fixes_, &FixWorkflow::failed, this,
-            [this](const QString &reason) { showError(tr("Cannot fix"), reason.toHtmlEscaped()); });
+    connect(fixes_, &FixWorkflow::fixApplied, this, [this] {
+        const int row = std::exchange(fixRow_, -1);
+        if (row >= 0)
+            selectNextFinding(row);
+        emit fixApplied();
+    });
+    connect(fixes_, &FixWorkflow::failed, this, [this](const QString &reason) {
+        fixRow_ = -1;
+        showError(tr("Cannot fix"), reason.toHtmlEscaped());
+    });
     connect(fixes_, &FixWorkflow::stepsChanged, this, &MainWindow::updateFixedState);
     connect(fixes_, &FixWorkflow::diffWanted, this, &MainWindow::showDiff);
     connect(fixes_, &FixWorkflow::compareRequested, this, &MainWindow::compareWithFixed);
@@ -204,13 +267,58 @@ void MainWindow::openModel(const QString &path)
         statusBar()->showMessage(tr("Still loading; try again in a moment."), 3000);
         return;
     }
+    confirmDiscard([this, path] { loadModel(path); });
+}
+
+void MainWindow::loadModel(const QString &path)
+{
+    if (loader_->busy())
+        return;
     loadingPath_ = QFileInfo(path).absoluteFilePath();
+    if (!session_)
+        start_->setLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
     loader_->open(path);
+}
+
+bool MainWindow::hasUnexportedFixes() const { return fixes_->fixed() && !fixes_->undoStack()->isClean(); }
+
+// Fixes live only in memory until exported: another model or closing would drop them.
+void MainWindow::confirmDiscard(const std::function<void()> &then)
+{
+    if (!hasUnexportedFixes()) {
+        then();
+        return;
+    }
+    const QString name = QFileInfo(QString::fromStdString(fixes_->opened()->path())).fileName();
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Fixes not exported"),
+                                tr("<b>The fixes to %1 are not exported.</b><br><br>They live only in the Studio "
+                                   "(%2): the file on disk is unchanged. Export the prepared model first, or drop "
+                                   "the fixes?")
+                                    .arg(name.toHtmlEscaped(), fixes_->fixesText().toHtmlEscaped()),
+                                QMessageBox::Discard | QMessageBox::Cancel, this);
+    QPushButton *exportFirst = box->addButton(tr("Export Prepared Model…"), QMessageBox::AcceptRole);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("discardFixesBox"));
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::finished, this, [this, box, exportFirst, then] {
+        if (box->clickedButton() == exportFirst) {
+            exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
+                             &MainWindow::exportPreparedModel);
+            if (!hasUnexportedFixes())
+                then();
+        } else if (box->standardButton(box->clickedButton()) == QMessageBox::Discard) {
+            then();
+        }
+    });
+    box->open();
+    emit discardAsked();
 }
 
 // Another model: nothing of the last one stays (its fixes, its comparison, its selection).
 void MainWindow::onOpened(std::shared_ptr<const ModelSession> session)
 {
+    start_->setLoading({});
     addRecent(loadingPath_);
     comparison_->reset();
     fixes_->setOpened(session);
@@ -222,27 +330,50 @@ void MainWindow::onOpened(std::shared_ptr<const ModelSession> session)
 
 void MainWindow::closeModel()
 {
-    session_.reset();
-    comparison_->reset();
-    fixes_->setOpened(nullptr);
-    pane_->clear();
-    findings_->setSession(nullptr);
-    modules_->setSession(nullptr);
-    search_->setSession(nullptr);
-    selection_->setSession(nullptr);
-    setWindowTitle(tr("TorchPrep Studio"));
-    updateSummary();
+    confirmDiscard([this] {
+        session_.reset();
+        comparison_->reset();
+        fixes_->setOpened(nullptr);
+        pane_->clear();
+        pane_->setOverlay({});
+        findings_->setSession(nullptr);
+        modules_->setSession(nullptr);
+        search_->setSession(nullptr);
+        selection_->setSession(nullptr);
+        shapes_->setSession(nullptr);
+        central_->setCurrentWidget(start_);
+        setWindowTitle(tr("TorchPrep Studio"));
+        updateSummary();
+        updateActions();
+    });
 }
 
 void MainWindow::showSession(std::shared_ptr<const ModelSession> session)
 {
+    const bool sameGraph = session_ && session && session_->sameGraph(*session);
     session_ = std::move(session);
+    central_->setCurrentWidget(tabs_);
     findings_->setSession(session_);
     modules_->setSession(session_);
     search_->setSession(session_);
     selection_->setSession(session_); // after the panels: they follow it with the new session
+    if (!sameGraph)
+        pane_->setOverlay({}); // a comparison's colours name another graph's nodes
     pane_->setSession(session_, fixes_->lastChange());
+    shapes_->setSession(session_);
     updateSummary();
+    updateActions();
+}
+
+// One finding fixed: the one that took its row is next, with the keys in the table, so a user
+// fixes one after another with Ctrl+F2 alone.
+void MainWindow::selectNextFinding(int row)
+{
+    const int count = session_ ? static_cast<int>(session_->report().findings.size()) : 0;
+    if (count == 0)
+        return;
+    selection_->selectFinding(std::min(row, count - 1), Selection::Origin::Other);
+    findings_->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::onLaidOut()
@@ -279,8 +410,48 @@ bool MainWindow::compareWith(const QString &path)
     if (!session_ || comparison_->busy())
         return false;
     showComparisonDock();
+    // The open model is A, as its file: the graph shows A unless fixes made it another model.
+    divergenceIsA_ = !fixes_->fixed();
     comparison_->setModels(QString::fromStdString(session_->path()), path);
     return comparison_->run();
+}
+
+// A per-layer comparison's verdict on the boxes of the graph on show, its scale in the key.
+void MainWindow::showDivergence()
+{
+    const ComparisonReport *report = comparison_->report();
+    if (!session_ || !report || report->layers.empty()) {
+        pane_->setOverlay({});
+        if (divergenceAction_)
+            divergenceAction_->setEnabled(false);
+        return;
+    }
+    divergenceAction_->setEnabled(true);
+    divergenceAction_->setChecked(true);
+    setDivergenceShown(true);
+    // The first divergence is what a user looks for: bring it into view, selected.
+    for (const LayerComparison &layer : report->layers) {
+        if (layer.module != report->firstDivergence || !layer.compared)
+            continue;
+        const ModuleInfo *m = session_->graph().findModule(divergenceIsA_ ? layer.aModule : layer.module);
+        if (m && layer.call >= 0 && layer.call < static_cast<int>(m->calls.size()))
+            revealNode(m->calls[static_cast<std::size_t>(layer.call)]);
+        break;
+    }
+}
+
+void MainWindow::setDivergenceShown(bool shown)
+{
+    const ComparisonReport *report = comparison_->report();
+    if (!shown || !session_ || !report || report->layers.empty()) {
+        pane_->setOverlay({});
+        return;
+    }
+    const QVector<LegendWidget::Row> key = {
+        {QColor(), QColor(0x90, 0x90, 0x90),
+         tr("SQNR per layer: 0 dB … %1 dB and identical").arg(kIdenticalDb), divergenceScale()},
+    };
+    pane_->setOverlay(divergenceFills(*report, session_->graph(), divergenceIsA_), key);
 }
 
 // The undo stack moved (a fix, undo, redo, or a new model): the tab's title and actions follow.
@@ -320,10 +491,16 @@ QByteArray MainWindow::graphDockState() { return shownTab_ == 0 ? saveState() : 
 void MainWindow::showDiff() { tabs_->setCurrentWidget(fixes_->diffView()); }
 void MainWindow::showGraph() { tabs_->setCurrentIndex(0); }
 
+void MainWindow::updateActions()
+{
+    for (QAction *action : std::as_const(modelActions_))
+        action->setEnabled(session_ != nullptr);
+}
+
 void MainWindow::updateSummary()
 {
     if (!session_) {
-        summary_->setText(tr("Open a TorchScript model (File ▸ Open, or drop a .pt here)"));
+        summary_->setText(tr("Open a TorchScript model (File ▸ Open, or drop a .pt anywhere)"));
         return;
     }
     const ValidationReport &report = session_->report();
@@ -333,13 +510,56 @@ void MainWindow::updateSummary()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (hasUnexportedFixes() && !closeAgreed_) {
+        event->ignore();
+        confirmDiscard([this] {
+            closeAgreed_ = true;
+            close();
+        });
+        return;
+    }
     QSettings settings;
     settings.setValue("geometry", saveGeometry());
     settings.setValue("windowState", graphDockState());
     event->accept();
 }
 
+// Docks keep their share of the window as it grows or shrinks (Qt gives it all to the graph).
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    const QSize old = event->oldSize();
+    QMainWindow::resizeEvent(event);
+    if (!old.isValid() || old.isEmpty() || !isVisible())
+        return;
+    QList<QDockWidget *> wide, tall;
+    QList<int> widths, heights;
+    for (QDockWidget *dock : findChildren<QDockWidget *>()) {
+        if (!dock->isVisible() || dock->isFloating())
+            continue;
+        const Qt::DockWidgetArea area = dockWidgetArea(dock);
+        if (area == Qt::LeftDockWidgetArea || area == Qt::RightDockWidgetArea) {
+            wide << dock;
+            widths << dock->width() * event->size().width() / old.width();
+        } else if (area == Qt::BottomDockWidgetArea || area == Qt::TopDockWidgetArea) {
+            tall << dock;
+            heights << dock->height() * event->size().height() / old.height();
+        }
+    }
+    if (!wide.isEmpty())
+        resizeDocks(wide, widths, Qt::Horizontal);
+    if (!tall.isEmpty())
+        resizeDocks(tall, heights, Qt::Vertical);
+}
+
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+// Every move over the window says yes again: a child that declined the drag must not veto it.
+void MainWindow::dragMoveEvent(QDragMoveEvent *event)
 {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.front().isLocalFile())
@@ -350,8 +570,8 @@ void MainWindow::dropEvent(QDropEvent *event)
 {
     const auto urls = event->mimeData()->urls();
     if (!urls.isEmpty() && urls.front().isLocalFile()) {
-        openModel(urls.front().toLocalFile());
         event->acceptProposedAction();
+        openModel(urls.front().toLocalFile()); // a question about fixes opens without blocking
     }
 }
 

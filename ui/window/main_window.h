@@ -1,7 +1,8 @@
-// The Studio's main window: the shell. It holds the graph pane, the side panels, the comparison
-// dock and the fix workflow, and wires them to the window's one selection and one tracker of
-// background work; it owns the menus, the docks, settings, recent files and exports. The model
-// on screen is the session it last showed; everything else lives in the parts it wires.
+// The Studio's main window: the shell. It holds the start page, the graph pane, the side panels,
+// the comparison dock, the fix workflow and the tensor shapes, and wires them to the window's
+// one selection and one tracker of background work; it owns the menus, the docks, settings,
+// recent files and exports. The model on screen is the session it last showed; everything else
+// lives in the parts it wires.
 #pragma once
 
 #include "model_graph.h"
@@ -9,11 +10,13 @@
 #include <QMainWindow>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QStackedWidget;
 class QTabWidget;
 
 namespace torchprep {
@@ -22,6 +25,7 @@ class ComparisonPanel;
 class DiffView;
 class DiffWindow;
 class FindingsPanel;
+class FixPreview;
 class FixWorkflow;
 class GraphPane;
 class ModelLoader;
@@ -30,8 +34,11 @@ class ModulesPanel;
 class PropertiesPanel;
 class SearchBar;
 class Selection;
+class ShapesFlow;
 class SourcePanel;
+class StartPage;
 class WorkTracker;
+struct ModelInputs;
 
 class MainWindow : public QMainWindow
 {
@@ -40,9 +47,21 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Opens in the background; modelOpened() or openFailed() follows, then the layout.
+    // Opens in the background; modelOpened() or openFailed() follows, then the layout. Fixes not
+    // exported are not dropped without asking (see confirmDiscard()).
     void openModel(const QString &path);
     void closeModel();
+    // When fixes are not exported, asks (window-modal, never blocking) whether to drop them and
+    // runs `then` only once the user agrees; else runs it at once.
+    void confirmDiscard(const std::function<void()> &then);
+    // Fixes applied since the last export of the prepared model (or none applied).
+    bool hasUnexportedFixes() const;
+    // The inputs of the open model's file: remembered, and its tensor shapes recorded on them.
+    void setModelInputs(const ModelInputs &inputs);
+    void describeInputs();
+    // The operator libraries loaded at start (Preferences), remembered; loads them now. The
+    // lines of those that could not be loaded.
+    QStringList setOpsLibraries(const QStringList &paths);
     // Selects finding `index` of the report: reveals and centres its node, shows its source.
     void showFinding(int index);
     // Reveals, selects and centres `node` (expanding groups as needed).
@@ -92,6 +111,10 @@ public:
     SourcePanel *sourcePanel() const { return source_; }
     ComparisonPanel *comparisonPanel() const { return comparison_; }
     FixWorkflow *fixWorkflow() const { return fixes_; }
+    ShapesFlow *shapes() const { return shapes_; }
+    StartPage *startPage() const { return start_; }
+    // The per-layer divergence on the graph's boxes (after a per-layer comparison).
+    void setDivergenceShown(bool shown);
     DiffView *diffView() const;
     QTabWidget *tabs() const { return tabs_; }
 
@@ -100,10 +123,14 @@ signals:
     void openFailed(const QString &reason);
     void layoutApplied();
     void fixApplied();
+    // The question about fixes not exported is on screen (its QMessageBox is a child).
+    void discardAsked();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
 private:
@@ -119,6 +146,9 @@ private:
     void onTabChanged(int index);
     void updateFixedState();
     void updateSummary();
+    void updateActions(); // what needs a model (exports, fixes) only with one
+    void showDivergence();
+    void selectNextFinding(int row); // after a fix: the finding now in `row`, keys in the table
     QStringList selectedFindingKeys(QString *check = nullptr) const;
     void showFindingsMenu(const QPoint &pos);
     void addRecent(const QString &path);
@@ -130,6 +160,7 @@ private:
     void showComparisonDock();
     QByteArray graphDockState(); // the Graph tab's docks, whichever tab is shown
     bool diffShown() const;      // the Before / After tab is the one on show
+    void loadModel(const QString &path); // openModel() once agreed
 
     std::shared_ptr<const ModelSession> session_;
     WorkTracker *work_;
@@ -143,8 +174,14 @@ private:
     PropertiesPanel *properties_;
     SourcePanel *source_;
     ComparisonPanel *comparison_;
+    ShapesFlow *shapes_;
+    FixPreview *fixPreview_;
+    StartPage *start_;
+    QStackedWidget *central_; // the start page, or the tabs
     QTabWidget *tabs_;
     QAction *compareFixedAction_ = nullptr;
+    QAction *divergenceAction_ = nullptr;
+    QList<QAction *> modelActions_; // enabled only with a model open
     QProgressBar *progress_;
     QLabel *summary_;
     QMenu *recentMenu_ = nullptr;
@@ -153,6 +190,9 @@ private:
     int shownTab_ = 0;
     QByteArray graphDocks_; // each tab's dock arrangement while the other is shown
     QByteArray diffDocks_;
+    bool closeAgreed_ = false;   // the user chose to drop fixes not exported: close now
+    bool divergenceIsA_ = true;  // the last per-layer comparison's A is the graph on show
+    int fixRow_ = -1;            // a fix of one finding runs: its row, for the next one
 };
 
 } // namespace torchprep

@@ -13,11 +13,20 @@
 #include "graph/search_bar.h"
 #include "panels/findings_panel.h"
 #include "panels/report_export.h"
+#include "session/background_work.h"
+#include "session/check_style.h"
 #include "session/counted.h"
+#include "session/model_inputs.h"
 #include "session/model_loader.h"
 #include "session/model_session.h"
+#include "session/ops_library_settings.h"
+#include "window/preferences_dialog.h"
+#include "window/shapes_flow.h"
+#include "window/shortcuts_page.h"
+#include "window/start_page.h"
 
 #include <QAction>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -52,9 +61,10 @@ void MainWindow::buildActions()
         if (!after.isEmpty())
             openDiff(before, after);
     });
-    file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
+    modelActions_ << file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
     file->addSeparator();
     QMenu *exports = file->addMenu(tr("&Export"));
+    modelActions_ << exports->menuAction();
     exports->addAction(tr("Graph as &PNG…"), this, [this] {
         exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png", &MainWindow::exportPng);
     });
@@ -73,11 +83,11 @@ void MainWindow::buildActions()
         exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
     });
     file->addSeparator();
-    file->addAction(tr("Export &Prepared Model…"), this, [this] {
+    modelActions_ << file->addAction(tr("Export &Prepared Model…"), this, [this] {
         exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
                          &MainWindow::exportPreparedModel);
     });
-    file->addAction(tr("Export P&ython Source…"), this, [this] {
+    modelActions_ << file->addAction(tr("Export P&ython Source…"), this, [this] {
         if (!session_) {
             showError(tr("Export Python source"), tr("Open a model first."));
             return;
@@ -107,14 +117,27 @@ void MainWindow::buildActions()
     redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     edit->addAction(redo);
     edit->addSeparator();
-    edit->addAction(tr("&Fix Selected Finding"), QKeySequence(Qt::CTRL | Qt::Key_F2), this, &MainWindow::fixSelected);
-    edit->addAction(tr("Fix All of This &Kind"), this, &MainWindow::fixAllOfSelectedKind);
-    edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this, &MainWindow::fixAll);
+    modelActions_ << edit->addAction(tr("&Fix Selected Finding"), QKeySequence(Qt::CTRL | Qt::Key_F2), this,
+                                     &MainWindow::fixSelected);
+    modelActions_ << edit->addAction(tr("Fix All of This &Kind"), this, &MainWindow::fixAllOfSelectedKind);
+    modelActions_ << edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this,
+                                     &MainWindow::fixAll);
     edit->addSeparator();
     edit->addAction(tr("Undo &History"), this, [this] {
         QDockWidget *d = findChild<QDockWidget *>("historyDock");
         d->show();
         d->raise();
+    });
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this, [this] {
+        auto *dialog = new PreferencesDialog(rememberedOpsLibraries(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::accepted, this, [this, dialog] {
+            const QStringList failed = setOpsLibraries(dialog->libraries());
+            if (!failed.isEmpty())
+                showError(tr("Operator libraries"), failed.join(QStringLiteral("<br>")).toHtmlEscaped());
+        });
+        dialog->open();
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -138,6 +161,16 @@ void MainWindow::buildActions()
     view->addAction(tr("&Expand All Modules"), pane_, &GraphPane::expandAll);
     view->addAction(tr("&Collapse All Modules"), pane_, &GraphPane::collapseAll);
     view->addSeparator();
+    QAction *key = view->addAction(tr("Colour &Key"), pane_, &GraphPane::setKeyVisible);
+    key->setCheckable(true);
+    key->setChecked(QSettings().value("showKey", true).toBool());
+    pane_->setKeyVisible(key->isChecked());
+    connect(key, &QAction::toggled, this, [](bool on) { QSettings().setValue("showKey", on); });
+    divergenceAction_ = view->addAction(tr("Colour by &Divergence"), this, &MainWindow::setDivergenceShown);
+    divergenceAction_->setCheckable(true);
+    divergenceAction_->setEnabled(false);
+    divergenceAction_->setToolTip(tr("After a per-layer comparison: each compared layer's box coloured by its SQNR"));
+    view->addSeparator();
     view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
     view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
     view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_, &SearchBar::previous);
@@ -146,7 +179,10 @@ void MainWindow::buildActions()
         view->addAction(dock->toggleViewAction());
 
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
-    tools->addAction(tr("&Compare with Another Model…"), this, [this] {
+    modelActions_ << tools->addAction(tr("Describe &Inputs…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                                      &MainWindow::describeInputs);
+    modelActions_.back()->setToolTip(tr("What forward takes: for the tensor shapes and the comparisons"));
+    modelActions_ << tools->addAction(tr("&Compare with Another Model…"), this, [this] {
         const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
                                                                     QSettings().value("lastDir").toString(),
                                                                     tr("TorchScript models (*.pt *.pth);;All files (*)"))
@@ -161,6 +197,8 @@ void MainWindow::buildActions()
     compareFixedAction_->setEnabled(false);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this,
+                    [this] { showShortcutsPage(menuBar(), this); });
     help->addAction(tr("&About TorchPrep Studio"), this, [this] {
         QMessageBox::about(this, tr("About TorchPrep Studio"),
                            tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
@@ -200,8 +238,11 @@ void MainWindow::rebuildRecentMenu()
     recentMenu_->clear();
     const QStringList recent = QSettings().value(kRecentKey).toStringList();
     for (const QString &path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openModel(path); })
+        recentMenu_->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") +
+                                   QDir::toNativeSeparators(QFileInfo(path).absolutePath()),
+                               this, [this, path] { openModel(path); })
             ->setToolTip(path);
+    start_->setRecent(recent);
     if (recent.isEmpty())
         recentMenu_->addAction(tr("(none)"))->setEnabled(false);
     else {
@@ -253,7 +294,10 @@ bool MainWindow::exportPreparedModel(const QString &path, QString *error)
         *error = tr("no model is open");
         return false;
     }
-    return torchprep::exportPreparedModel(*session_, path, error);
+    if (!torchprep::exportPreparedModel(*session_, path, error))
+        return false;
+    fixes_->undoStack()->setClean(); // what is on screen is on disk now
+    return true;
 }
 
 bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QString *error)
@@ -262,7 +306,10 @@ bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QSt
         *error = tr("no model is open");
         return false;
     }
-    return torchprep::exportPythonSource(*session_, dir, stem, error);
+    if (!torchprep::exportPythonSource(*session_, dir, stem, error))
+        return false;
+    fixes_->undoStack()->setClean();
+    return true;
 }
 
 bool MainWindow::exportReport(const QString &path, QString *error)
@@ -276,10 +323,22 @@ bool MainWindow::exportReport(const QString &path, QString *error)
 
 bool MainWindow::exportDiffPicture(const QString &path, QString *error) { return fixes_->exportDiffPicture(path, error); }
 
+// The window shows once both files are read; a file that cannot be read gets one line here
+// and no window at all.
 DiffWindow *MainWindow::openDiff(const QString &before, const QString &after)
 {
     auto *window = new DiffWindow; // deletes itself when closed
-    window->show();
+    connect(window, &DiffWindow::loaded, window, &QWidget::show);
+    connect(window, &DiffWindow::failed, this, [this, window](const QString &line) {
+        showError(tr("Cannot show the diff"), line.toHtmlEscaped());
+        // Once the other file's load has ended: deleting now would wait for it on the GUI thread.
+        if (window->busy())
+            connect(window->work(), &WorkTracker::idle, window, &QObject::deleteLater, Qt::SingleShotConnection);
+        else
+            window->deleteLater();
+    });
+    statusBar()->showMessage(tr("Reading %1 and %2 for the diff…").arg(QFileInfo(before).fileName(),
+                                                                        QFileInfo(after).fileName()), 5000);
     window->openPair(before, after);
     return window;
 }
@@ -301,7 +360,8 @@ void MainWindow::showFindingsMenu(const QPoint &pos)
         return;
     QMenu menu;
     menu.addAction(tr("Fix"), this, &MainWindow::fixSelected);
-    menu.addAction(tr("Fix All of This Kind (%1)").arg(check), this, &MainWindow::fixAllOfSelectedKind);
+    menu.addAction(tr("Fix All of This Kind (%1)").arg(checkTitle(check.toStdString())), this,
+                   &MainWindow::fixAllOfSelectedKind);
     menu.addAction(tr("Fix All"), this, &MainWindow::fixAll);
     menu.exec(findings_->viewport()->mapToGlobal(pos));
 }
@@ -333,11 +393,15 @@ bool MainWindow::fixSelected()
         statusBar()->showMessage(tr("Select a finding to fix."), 4000);
         return false;
     }
-    const Finding &f = session_->report().findings.at(findings_->selectedFindings().front());
-    const QString label = keys.size() == 1 ? tr("Fix %1 %2").arg(QString::fromStdString(f.check),
-                                                                   QString::fromStdString(displayPath(f.module)))
+    const int row = findings_->selectedFindings().front();
+    const Finding &f = session_->report().findings.at(row);
+    const QString label = keys.size() == 1 ? tr("Fix %1 in %2").arg(checkTitle(f.check).toLower(),
+                                                                      QString::fromStdString(displayPath(f.module)))
                                            : tr("Fix %1").arg(counted(keys.size(), tr("finding"), tr("findings")));
-    return fixFindings(keys, label);
+    const bool started = fixFindings(keys, label);
+    if (started && keys.size() == 1)
+        fixRow_ = row;
+    return started;
 }
 
 // Bulk fixes change the model all over: their result opens in the Before / After tab.
@@ -359,7 +423,31 @@ bool MainWindow::fixAllOfSelectedKind()
     if (loader_->busy())
         return false;
     const QStringList keys = fixes_->keysOf(check);
-    return fixes_->fix(keys, tr("Fix all %1 (%2)").arg(check, counted(keys.size(), tr("finding"), tr("findings"))), true);
+    return fixes_->fix(keys,
+                       tr("Fix all: %1 (%2)")
+                           .arg(checkTitle(check.toStdString()).toLower(), counted(keys.size(), tr("finding"), tr("findings"))),
+                       true);
+}
+
+} // namespace torchprep
+
+namespace torchprep {
+
+void MainWindow::describeInputs()
+{
+    if (!session_) {
+        showError(tr("Describe inputs"), tr("Open a model first."));
+        return;
+    }
+    shapes_->describe(this);
+}
+
+void MainWindow::setModelInputs(const ModelInputs &inputs) { shapes_->setInputs(inputs); }
+
+QStringList MainWindow::setOpsLibraries(const QStringList &paths)
+{
+    rememberOpsLibraries(paths);
+    return loadOpsLibraries(paths);
 }
 
 } // namespace torchprep
