@@ -12,6 +12,7 @@ const std::vector<CheckEntry> &checkCatalogue()
         {check_id::kNonTensorIo, "Non-tensor I/O", "blue"},
         {check_id::kDynamicControlFlow, "Dynamic control flow", "red"},
         {check_id::kInputDependentConstructor, "Input-dependent constructor", "teal"},
+        {check_id::kOnnxExportable, "ONNX export", "slate"},
     };
     return all;
 }

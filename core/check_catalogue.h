@@ -15,6 +15,7 @@ inline constexpr const char kMissingModule[] = "missing_module";
 inline constexpr const char kNonTensorIo[] = "non_tensor_io";
 inline constexpr const char kDynamicControlFlow[] = "dynamic_control_flow";
 inline constexpr const char kInputDependentConstructor[] = "input_dependent_constructor";
+inline constexpr const char kOnnxExportable[] = "onnx_exportable";
 } // namespace check_id
 
 // Pass ids, in the order the preparer runs the passes.

@@ -44,6 +44,8 @@ struct CheckOptions
 {
     std::vector<std::string> excludedModules; // paths: each skips its whole subtree
     OpAllowList allowedOps;                   // added to the exempt list for this run
+    // onnx_exportable judges ops at this ONNX opset; 0 leaves the check out.
+    int onnxOpset = 17;
 
     // Throws InputError naming the first excluded path the model does not have.
     void requireExcludedModulesIn(const ModelGraph &graph) const;

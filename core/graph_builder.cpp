@@ -10,6 +10,7 @@
 #include "layer_recognition_torch.h"
 #include "method_view_torch.h"
 #include "module_classes.h"
+#include "onnx/exporter_ops_torch.h"
 #include "static_values_torch.h"
 #include "torch_functions_torch.h"
 #include "torch_model_impl.h"
@@ -312,6 +313,7 @@ private:
                            WalkEnv &env)
     {
         std::vector<ArgumentFact> facts;
+        std::vector<std::optional<c10::IValue>> fixedArguments;
         for (std::size_t i = 1; i < node->inputs().size(); ++i) {
             ArgumentFact fact;
             const Value *in = node->input(i);
@@ -320,6 +322,7 @@ private:
             auto v = env.values.find(in);
             fact.notNone = isTensorType(in->type()) ||
                            (v != env.values.end() && graph_.values[v->second].type == "Tensor");
+            fixedArguments.push_back(fact.value);
             facts.push_back(std::move(fact));
         }
         GraphNode &n = newNode(NodeKind::Op, torchOps_.opOf(fn, facts), ctx, node);
@@ -327,6 +330,7 @@ private:
         n.function = pythonNameOf(fn);
         n.attribute = n.function;
         n.libraryCall = id;
+        graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofFunction(fn, fixedArguments); });
         const Where where = sources_.lineOf(node, ctx, env);
         n.source = where.source;
         n.torchSource = where.torchSource;
@@ -435,9 +439,14 @@ private:
         env.callKey.clear();
         bindInputs(node, id, env, 1);
         if (leaf) {
+            graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofCall(callee, method); });
             bindOutputs(node, id, env, ValueOrigin::Computed);
             return;
         }
+        // Torch's composite layers: the checks read their code folded for batched inputs, but
+        // the exporter folds only what freezing knows; judge what it will really see.
+        if (graph_.modules[calleeId].composite && !ctx.insideTorch)
+            graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofCall(callee, method); });
         WalkContext inner;
         inner.owner = calleeId;
         inner.parentCall = id;
@@ -477,6 +486,18 @@ private:
         return results;
     }
 
+    // What the ONNX exporter would see inside a call; nothing claimed when the callee's code
+    // cannot be folded (the deep check, export-onnx, still runs the exporter itself).
+    template <typename Compute>
+    static std::vector<std::string> exportedOps(Compute compute)
+    {
+        try {
+            return compute();
+        } catch (const std::exception &) { // c10::Error and the passes' own
+            return {};
+        }
+    }
+
     const torch::jit::Module &root_;
     GraphOrigins *origins_;
     ModelGraph graph_;
@@ -488,6 +509,7 @@ private:
     WalkSources sources_;
     TorchFunctionOps torchOps_;
     LayerRecognition layers_;
+    ExporterOps exporterOps_;
 };
 
 } // namespace

@@ -93,6 +93,9 @@ struct GraphNode
     // op it ran (traced), and the first such node of that one call.
     std::string function;
     NodeId libraryCall = kNoId;
+    // A call of a layer, of a composite torch.nn layer or of one of torch's functions: the ops
+    // it runs as PyTorch's ONNX exporter sees them (attributes and fixed arguments folded).
+    std::vector<std::string> exportedOps;
     std::vector<ValueId> inputs;
     // Results. For an expanded call these are the values its body returns (produced inside).
     std::vector<ValueId> outputs;

@@ -5,6 +5,7 @@
 #include "checks/input_dependent_constructor.h"
 #include "checks/missing_module.h"
 #include "checks/non_tensor_io.h"
+#include "checks/onnx_exportable.h"
 #include "checks/reused_module.h"
 
 #include <functional>
@@ -27,6 +28,7 @@ const std::vector<std::pair<std::string, CheckFunction>> &checks()
          [](auto &g, auto &o, auto &f) { return checkDynamicControlFlow(g, o, f); }},
         {check_id::kInputDependentConstructor,
          [](auto &g, auto &o, auto &f) { return checkInputDependentConstructor(g, o, f); }},
+        {check_id::kOnnxExportable, [](auto &g, auto &o, auto &) { return checkOnnxExportable(g, o); }},
     };
     return all;
 }

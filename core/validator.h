@@ -1,4 +1,4 @@
-// The validator: the five guideline checks over one model graph.
+// The validator: the six guideline checks over one model graph.
 #pragma once
 
 #include "finding.h"
@@ -19,7 +19,7 @@ struct CheckSummary
 struct ValidationReport
 {
     std::string modelPath;
-    std::vector<CheckSummary> checks; // all five, in the order they run
+    std::vector<CheckSummary> checks; // all six, in the order they run
     std::vector<Finding> findings;    // grouped by check, in that order
     // No errors: warnings alone pass.
     bool passed() const;

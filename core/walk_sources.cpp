@@ -3,6 +3,7 @@
 
 #include "call_counts.h"
 #include "checks/non_tensor_io.h"
+#include "checks/onnx_exportable.h"
 #include "op_catalogue.h"
 #include "source_trace.h"
 
@@ -21,7 +22,7 @@ namespace prim = c10::prim;
 // ForChecks: the lines findings can name; views, shape queries and bookkeeping have none.
 bool findingsCanName(const std::string &kind)
 {
-    return (!isExemptOp(kind) || kind == "prim::SetAttr") && !isScalarConversion(kind);
+    return ((!isExemptOp(kind) || kind == "prim::SetAttr") && !isScalarConversion(kind)) || onnxMayRefuse(kind);
 }
 
 bool tensorsOnly(const std::vector<SignatureEntry> &entries)

@@ -1,6 +1,7 @@
 // `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]... [--json]`
 #include "../analysed_model.h"
 #include "../errors.h"
+#include "../checks/onnx_exportable.h"
 #include "../json_writer.h"
 #include "../printable.h"
 #include "../validation_report.h"
@@ -122,10 +123,12 @@ std::string jsonLine(const ValidateRow &row)
 int runValidate(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed =
-        parseArguments(args, {"--exclude", "--allow", "--ops-library", "-j", "--jobs"}, {"--json", "--help"});
+        parseArguments(args, {"--exclude", "--allow", "--ops-library", "--opset", "-j", "--jobs"},
+                       {"--json", "--help"});
     if (parsed.has("--help")) {
         out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]...\n"
-               "         [--ops-library PATH]... [--json]\n"
+               "         [--opset N|none] [--ops-library PATH]... [--json]\n"
+               "  --opset: the ONNX opset onnx_exportable judges ops at (default 17); none leaves it out\n"
                "  several models or folders: one row per model, JSON Lines with --json, the worst exit code\n";
         return kExitPassed;
     }
@@ -135,6 +138,12 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
     options.excludedModules = parsed.all("--exclude");
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
+    const std::vector<std::string> &opset = parsed.all("--opset");
+    if (!opset.empty() && opset.back() == "none")
+        options.onnxOpset = 0;
+    else
+        options.onnxOpset = static_cast<int>(
+            wholeNumberArgument(parsed, "--opset", options.onnxOpset, onnxMinOpset(), onnxMaxOpset()));
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {

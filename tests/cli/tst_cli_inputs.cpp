@@ -181,7 +181,7 @@ private slots:
         const QList<QByteArray> docs = jsonLines.out.trimmed().split('\n');
         QCOMPARE(docs.size(), 2);
         QCOMPARE(QJsonDocument::fromJson(docs[0]).object()["passed"].toBool(), true);
-        QCOMPARE(QJsonDocument::fromJson(docs[1]).object()["checks"].toArray().size(), 5);
+        QCOMPARE(QJsonDocument::fromJson(docs[1]).object()["checks"].toArray().size(), 6);
 
         const QTemporaryDir out;
         const Run prepared = torchprep({"prepare", zoo.path(), "-o", out.path(), "--input-shape", "1,3,32,32",

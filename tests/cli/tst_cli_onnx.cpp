@@ -21,6 +21,15 @@ QString onnxModel(const QString &name) { return qEnvironmentVariable("TORCHPREP_
 
 QJsonObject json(const Run &run) { return QJsonDocument::fromJson(run.out).object(); }
 
+QJsonArray onnxFindings(const QJsonObject &report)
+{
+    QJsonArray found;
+    for (const QJsonValue &f : report["findings"].toArray())
+        if (f.toObject()["check"].toString() == "onnx_exportable")
+            found.append(f);
+    return found;
+}
+
 } // namespace
 
 class TestCliOnnx : public QObject
@@ -107,6 +116,86 @@ private slots:
                             "--opset", "11"})
                      .exitCode,
                  0);
+    }
+
+    // validate's onnx_exportable check, without running the exporter: the op and the user's line
+    // at an opset that lacks it, nothing at one that has it; the argument rule below opset 11.
+    void validateNamesAnOpOfALaterOpset_data() { anOpOfALaterOpsetIsNamedWithItsLine_data(); }
+
+    void validateNamesAnOpOfALaterOpset()
+    {
+        QFETCH(QString, model);
+        const Run early = torchprep({"validate", model, "--opset", "11", "--json"});
+        QCOMPARE(early.exitCode, 1);
+        const QJsonArray findings = onnxFindings(json(early));
+        QCOMPARE(findings.size(), 1);
+        const QJsonObject finding = findings.first().toObject();
+        QCOMPARE(finding["op"].toString(), QString("aten::tril"));
+        const QString source = finding["source"].toString();
+        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt()).contains("torch.tril"),
+                 qPrintable(source));
+        QVERIFY2(finding["fix"].toString().contains("--opset 14"), qPrintable(finding["fix"].toString()));
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "17", "--json"}))).isEmpty());
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--allow", "aten::tril", "--json"})))
+                    .isEmpty());
+        const QJsonObject none = json(torchprep({"validate", model, "--opset", "none", "--json"}));
+        QVERIFY(onnxFindings(none).isEmpty());
+        QCOMPARE(none["checks"].toArray().size(), 6); // listed, with nothing found
+    }
+
+    void validateAppliesTheAlignCornersRule()
+    {
+        const QString model = onnxModel("aligned_resize_traced");
+        const QJsonArray early = onnxFindings(json(torchprep({"validate", model, "--opset", "10", "--json"})));
+        QCOMPARE(early.size(), 1);
+        QVERIFY(early.first().toObject()["message"].toString().contains("align_corners=True"));
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--json"}))).isEmpty());
+    }
+
+    // The static verdict against PyTorch's exporter itself on the oracle's real and test models
+    // (generate_onnx_truth): a model that exports gets no finding; one whose op the exporter
+    // refuses is flagged, with that op where the exporter's first refusal is one the graph runs.
+    void staticVerdictsAgreeWithTheExporter()
+    {
+        QFile file(qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/onnx_truth.json");
+        QVERIFY2(file.open(QIODevice::ReadOnly), "run through ctest: the generate_onnx_truth fixture writes it");
+        const QJsonArray truth = QJsonDocument::fromJson(file.readAll()).array();
+        QVERIFY(truth.size() >= 40);
+        int exported = 0, refused = 0, sameOp = 0, failed = 0;
+        for (const QJsonValue &value : truth) {
+            const QJsonObject entry = value.toObject();
+            const QString model = qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/" + entry["file"].toString();
+            const QString opset = QString::number(entry["opset"].toInt());
+            const Run run = torchprep({"validate", model, "--opset", opset, "--json"});
+            const QString what = entry["file"].toString() + " at opset " + opset + ": " + run.err;
+            QVERIFY2(run.exitCode == 0 || run.exitCode == 1, qPrintable(what));
+            QStringList ops;
+            for (const QJsonValue &f : onnxFindings(json(run)))
+                ops << f.toObject()["op"].toString();
+            const QString result = entry["result"].toString();
+            if (result == "ok") {
+                ++exported;
+                QVERIFY2(ops.isEmpty(), qPrintable(what + " exports, yet flagged: " + ops.join(", ")));
+            } else if (result == "refused") {
+                ++refused;
+                const QString op = entry["op"].toString();
+                QVERIFY2(!ops.isEmpty(), qPrintable(what + " refused for " + op + ", not flagged"));
+                const bool same = std::any_of(ops.begin(), ops.end(), [&](const QString &o) {
+                    return o == op || o == op + "_";
+                });
+                sameOp += same ? 1 : 0;
+                if (!same)
+                    qInfo("%s: the exporter names %s first, the check flags %s", qPrintable(entry["file"].toString()),
+                          qPrintable(op), qPrintable(ops.join(", ")));
+            } else {
+                ++failed;
+            }
+        }
+        qInfo("exported %d (no finding), refused %d (flagged; the same op %d), failed otherwise %d", exported,
+              refused, sameOp, failed);
+        QVERIFY(exported >= 30);
+        QVERIFY(refused >= 5);
+        QCOMPARE(sameOp, refused);
     }
 
     // prepare --onnx: the prepared model, exported and proven beside the TorchScript file.

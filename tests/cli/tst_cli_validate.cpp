@@ -44,7 +44,7 @@ private slots:
         for (const QJsonValue &c : checks)
             names << c["name"].toString();
         QCOMPARE(names, QStringList({"reused_module", "missing_module", "non_tensor_io",
-                                     "dynamic_control_flow", "input_dependent_constructor"}));
+                                     "dynamic_control_flow", "input_dependent_constructor", "onnx_exportable"}));
         QCOMPARE(checks[0]["count"].toInt(), 8);
         QCOMPARE(checks[0]["warnings"].toInt(), 0);
         QCOMPARE(checks[1]["count"].toInt(), 8);
@@ -79,7 +79,7 @@ private slots:
         QCOMPARE(report["findings"].toArray().size(), 0);
         const Run text = torchprep({"validate", testing::modelPath("clean_traced")});
         QCOMPARE(text.exitCode, 0);
-        QVERIFY(text.out.contains("all 5 checks passed"));
+        QVERIFY(text.out.contains("all 6 checks passed"));
     }
 
     // A branch on an input's shape is a warning: reported, and validation passes.
@@ -100,7 +100,7 @@ private slots:
         const Run text = torchprep({"validate", testing::modelPath("shape_branch_scripted")});
         QCOMPARE(text.exitCode, 0);
         QVERIFY(text.out.contains("[warning]"));
-        QVERIFY(text.out.trimmed().endsWith("all 5 checks passed, 1 warning (dynamic_control_flow 1)"));
+        QVERIFY(text.out.trimmed().endsWith("all 6 checks passed, 1 warning (dynamic_control_flow 1)"));
     }
 
     // Reuse in a loop the model sizes at run time: no count, and a fix only a hand can make.
