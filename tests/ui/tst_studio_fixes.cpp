@@ -8,6 +8,7 @@
 #include "fixes/fix_workflow.h"
 #include "panels/findings_model.h"
 #include "panels/findings_panel.h"
+#include "session/model_inputs.h"
 #include "session/model_session.h"
 #include "torch_model.h"
 #include "validator.h"
@@ -167,6 +168,34 @@ private slots:
         QFile source(py + "/resnet18_prepared.py");
         QVERIFY(source.open(QIODevice::ReadOnly));
         QVERIFY(source.readAll().contains("def load_model"));
+    }
+
+    // File > Export ONNX on the fixed model: exported by PyTorch's exporter in the background,
+    // checked, proven in ONNX Runtime; not without inputs, never over the opened file.
+    void exportsTheFixedModelToOnnx()
+    {
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixAll());
+        QVERIFY(waitFix(window, applied, 1));
+
+        QTemporaryDir dir;
+        const QString onnx = dir.filePath("resnet18_prepared.onnx");
+        QString error;
+        window.setModelInputs(ModelInputs{});
+        QVERIFY(!window.exportOnnx(onnx, 17, &error));
+        QVERIFY2(error.contains("inputs"), qPrintable(error));
+        window.setModelInputs(ModelInputs{{"1,3,32,32"}, {}});
+        QVERIFY(!window.exportOnnx(testing::modelPath("resnet18_traced"), 17, &error));
+
+        QSignalSpy exported(&window, &MainWindow::onnxExported);
+        QVERIFY2(window.exportOnnx(onnx, 17, &error), qPrintable(error));
+        QVERIFY(exported.wait(300000));
+        const QString report = exported.first().at(1).toString();
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));
+        QVERIFY2(report.contains("proven in onnxruntime-node"), qPrintable(report));
+        QVERIFY(QFileInfo(onnx).size() > 1000);
     }
 };
 

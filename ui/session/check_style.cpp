@@ -13,7 +13,7 @@ QColor paletteColor(const std::string &colourKey)
     static const std::map<std::string, QColor> palette = {
         {"orange", QColor(0xE6, 0x7E, 0x22)}, {"purple", QColor(0x8E, 0x44, 0xAD)},
         {"blue", QColor(0x29, 0x80, 0xB9)},   {"red", QColor(0xC0, 0x39, 0x2B)},
-        {"teal", QColor(0x16, 0xA0, 0x85)},
+        {"teal", QColor(0x16, 0xA0, 0x85)},   {"slate", QColor(0x4A, 0x5D, 0x7E)},
     };
     const auto it = palette.find(colourKey);
     return it == palette.end() ? QColor(0x7F, 0x8C, 0x8D) : it->second;

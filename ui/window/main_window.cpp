@@ -4,6 +4,7 @@
 #include "diff/diff_view.h"
 #include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
+#include "fixes/onnx_export_job.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
 #include "graph/search_bar.h"
@@ -59,7 +60,7 @@ MainWindow::MainWindow(QWidget *parent)
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
       comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
-      fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
+      onnx_(new OnnxExportJob(work_, this)), fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
       central_(new QStackedWidget), tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
@@ -130,6 +131,12 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(comparison_, &ComparisonPanel::describeRequested, this, &MainWindow::describeInputs);
     connect(comparison_, &ComparisonPanel::finished, this, &MainWindow::showDivergence);
+    connect(onnx_, &OnnxExportJob::finished, this, [this](bool written, const QString &report) {
+        statusBar()->showMessage(report.section('\n', written ? -1 : 0, written ? -1 : 0), 8000);
+        if (!written)
+            showError(tr("Export ONNX"), QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
+        emit onnxExported(written, report);
+    });
 
     QSettings settings;
     restoreGeometry(settings.value("geometry").toByteArray());

@@ -31,6 +31,7 @@ class GraphPane;
 class ModelLoader;
 class ModelSession;
 class ModulesPanel;
+class OnnxExportJob;
 class PropertiesPanel;
 class SearchBar;
 class Selection;
@@ -80,6 +81,9 @@ public:
     bool exportPreparedModel(const QString &path, QString *error);
     // STEM.py and STEM_state_dict.pt in `dir`, STEM from `stem`'s file name.
     bool exportPythonSource(const QString &dir, const QString &stem, QString *error);
+    // The current (possibly fixed) model to ONNX at `opset`, fed the inputs described for its
+    // file, in the background: onnxExported() follows. False, with one line, when nothing started.
+    bool exportOnnx(const QString &path, int opset, QString *error);
     // The Before / After tab's two graphs side by side with the key, PNG or SVG by suffix.
     bool exportDiffPicture(const QString &path, QString *error);
 
@@ -125,6 +129,8 @@ signals:
     void fixApplied();
     // The question about fixes not exported is on screen (its QMessageBox is a child).
     void discardAsked();
+    // An ONNX export ended: `written` when the file is on disk; `report` as the CLI words it.
+    void onnxExported(bool written, const QString &report);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -175,6 +181,7 @@ private:
     SourcePanel *source_;
     ComparisonPanel *comparison_;
     ShapesFlow *shapes_;
+    OnnxExportJob *onnx_;
     FixPreview *fixPreview_;
     StartPage *start_;
     QStackedWidget *central_; // the start page, or the tabs

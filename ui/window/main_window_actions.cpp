@@ -7,6 +7,7 @@
 #include "diff/diff_window.h"
 #include "finding.h"
 #include "fixes/fix_workflow.h"
+#include "fixes/onnx_export_job.h"
 #include "fixes/prepared_export.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
@@ -105,6 +106,27 @@ void MainWindow::buildActions()
                                          .arg(info.completeBaseName(), info.absolutePath()), 6000);
         else
             showError(tr("Export Python source"), tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
+    });
+    modelActions_ << file->addAction(tr("Export &ONNX…"), this, [this] {
+        if (session_ && rememberedInputs(QString::fromStdString(session_->path())).isEmpty()) {
+            showError(tr("Export ONNX"), tr("The exporter runs the model: describe its inputs first, then export."));
+            describeInputs();
+            return;
+        }
+        if (!session_)
+            return;
+        const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
+        QString path = QFileDialog::getSaveFileName(this, tr("Export ONNX (opset 17; checked, proven in ONNX Runtime)"),
+                                                    base + QStringLiteral(".onnx"), tr("ONNX models (*.onnx)"));
+        if (path.isEmpty())
+            return;
+        if (QFileInfo(path).suffix().isEmpty())
+            path += QStringLiteral(".onnx");
+        QString error;
+        if (exportOnnx(path, 17, &error))
+            statusBar()->showMessage(tr("Exporting %1 to ONNX…").arg(QFileInfo(path).fileName()));
+        else
+            showError(tr("Export ONNX"), tr("Could not export %1: %2").arg(path, error.toHtmlEscaped()));
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -310,6 +332,15 @@ bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QSt
         return false;
     fixes_->undoStack()->setClean();
     return true;
+}
+
+bool MainWindow::exportOnnx(const QString &path, int opset, QString *error)
+{
+    if (!session_) {
+        *error = tr("no model is open");
+        return false;
+    }
+    return onnx_->start(session_, rememberedInputs(QString::fromStdString(session_->path())), path, opset, error);
 }
 
 bool MainWindow::exportReport(const QString &path, QString *error)
