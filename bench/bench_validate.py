@@ -6,7 +6,7 @@ usage: bench/bench_validate.py [--build build] [--repeat 5]
 
 torchprep is timed twice: as a whole `torchprep validate --json` process, and phase by phase
 in one process (build/bench/validate_phases): libtorch's loading of the file, then building the
-model graph and running the five checks, which is the analysis fx.symbolic_trace compares with.
+model graph and running the six checks, which is the analysis fx.symbolic_trace compares with.
 fx and jit.trace run in this Python process on an already-built model.
 """
 import argparse

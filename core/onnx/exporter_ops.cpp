@@ -1,5 +1,8 @@
 #include "exporter_ops_torch.h"
 
+#include "../checks/onnx_exportable.h"
+#include "../torch_functions_torch.h"
+
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/passes/constant_propagation.h>
@@ -93,23 +96,123 @@ std::vector<std::string> kindsAfterFolding(std::shared_ptr<Graph> graph)
 
 } // namespace
 
+// The attributes of `self` a method reads, anywhere in its code.
+std::vector<std::string> attributesRead(const Graph &graph)
+{
+    std::set<std::string> names;
+    const Value *self = graph.inputs()[0];
+    std::vector<const Block *> blocks{graph.block()};
+    while (!blocks.empty()) {
+        const Block *block = blocks.back();
+        blocks.pop_back();
+        for (const Node *node : block->nodes()) {
+            if (node->kind() == c10::prim::GetAttr && node->input() == self)
+                names.insert(node->s(c10::attr::name));
+            for (const Block *inner : node->blocks())
+                blocks.push_back(inner);
+        }
+    }
+    return {names.begin(), names.end()};
+}
+
+// A graph with nothing to fold or inline (what a trace records): its ops are what the exporter sees.
+bool flat(const Graph &graph)
+{
+    for (const Node *node : graph.nodes())
+        if (!node->blocks().empty() || node->kind() == c10::prim::CallMethod ||
+            node->kind() == c10::prim::CallFunction)
+            return false;
+    return true;
+}
+
+// Every op `graph` can reach, in any branch and in every function or method it calls.
+void reachableKinds(const Graph &graph, std::set<std::string> &kinds, std::set<const Graph *> &seen)
+{
+    if (!seen.insert(&graph).second || seen.size() > 256)
+        return;
+    std::vector<const Block *> blocks{graph.block()};
+    while (!blocks.empty()) {
+        const Block *block = blocks.back();
+        blocks.pop_back();
+        for (const Node *node : block->nodes()) {
+            kinds.insert(node->kind().toQualString());
+            for (const Block *inner : node->blocks())
+                blocks.push_back(inner);
+            const torch::jit::Function *callee = nullptr;
+            if (node->kind() == c10::prim::CallFunction)
+                callee = calledFunction(node);
+            else if (node->kind() == c10::prim::CallMethod)
+                if (auto type = node->input(0)->type()->cast<c10::ClassType>())
+                    callee = type->findMethod(node->s(c10::attr::name));
+            if (callee && callee->isGraphFunction())
+                reachableKinds(*torch::jit::toGraphFunction(*callee).graph(), kinds, seen);
+        }
+    }
+}
+
+// Nothing `graph` can reach could be refused at any opset the check judges: no need to fold.
+std::optional<std::vector<std::string>> harmless(const Graph &graph)
+{
+    std::set<std::string> kinds;
+    std::set<const Graph *> seen;
+    reachableKinds(graph, kinds, seen);
+    for (const std::string &kind : kinds)
+        if (onnxMayRefuse(kind))
+            return std::nullopt;
+    return std::vector<std::string>(kinds.begin(), kinds.end());
+}
+
 const std::vector<std::string> &ExporterOps::ofCall(const torch::jit::Module &callee, const std::string &method)
 {
-    std::string key = callee.type()->repr_str() + "." + method;
-    for (const auto &attribute : callee.named_attributes(/*recurse=*/false))
-        key += "|" + attribute.name + "=" + keyText(attribute.value);
-    auto found = memo_.find(key);
+    const std::shared_ptr<Graph> original = callee.get_method(method).graph();
+    if (auto known = flat_.find(original.get()); known != flat_.end())
+        return known->second;
+    if (auto all = harmless(*original))
+        return flat_[original.get()] = std::move(*all);
+    if (flat(*original)) {
+        std::set<std::string> kinds;
+        for (const Node *node : original->nodes())
+            kinds.insert(node->kind().toQualString());
+        return flat_[original.get()] = std::vector<std::string>(kinds.begin(), kinds.end());
+    }
+    // Code to fold: the same code with the same values of the attributes it reads folds the
+    // same way (instances of one class share their code; their sizes rarely matter).
+    std::ostringstream key;
+    key << original.get();
+    const auto object = callee._ivalue();
+    auto reads = reads_.find(original.get());
+    if (reads == reads_.end())
+        reads = reads_.emplace(original.get(), attributesRead(*original)).first;
+    for (const std::string &name : reads->second) {
+        if (!object->type()->hasAttribute(name))
+            continue;
+        const c10::IValue value = object->getAttr(name);
+        if (value.isObject()) { // a submodule's attributes decide too: every value counts
+            for (std::size_t i = 0; i < object->slots().size(); ++i)
+                if (!object->getSlot(i).isTensor())
+                    key << '|' << keyText(object->getSlot(i));
+            break;
+        }
+        if (!value.isTensor())
+            key << '|' << name << '=' << keyText(value);
+    }
+    auto found = memo_.find(key.str());
     if (found != memo_.end())
         return found->second;
-    std::shared_ptr<Graph> graph = callee.get_method(method).graph()->copy();
+    std::shared_ptr<Graph> graph = original->copy();
     torch::jit::Inline(*graph);
     foldAttributes(*graph, callee);
-    return memo_[key] = kindsAfterFolding(graph);
+    return memo_[key.str()] = kindsAfterFolding(graph);
 }
 
 const std::vector<std::string> &ExporterOps::ofFunction(torch::jit::Function &function,
                                                         const std::vector<std::optional<c10::IValue>> &fixed)
 {
+    const std::shared_ptr<Graph> original = torch::jit::toGraphFunction(function).graph();
+    if (auto known = flat_.find(original.get()); known != flat_.end())
+        return known->second;
+    if (auto all = harmless(*original))
+        return flat_[original.get()] = std::move(*all);
     std::string key = function.qualname().qualifiedName();
     for (const auto &value : fixed)
         key += "|" + (value ? keyText(*value) : std::string("?"));

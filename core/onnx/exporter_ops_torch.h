@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace torchprep {
@@ -25,6 +26,9 @@ public:
 
 private:
     std::map<std::string, std::vector<std::string>> memo_;
+    std::unordered_map<const torch::jit::Graph *, std::vector<std::string>> flat_; // traced code
+    std::unordered_map<const torch::jit::Graph *, std::vector<std::string>> reads_; // attributes read
+
 };
 
 } // namespace torchprep
