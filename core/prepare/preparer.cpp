@@ -4,6 +4,7 @@
 #include "../check_catalogue.h"
 #include "../errors.h"
 #include "../graph_builder.h"
+#include "../module_classes.h"
 #include "../torch_model_impl.h"
 #include "passes_torch.h"
 
@@ -16,7 +17,8 @@ namespace torchprep {
 namespace {
 
 using PassFunction = std::function<PassLog(torch::jit::Module &, const std::string &,
-                                           const CheckOptions &, const FindingFilter &)>;
+                                           const CheckOptions &, const FindingFilter &,
+                                           const AimetNames &)>;
 
 // Functionals first: a reused user module then carries its new modules into every copy.
 const std::vector<std::pair<std::string, PassFunction>> &passes()
@@ -66,6 +68,17 @@ void breakForTests(torch::jit::Module &module, const std::string &pass)
             p.add_(0.5);
 }
 
+// Own types and inlined helpers first, so that every op the passes rewrite is one node of
+// one instance's code; then the names AIMET would give, read off the model before any pass.
+AimetNames setUp(torch::jit::Module &root, const std::string &path, const CheckOptions &check)
+{
+    giveInstancesOwnTypes(root);
+    for (torch::jit::Module module : root.modules())
+        if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
+            inlineModelCalls(module);
+    return AimetNames(PassContext(root, path), check);
+}
+
 } // namespace
 
 const std::vector<std::string> &preparePassNames()
@@ -91,13 +104,21 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
     result.checkOptions = checkOptionsFor(model, options);
     const CheckOptions &check = result.checkOptions;
     const FindingFilter only{{options.onlyFindings.begin(), options.onlyFindings.end()}};
+    AimetNames names;
+    try {
+        names = setUp(model.impl().module, model.path(), check);
+    } catch (const InputError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
+    }
     for (const auto &[name, run] : passes()) {
         if (!options.onlyPasses.empty() &&
             std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
                 options.onlyPasses.end())
             continue;
         try {
-            result.passes.push_back(run(model.impl().module, model.path(), check, only));
+            result.passes.push_back(run(model.impl().module, model.path(), check, only, names));
             breakForTests(model.impl().module, name);
         } catch (const InputError &) {
             throw;

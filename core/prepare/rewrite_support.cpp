@@ -111,6 +111,48 @@ std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
     return c10::IValue(items);
 }
 
+std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *value)
+{
+    std::vector<std::string> path;
+    const torch::jit::Value *self = value->owningGraph()->inputs().at(0);
+    while (value != self) {
+        const torch::jit::Node *producer = value->node();
+        if (producer->kind() != c10::prim::GetAttr)
+            return std::nullopt;
+        path.insert(path.begin(), producer->s(c10::attr::name));
+        value = producer->input(0);
+    }
+    return path;
+}
+
+std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Value *value)
+{
+    if (value->type()->kind() != c10::TypeKind::TensorType)
+        return std::nullopt;
+    auto path = attributePath(value);
+    if (!path || path->empty())
+        return std::nullopt;
+    return path;
+}
+
+bool tensorAttributeIsParameter(const torch::jit::Value *value)
+{
+    const torch::jit::Node *read = value->node();
+    auto owner = read->input(0)->type()->cast<c10::ClassType>();
+    if (!owner)
+        return false;
+    auto slot = owner->findAttributeSlot(read->s(c10::attr::name));
+    return slot && owner->is_parameter(*slot);
+}
+
+c10::IValue attributeAt(const torch::jit::Module &module, const std::vector<std::string> &path)
+{
+    c10::IValue value = module._ivalue();
+    for (const std::string &name : path)
+        value = value.toObject()->getAttr(name);
+    return value;
+}
+
 torch::jit::Value *selfOf(torch::jit::Node *node)
 {
     return node->owningGraph()->inputs().at(0);

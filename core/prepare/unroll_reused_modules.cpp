@@ -18,22 +18,6 @@ using torch::jit::Module;
 using torch::jit::Node;
 using torch::jit::Value;
 
-// The attribute names leading from the graph's self to `module` (["layer1", "0", "relu"]),
-// or nothing when the value does not come from self by attribute reads.
-std::optional<std::vector<std::string>> attributeChain(Value *module)
-{
-    std::vector<std::string> chain;
-    Value *self = module->owningGraph()->inputs().at(0);
-    while (module != self) {
-        Node *producer = module->node();
-        if (producer->kind() != c10::prim::GetAttr)
-            return std::nullopt;
-        chain.insert(chain.begin(), producer->s(c10::attr::name));
-        module = producer->input(0);
-    }
-    return chain;
-}
-
 Module follow(Module module, const std::vector<std::string> &chain)
 {
     for (const std::string &name : chain)
@@ -44,7 +28,7 @@ Module follow(Module module, const std::vector<std::string> &chain)
 } // namespace
 
 PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options,
-                            const FindingFilter &only)
+                            const FindingFilter &only, const AimetNames &aimet)
 {
     const PassContext context(root, path);
     const ModelGraph &graph = context.graph();
@@ -68,7 +52,7 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
             Node *call = context.node(sites[k]);
             if (!done.insert(call).second)
                 continue;
-            const auto chain = attributeChain(call->input(0));
+            const auto chain = attributePath(call->input(0));
             if (!chain || chain->empty())
                 continue; // a module passed in or returned: nothing to copy it from
             const Module &caller = context.module(graph.nodes[sites[k]].owner);
@@ -76,8 +60,9 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
             const std::vector<Module> instances = instancesOfType(root, type);
             if (context.anyExcluded(instances, options))
                 continue;
-            const std::string name =
-                names.next(type, "module_" + chain->back() + "_" + std::to_string(k));
+            const std::string planned = aimet.nameFor(caller, call);
+            const std::string name = names.next(
+                type, planned.empty() ? "module_" + chain->back() + "_" + std::to_string(k) : planned);
             for (Module instance : instances) {
                 instance.register_module(name, follow(instance, *chain).deepcopy());
                 PreparedChange change;

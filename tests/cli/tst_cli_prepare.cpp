@@ -114,11 +114,9 @@ private slots:
                 means[QString("module_mean_%1").arg(i)] = "Mean";
             row("aimet_mean_forms", image, means);
             row("aimet_add_scalar", image, {{"module_add", "Add"}});
+            // Named after the function the user called, traced (upsample_nearest2d) or not.
             row("aimet_interpolate", image,
-                traced ? ModuleClasses{{"module_upsample_nearest2d", "Upsample"},
-                                       {"module_upsample_bilinear2d", "Upsample"}}
-                       : ModuleClasses{{"module_interpolate", "Upsample"},
-                                       {"module_interpolate_1", "Upsample"}});
+                {{"module_interpolate", "Interpolate"}, {"module_interpolate_1", "Interpolate"}});
             row("aimet_conv_twice", image, {{"module_conv_1", "Conv2d"}});
             // TorchScript compiles `7.1 - x` to rsub when tracing, to neg + add when scripting.
             row("aimet_constants_first", image,
@@ -127,33 +125,38 @@ private slots:
                        : ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
                                        {"module_neg", "Neg"}, {"module_add_1", "Add"}});
             row("aimet_max_pool_indices", image,
-                {{"module_max_pool2d_with_indices", "MaxPool2dWithIndices"}});
+                {{"module_max_pool2d", "MaxPool2d"}});
             row("aimet_matmul_forms", "2,4,4",
-                {{"module_baddbmm", "BatchAddMatMul"}, {"module_addmm", "AddMatMul"},
-                 {"module_bmm", "BatchMatMul"}, {"module_bmm_1", "BatchMatMul"}});
-            row("aimet_cumsum_dtype", image, {{"module_cumsum", "Cumsum"}});
+                {{"module_baddbmm", "Baddbmm"}, {"module_addmm", "Addmm"},
+                 {"module_bmm", "Bmm"}, {"module_bmm_1", "Bmm"}});
+            row("aimet_cumsum_dtype", image, {{"module_cumsum", "CumSum"}});
         }
+        // AIMET's names: one counter per name across the model (module_add ... module_add_7).
         ModuleClasses resnet;
+        int add = 0;
         for (const char *block : {"layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0",
                                   "layer3.1", "layer4.0", "layer4.1"}) {
             resnet[QString(block) + ".module_relu_1"] = "ReLU";
-            resnet[QString(block) + ".module_add"] = "Add";
+            resnet[QString(block) + (add ? QString(".module_add_%1").arg(add) : ".module_add")] = "Add";
+            ++add;
         }
         QTest::newRow("resnet18_traced") << "resnet18_traced" << "1,3,64,64" << QStringList() << resnet << 0;
         QTest::newRow("resnet18_scripted") << "resnet18_scripted" << "1,3,64,64" << QStringList() << resnet << 0;
         ModuleClasses shufflenet{{"module_mean", "Mean"}};
         const int blocks[] = {4, 8, 4};
+        int cat = 0;
         for (int s = 0; s < 3; ++s)
-            for (int b = 0; b < blocks[s]; ++b)
-                shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b)] = "Concat";
+            for (int b = 0; b < blocks[s]; ++b, ++cat)
+                shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b) +
+                           (cat ? QString("_%1").arg(cat) : QString())] = "Concat";
         QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
         QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32" << QStringList()
                              << ModuleClasses{{"module_cat", "Concat"},
                                               {"encoder.module_add", "Add"},
-                                              {"encoder.layers.encoder_layer_0.module_add", "Add"},
                                               {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add_1", "Add"}}
+                                              {"encoder.layers.encoder_layer_0.module_add_2", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add_3", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add_4", "Add"}}
                              // nn.MultiheadAttention's own ops (6 per layer) wait for the preparer's
                              // answer to composite layers.
                              << 12;
@@ -196,6 +199,9 @@ private slots:
         QCOMPARE(files["source"].toString(), pythonDir + "/" + QString(QTest::currentDataTag()) + ".py");
         const QJsonObject python = pythonCheck(input, output, shape, files["source"].toString());
         QCOMPARE(python["max_abs_diff"].toDouble(-1), 0.0);
+        // Every module the preparer added computes one op and takes no parameter in.
+        QCOMPARE(python["several_ops"].toArray(), QJsonArray());
+        QCOMPARE(python["parameter_inputs"].toArray(), QJsonArray());
         ModuleClasses seen;
         const QJsonObject found = python["modules"].toObject();
         for (auto it = found.begin(); it != found.end(); ++it)
