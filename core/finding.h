@@ -43,9 +43,11 @@ struct Finding
 struct CheckOptions
 {
     std::vector<std::string> excludedModules; // paths: each skips its whole subtree
+    // Classes ("CustomAct" or "my.models.CustomAct"): each module of one skips its subtree.
+    std::vector<std::string> excludedClasses;
     OpAllowList allowedOps;                   // added to the exempt list for this run
 
-    // Throws InputError naming the first excluded path the model does not have.
+    // Throws InputError naming the first excluded path, or class, the model does not have.
     void requireExcludedModulesIn(const ModelGraph &graph) const;
 
     // True when `module` is an excluded module or lies below one.

@@ -1,4 +1,5 @@
-// `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]... [--json]`
+// `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--exclude-class CLASS]...
+//  [--allow OP]... [--json]`
 #include "../analysed_model.h"
 #include "../errors.h"
 #include "../json_writer.h"
@@ -122,10 +123,11 @@ std::string jsonLine(const ValidateRow &row)
 int runValidate(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed =
-        parseArguments(args, {"--exclude", "--allow", "--ops-library", "-j", "--jobs"}, {"--json", "--help"});
+        parseArguments(args, {"--exclude", "--exclude-class", "--allow", "--ops-library", "-j", "--jobs"},
+                       {"--json", "--help"});
     if (parsed.has("--help")) {
-        out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]...\n"
-               "         [--ops-library PATH]... [--json]\n"
+        out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]...\n"
+               "         [--exclude-class CLASS]... [--allow OP]... [--ops-library PATH]... [--json]\n"
                "  several models or folders: one row per model, JSON Lines with --json, the worst exit code\n";
         return kExitPassed;
     }
@@ -133,6 +135,7 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
         throw InputError("validate takes one or more model files or folders (got none)");
     CheckOptions options;
     options.excludedModules = parsed.all("--exclude");
+    options.excludedClasses = parsed.all("--exclude-class");
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
     loadOpsLibraries(parsed);

@@ -1,6 +1,5 @@
 #include "aimet_names_torch.h"
 
-#include "../checks/missing_module.h"
 #include "../op_catalogue.h"
 
 #include <cctype>
@@ -87,11 +86,11 @@ std::string AimetNames::baseName(const std::string &op, const std::string &funct
     return base;
 }
 
-AimetNames::AimetNames(const PassContext &context, const CheckOptions &options)
+AimetNames::AimetNames(const PassContext &context, const std::vector<Finding> &missing)
 {
     const ModelGraph &graph = context.graph();
     std::set<NodeId> flagged;
-    for (const Finding &f : checkMissingModule(graph, options))
+    for (const Finding &f : missing)
         if (!f.nodes.empty())
             flagged.insert(f.nodes.front());
     FxNamespace fx;

@@ -20,7 +20,8 @@ class AimetNames
 {
 public:
     AimetNames() = default;
-    AimetNames(const PassContext &context, const CheckOptions &options);
+    // `missing`: missing_module's findings on the context's graph.
+    AimetNames(const PassContext &context, const std::vector<Finding> &missing);
 
     // "module_add_1" for `node` in a method of `owner`; "" when the plan has no name for it.
     std::string nameFor(const torch::jit::Module &owner, const torch::jit::Node *node) const;

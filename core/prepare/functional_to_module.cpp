@@ -1,5 +1,4 @@
 // functional -> module: every flagged functional becomes a call of a new submodule.
-#include "../checks/missing_module.h"
 #include "../graph_builder_torch.h"
 #include "../op_catalogue.h"
 #include "../torch_functions_torch.h"
@@ -213,27 +212,26 @@ std::string classBase(const Node *node, const std::string &base)
 class FunctionalToModule
 {
 public:
-    FunctionalToModule(Module &root, const std::string &path, const CheckOptions &options,
-                       const FindingFilter &only, const AimetNames &aimet)
-        : root_(root), path_(path), aimet_(aimet), options_(options), only_(only)
+    FunctionalToModule(PassState &state, const FindingFilter &only)
+        : state_(state), aimet_(state.names()), options_(state.options()),
+          only_(only)
     {
     }
 
     PassLog run()
     {
-        const PassContext context(root_, path_);
+        const PassContext &context = state_.context();
         const ModelGraph &graph = context.graph();
 
         // Analyse first: one rewrite per node of a real graph, in execution order.
         std::vector<std::pair<Node *, const Finding *>> targets;
         std::vector<ModuleId> owners;
         std::set<Node *> seen;
-        const std::vector<Finding> findings = checkMissingModule(graph, options_);
-        for (const Finding &f : findings) {
+        for (const Finding &f : state_.missing()) {
             if (!only_.wants(f) || graph.nodes[f.nodes.front()].insideTorch)
                 continue; // torch's composite layers: left as they are for now
             Node *node = context.node(f.nodes.front());
-            if (!node || !seen.insert(node).second)
+            if (!node || state_.isReplaced(node) || !seen.insert(node).second)
                 continue;
             targets.push_back({node, &f});
             owners.push_back(graph.nodes[f.nodes.front()].owner);
@@ -247,10 +245,7 @@ public:
                 continue; // reported: a module here would hide code or take a parameter
             const Module &owner = context.module(owners[t]);
             const c10::ClassTypePtr type = owner.type();
-            auto cached = instances_.find(type.get());
-            if (cached == instances_.end())
-                cached = instances_.emplace(type.get(), instancesOfType(root_, type)).first;
-            const std::vector<Module> &instances = cached->second;
+            const std::vector<Module> instances = state_.instancesOf(type);
             if (context.anyExcluded(instances, options_))
                 continue;
 
@@ -274,6 +269,7 @@ public:
                 change.source = finding->source;
                 log.changes.push_back(std::move(change));
             }
+            state_.replaced(node);
             replaceWithModuleCall(node, name, args);
         }
         return log;
@@ -287,7 +283,8 @@ private:
         auto cached = wrappers_.find(key);
         if (cached != wrappers_.end())
             return cached->second.deepcopy();
-        const std::string twin = statelessNnClassFor(base);
+        // A torch.nn twin holds no tensors of ours: with some it is a wrapper of that name.
+        const std::string twin = ownedTensors(node).empty() ? statelessNnClassFor(base) : "";
         const std::string qualified =
             "__torch__." + (twin.empty() ? "torchprep.nn." + wrapperClassName(classBase(node, base)) : twin);
         Module wrapper = makeWrapper(node, qualified, owner);
@@ -295,24 +292,19 @@ private:
         return wrapper;
     }
 
-    Module &root_;
-    const std::string &path_;
+    PassState &state_;
     const AimetNames &aimet_;
     const CheckOptions &options_;
     const FindingFilter &only_;
     std::map<std::string, Module> wrappers_;
     AttributeNames names_;
-    // Owner types gain only new wrapper attributes here, never new instances: ask once.
-    std::map<const c10::ClassType *, std::vector<Module>> instances_;
 };
 
 } // namespace
 
-PassLog convertFunctionalsToModules(Module &root, const std::string &path,
-                                    const CheckOptions &options, const FindingFilter &only,
-                                    const AimetNames &names)
+PassLog convertFunctionalsToModules(PassState &state, const FindingFilter &only)
 {
-    return FunctionalToModule(root, path, options, only, names).run();
+    return FunctionalToModule(state, only).run();
 }
 
 } // namespace torchprep

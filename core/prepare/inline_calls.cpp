@@ -5,6 +5,7 @@
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/inliner.h>
 
 namespace torchprep {
@@ -73,9 +74,17 @@ bool inlineInto(torch::jit::Graph &graph)
 bool inlineModelCalls(torch::jit::Module &module)
 {
     bool changed = false;
-    for (torch::jit::Function *method : module.type()->methods())
-        if (method->name() == "forward")
-            changed = inlineInto(*torch::jit::toGraphFunction(*method).graph()) || changed;
+    for (torch::jit::Function *method : module.type()->methods()) {
+        if (method->name() != "forward")
+            continue;
+        auto graph = torch::jit::toGraphFunction(*method).graph();
+        if (inlineInto(*graph)) {
+            // Branches on the constant flags a function was called with (swin's
+            // `if logit_scale is not None:`) go, so what runs reads the attributes directly.
+            torch::jit::ConstantPropagationImmutableTypes(graph);
+            changed = true;
+        }
+    }
     return changed;
 }
 

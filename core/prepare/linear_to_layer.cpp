@@ -1,6 +1,5 @@
 // functional linear/conv on parameters -> real layer: F.linear(x, self.w, self.b) and
 // F.conv2d(x, self.weight, ...) become nn.Linear / nn.Conv2d modules holding the weights.
-#include "../checks/missing_module.h"
 #include "../graph_builder_torch.h"
 #include "../module_classes.h"
 #include "../op_catalogue.h"
@@ -96,7 +95,11 @@ std::optional<LayerPlan> planFor(Node *node, const Module &owner)
         const auto bias = tensorAttributePath(node->input(2));
         if (!bias)
             return std::nullopt;
-        plan.bias = *bias;
+        const c10::IValue value = attributeAt(owner, *bias);
+        if (value.isTensor())
+            plan.bias = *bias;
+        else if (!value.isNone())
+            return std::nullopt;
     }
     for (std::size_t i = 3; i < node->inputs().size(); ++i) {
         auto value = argumentValue(node->input(i), owner);
@@ -285,25 +288,30 @@ void ensureLinearForward(Module &layer)
 
 } // namespace
 
-PassLog convertLinearToLayers(Module &root, const std::string &path, const CheckOptions &options,
-                              const FindingFilter &only, const AimetNames &aimet)
+PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
 {
-    const PassContext context(root, path);
+    Module &root = state.root();
+    const CheckOptions &options = state.options();
+    const AimetNames &aimet = state.names();
+    const PassContext &context = state.context();
     const ModelGraph &graph = context.graph();
 
     PassLog log;
     log.name = "linear_to_layer";
     std::set<Node *> done;
     AttributeNames names;
-    for (const Finding &finding : checkMissingModule(graph, options)) {
+    bool calledLayers = false;
+    for (const Finding &finding : state.missing()) {
         if (!only.wants(finding) || graph.nodes[finding.nodes.front()].insideTorch)
             continue; // torch's composite layers: left as they are for now
         Node *node = context.node(finding.nodes.front());
-        if (!node || !done.insert(node).second)
+        if (!node || state.isReplaced(node) || !done.insert(node).second)
             continue;
         const Module &owner = context.module(graph.nodes[finding.nodes.front()].owner);
+        if (!planFor(node, owner))
+            continue; // not a linear or convolution on parameters
         const c10::ClassTypePtr type = owner.type();
-        const std::vector<Module> instances = instancesOfType(root, type);
+        const std::vector<Module> instances = state.instancesOf(type);
         if (context.anyExcluded(instances, options))
             continue;
         // Every instance must read the same plan: the code is shared.
@@ -349,9 +357,11 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
             g.insertNode(call);
             call->output()->setType(node->output()->type());
             node->output()->replaceAllUsesWith(call->output());
+            state.replaced(node);
             node->destroy();
             destroyIfDead(weight);
             destroyIfDead(bias);
+            calledLayers = true;
             continue;
         }
 
@@ -377,6 +387,7 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
         }
         Value *weight = node->input(1);
         Value *bias = node->input(2);
+        state.replaced(node);
         replaceWithModuleCall(node, name, {node->input(0)});
         destroyIfDead(weight);
         destroyIfDead(bias);
@@ -385,6 +396,8 @@ PassLog convertLinearToLayers(Module &root, const std::string &path, const Check
         if (plan.bias.size() == 1)
             dropIfUnused(root, type, plan.bias.front());
     }
+    if (calledLayers)
+        state.markStale(); // a layer called now may run twice: the next passes read it again
     return log;
 }
 

@@ -7,7 +7,7 @@
 namespace torchprep {
 
 PassContext::PassContext(const torch::jit::Module &root, const std::string &path)
-    : graph_(buildModelGraph(root, path, &origins_))
+    : graph_(buildModelGraph(root, path, &origins_, SourceDetail::ForChecks)) // lines findings need
 {
     for (const ModuleInfo &m : graph_.modules) {
         paths_[origins_.modules[m.id]._ivalue().get()] = m.path;
@@ -127,7 +127,9 @@ std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *v
 
 std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Value *value)
 {
-    if (value->type()->kind() != c10::TypeKind::TensorType)
+    auto optional = value->type()->cast<c10::OptionalType>(); // a scripted layer's `bias`
+    const c10::TypePtr type = optional ? optional->getElementType() : value->type();
+    if (type->kind() != c10::TypeKind::TensorType)
         return std::nullopt;
     auto path = attributePath(value);
     if (!path || path->empty())

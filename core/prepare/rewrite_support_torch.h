@@ -73,7 +73,8 @@ std::optional<c10::IValue> staticValue(const torch::jit::Value *value);
 // nothing when the value does not come from self by attribute reads.
 std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *value);
 
-// attributePath() of a tensor attribute (a parameter, buffer or plain tensor attribute).
+// attributePath() of a tensor attribute (a parameter, buffer or plain tensor attribute; an
+// Optional[Tensor] one too, which may hold None).
 std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Value *value);
 
 // True when the tensor attribute `value` reads is registered as a parameter (else a buffer).

@@ -58,14 +58,16 @@ def added(name):
 
 def audit(prepared):
     """What the preparer promises of every module it adds: its forward computes one data op
-    (copies of the user's containers aside), and no call of one passes a parameter or buffer
+    (copies of the user's own modules aside), and no call of one passes a parameter or buffer
     in. Returns the modules that break either promise."""
     several_ops, parameter_inputs = [], []
     for name, m in prepared.named_modules():
         if not hasattr(m, "forward") or not hasattr(m.forward, "graph"):
             continue
         graph = m.forward.graph
-        if added(name) and not list(m.children()):
+        kind = m._c._type().qualified_name()
+        ours = ".torchprep.nn." in kind or ".torch.nn.modules." in kind  # copies of user code aside
+        if added(name) and ours and not list(m.children()):
             ops = [n.kind() for n in nodes_of(graph) if n.kind() not in NOT_DATA]
             if len(ops) != 1:
                 several_ops.append(f"{name}: {ops}")
