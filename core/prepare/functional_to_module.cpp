@@ -228,8 +228,8 @@ public:
         std::vector<ModuleId> owners;
         std::set<Node *> seen;
         for (const Finding &f : state_.missing()) {
-            if (!only_.wants(f) || graph.nodes[f.nodes.front()].insideTorch)
-                continue; // torch's composite layers: left as they are for now
+            if (!only_.wants(f) || f.manualFix)
+                continue; // MultiheadAttention's own ops: no module to make of them yet
             Node *node = context.node(f.nodes.front());
             if (!node || state_.isReplaced(node) || !seen.insert(node).second)
                 continue;

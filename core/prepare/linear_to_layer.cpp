@@ -302,8 +302,8 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
     AttributeNames names;
     bool calledLayers = false;
     for (const Finding &finding : state.missing()) {
-        if (!only.wants(finding) || graph.nodes[finding.nodes.front()].insideTorch)
-            continue; // torch's composite layers: left as they are for now
+        if (!only.wants(finding) || finding.manualFix)
+            continue; // MultiheadAttention's own ops: no module to make of them yet
         Node *node = context.node(finding.nodes.front());
         if (!node || state.isReplaced(node) || !done.insert(node).second)
             continue;
