@@ -286,6 +286,26 @@ void ensureLinearForward(Module &layer)
 }
 
 
+// Replaces `node` by a call of the layer whose weight it reads (`self.qkv` of
+// `self.qkv.weight`), and drops the attribute reads nothing uses any more.
+void replaceWithLayerCall(Node *node)
+{
+    Value *layer = node->input(1)->node()->input(0);
+    Value *weight = node->input(1);
+    Value *bias = node->input(2);
+    torch::jit::Graph &graph = *node->owningGraph();
+    torch::jit::WithInsertPoint guard(node);
+    Node *call = graph.create(c10::prim::CallMethod, {layer, node->input(0)}, 1);
+    call->s_(c10::attr::name, "forward");
+    call->setSourceRange(node->sourceRange());
+    graph.insertNode(call);
+    call->output()->setType(node->output()->type());
+    node->output()->replaceAllUsesWith(call->output());
+    node->destroy();
+    destroyIfDead(weight);
+    destroyIfDead(bias);
+}
+
 } // namespace
 
 PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
@@ -346,21 +366,8 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
                 change.source = finding.source;
                 log.changes.push_back(std::move(change));
             }
-            Value *layer = node->input(1)->node()->input(0); // self.qkv of self.qkv.weight
-            Value *weight = node->input(1);
-            Value *bias = node->input(2);
-            torch::jit::Graph &g = *node->owningGraph();
-            torch::jit::WithInsertPoint guard(node);
-            Node *call = g.create(c10::prim::CallMethod, {layer, node->input(0)}, 1);
-            call->s_(c10::attr::name, "forward");
-            call->setSourceRange(node->sourceRange());
-            g.insertNode(call);
-            call->output()->setType(node->output()->type());
-            node->output()->replaceAllUsesWith(call->output());
             state.replaced(node);
-            node->destroy();
-            destroyIfDead(weight);
-            destroyIfDead(bias);
+            replaceWithLayerCall(node);
             calledLayers = true;
             continue;
         }
