@@ -1,5 +1,7 @@
 #include "finding.h"
 
+#include <algorithm>
+
 #include "errors.h"
 
 namespace torchprep {
@@ -9,6 +11,13 @@ void CheckOptions::requireExcludedModulesIn(const ModelGraph &graph) const
     for (const std::string &path : excludedModules)
         if (!graph.findModule(path))
             throw InputError("--exclude '" + path + "': the model has no module at that path");
+    for (const std::string &cls : excludedClasses) {
+        const bool found = std::any_of(graph.modules.begin(), graph.modules.end(), [&](const ModuleInfo &m) {
+            return m.typeName == cls || m.className == cls;
+        });
+        if (!found)
+            throw InputError("--exclude-class '" + cls + "': no module of the model has that class");
+    }
 }
 
 bool CheckOptions::excludes(const ModelGraph &graph, ModuleId module) const
@@ -16,6 +25,9 @@ bool CheckOptions::excludes(const ModelGraph &graph, ModuleId module) const
     for (ModuleId m = module; m != kNoId; m = graph.modules[m].parent) {
         for (const std::string &path : excludedModules)
             if (graph.modules[m].path == path)
+                return true;
+        for (const std::string &cls : excludedClasses)
+            if (graph.modules[m].typeName == cls || graph.modules[m].className == cls)
                 return true;
     }
     return false;

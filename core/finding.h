@@ -43,11 +43,13 @@ struct Finding
 struct CheckOptions
 {
     std::vector<std::string> excludedModules; // paths: each skips its whole subtree
+    // Classes ("CustomAct" or "my.models.CustomAct"): each module of one skips its subtree.
+    std::vector<std::string> excludedClasses;
     OpAllowList allowedOps;                   // added to the exempt list for this run
     // onnx_exportable judges ops at this ONNX opset; 0 leaves the check out.
     int onnxOpset = 17;
 
-    // Throws InputError naming the first excluded path the model does not have.
+    // Throws InputError naming the first excluded path, or class, the model does not have.
     void requireExcludedModulesIn(const ModelGraph &graph) const;
 
     // True when `module` is an excluded module or lies below one.

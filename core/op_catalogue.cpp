@@ -127,9 +127,6 @@ const std::unordered_map<std::string, NnTwin> &nnTwins()
         {"adaptive_avg_pool2d", {"AdaptiveAvgPool2d", "pooling", false}},
         {"adaptive_max_pool2d", {"AdaptiveMaxPool2d", "pooling", false}},
         {"pixel_shuffle", {"PixelShuffle", "pixelshuffle", false}},
-        {"upsample_nearest2d", {"Upsample", "upsampling", false}},
-        {"upsample_bilinear2d", {"Upsample", "upsampling", false}},
-        {"interpolate", {"Upsample", "upsampling", false}},
         {"dropout", {"Dropout", "dropout", false}}, {"layer_norm", {"LayerNorm", "normalization", true}},
         {"group_norm", {"GroupNorm", "normalization", true}}, {"embedding", {"Embedding", "sparse", true}},
         {"channel_shuffle", {"ChannelShuffle", "channelshuffle", false}},
@@ -155,17 +152,28 @@ std::string statelessNnClassFor(const std::string &kind)
 
 std::string wrapperClassName(const std::string &base)
 {
+    // AIMET's custom module catalogue (aimet_torch.elementwise_ops), so configs and scripts
+    // written for AIMET find the same classes.
     static const std::unordered_map<std::string, std::string> known = {
         {"add", "Add"}, {"sub", "Subtract"}, {"rsub", "Subtract"}, {"mul", "Multiply"},
         {"div", "Divide"}, {"floor_divide", "FloorDivide"}, {"cat", "Concat"},
-        {"matmul", "MatMul"}, {"bmm", "BatchMatMul"}, {"baddbmm", "BatchAddMatMul"},
-        {"addmm", "AddMatMul"}, {"constant_pad_nd", "Pad"}, {"pad", "Pad"},
+        {"matmul", "MatMul"}, {"bmm", "Bmm"}, {"baddbmm", "Baddbmm"}, {"addmm", "Addmm"},
+        {"constant_pad_nd", "Pad"}, {"pad", "Pad"}, {"mean", "Mean"}, {"sum", "Sum"},
+        {"prod", "Prod"}, {"cumsum", "CumSum"}, {"pow", "Pow"}, {"exp", "Exponential"},
+        {"sqrt", "Sqrt"}, {"rsqrt", "RSqrt"}, {"square", "Square"}, {"where", "Where"},
+        {"masked_fill", "MaskedFill"}, {"norm", "Norm"}, {"normalize", "Normalize"},
+        {"gather", "Gather"}, {"topk", "TopK"}, {"batch_norm", "BatchNorm"},
+        {"group_norm", "GroupNorm"}, {"interpolate", "Interpolate"},
+        {"upsample_nearest1d", "Interpolate"}, {"upsample_nearest2d", "Interpolate"},
+        {"upsample_nearest3d", "Interpolate"}, {"upsample_linear1d", "Interpolate"},
+        {"upsample_bilinear2d", "Interpolate"}, {"upsample_bicubic2d", "Interpolate"},
+        {"upsample_trilinear3d", "Interpolate"}, {"max_pool2d_with_indices", "MaxPool2d"},
+        {"linear", "DynamicLinear"}, {"conv1d", "DynamicConv1d"}, {"conv2d", "DynamicConv2d"},
+        {"conv3d", "DynamicConv3d"},
     };
     if (auto it = known.find(base); it != known.end())
         return it->second;
-    // F.linear(x, w) is not a torch.nn.Linear: it takes its weights as arguments.
-    auto twin = nnTwins().find(base);
-    std::string name = twin != nnTwins().end() && twin->second.weighted ? "Functional" : "";
+    std::string name;
     bool upper = true;
     for (char c : base) {
         if (c == '_') {

@@ -44,8 +44,9 @@ std::string nnModuleFor(const std::string &kind);
 // no weights, so a module computing the op can be of that class; "" otherwise.
 std::string statelessNnClassFor(const std::string &kind);
 
-// A class name for a module that wraps `base` ("add" -> "Add", "cat" -> "Concat",
-// "linear" -> "FunctionalLinear": weights come in as arguments).
+// A class name for a module that wraps `base`, AIMET's where it has one ("add" -> "Add",
+// "cat" -> "Concat", "upsample_nearest2d" -> "Interpolate"; "conv2d" -> "DynamicConv2d":
+// its weight is an activation that comes in as an argument).
 std::string wrapperClassName(const std::string &base);
 
 // Extra exempt ops for one run, as given to --allow ("constant_pad_nd" or "aten::constant_pad_nd").

@@ -20,15 +20,27 @@ bool constructsWithoutArguments(const std::string &nnClass)
     return plain.count(nnClass) > 0;
 }
 
+// Ops of torch's MultiheadAttention (F.multi_head_attention_forward): what the preparer
+// cannot give modules yet. Those of the other composite layers (the residual adds and the
+// activation of TransformerEncoderLayer) it can.
+bool inAttention(const GraphNode &node, const ModelGraph &graph)
+{
+    return graph.modules[node.owner].typeName == "MultiheadAttention";
+}
+
 std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeNamer &namer)
 {
     const std::string base = baseOpName(node.op);
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
-    if (node.insideTorch)
+    if (node.insideTorch && inAttention(node, graph))
         return "build the layer" + atSource(node.source) + " from torch.nn modules yourself (torch's " +
                owner.typeName + " computes `" + base + "` functionally" + atSource(node.torchSource) +
-               "); torchprep prepare leaves torch's composite layers as they are for now";
+               "); torchprep prepare leaves MultiheadAttention's own ops as they are for now";
+    if (node.insideTorch)
+        return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" + base +
+               "`" + atSource(node.torchSource) + " (or build the layer" + atSource(node.source) +
+               " from torch.nn modules yourself)";
     const std::string attr = namer.next(owner.id, base);
     std::string declare;
     if (!nnClass.empty()) {
@@ -114,7 +126,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         Finding f = opFinding("missing_module", graph, node);
         f.message = describe(node.op, node, graph);
         f.fix = fixFor(node, graph, namer);
-        f.manualFix = node.insideTorch;
+        f.manualFix = node.insideTorch && inAttention(node, graph);
         findings.push_back(std::move(f));
     }
     return findings;

@@ -15,7 +15,7 @@ const char *kUsage =
     "usage: torchprep <command> [options]\n"
     "\n"
     "commands:\n"
-    "  validate MODEL.pt [--exclude MODULE_PATH]... [--allow OP]... [--json]\n"
+    "  validate MODEL.pt [--exclude MODULE_PATH]... [--exclude-class CLASS]... [--allow OP]... [--json]\n"
     "      check a TorchScript model against the model guidelines\n"
     "  prepare MODEL.pt -o OUT.pt --input-shape 1,3,224,224 [options]\n"
     "      rewrite the model so it follows the guidelines, prove it computes the same\n"

@@ -1,4 +1,5 @@
-// `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]... [--json]`
+// `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--exclude-class CLASS]...
+//  [--allow OP]... [--opset N|none] [--json]`
 #include "../analysed_model.h"
 #include "../errors.h"
 #include "../checks/onnx_exportable.h"
@@ -123,11 +124,11 @@ std::string jsonLine(const ValidateRow &row)
 int runValidate(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed =
-        parseArguments(args, {"--exclude", "--allow", "--ops-library", "--opset", "-j", "--jobs"},
+        parseArguments(args, {"--exclude", "--exclude-class", "--allow", "--ops-library", "--opset", "-j", "--jobs"},
                        {"--json", "--help"});
     if (parsed.has("--help")) {
-        out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--allow OP]...\n"
-               "         [--opset N|none] [--ops-library PATH]... [--json]\n"
+        out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]...\n"
+               "         [--exclude-class CLASS]... [--allow OP]... [--opset N|none] [--ops-library PATH]... [--json]\n"
                "  --opset: the ONNX opset onnx_exportable judges ops at (default 17); none leaves it out\n"
                "  several models or folders: one row per model, JSON Lines with --json, the worst exit code\n";
         return kExitPassed;
@@ -136,6 +137,7 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
         throw InputError("validate takes one or more model files or folders (got none)");
     CheckOptions options;
     options.excludedModules = parsed.all("--exclude");
+    options.excludedClasses = parsed.all("--exclude-class");
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
     const std::vector<std::string> &opset = parsed.all("--opset");

@@ -2,8 +2,11 @@
 #include "preparer.h"
 
 #include "../check_catalogue.h"
+#include "../checks/missing_module.h"
+#include "../checks/reused_module.h"
 #include "../errors.h"
 #include "../graph_builder.h"
+#include "../module_classes.h"
 #include "../torch_model_impl.h"
 #include "../type_registry.h"
 #include "passes_torch.h"
@@ -11,13 +14,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 
 namespace torchprep {
 
 namespace {
 
-using PassFunction = std::function<PassLog(torch::jit::Module &, const std::string &,
-                                           const CheckOptions &, const FindingFilter &)>;
+using PassFunction = std::function<PassLog(PassState &, const FindingFilter &)>;
 
 // Functionals first: a reused user module then carries its new modules into every copy.
 const std::vector<std::pair<std::string, PassFunction>> &passes()
@@ -30,27 +33,15 @@ const std::vector<std::pair<std::string, PassFunction>> &passes()
     return all;
 }
 
-// --exclude and --exclude-class as the checks see them: module paths.
+// --exclude and --exclude-class as the checks see them.
 CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &options)
 {
     CheckOptions check;
     check.allowedOps = options.allowedOps;
     check.excludedModules = options.excludedModules;
-    if (options.excludedClasses.empty() && options.excludedModules.empty())
-        return check;
-    const ModelGraph graph = buildModelGraph(model);
-    check.requireExcludedModulesIn(graph);
-    for (const std::string &cls : options.excludedClasses) {
-        bool found = false;
-        for (const ModuleInfo &m : graph.modules) {
-            if (m.typeName == cls || m.className == cls) {
-                check.excludedModules.push_back(m.path);
-                found = true;
-            }
-        }
-        if (!found)
-            throw InputError("--exclude-class '" + cls + "': no module of the model has that class");
-    }
+    check.excludedClasses = options.excludedClasses;
+    if (!options.excludedClasses.empty() || !options.excludedModules.empty())
+        check.requireExcludedModulesIn(buildModelGraph(model));
     return check;
 }
 
@@ -67,7 +58,67 @@ void breakForTests(torch::jit::Module &module, const std::string &pass)
             p.add_(0.5);
 }
 
+// Own types and inlined helpers first, so that every op the passes rewrite is one node of
+// one instance's code.
+void setUp(torch::jit::Module &root)
+{
+    giveInstancesOwnTypes(root);
+    for (torch::jit::Module module : root.modules())
+        if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
+            inlineModelCalls(module);
+}
+
 } // namespace
+
+PassState::PassState(torch::jit::Module &root, const std::string &path, const CheckOptions &options)
+    : root_(root), path_(path), options_(options)
+{
+    names_ = AimetNames(context(), missing());
+}
+
+const PassContext &PassState::context()
+{
+    if (stale_ || !context_)
+        reread();
+    return *context_;
+}
+
+const std::vector<Finding> &PassState::missing()
+{
+    if (stale_ || !missing_)
+        missing_ = checkMissingModule(context().graph(), options_);
+    return *missing_;
+}
+
+const std::vector<Finding> &PassState::reused()
+{
+    if (stale_ || !reused_)
+        reused_ = checkReusedModule(context().graph(), options_);
+    return *reused_;
+}
+
+const std::vector<torch::jit::Module> &PassState::instancesOf(const c10::ClassTypePtr &type)
+{
+    if (instances_.empty()) {
+        std::set<const c10::ivalue::Object *> seen;
+        for (const torch::jit::Module &m : root_.modules())
+            if (seen.insert(m._ivalue().get()).second)
+                instances_[m.type().get()].push_back(m);
+    }
+    static const std::vector<torch::jit::Module> none;
+    auto it = instances_.find(type.get());
+    return it == instances_.end() ? none : it->second;
+}
+
+void PassState::reread()
+{
+    stale_ = false;
+    context_ = std::make_unique<PassContext>(root_, path_);
+    missing_.reset();
+    reused_.reset();
+    replaced_.clear();
+    instances_.clear();
+}
 
 const std::vector<std::string> &preparePassNames()
 {
@@ -93,13 +144,22 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
     result.checkOptions = checkOptionsFor(model, options);
     const CheckOptions &check = result.checkOptions;
     const FindingFilter only{{options.onlyFindings.begin(), options.onlyFindings.end()}};
+    std::unique_ptr<PassState> state;
+    try {
+        setUp(model.impl().module);
+        state = std::make_unique<PassState>(model.impl().module, model.path(), check);
+    } catch (const InputError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
+    }
     for (const auto &[name, run] : passes()) {
         if (!options.onlyPasses.empty() &&
             std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
                 options.onlyPasses.end())
             continue;
         try {
-            result.passes.push_back(run(model.impl().module, model.path(), check, only));
+            result.passes.push_back(run(*state, only));
             breakForTests(model.impl().module, name);
         } catch (const InputError &) {
             throw;

@@ -7,7 +7,7 @@
 namespace torchprep {
 
 PassContext::PassContext(const torch::jit::Module &root, const std::string &path)
-    : graph_(buildModelGraph(root, path, &origins_))
+    : graph_(buildModelGraph(root, path, &origins_, SourceDetail::ForChecks)) // lines findings need
 {
     for (const ModuleInfo &m : graph_.modules) {
         paths_[origins_.modules[m.id]._ivalue().get()] = m.path;
@@ -109,6 +109,50 @@ std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
         items.push_back(*item);
     }
     return c10::IValue(items);
+}
+
+std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *value)
+{
+    std::vector<std::string> path;
+    const torch::jit::Value *self = value->owningGraph()->inputs().at(0);
+    while (value != self) {
+        const torch::jit::Node *producer = value->node();
+        if (producer->kind() != c10::prim::GetAttr)
+            return std::nullopt;
+        path.insert(path.begin(), producer->s(c10::attr::name));
+        value = producer->input(0);
+    }
+    return path;
+}
+
+std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Value *value)
+{
+    auto optional = value->type()->cast<c10::OptionalType>(); // a scripted layer's `bias`
+    const c10::TypePtr type = optional ? optional->getElementType() : value->type();
+    if (type->kind() != c10::TypeKind::TensorType)
+        return std::nullopt;
+    auto path = attributePath(value);
+    if (!path || path->empty())
+        return std::nullopt;
+    return path;
+}
+
+bool tensorAttributeIsParameter(const torch::jit::Value *value)
+{
+    const torch::jit::Node *read = value->node();
+    auto owner = read->input(0)->type()->cast<c10::ClassType>();
+    if (!owner)
+        return false;
+    auto slot = owner->findAttributeSlot(read->s(c10::attr::name));
+    return slot && owner->is_parameter(*slot);
+}
+
+c10::IValue attributeAt(const torch::jit::Module &module, const std::vector<std::string> &path)
+{
+    c10::IValue value = module._ivalue();
+    for (const std::string &name : path)
+        value = value.toObject()->getAttr(name);
+    return value;
 }
 
 torch::jit::Value *selfOf(torch::jit::Node *node)

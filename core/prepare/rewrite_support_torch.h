@@ -69,6 +69,20 @@ void replaceWithModuleCall(torch::jit::Node *node, const std::string &attribute,
 // nothing for a value computed at run time.
 std::optional<c10::IValue> staticValue(const torch::jit::Value *value);
 
+// The attribute names leading from the graph's self to `value` (["layer1", "0", "relu"]), or
+// nothing when the value does not come from self by attribute reads.
+std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *value);
+
+// attributePath() of a tensor attribute (a parameter, buffer or plain tensor attribute; an
+// Optional[Tensor] one too, which may hold None).
+std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Value *value);
+
+// True when the tensor attribute `value` reads is registered as a parameter (else a buffer).
+bool tensorAttributeIsParameter(const torch::jit::Value *value);
+
+// What the attributes on `path` hold in `module`.
+c10::IValue attributeAt(const torch::jit::Module &module, const std::vector<std::string> &path);
+
 // The graph input that is `self` for the method graph holding `node`.
 torch::jit::Value *selfOf(torch::jit::Node *node);
 

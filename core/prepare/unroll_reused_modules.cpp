@@ -1,5 +1,4 @@
 // unroll reused modules: every extra call of a module instance gets its own deep copy.
-#include "../checks/reused_module.h"
 #include "../graph_builder_torch.h"
 #include "passes_torch.h"
 #include "rewrite_support_torch.h"
@@ -18,22 +17,6 @@ using torch::jit::Module;
 using torch::jit::Node;
 using torch::jit::Value;
 
-// The attribute names leading from the graph's self to `module` (["layer1", "0", "relu"]),
-// or nothing when the value does not come from self by attribute reads.
-std::optional<std::vector<std::string>> attributeChain(Value *module)
-{
-    std::vector<std::string> chain;
-    Value *self = module->owningGraph()->inputs().at(0);
-    while (module != self) {
-        Node *producer = module->node();
-        if (producer->kind() != c10::prim::GetAttr)
-            return std::nullopt;
-        chain.insert(chain.begin(), producer->s(c10::attr::name));
-        module = producer->input(0);
-    }
-    return chain;
-}
-
 Module follow(Module module, const std::vector<std::string> &chain)
 {
     for (const std::string &name : chain)
@@ -43,17 +26,21 @@ Module follow(Module module, const std::vector<std::string> &chain)
 
 } // namespace
 
-PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOptions &options,
-                            const FindingFilter &only)
+PassLog unrollReusedModules(PassState &state, const FindingFilter &only)
 {
-    const PassContext context(root, path);
+    const CheckOptions &options = state.options();
+    const AimetNames &aimet = state.names();
+    // The modules functional_to_module added are each called once, and reuse inside a reused
+    // container is the container's finding: the findings of the shared reading hold.
+    const std::vector<Finding> &findings = state.reused();
+    const PassContext &context = state.context();
     const ModelGraph &graph = context.graph();
 
     PassLog log;
     log.name = "unroll_reuse";
     std::set<Node *> done; // a call in a shared type's graph is unrolled once for all instances
     AttributeNames names;
-    for (const Finding &finding : checkReusedModule(graph, options)) {
+    for (const Finding &finding : findings) {
         if (!only.wants(finding) || finding.manualFix)
             continue; // a loop or shared state: copies cannot fix it
         // Distinct call sites in execution order; the first keeps the original module.
@@ -68,18 +55,22 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
             Node *call = context.node(sites[k]);
             if (!done.insert(call).second)
                 continue;
-            const auto chain = attributeChain(call->input(0));
+            const auto chain = attributePath(call->input(0));
             if (!chain || chain->empty())
                 continue; // a module passed in or returned: nothing to copy it from
             const Module &caller = context.module(graph.nodes[sites[k]].owner);
             const c10::ClassTypePtr type = caller.type();
-            const std::vector<Module> instances = instancesOfType(root, type);
+            const std::vector<Module> instances = state.instancesOf(type);
             if (context.anyExcluded(instances, options))
                 continue;
-            const std::string name =
-                names.next(type, "module_" + chain->back() + "_" + std::to_string(k));
+            const std::string planned = aimet.nameFor(caller, call);
+            const std::string name = names.next(
+                type, planned.empty() ? "module_" + chain->back() + "_" + std::to_string(k) : planned);
+            bool copiedContainer = false;
             for (Module instance : instances) {
-                instance.register_module(name, follow(instance, *chain).deepcopy());
+                Module copy = follow(instance, *chain).deepcopy();
+                copiedContainer = copiedContainer || copy.children().size() > 0;
+                instance.register_module(name, copy);
                 PreparedChange change;
                 change.kind = "unroll_reuse";
                 change.module = context.childPath(instance, name);
@@ -87,6 +78,8 @@ PassLog unrollReusedModules(Module &root, const std::string &path, const CheckOp
                 change.source = graph.nodes[sites[k]].source;
                 log.changes.push_back(std::move(change));
             }
+            if (copiedContainer) // a copy shares its type: later sites there have one more instance
+                state.forgetInstances();
             torch::jit::WithInsertPoint guard(call);
             Value *copy = call->owningGraph()->insertGetAttr(selfOf(call), name);
             copy->node()->setSourceRange(call->sourceRange());

@@ -114,11 +114,9 @@ private slots:
                 means[QString("module_mean_%1").arg(i)] = "Mean";
             row("aimet_mean_forms", image, means);
             row("aimet_add_scalar", image, {{"module_add", "Add"}});
+            // Named after the function the user called, traced (upsample_nearest2d) or not.
             row("aimet_interpolate", image,
-                traced ? ModuleClasses{{"module_upsample_nearest2d", "Upsample"},
-                                       {"module_upsample_bilinear2d", "Upsample"}}
-                       : ModuleClasses{{"module_interpolate", "Upsample"},
-                                       {"module_interpolate_1", "Upsample"}});
+                {{"module_interpolate", "Interpolate"}, {"module_interpolate_1", "Interpolate"}});
             row("aimet_conv_twice", image, {{"module_conv_1", "Conv2d"}});
             // TorchScript compiles `7.1 - x` to rsub when tracing, to neg + add when scripting.
             row("aimet_constants_first", image,
@@ -127,33 +125,59 @@ private slots:
                        : ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
                                        {"module_neg", "Neg"}, {"module_add_1", "Add"}});
             row("aimet_max_pool_indices", image,
-                {{"module_max_pool2d_with_indices", "MaxPool2dWithIndices"}});
+                {{"module_max_pool2d", "MaxPool2d"}});
             row("aimet_matmul_forms", "2,4,4",
-                {{"module_baddbmm", "BatchAddMatMul"}, {"module_addmm", "AddMatMul"},
-                 {"module_bmm", "BatchMatMul"}, {"module_bmm_1", "BatchMatMul"}});
-            row("aimet_cumsum_dtype", image, {{"module_cumsum", "Cumsum"}});
+                {{"module_baddbmm", "Baddbmm"}, {"module_addmm", "Addmm"},
+                 {"module_bmm", "Bmm"}, {"module_bmm_1", "Bmm"}});
+            row("aimet_cumsum_dtype", image, {{"module_cumsum", "CumSum"}});
+            row("aimet_dynamic_linear", "4,8",
+                {{"module_relu", "ReLU"}, {"module_linear", "DynamicLinear"}});
+            // Copies of a reused module and a functional of the same name share one counter.
+            row("aimet_reuse_then_functional", image,
+                {{"module_relu_1", "ReLU"}, {"module_relu_2", "ReLU"}, {"module_relu_3", "ReLU"}});
+            row("aimet_static_control_flow", image, {{"module_relu", "ReLU"}});
+            row("aimet_dynamic_conv", image,
+                {{"module_sigmoid", "Sigmoid"}, {"module_conv2d", "DynamicConv2d"}});
+
+            // The preparer's promises: real layers holding the parameters (qkv is called, not
+            // copied), one module per op per call of a helper or a function.
+            row("layers_from_parameters", "1,3,8,8",
+                {{"module_conv2d", "Conv2d"}, {"module_conv2d_1", "Conv2d"}});
+            row("conv3d_subclass", "1,3,8,8",
+                {{"conv.module_pad", "Pad"}, {"conv.module_conv3d", "Conv3d"}});
+            row("helper_twice", image,
+                {{"module_add", "Add"}, {"module_add_1", "Add"}, {"module_conv_1", "Conv2d"}});
+            row("function_twice", "2,4,8",
+                {{"module_matmul", "MatMul"}, {"module_softmax", "Softmax"},
+                 {"module_matmul_1", "MatMul"}, {"module_matmul_2", "MatMul"},
+                 {"module_softmax_1", "Softmax"}, {"module_matmul_3", "MatMul"}});
         }
+        // AIMET's names: one counter per name across the model (module_add ... module_add_7).
         ModuleClasses resnet;
+        int add = 0;
         for (const char *block : {"layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0",
                                   "layer3.1", "layer4.0", "layer4.1"}) {
             resnet[QString(block) + ".module_relu_1"] = "ReLU";
-            resnet[QString(block) + ".module_add"] = "Add";
+            resnet[QString(block) + (add ? QString(".module_add_%1").arg(add) : ".module_add")] = "Add";
+            ++add;
         }
         QTest::newRow("resnet18_traced") << "resnet18_traced" << "1,3,64,64" << QStringList() << resnet << 0;
         QTest::newRow("resnet18_scripted") << "resnet18_scripted" << "1,3,64,64" << QStringList() << resnet << 0;
         ModuleClasses shufflenet{{"module_mean", "Mean"}};
         const int blocks[] = {4, 8, 4};
+        int cat = 0;
         for (int s = 0; s < 3; ++s)
-            for (int b = 0; b < blocks[s]; ++b)
-                shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b)] = "Concat";
+            for (int b = 0; b < blocks[s]; ++b, ++cat)
+                shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b) +
+                           (cat ? QString("_%1").arg(cat) : QString())] = "Concat";
         QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
         QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32" << QStringList()
                              << ModuleClasses{{"module_cat", "Concat"},
                                               {"encoder.module_add", "Add"},
-                                              {"encoder.layers.encoder_layer_0.module_add", "Add"},
                                               {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add_1", "Add"}}
+                                              {"encoder.layers.encoder_layer_0.module_add_2", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add_3", "Add"},
+                                              {"encoder.layers.encoder_layer_1.module_add_4", "Add"}}
                              // nn.MultiheadAttention's own ops (6 per layer) wait for the preparer's
                              // answer to composite layers.
                              << 12;
@@ -181,11 +205,14 @@ private slots:
         QCOMPARE(proof["cosine"].toDouble(), 1.0);
         QCOMPARE(report["remaining_findings"].toArray().size(), remaining);
 
-        // Every change names a new module that exists, with the user's line where known.
+        // Every change names a new module that exists (or the layer a functional now calls),
+        // with the user's line where known.
         QSet<QString> changed;
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray()) {
-                changed.insert(c["module"].toString());
+                const QString module = c["module"].toString();
+                if (module.section('.', -1).startsWith("module_"))
+                    changed.insert(module);
                 QVERIFY(QStringList({"linear_to_layer", "functional_to_module", "unroll_reuse"})
                             .contains(c["kind"].toString()));
             }
@@ -196,6 +223,9 @@ private slots:
         QCOMPARE(files["source"].toString(), pythonDir + "/" + QString(QTest::currentDataTag()) + ".py");
         const QJsonObject python = pythonCheck(input, output, shape, files["source"].toString());
         QCOMPARE(python["max_abs_diff"].toDouble(-1), 0.0);
+        // Every module the preparer added computes one op and takes no parameter in.
+        QCOMPARE(python["several_ops"].toArray(), QJsonArray());
+        QCOMPARE(python["parameter_inputs"].toArray(), QJsonArray());
         ModuleClasses seen;
         const QJsonObject found = python["modules"].toObject();
         for (auto it = found.begin(); it != found.end(); ++it)
@@ -216,13 +246,105 @@ private slots:
                      qPrintable(it.key() + ": " + classes[it.key()].toString()));
         }
 
-        // The CLI's own validator agrees the result is clean (constructors aside).
+        // The CLI's own validator agrees the result is clean (constructors aside), with the
+        // same exclusions: a module of an excluded class is no finding there either.
         QStringList validate{"validate", output};
         for (int i = 0; i + 1 < extra.size(); i += 2)
-            if (extra[i] == "--exclude")
+            if (extra[i] == "--exclude" || extra[i] == "--exclude-class")
                 validate << extra[i] << extra[i + 1];
-        if (extra.isEmpty() && remaining == 0)
+        if (remaining == 0)
             QCOMPARE(torchprep(validate).exitCode, 0);
+    }
+
+    // The arguments the functional was called with are the new module's attributes, as the
+    // torch.nn class (or AIMET's) keeps them.
+    void attributesAsAimetKeepsThem_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<QString>("attribute");
+        QTest::addColumn<QString>("value");
+        const QString image = "1,3,16,16";
+        for (const QString variant : {"_traced", "_scripted"}) {
+            auto row = [&](const char *model, const QString &shape, const char *attribute,
+                           const char *value) {
+                QTest::newRow(qPrintable(QString(model) + variant + " " + attribute))
+                    << QString(model) + variant << shape << QString(attribute) << QString(value);
+            };
+            row("aimet_elu_alpha", image, "module_elu.alpha", "0.2");
+            row("aimet_hardshrink_lambd", image, "module_hardshrink.lambd", "0.2");
+            row("aimet_conv2d_forms", image, "module_conv2d_4.groups", "3");
+            row("aimet_conv2d_forms", image, "module_conv2d_4.in_channels", "3");
+            row("aimet_conv2d_forms", image, "module_conv2d_3.dilation", "[2, 2]");
+            row("aimet_cat_forms", image, "module_cat_2.dim", "2");
+            row("aimet_dynamic_conv", image, "module_conv2d.groups", "3");
+            row("aimet_dynamic_conv", image, "module_conv2d.stride", "[2, 2]");
+            // Read from the model's attributes (self.stride, self.groups) when scripted.
+            row("layers_from_parameters", "1,3,8,8", "module_conv2d_1.groups", "6");
+            row("layers_from_parameters", "1,3,8,8", "module_conv2d_1.in_channels", "6");
+            row("layers_from_parameters", "1,3,8,8", "module_conv2d_1.stride", "[2, 2]");
+            row("layers_from_parameters", "1,3,8,8", "module_conv2d.out_channels", "6");
+            row("conv3d_subclass", "1,3,8,8", "conv.module_conv3d.kernel_size", "[3, 3, 3]");
+        }
+    }
+
+    void attributesAsAimetKeepsThem()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, shape);
+        QFETCH(QString, attribute);
+        QFETCH(QString, value);
+        const QString output = outPath("attr_" + model);
+        if (!QFileInfo::exists(output))
+            QCOMPARE(torchprep({"prepare", testing::modelPath(model), "-o", output, "--input-shape", shape})
+                         .exitCode,
+                     0);
+        const Run read = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                                 {"-c", "import sys, torch\nv = torch.jit.load(sys.argv[1])\n"
+                                        "for part in sys.argv[2].split('.'):\n    v = getattr(v, part)\n"
+                                        "print(repr(v))",
+                                  output, attribute});
+        QCOMPARE(QString::fromUtf8(read.out.trimmed()), value);
+    }
+
+    // F.linear on a child layer's own weights calls that layer; the weights stay where they
+    // were, and no module of the model takes them as an input.
+    void functionalsOnALayersWeightsCallIt_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("shape");
+        QTest::addColumn<QStringList>("called");
+        for (const QString variant : {"_traced", "_scripted"}) {
+            QTest::newRow(qPrintable("layers_from_parameters" + variant))
+                << "layers_from_parameters" + variant << "1,3,8,8" << QStringList{"qkv"};
+            QTest::newRow(qPrintable("function_twice" + variant))
+                << "function_twice" + variant << "2,4,8" << QStringList{"qkv", "proj"};
+        }
+    }
+
+    void functionalsOnALayersWeightsCallIt()
+    {
+        QFETCH(QString, model);
+        QFETCH(QString, shape);
+        QFETCH(QStringList, called);
+        const QString output = outPath("calls_" + model);
+        const Run run = torchprep({"prepare", testing::modelPath(model), "-o", output,
+                                   "--input-shape", shape, "--json"});
+        QCOMPARE(run.exitCode, 0);
+        QStringList layers;
+        for (const QJsonValue &pass : QJsonDocument::fromJson(run.out).object()["passes"].toArray())
+            for (const QJsonValue &c : pass["changes"].toArray())
+                if (c["kind"].toString() == "linear_to_layer" && !c["module"].toString().contains("module_"))
+                    layers << c["module"].toString();
+        QCOMPARE(layers, called);
+        // The layers made from the owner's parameters hold them; qkv and proj keep their own.
+        const Run keys = execute(
+            qEnvironmentVariable("TORCHPREP_PYTHON"),
+            {"-c", "import sys, torch\nm = torch.jit.load(sys.argv[1])\n"
+                   "print(sorted(k for k in m.state_dict() if 'module_' in k))",
+             output});
+        QCOMPARE(keys.out.trimmed(), QByteArray(model.startsWith("function") ? "[]" :
+                 "['module_conv2d.bias', 'module_conv2d.weight', 'module_conv2d_1.bias', 'module_conv2d_1.weight']"));
     }
 
     // Control flow, lists, helper functions and tensor constants become plain Python;

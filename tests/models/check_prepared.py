@@ -1,8 +1,10 @@
 #!/usr/bin/python3
 """Python's side of the equivalence proof: loads an original and a prepared TorchScript file
 with torch.jit.load, runs both on the same random inputs, and prints one JSON object:
-{"max_abs_diff": x, "modules": {"layer1.0.module_add": "Add", ...}} (modules: original_name of
-every module named module_*).
+{"max_abs_diff": x, "modules": {"layer1.0.module_add": "Add", ...}, "several_ops": [...],
+"parameter_inputs": [...]} (modules: original_name of every module named module_*; the two
+lists: added modules whose forward computes more than one data op, and calls of added
+modules that pass a parameter or buffer in; both empty when the preparer kept its promises).
 
 With --emitted FILE.py (what `prepare --emit-python` wrote) it also imports that file, builds
 the model with load_model() and adds "emitted": {"max_abs_diff": x (against the prepared
@@ -39,6 +41,48 @@ def max_diff(a, b):
     return diff
 
 
+NOT_DATA = {"prim::Constant", "prim::GetAttr", "prim::ListConstruct", "prim::TupleConstruct",
+            "prim::TupleUnpack", "prim::ListUnpack", "prim::Return", "prim::Param"}
+
+
+def nodes_of(block):
+    for node in block.nodes():
+        yield node
+        for sub in node.blocks():
+            yield from nodes_of(sub)
+
+
+def added(name):
+    return name.split(".")[-1].startswith("module_")
+
+
+def audit(prepared):
+    """What the preparer promises of every module it adds: its forward computes one data op
+    (copies of the user's own modules aside), and no call of one passes a parameter or buffer
+    in. Returns the modules that break either promise."""
+    several_ops, parameter_inputs = [], []
+    for name, m in prepared.named_modules():
+        if not hasattr(m, "forward") or not hasattr(m.forward, "graph"):
+            continue
+        graph = m.forward.graph
+        kind = m._c._type().qualified_name()
+        ours = ".torchprep.nn." in kind or ".torch.nn.modules." in kind  # copies of user code aside
+        if added(name) and ours and not list(m.children()):
+            ops = [n.kind() for n in nodes_of(graph) if n.kind() not in NOT_DATA]
+            if len(ops) != 1:
+                several_ops.append(f"{name}: {ops}")
+        for node in nodes_of(graph):
+            if node.kind() != "prim::CallMethod":
+                continue
+            callee = list(node.inputs())[0].node()
+            if callee.kind() != "prim::GetAttr" or not callee.s("name").startswith("module_"):
+                continue
+            for value in list(node.inputs())[1:]:
+                if value.node().kind() == "prim::GetAttr" and value.type().kind() == "TensorType":
+                    parameter_inputs.append(f"{name}.{callee.s('name')} <- {value.node().s('name')}")
+    return several_ops, parameter_inputs
+
+
 def load_emitted(path):
     spec = importlib.util.spec_from_file_location("emitted_model", path)
     module = importlib.util.module_from_spec(spec)
@@ -62,9 +106,12 @@ def main():
         a = flatten(original(*[t.clone() for t in inputs]))
         b = flatten(prepared(*[t.clone() for t in inputs]))
         c = flatten(emitted(*[t.clone() for t in inputs])) if emitted is not None else None
+    several_ops, parameter_inputs = audit(prepared)
     result = {"max_abs_diff": max_diff(a, b),
               "modules": {name: m.original_name for name, m in prepared.named_modules()
-                          if name.split(".")[-1].startswith("module_")}}
+                          if added(name)},
+              "several_ops": several_ops,
+              "parameter_inputs": parameter_inputs}
     if emitted is not None:
         result["emitted"] = {
             "max_abs_diff": max_diff(b, c),

@@ -16,6 +16,8 @@ import torch.fx
 import torch.nn as nn
 import torch.nn.functional as F
 
+from aimet_catalogue import AIMET_CASES, PREPARER_CASES
+
 torch.manual_seed(0)
 
 
@@ -181,136 +183,6 @@ class RandomOutput(nn.Module):
         return y + torch.randn_like(y)
 
 
-# The shapes AIMET's own preparer tests use, as far as TorchScript can express them.
-class Relu6Alternating(nn.Module):
-    def forward(self, x):
-        x = F.relu6(x)
-        x = F.relu(x)
-        x = F.relu6(x)
-        return F.relu(x)
-
-
-class EluAlpha(nn.Module):
-    def forward(self, x):
-        return F.elu(x, alpha=0.2)
-
-
-class HardshrinkLambd(nn.Module):
-    def forward(self, x):
-        return F.hardshrink(x, lambd=0.2)
-
-
-class InplaceResidual(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 3, 3, padding=1)
-
-    def forward(self, x):
-        out = self.conv(x)
-        out += x
-        return out
-
-
-class Conv2dForms(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.weight = nn.Parameter(torch.randn(8, 3, 3, 3))
-        self.bias = nn.Parameter(torch.randn(8))
-        self.depthwise = nn.Parameter(torch.randn(3, 1, 3, 3))
-
-    def forward(self, x):
-        a = F.conv2d(x, self.weight)
-        b = F.conv2d(x, self.weight, self.bias, stride=1, padding=1)
-        c = F.conv2d(x, self.weight, None, 2, 1)
-        d = F.conv2d(x, self.weight, self.bias, padding=(1, 1), dilation=2)
-        e = F.conv2d(x, self.depthwise, groups=3, padding=1)
-        return a, b, c, d, e
-
-
-class CatForms(nn.Module):
-    def forward(self, x):
-        return torch.cat((x, x)), torch.cat([x, x], 1), torch.cat([x, x], dim=2)
-
-
-class TwoConvArithmetic(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 4, 3)
-        self.conv2 = nn.Conv2d(3, 4, 3)
-
-    def forward(self, x):
-        a = self.conv1(x)
-        b = self.conv2(x)
-        return torch.sub(a, b), a * b, a / b, torch.matmul(a, b)
-
-
-class MeanForms(nn.Module):
-    def forward(self, x):
-        return (x.mean(), x.mean(1), x.mean([2, 3]), torch.mean(x, dim=1, keepdim=True),
-                x.mean(dim=(1, 2)), torch.mean(x, 2), x.mean(-1, True))
-
-
-class AddScalar(nn.Module):
-    def forward(self, x):
-        return torch.add(x, 5)
-
-
-class Interpolate(nn.Module):
-    def forward(self, x):
-        y = F.interpolate(x, scale_factor=2.0, mode="nearest")
-        return F.interpolate(y, size=(x.size(2) * 3, x.size(3) * 3), mode="bilinear",
-                             align_corners=False)
-
-
-class ConvTwice(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv = nn.Conv2d(3, 3, 3, padding=1)
-
-    def forward(self, x):
-        return self.conv(self.conv(x))
-
-
-class ConstantsFirst(nn.Module):
-    def forward(self, x):
-        return 2 * x, 6 + x, 7.1 - x
-
-
-class MaxPoolIndices(nn.Module):
-    def forward(self, x):
-        return F.max_pool2d(x, 2, return_indices=True)
-
-
-class MatmulForms(nn.Module):
-    def forward(self, x):
-        m = x[0]
-        return torch.baddbmm(x, x, x), torch.addmm(m, m, m), torch.bmm(x, x), x.bmm(x)
-
-
-class CumsumDtype(nn.Module):
-    def forward(self, x):
-        return torch.cumsum(x, dim=1, dtype=torch.float64)
-
-
-AIMET_SHAPES = {
-    "aimet_relu6_alternating": Relu6Alternating,
-    "aimet_elu_alpha": EluAlpha,
-    "aimet_hardshrink_lambd": HardshrinkLambd,
-    "aimet_inplace_residual": InplaceResidual,
-    "aimet_conv2d_forms": Conv2dForms,
-    "aimet_cat_forms": CatForms,
-    "aimet_two_conv_arithmetic": TwoConvArithmetic,
-    "aimet_mean_forms": MeanForms,
-    "aimet_add_scalar": AddScalar,
-    "aimet_interpolate": Interpolate,
-    "aimet_conv_twice": ConvTwice,
-    "aimet_constants_first": ConstantsFirst,
-    "aimet_max_pool_indices": MaxPoolIndices,
-    "aimet_matmul_forms": MatmulForms,
-    "aimet_cumsum_dtype": CumsumDtype,
-}
-
-
 def scaled(x: torch.Tensor, k: float) -> torch.Tensor:
     return x * k
 
@@ -416,10 +288,9 @@ def make_seeds(out):
         if script:
             save(torch.jit.script(model), os.path.join(out, name + "_scripted.pt"))
         oracle[name] = fx_oracle(model)
-    for name, factory in AIMET_SHAPES.items():
+    for name, (factory, shape) in {**AIMET_CASES, **PREPARER_CASES}.items():
         model = factory().eval()
-        example = torch.randn(2, 4, 4) if name == "aimet_matmul_forms" else torch.randn(IMAGE)
-        save(torch.jit.trace(model, example), os.path.join(out, name + "_traced.pt"))
+        save(torch.jit.trace(model, torch.randn(shape)), os.path.join(out, name + "_traced.pt"))
         save(torch.jit.script(model), os.path.join(out, name + "_scripted.pt"))
     return oracle
 

@@ -1,0 +1,162 @@
+// `torchprep prepare` on real models at small sizes and torch's composite layers (the oracle's
+// models, made at test time): the preparer's promises hold on every one of them. Python's
+// torch.jit.load runs the prepared file with the same outputs; every module it added computes
+// one op and takes no parameter in; what it cannot make compliant stays a finding, never hidden.
+#include "test_models.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using testing::execute;
+using testing::Run;
+using testing::torchprep;
+
+QString oraclePath(const QString &name)
+{
+    return qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/" + name + ".pt";
+}
+
+QJsonObject pythonCheck(const QString &original, const QString &prepared, const QStringList &shapes)
+{
+    const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                            QStringList{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") +
+                                            "/tests/models/check_prepared.py",
+                                        original, prepared} + shapes);
+    if (run.exitCode != 0)
+        qWarning().noquote() << run.err;
+    return QJsonDocument::fromJson(run.out).object();
+}
+
+// Modules (all of them, named_modules) and the file's size, as Python sees the file.
+QPair<int, qint64> modulesAndSize(const QString &path)
+{
+    const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                            {"-c", "import sys, torch\nprint(len(list(torch.jit.load(sys.argv[1]).modules())))",
+                             path});
+    return {run.out.trimmed().toInt(), QFileInfo(path).size()};
+}
+
+} // namespace
+
+class TestCliPrepareReal : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir out_;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo::exists(oraclePath("tv_mnasnet0_5_scripted")),
+                 "run through ctest: the models come from the generate_oracle_models fixture");
+        QVERIFY(out_.isValid());
+    }
+
+    void promisesHold_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QStringList>("shapes");
+        const QStringList image{"1,3,64,64"};
+        for (const QString form : {"_traced", "_scripted"}) {
+            for (const char *name : {"tv_mnasnet0_5", "tv_shufflenet_v2", "tv_mobilenet_v2", "tv_densenet"})
+                QTest::newRow(qPrintable(name + form)) << name + form << image;
+            QTest::newRow(qPrintable("tv_swin" + form)) << "tv_swin" + form << QStringList{"1,3,32,32"};
+            QTest::newRow(qPrintable("helper_twice" + form)) << "helper_twice" + form << QStringList{"1,3,16,16"};
+            // torch's composite layers: their adds and activations get modules.
+            QTest::newRow(qPrintable("encoder_layer" + form)) << "encoder_layer" + form << QStringList{"5,2,8"};
+            QTest::newRow(qPrintable("encoder_layer_gelu_norm_first" + form))
+                << "encoder_layer_gelu_norm_first" + form << QStringList{"5,2,8"};
+            QTest::newRow(qPrintable("encoder_stack" + form)) << "encoder_stack" + form << QStringList{"5,2,16"};
+            QTest::newRow(qPrintable("decoder_layer" + form))
+                << "decoder_layer" + form << QStringList{"5,2,16", "4,2,16"};
+            QTest::newRow(qPrintable("transformer" + form))
+                << "transformer" + form << QStringList{"5,2,16", "4,2,16"};
+        }
+    }
+
+    void promisesHold()
+    {
+        QFETCH(QString, model);
+        QFETCH(QStringList, shapes);
+        const QString input = oraclePath(model);
+        if (!QFileInfo::exists(input))
+            QSKIP("the oracle could not make this form");
+        const QString output = out_.filePath(model + ".pt");
+        QStringList args{"prepare", input, "-o", output, "--json"};
+        for (const QString &shape : shapes)
+            args << "--input-shape" << shape;
+        const Run run = torchprep(args);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(report["equivalence"].toObject()["passed"].toBool());
+        // What remains is what no module can stand for (control flow the input's shape
+        // decides, densenet's List[Tensor] inputs), or what the preparer says it leaves
+        // (MultiheadAttention's own ops).
+        // ...or an op the exporter already refused in the original (prepare adds no such op).
+        QStringList refusedBefore;
+        const QJsonObject original = QJsonDocument::fromJson(torchprep({"validate", input, "--json"}).out).object();
+        for (const QJsonValue &f : original["findings"].toArray())
+            if (f["check"].toString() == "onnx_exportable")
+                refusedBefore << f["op"].toString();
+        for (const QJsonValue &f : report["remaining_findings"].toArray()) {
+            const bool onnx = f["check"].toString() == "onnx_exportable" && refusedBefore.contains(f["op"].toString());
+            const bool shapeFlow = f["check"].toString() == "dynamic_control_flow" &&
+                                   f["severity"].toString() == "warning";
+            const bool io = f["check"].toString() == "non_tensor_io";
+            const bool attention = f["check"].toString() == "missing_module" &&
+                                   f["message"].toString().contains("(MultiheadAttention,");
+            QVERIFY2(shapeFlow || io || attention || onnx,
+                     qPrintable(QJsonDocument(f.toObject()).toJson(QJsonDocument::Compact)));
+        }
+        const QJsonObject python = pythonCheck(input, output, shapes);
+        QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0);
+        QVERIFY(python["max_abs_diff"].toDouble(-1) <= 1e-5);
+        QCOMPARE(python["several_ops"].toArray(), QJsonArray());
+        QCOMPARE(python["parameter_inputs"].toArray(), QJsonArray());
+        // Only modules for what ran: one module per change; the file grows by their code (and
+        // that of the instances given types of their own), never by copies of weights.
+        int changes = 0;
+        for (const QJsonValue &pass : report["passes"].toArray())
+            for (const QJsonValue &c : pass["changes"].toArray())
+                changes += c["module"].toString().section('.', -1).startsWith("module_") ? 1 : 0;
+        const auto before = modulesAndSize(input);
+        const auto after = modulesAndSize(output);
+        QCOMPARE(after.first - before.first, changes);
+        QVERIFY2(after.second < before.second * 1.02 + 32 * 1024,
+                 qPrintable(QString("%1 -> %2 bytes").arg(before.second).arg(after.second)));
+    }
+
+    // swin's shifted_window_attention is inlined: its linears call qkv and proj, each of its
+    // ops gets its own module, and no module wraps the function.
+    void swinIsPreparedOpByOp()
+    {
+        for (const QString form : {"traced", "scripted"}) {
+            const QString input = oraclePath("tv_swin_" + form);
+            const QString output = out_.filePath("swin_ops_" + form + ".pt");
+            const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "1,3,32,32", "--json"});
+            QCOMPARE(run.exitCode, 0);
+            QStringList called;
+            for (const QJsonValue &pass : QJsonDocument::fromJson(run.out).object()["passes"].toArray())
+                for (const QJsonValue &c : pass["changes"].toArray())
+                    if (!c["module"].toString().section('.', -1).startsWith("module_"))
+                        called << c["module"].toString();
+            QCOMPARE(called, QStringList({"features.1.0.attn.qkv", "features.1.0.attn.proj",
+                                          "features.3.0.attn.qkv", "features.3.0.attn.proj"}));
+            QSet<QString> classes;
+            const QJsonObject modules = pythonCheck(input, output, {"1,3,32,32"})["modules"].toObject();
+            for (auto it = modules.begin(); it != modules.end(); ++it)
+                classes.insert(it.value().toString());
+            QCOMPARE(classes, (QSet<QString>{"Add", "Concat", "Dropout", "MatMul", "Multiply", "Pad",
+                                            "Softmax", "StochasticDepth"}));
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliPrepareReal)
+#include "tst_cli_prepare_real.moc"
