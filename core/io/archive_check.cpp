@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <map>
 
@@ -281,7 +282,48 @@ private:
                                  std::to_string(limits_.maxPickleDepth) +
                                  " levels deep; no model needs that (a crafted file?)");
         } else if (record.compare(0, 5, "code/") == 0 && endsWith(record, ".py")) {
-            checkCodeNesting(contentOf(m), record);
+            const std::string code = contentOf(m);
+            checkCodeNesting(code, record);
+            checkClassAssignments(code, record);
+        }
+    }
+
+    // libtorch 1.13 reads an untyped assignment in a class body as a constant and then crashes
+    // looking for its type (`__patameters__ = []`, one flipped byte away from a real file).
+    // torch.jit.save writes only these untyped; constants carry `: Final[...]`, enums are apart.
+    void checkClassAssignments(const std::string &code, const std::string &record) const
+    {
+        static const char *const untyped[] = {"__parameters__", "__buffers__", "__forward_pre_hooks__",
+                                              "__forward_hooks__"};
+        bool inClass = false;
+        std::size_t lineNumber = 0;
+        for (std::size_t start = 0; start < code.size();) {
+            std::size_t end = code.find('\n', start);
+            if (end == std::string::npos)
+                end = code.size();
+            const std::string line = code.substr(start, end - start);
+            start = end + 1;
+            ++lineNumber;
+            if (!line.empty() && line[0] != ' ') {
+                inClass = line.compare(0, 6, "class ") == 0 && line.find("(Enum)") == std::string::npos;
+                continue;
+            }
+            if (!inClass || line.size() < 3 || line[0] != ' ' || line[1] != ' ' || line[2] == ' ')
+                continue;
+            std::size_t i = 2;
+            while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+                ++i;
+            const std::string name = line.substr(2, i - 2);
+            while (i < line.size() && line[i] == ' ')
+                ++i;
+            if (name.empty() || i + 1 >= line.size() || line[i] != '=' || line[i + 1] == '=')
+                continue;
+            if (std::find(std::begin(untyped), std::end(untyped), name) != std::end(untyped))
+                continue;
+            throw InputError(what_ + ": its code '" + record + "' line " + std::to_string(lineNumber) +
+                             " gives the class attribute `" + name.substr(0, 64) +
+                             "` a value without a type, which torch.jit.save never writes (a damaged or "
+                             "crafted file?)");
         }
     }
 

@@ -79,6 +79,26 @@ def deep_pickles(out, base):
     return entries
 
 
+def untyped_class_attributes(out, base):
+    """Class bodies with an untyped assignment (`__patameters__ = []`, one flipped byte from
+    `__parameters__`): libtorch 1.13 crashes importing them; they must be refused first."""
+    members = members_of(base)
+    code = next(n for n, _ in members if n.endswith("code/__torch__.py"))
+    text = dict(members)[code].decode()
+    entries = []
+    lines = {"flipped_name": None, "number": "  foo = 3", "list": "  foo = [1]", "call": "  foo = torch.zeros(3)"}
+    for name, line in lines.items():
+        if line is None:
+            new = text.replace("__parameters__", "__patameters__", 1)
+        else:
+            first, rest = text.split("\n", 1)
+            new = first + "\n" + line + "\n" + rest
+        path = os.path.join(out, f"untyped_class_attribute_{name}.pt")
+        write_zip(path, replace_member(members, "code/__torch__.py", new.encode()))
+        entries.append({"file": path, "kind": "untyped_class_attribute", "expect": "refused"})
+    return entries
+
+
 def raw_zip64(path, name, compressed, declared, method=8):
     """A one-member zip written by hand, with zip64 sizes, so declared sizes can lie."""
     crc = 0
@@ -226,6 +246,7 @@ def main():
                {"file": scripted, "kind": "good", "expect": "loads"}]
     entries += deep_pickles(out, base)
     entries += bombs(out)
+    entries += untyped_class_attributes(out, base)
     entries += fuzzed(out, [base, scripted], 96)
     entries += hostile_names(out)
     entries += nan_models(out)
