@@ -277,6 +277,10 @@ private:
         if (endsWith(record, ".pkl") || endsWith(record, ".debug_pkl")) {
             std::vector<std::string> *classes = record == "data.pkl" ? &contents.dataClasses : nullptr;
             const int depth = pickleNestingDepth(contentOf(m), limits_.maxPickleDepth, classes);
+            // libtorch's unpickler trusts the stack: a value taken from an empty one, or across a
+            // mark, corrupts its memory (one flipped byte in data.pkl is enough).
+            if (depth == kMalformedPickle)
+                throw InputError(what_ + ": '" + record + "' is not a well-formed pickle (a damaged or crafted file?)");
             if (depth > limits_.maxPickleDepth)
                 throw InputError(what_ + ": '" + record + "' nests values more than " +
                                  std::to_string(limits_.maxPickleDepth) +
@@ -375,7 +379,7 @@ public:
             if (op == '.')
                 return deepest_;
             if (!step(op))
-                return -1;
+                return unknownOpcode_ ? -1 : kMalformedPickle;
             if (deepest_ > stopAbove_)
                 return deepest_;
         }
@@ -435,6 +439,10 @@ private:
         stack_.resize(marks_.back());
         marks_.pop_back();
         return true;
+    }
+    bool pairsAboveMark() const // dict items come as keys and values
+    {
+        return !marks_.empty() && (stack_.size() - marks_.back()) % 2 == 0;
     }
     bool wrap(int count) // pops `count` values, pushes a container holding them
     {
@@ -510,9 +518,11 @@ private:
             return true;
         }
         case 0x93: return pop(d) && pop(e) && (push(0), true);
-        case 'd': case 'l': case 't': case 0x91: return popToMark(d) && (push(d + 1), true);
+        case 'd': return pairsAboveMark() && popToMark(d) && (push(d + 1), true);
+        case 'l': case 't': case 0x91: return popToMark(d) && (push(d + 1), true);
         case '}': case ']': case ')': case 0x8f: push(1); return true;
-        case 'e': case 'u': case 0x90: return popToMark(d) && grow(d);
+        case 'u': return pairsAboveMark() && popToMark(d) && grow(d);
+        case 'e': case 0x90: return popToMark(d) && grow(d);
         case 's': return pop(d) && pop(e) && grow(std::max(d, e));
         case 'g': case 'p': { // text memo keys: keep it simple, key by the line
             const std::size_t start = p_;
@@ -538,7 +548,7 @@ private:
         case 0x87: return wrap(3);
         case 'i': return skipLine() && skipLine() && popToMark(d) && (push(d + 1), true);
         case 'o': return popToMark(d) && (push(d + 1), true);
-        default: return false;
+        default: unknownOpcode_ = true; return false;
         }
     }
 
@@ -550,6 +560,7 @@ private:
     std::vector<std::size_t> marks_;
     std::map<std::uint64_t, int> memo_;
     int deepest_ = 0;
+    bool unknownOpcode_ = false;
 };
 
 } // namespace

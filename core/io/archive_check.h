@@ -41,9 +41,12 @@ struct ArchiveContents
 ArchiveContents checkArchive(const std::string &path, const std::string &what,
                              const ArchiveLimits &limits = ArchiveLimits());
 
-// The deepest nesting of containers in a pickle (protocol 2 to 4, as torch writes them), or -1
-// when the scan stops at an opcode it does not know (libtorch refuses those itself). Stops early
-// and returns a depth above `stopAbove` as soon as one is seen.
+// The deepest nesting of containers in a pickle (protocol 2 to 4, as torch writes them), -1
+// when the scan stops at an opcode it does not know (libtorch refuses those itself), or
+// kMalformedPickle when an opcode finds the stack without what it takes (an empty stack, a
+// missing mark, a memo never put) or the data ends inside one. Stops early and returns a depth
+// above `stopAbove` as soon as one is seen.
+constexpr int kMalformedPickle = -2;
 int pickleNestingDepth(const std::string &pickle, int stopAbove,
                        std::vector<std::string> *classes = nullptr);
 

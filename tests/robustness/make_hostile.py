@@ -99,6 +99,22 @@ def untyped_class_attributes(out, base):
     return entries
 
 
+def malformed_pickles(out, base):
+    """data.pkl one byte from the real one, in ways libtorch's unpickler does not survive: a
+    dict given an odd number of items, a mark where NEWOBJ takes its class."""
+    members = members_of(base)
+    pickle = dict(members)[next(n for n, _ in members if n.endswith("/data.pkl"))]
+    cases = {"odd_setitems": pickle.replace(b"weightq", b"weightu", 1),
+             "mark_before_newobj": pickle.replace(b")\x81", b"(\x81", 1)}
+    entries = []
+    for name, data in cases.items():
+        assert data != pickle, name
+        path = os.path.join(out, f"malformed_pickle_{name}.pt")
+        write_zip(path, replace_member(members, "/data.pkl", data))
+        entries.append({"file": path, "kind": "malformed_pickle", "expect": "refused"})
+    return entries
+
+
 def raw_zip64(path, name, compressed, declared, method=8):
     """A one-member zip written by hand, with zip64 sizes, so declared sizes can lie."""
     crc = 0
@@ -247,6 +263,7 @@ def main():
     entries += deep_pickles(out, base)
     entries += bombs(out)
     entries += untyped_class_attributes(out, base)
+    entries += malformed_pickles(out, base)
     entries += fuzzed(out, [base, scripted], 96)
     entries += hostile_names(out)
     entries += nan_models(out)

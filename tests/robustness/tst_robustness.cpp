@@ -113,6 +113,8 @@ private slots:
             QTest::newRow(qPrintable(QFileInfo(f).fileName())) << f << "inflate";
         for (const QString &f : filesOfKind("untyped_class_attribute"))
             QTest::newRow(qPrintable(QFileInfo(f).fileName())) << f << "without a type";
+        for (const QString &f : filesOfKind("malformed_pickle"))
+            QTest::newRow(qPrintable(QFileInfo(f).fileName())) << f << "not a well-formed pickle";
     }
 
     void craftedArchivesAreRefused()
