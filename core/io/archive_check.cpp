@@ -40,6 +40,7 @@ struct Member
     std::uint64_t uncompressed = 0;
     std::uint64_t headerOffset = 0;
     std::uint64_t dataOffset = 0; // after the local header
+    std::uint32_t crc = 0;        // CRC-32 of the uncompressed data, as the directory declares
 };
 
 class ArchiveReader
@@ -125,6 +126,7 @@ private:
                 corrupt("bad directory entry");
             Member m;
             m.method = static_cast<int>(little(directory, p + 10, 2));
+            m.crc = static_cast<std::uint32_t>(little(directory, p + 16, 4));
             m.compressed = little(directory, p + 20, 4);
             m.uncompressed = little(directory, p + 24, 4);
             const std::size_t nameLength = little(directory, p + 28, 2);
@@ -272,11 +274,29 @@ private:
                text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
     }
 
+    // libtorch never checks a member's CRC and trusts what it reads: a damaged pickle or code
+    // file (source ranges in a .debug_pkl are read lazily, long after loading) can crash it.
+    // Tensor data is left unchecked: damage there changes numbers, never control.
+    void checkCrc(const Member &m, const std::string &record, const std::string &content) const
+    {
+        uLong crc = crc32(0L, Z_NULL, 0);
+        for (std::size_t done = 0; done < content.size();) {
+            const std::size_t chunk = std::min<std::size_t>(content.size() - done, 1u << 30);
+            crc = crc32(crc, reinterpret_cast<const Bytef *>(content.data() + done), static_cast<uInt>(chunk));
+            done += chunk;
+        }
+        if (static_cast<std::uint32_t>(crc) != m.crc)
+            throw InputError(what_ + ": member '" + record +
+                             "' is damaged (its CRC-32 does not match the archive's directory)");
+    }
+
     void scanContent(const Member &m, const std::string &record, ArchiveContents &contents) const
     {
         if (endsWith(record, ".pkl") || endsWith(record, ".debug_pkl")) {
             std::vector<std::string> *classes = record == "data.pkl" ? &contents.dataClasses : nullptr;
-            const int depth = pickleNestingDepth(contentOf(m), limits_.maxPickleDepth, classes);
+            const std::string pickle = contentOf(m);
+            checkCrc(m, record, pickle);
+            const int depth = pickleNestingDepth(pickle, limits_.maxPickleDepth, classes);
             // libtorch's unpickler trusts the stack: a value taken from an empty one, or across a
             // mark, corrupts its memory (one flipped byte in data.pkl is enough).
             if (depth == kMalformedPickle)
@@ -287,6 +307,7 @@ private:
                                  " levels deep; no model needs that (a crafted file?)");
         } else if (record.compare(0, 5, "code/") == 0 && endsWith(record, ".py")) {
             const std::string code = contentOf(m);
+            checkCrc(m, record, code);
             checkCodeNesting(code, record);
             checkClassAssignments(code, record);
         }
