@@ -22,6 +22,22 @@ using torch::jit::Graph;
 using torch::jit::Node;
 using torch::jit::Value;
 
+// Visits every node of `graph`, in every block at any depth.
+template <typename Visit>
+void forEachNode(const Graph &graph, Visit visit)
+{
+    std::vector<const Block *> blocks{graph.block()};
+    while (!blocks.empty()) {
+        const Block *block = blocks.back();
+        blocks.pop_back();
+        for (const Node *node : block->nodes()) {
+            visit(node);
+            for (const Block *inner : node->blocks())
+                blocks.push_back(inner);
+        }
+    }
+}
+
 // A value the exporter would see as a constant once the module is frozen: scalars, strings,
 // None and lists of them. Tensors stay (parameters become initializers), objects are followed.
 bool foldable(const c10::IValue &value)
@@ -81,16 +97,7 @@ std::vector<std::string> kindsAfterFolding(std::shared_ptr<Graph> graph)
     torch::jit::ConstantPropagationImmutableTypes(graph);
     torch::jit::EliminateDeadCode(graph);
     std::set<std::string> kinds;
-    std::vector<const Block *> blocks{graph->block()};
-    while (!blocks.empty()) {
-        const Block *block = blocks.back();
-        blocks.pop_back();
-        for (const Node *node : block->nodes()) {
-            kinds.insert(node->kind().toQualString());
-            for (const Block *inner : node->blocks())
-                blocks.push_back(inner);
-        }
-    }
+    forEachNode(*graph, [&](const Node *node) { kinds.insert(node->kind().toQualString()); });
     return {kinds.begin(), kinds.end()};
 }
 
@@ -101,17 +108,10 @@ std::vector<std::string> attributesRead(const Graph &graph)
 {
     std::set<std::string> names;
     const Value *self = graph.inputs()[0];
-    std::vector<const Block *> blocks{graph.block()};
-    while (!blocks.empty()) {
-        const Block *block = blocks.back();
-        blocks.pop_back();
-        for (const Node *node : block->nodes()) {
-            if (node->kind() == c10::prim::GetAttr && node->input() == self)
-                names.insert(node->s(c10::attr::name));
-            for (const Block *inner : node->blocks())
-                blocks.push_back(inner);
-        }
-    }
+    forEachNode(graph, [&](const Node *node) {
+        if (node->kind() == c10::prim::GetAttr && node->input() == self)
+            names.insert(node->s(c10::attr::name));
+    });
     return {names.begin(), names.end()};
 }
 
@@ -130,24 +130,17 @@ void reachableKinds(const Graph &graph, std::set<std::string> &kinds, std::set<c
 {
     if (!seen.insert(&graph).second || seen.size() > 256)
         return;
-    std::vector<const Block *> blocks{graph.block()};
-    while (!blocks.empty()) {
-        const Block *block = blocks.back();
-        blocks.pop_back();
-        for (const Node *node : block->nodes()) {
-            kinds.insert(node->kind().toQualString());
-            for (const Block *inner : node->blocks())
-                blocks.push_back(inner);
-            const torch::jit::Function *callee = nullptr;
-            if (node->kind() == c10::prim::CallFunction)
-                callee = calledFunction(node);
-            else if (node->kind() == c10::prim::CallMethod)
-                if (auto type = node->input(0)->type()->cast<c10::ClassType>())
-                    callee = type->findMethod(node->s(c10::attr::name));
-            if (callee && callee->isGraphFunction())
-                reachableKinds(*torch::jit::toGraphFunction(*callee).graph(), kinds, seen);
-        }
-    }
+    forEachNode(graph, [&](const Node *node) {
+        kinds.insert(node->kind().toQualString());
+        const torch::jit::Function *callee = nullptr;
+        if (node->kind() == c10::prim::CallFunction)
+            callee = calledFunction(node);
+        else if (node->kind() == c10::prim::CallMethod)
+            if (auto type = node->input(0)->type()->cast<c10::ClassType>())
+                callee = type->findMethod(node->s(c10::attr::name));
+        if (callee && callee->isGraphFunction())
+            reachableKinds(*torch::jit::toGraphFunction(*callee).graph(), kinds, seen);
+    });
 }
 
 // Nothing `graph` can reach could be refused at any opset the check judges: no need to fold.
