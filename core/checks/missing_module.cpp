@@ -20,12 +20,18 @@ bool constructsWithoutArguments(const std::string &nnClass)
     return plain.count(nnClass) > 0;
 }
 
-// Ops of torch's MultiheadAttention (F.multi_head_attention_forward): what the preparer
-// cannot give modules yet. Those of the other composite layers (the residual adds and the
-// activation of TransformerEncoderLayer) it can.
 bool inAttention(const GraphNode &node, const ModelGraph &graph)
 {
     return graph.modules[node.owner].typeName == "MultiheadAttention";
+}
+
+// Ops of a scripted MultiheadAttention: the preparer leaves them, because scripting keeps
+// torch's fused fast path, which would run past any module it added. A traced attention runs
+// one straight path, which the preparer rewrites op by op.
+bool inScriptedAttention(const GraphNode &node, const ModelGraph &graph)
+{
+    return node.insideTorch && inAttention(node, graph) &&
+           (graph.scripted || node.parentControl != kNoId);
 }
 
 std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeNamer &namer)
@@ -33,10 +39,11 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string base = baseOpName(node.op);
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
-    if (node.insideTorch && inAttention(node, graph))
-        return "build the layer" + atSource(node.source) + " from torch.nn modules yourself (torch's " +
-               owner.typeName + " computes `" + base + "` functionally" + atSource(node.torchSource) +
-               "); torchprep prepare leaves MultiheadAttention's own ops as they are for now";
+    if (inScriptedAttention(node, graph))
+        return "trace the model (torch.jit.trace) and run `torchprep prepare` on that file, or build the layer" +
+               atSource(node.source) + " from torch.nn modules yourself (torch's " + owner.typeName +
+               " computes `" + base + "` functionally" + atSource(node.torchSource) +
+               "; scripting keeps its fused fast path, which torchprep prepare cannot route through modules)";
     if (node.insideTorch)
         return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" + base +
                "`" + atSource(node.torchSource) + " (or build the layer" + atSource(node.source) +
@@ -126,7 +133,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         Finding f = opFinding("missing_module", graph, node);
         f.message = describe(node.op, node, graph);
         f.fix = fixFor(node, graph, namer);
-        f.manualFix = node.insideTorch && inAttention(node, graph);
+        f.manualFix = inScriptedAttention(node, graph);
         findings.push_back(std::move(f));
     }
     return findings;

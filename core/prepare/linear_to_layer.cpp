@@ -165,8 +165,10 @@ std::optional<Module> ownerLayer(const LayerPlan &plan, const Module &owner)
     if (!value.isObject())
         return std::nullopt;
     Module layer(value.toObject());
-    if (demangleClassName(layer.type()->name()->qualifiedName()) !=
-        "torch.nn.modules." + plan.file + "." + plan.cls)
+    const std::string cls = demangleClassName(layer.type()->name()->qualifiedName());
+    // MultiheadAttention's out_proj is a NonDynamicallyQuantizableLinear: nn.Linear by another name.
+    if (cls != "torch.nn.modules." + plan.file + "." + plan.cls &&
+        !(plan.cls == "Linear" && cls == "torch.nn.modules.linear.NonDynamicallyQuantizableLinear"))
         return std::nullopt;
     const bool layerHasBias = layer.hasattr("bias") && layer.attr("bias").isTensor();
     if (layerHasBias != !plan.bias.empty())
@@ -220,72 +222,6 @@ Module makeLayer(Node *node, const LayerPlan &plan, const Module &owner)
     return layer;
 }
 
-bool readsAttribute(const torch::jit::Block *block, const c10::ClassTypePtr &type,
-                    const std::string &name)
-{
-    for (const Node *node : block->nodes()) {
-        if (node->kind() == c10::prim::GetAttr && node->s(c10::attr::name) == name &&
-            node->input(0)->type() == type)
-            return true;
-        for (const torch::jit::Block *sub : node->blocks())
-            if (readsAttribute(sub, type, name))
-                return true;
-    }
-    return false;
-}
-
-// Drops `name` from `type` and its instances when no method of the model reads it any more:
-// the weight then lives in the new layer only, as in a model written with nn.Linear.
-void dropIfUnused(Module &root, const c10::ClassTypePtr &type, const std::string &name)
-{
-    if (name.empty() || !type->hasAttribute(name))
-        return;
-    std::set<c10::ClassType *> types;
-    for (const Module &m : root.modules())
-        types.insert(m.type().get());
-    for (c10::ClassType *t : types)
-        for (torch::jit::Function *fn : t->methods())
-            if (readsAttribute(torch::jit::toGraphFunction(*fn).graph()->block(), type, name))
-                return;
-    for (Module instance : instancesOfType(root, type))
-        instance._ivalue()->unsafeRemoveAttr(name);
-    type->unsafeRemoveAttribute(name);
-}
-
-// Drops attribute reads nothing uses any more, up the chain (`self.qkv` of `self.qkv.weight`).
-void destroyIfDead(Value *value)
-{
-    Node *producer = value->node();
-    while (producer->kind() == c10::prim::GetAttr && !producer->hasUses()) {
-        Value *from = producer->input(0);
-        producer->destroy();
-        producer = from->node();
-    }
-}
-
-// A layer never called (traced swin reads `attn.qkv.weight` itself) has no forward: it gets
-// torch.nn.Linear's.
-void ensureLinearForward(Module &layer)
-{
-    if (layer.type()->findMethod("forward"))
-        return;
-    auto graph = std::make_shared<Graph>();
-    Value *self = graph->addInput("self");
-    self->setType(layer.type());
-    Value *input = graph->addInput("input");
-    input->setType(c10::TensorType::get());
-    torch::jit::WithInsertPoint guard(graph->block());
-    Value *bias = layer.hasattr("bias") && layer.attr("bias").isTensor()
-                      ? graph->insertGetAttr(self, "bias")
-                      : graph->insertConstant(c10::IValue());
-    Value *out = graph->insert(c10::aten::linear, {input, graph->insertGetAttr(self, "weight"), bias});
-    graph->registerOutput(out);
-    auto unit = layer._ivalue()->compilation_unit();
-    layer.type()->addMethod(
-        unit->create_function(c10::QualifiedName(*layer.type()->name(), "forward"), graph));
-}
-
-
 // Replaces `node` by a call of the layer whose weight it reads (`self.qkv` of
 // `self.qkv.weight`), and drops the attribute reads nothing uses any more.
 void replaceWithLayerCall(Node *node)
@@ -318,6 +254,7 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
 
     PassLog log;
     log.name = "linear_to_layer";
+    splitAttentionProjections(state, only, log);
     std::set<Node *> done;
     AttributeNames names;
     bool calledLayers = false;

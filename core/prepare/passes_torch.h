@@ -79,7 +79,14 @@ private:
 // `module_conv2d`) holding the tensors, stride, padding, dilation and groups kept; the owner's
 // attribute goes when nothing else reads it. A weight computed at run time is left to
 // convertFunctionalsToModules.
+// It starts with splitAttentionProjections.
 PassLog convertLinearToLayers(PassState &state, const FindingFilter &only);
+
+// The packed in-projection of each traced MultiheadAttention (F.linear on `in_proj_weight` or
+// row blocks of it, output chunked into q, k, v) becomes torch.nn.Linear submodules `linear_Q`,
+// `linear_K`, `linear_V` holding their rows of the weight and bias; `in_proj_weight` and
+// `in_proj_bias` go when nothing reads them. Its changes are added to `log`.
+void splitAttentionProjections(PassState &state, const FindingFilter &only, PassLog &log);
 
 // Every op that missing_module reports becomes a call of a new submodule registered on the
 // module that owns it (AIMET's name, on every instance of that module's type), whose forward

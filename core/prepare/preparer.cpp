@@ -11,6 +11,8 @@
 #include "../type_registry.h"
 #include "passes_torch.h"
 
+#include <torch/csrc/jit/api/function_impl.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -66,6 +68,20 @@ void setUp(torch::jit::Module &root)
     for (torch::jit::Module module : root.modules())
         if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
             inlineModelCalls(module);
+}
+
+// Drops the optimized copies libtorch caches per function (the analysis' Inline makes them):
+// a caller inlines its callees' cached copies, so without this the rewritten model would still
+// run the code as it was before the passes, and the proof would compare the original with itself.
+void forgetOptimizedGraphs(torch::jit::Module &root)
+{
+    for (const torch::jit::Module &module : root.modules())
+        for (torch::jit::Function *fn : module.type()->methods())
+            if (fn->isGraphFunction())
+                torch::jit::toGraphFunction(*fn).clear_optimized_graphs();
+    for (torch::jit::Function *fn : root._ivalue()->compilation_unit()->get_functions())
+        if (fn->isGraphFunction())
+            torch::jit::toGraphFunction(*fn).clear_optimized_graphs();
 }
 
 } // namespace
@@ -168,6 +184,7 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
                              "': " + interpreterErrorLine(e.what()));
         }
     }
+    forgetOptimizedGraphs(model.impl().module);
     model.impl().module.eval();
     return result;
 }

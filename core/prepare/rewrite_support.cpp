@@ -1,5 +1,6 @@
 #include "rewrite_support_torch.h"
 
+#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <unordered_set>
@@ -197,5 +198,66 @@ torch::jit::Module newModule(const std::string &qualifiedName,
     module.register_attribute("training", c10::BoolType::get(), false);
     return module;
 }
+
+static bool readsAttribute(const torch::jit::Block *block, const c10::ClassTypePtr &type,
+                    const std::string &name)
+{
+    for (const torch::jit::Node *node : block->nodes()) {
+        if (node->kind() == c10::prim::GetAttr && node->s(c10::attr::name) == name &&
+            node->input(0)->type() == type)
+            return true;
+        for (const torch::jit::Block *sub : node->blocks())
+            if (readsAttribute(sub, type, name))
+                return true;
+    }
+    return false;
+}
+
+void dropIfUnused(torch::jit::Module &root, const c10::ClassTypePtr &type, const std::string &name)
+{
+    if (name.empty() || !type->hasAttribute(name))
+        return;
+    std::set<c10::ClassType *> types;
+    for (const torch::jit::Module &m : root.modules())
+        types.insert(m.type().get());
+    for (c10::ClassType *t : types)
+        for (torch::jit::Function *fn : t->methods())
+            if (readsAttribute(torch::jit::toGraphFunction(*fn).graph()->block(), type, name))
+                return;
+    for (torch::jit::Module instance : instancesOfType(root, type))
+        instance._ivalue()->unsafeRemoveAttr(name);
+    type->unsafeRemoveAttribute(name);
+}
+
+void destroyIfDead(torch::jit::Value *value)
+{
+    torch::jit::Node *producer = value->node();
+    while (producer->kind() == c10::prim::GetAttr && !producer->hasUses()) {
+        torch::jit::Value *from = producer->input(0);
+        producer->destroy();
+        producer = from->node();
+    }
+}
+
+void ensureLinearForward(torch::jit::Module &layer)
+{
+    if (layer.type()->findMethod("forward"))
+        return;
+    auto graph = std::make_shared<torch::jit::Graph>();
+    torch::jit::Value *self = graph->addInput("self");
+    self->setType(layer.type());
+    torch::jit::Value *input = graph->addInput("input");
+    input->setType(c10::TensorType::get());
+    torch::jit::WithInsertPoint guard(graph->block());
+    torch::jit::Value *bias = layer.hasattr("bias") && layer.attr("bias").isTensor()
+                      ? graph->insertGetAttr(self, "bias")
+                      : graph->insertConstant(c10::IValue());
+    torch::jit::Value *out = graph->insert(c10::aten::linear, {input, graph->insertGetAttr(self, "weight"), bias});
+    graph->registerOutput(out);
+    auto unit = layer._ivalue()->compilation_unit();
+    layer.type()->addMethod(
+        unit->create_function(c10::QualifiedName(*layer.type()->name(), "forward"), graph));
+}
+
 
 } // namespace torchprep

@@ -91,4 +91,15 @@ torch::jit::Value *selfOf(torch::jit::Node *node);
 torch::jit::Module newModule(const std::string &qualifiedName,
                              const std::shared_ptr<torch::jit::CompilationUnit> &unit);
 
+// Drops attribute `name` from `type` and its instances when no method of the model reads it
+// any more: the weight then lives in the new layer only, as in a model written with nn.Linear.
+void dropIfUnused(torch::jit::Module &root, const c10::ClassTypePtr &type, const std::string &name);
+
+// Drops attribute reads nothing uses any more, up the chain (`self.qkv` of `self.qkv.weight`).
+void destroyIfDead(torch::jit::Value *value);
+
+// Gives a torch.nn.Linear-typed module with no forward (a layer never called: traced swin reads
+// `attn.qkv.weight` itself) torch.nn.Linear's forward over its own weight and bias.
+void ensureLinearForward(torch::jit::Module &layer);
+
 } // namespace torchprep

@@ -171,16 +171,23 @@ private slots:
                 shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b) +
                            (cat ? QString("_%1").arg(cat) : QString())] = "Concat";
         QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
-        QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32" << QStringList()
-                             << ModuleClasses{{"module_cat", "Concat"},
-                                              {"encoder.module_add", "Add"},
-                                              {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
-                                              {"encoder.layers.encoder_layer_0.module_add_2", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add_3", "Add"},
-                                              {"encoder.layers.encoder_layer_1.module_add_4", "Add"}}
-                             // nn.MultiheadAttention's own ops (6 per layer) wait for the preparer's
-                             // answer to composite layers.
-                             << 12;
+        // nn.MultiheadAttention, traced: q, k and v as nn.Linear, its matmuls and softmax as modules.
+        ModuleClasses vit{{"module_cat", "Concat"},
+                          {"encoder.module_add", "Add"},
+                          {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
+                          {"encoder.layers.encoder_layer_0.module_add_2", "Add"},
+                          {"encoder.layers.encoder_layer_1.module_add_3", "Add"},
+                          {"encoder.layers.encoder_layer_1.module_add_4", "Add"}};
+        for (const QString layer : {"encoder.layers.encoder_layer_0.self_attention.",
+                                    "encoder.layers.encoder_layer_1.self_attention."}) {
+            for (const QString projection : {"linear_Q", "linear_K", "linear_V"})
+                vit[layer + projection] = "Linear";
+            vit[layer + "module_div"] = "Divide";
+            vit[layer + "module_bmm"] = "Bmm";
+            vit[layer + "module_softmax"] = "Softmax";
+            vit[layer + "module_bmm_1"] = "Bmm";
+        }
+        QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32" << QStringList() << vit << 0;
     }
 
     void preparesAndPythonAgrees()
@@ -211,7 +218,8 @@ private slots:
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray()) {
                 const QString module = c["module"].toString();
-                if (module.section('.', -1).startsWith("module_"))
+                if (module.section('.', -1).startsWith("module_") ||
+                    module.section('.', -1).contains(QRegularExpression("^linear_[QKV](_[0-9]+)?$")))
                     changed.insert(module);
                 QVERIFY(QStringList({"linear_to_layer", "functional_to_module", "unroll_reuse"})
                             .contains(c["kind"].toString()));

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -40,6 +41,13 @@ QPair<int, qint64> modulesAndSize(const QString &path)
                             {"-c", "import sys, torch\nprint(len(list(torch.jit.load(sys.argv[1]).modules())))",
                              path});
     return {run.out.trimmed().toInt(), QFileInfo(path).size()};
+}
+
+// A module the preparer added (not a user's layer it now calls).
+bool addedName(const QString &name)
+{
+    static const QRegularExpression projection("^linear_[QKV](_[0-9]+)?$");
+    return name.startsWith("module_") || projection.match(name).hasMatch();
 }
 
 } // namespace
@@ -77,6 +85,11 @@ private slots:
                 << "decoder_layer" + form << QStringList{"5,2,16", "4,2,16"};
             QTest::newRow(qPrintable("transformer" + form))
                 << "transformer" + form << QStringList{"5,2,16", "4,2,16"};
+            QTest::newRow(qPrintable("attention" + form)) << "attention" + form << QStringList{"5,2,16"};
+            QTest::newRow(qPrintable("attention_masked" + form))
+                << "attention_masked" + form << QStringList{"2,5,16", "2,7,8", "2,7,12", "5,7"};
+            QTest::newRow(qPrintable("attention_cross" + form))
+                << "attention_cross" + form << QStringList{"5,2,16", "4,2,16"};
         }
     }
 
@@ -97,7 +110,7 @@ private slots:
         QVERIFY(report["equivalence"].toObject()["passed"].toBool());
         // What remains is what no module can stand for (control flow the input's shape
         // decides, densenet's List[Tensor] inputs), or what the preparer says it leaves
-        // (MultiheadAttention's own ops).
+        // (a scripted MultiheadAttention's own ops, as a manual fix; a traced one is prepared).
         // ...or an op the exporter already refused in the original (prepare adds no such op).
         QStringList refusedBefore;
         const QJsonObject original = QJsonDocument::fromJson(torchprep({"validate", input, "--json"}).out).object();
@@ -109,8 +122,9 @@ private slots:
             const bool shapeFlow = f["check"].toString() == "dynamic_control_flow" &&
                                    f["severity"].toString() == "warning";
             const bool io = f["check"].toString() == "non_tensor_io";
-            const bool attention = f["check"].toString() == "missing_module" &&
-                                   f["message"].toString().contains("(MultiheadAttention,");
+            const bool attention = model.endsWith("_scripted") && f["check"].toString() == "missing_module" &&
+                                   f["message"].toString().contains("(MultiheadAttention,") &&
+                                   f["manual_fix"].toBool();
             QVERIFY2(shapeFlow || io || attention || onnx,
                      qPrintable(QJsonDocument(f.toObject()).toJson(QJsonDocument::Compact)));
         }
@@ -119,12 +133,18 @@ private slots:
         QVERIFY(python["max_abs_diff"].toDouble(-1) <= 1e-5);
         QCOMPARE(python["several_ops"].toArray(), QJsonArray());
         QCOMPARE(python["parameter_inputs"].toArray(), QJsonArray());
+        // Each attention given linear_Q/K/V holds exactly the packed rows, and only there.
+        const QJsonObject projections = python["projections"].toObject();
+        for (auto it = projections.begin(); it != projections.end(); ++it) {
+            QVERIFY2(it.value().toObject()["rows_match"].toBool(), qPrintable(it.key()));
+            QCOMPARE(it.value().toObject()["packed_left"].toArray(), QJsonArray());
+        }
         // Only modules for what ran: one module per change; the file grows by their code (and
         // that of the instances given types of their own), never by copies of weights.
         int changes = 0;
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray())
-                changes += c["module"].toString().section('.', -1).startsWith("module_") ? 1 : 0;
+                changes += addedName(c["module"].toString().section('.', -1)) ? 1 : 0;
         const auto before = modulesAndSize(input);
         const auto after = modulesAndSize(output);
         QCOMPARE(after.first - before.first, changes);
@@ -155,6 +175,50 @@ private slots:
             QCOMPARE(classes, (QSet<QString>{"Add", "Concat", "Dropout", "MatMul", "Multiply", "Pad",
                                             "Softmax", "StochasticDepth"}));
         }
+    }
+
+    // A traced MultiheadAttention becomes layers a quantizer sees, as AIMET's quantizable
+    // attention has them: q, k and v as nn.Linear holding their rows of the packed weight,
+    // out_proj called, the matmuls and softmax as modules. A scripted one keeps its fused fast
+    // path, so its ops stay findings that say to trace.
+    void attentionBecomesLayers()
+    {
+        const QString input = oraclePath("attention_cross_traced");
+        const QString output = out_.filePath("attention_layers.pt");
+        const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "5,2,16",
+                                   "--input-shape", "4,2,16", "--json"});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QCOMPARE(report["remaining_findings"].toArray(), QJsonArray());
+        QStringList layers;
+        for (const QJsonValue &pass : report["passes"].toArray())
+            if (pass["name"].toString() == "linear_to_layer")
+                for (const QJsonValue &c : pass["changes"].toArray())
+                    layers << c["module"].toString();
+        QCOMPARE(layers, QStringList({"attn.linear_Q", "attn.linear_K", "attn.linear_V", "attn.out_proj"}));
+        const QJsonObject python = pythonCheck(input, output, {"5,2,16", "4,2,16"});
+        QVERIFY(python["projections"].toObject()["attn"].toObject()["rows_match"].toBool());
+        QMap<QString, QString> classes;
+        const QJsonObject modules = python["modules"].toObject();
+        for (auto it = modules.begin(); it != modules.end(); ++it)
+            classes.insert(it.key(), it.value().toString());
+        QCOMPARE(classes.value("attn.linear_Q"), QString("Linear"));
+        QCOMPARE(classes.value("attn.linear_K"), QString("Linear"));
+        QCOMPARE(classes.value("attn.linear_V"), QString("Linear"));
+        QCOMPARE(classes.value("attn.module_softmax"), QString("Softmax"));
+        QCOMPARE(classes.value("attn.module_bmm"), QString("Bmm"));
+        QCOMPARE(classes.value("attn.module_bmm_1"), QString("Bmm"));
+
+        const Run scripted = torchprep({"validate", oraclePath("attention_cross_scripted"), "--json"});
+        int attention = 0;
+        for (const QJsonValue &f : QJsonDocument::fromJson(scripted.out).object()["findings"].toArray()) {
+            if (f["check"].toString() != "missing_module")
+                continue;
+            ++attention;
+            QVERIFY(f["manual_fix"].toBool());
+            QVERIFY2(f["fix"].toString().contains("torch.jit.trace"), qPrintable(f["fix"].toString()));
+        }
+        QVERIFY(attention > 0);
     }
 };
 

@@ -2,9 +2,12 @@
 """Python's side of the equivalence proof: loads an original and a prepared TorchScript file
 with torch.jit.load, runs both on the same random inputs, and prints one JSON object:
 {"max_abs_diff": x, "modules": {"layer1.0.module_add": "Add", ...}, "several_ops": [...],
-"parameter_inputs": [...]} (modules: original_name of every module named module_*; the two
-lists: added modules whose forward computes more than one data op, and calls of added
-modules that pass a parameter or buffer in; both empty when the preparer kept its promises).
+"parameter_inputs": [...], "projections": {...}} (modules: original_name of every module the
+preparer added, named module_* or linear_Q/K/V; the two lists: added modules whose forward
+computes more than one data op, and calls of added modules that pass a parameter or buffer in;
+both empty when the preparer kept its promises; projections: for every attention given
+linear_Q/K/V, whether their weights and biases stacked are the original's packed
+in_proj_weight/in_proj_bias (or its q/k/v_proj_weight), and whether the packed ones are gone).
 
 With --emitted FILE.py (what `prepare --emit-python` wrote) it also imports that file, builds
 the model with load_model() and adds "emitted": {"max_abs_diff": x (against the prepared
@@ -16,6 +19,7 @@ usage: check_prepared.py ORIGINAL.pt PREPARED.pt SHAPE [SHAPE...] [--emitted FIL
 """
 import importlib.util
 import json
+import re
 import sys
 
 import torch
@@ -52,8 +56,37 @@ def nodes_of(block):
             yield from nodes_of(sub)
 
 
+PROJECTION = re.compile(r"linear_[QKV](_[0-9]+)?$")
+
+
 def added(name):
-    return name.split(".")[-1].startswith("module_")
+    last = name.split(".")[-1]
+    return last.startswith("module_") or PROJECTION.match(last) is not None
+
+
+def projections(original, prepared):
+    """linear_Q/K/V against the original attention's packed weights, by module path."""
+    before = dict(original.named_modules())
+    result = {}
+    for path, m in prepared.named_modules():
+        children = dict(m.named_children())
+        if "linear_Q" not in children or path not in before:
+            continue
+        old = before[path]
+        parts = [children[f"linear_{r}"] for r in "QKV"]
+        if hasattr(old, "in_proj_weight") and old.in_proj_weight is not None:
+            weights = torch.equal(torch.cat([p.weight for p in parts]), old.in_proj_weight)
+            bias = getattr(old, "in_proj_bias", None)
+        else:
+            weights = all(torch.equal(p.weight, getattr(old, f"{r.lower()}_proj_weight"))
+                          for p, r in zip(parts, "QKV"))
+            bias = getattr(old, "in_proj_bias", None)
+        if bias is not None:
+            weights = weights and torch.equal(torch.cat([p.bias for p in parts]), bias)
+        packed = [n for n in ("in_proj_weight", "in_proj_bias", "q_proj_weight", "k_proj_weight",
+                              "v_proj_weight") if hasattr(m, n) and getattr(m, n) is not None]
+        result[path] = {"rows_match": bool(weights), "packed_left": packed}
+    return result
 
 
 def audit(prepared):
@@ -111,7 +144,8 @@ def main():
               "modules": {name: m.original_name for name, m in prepared.named_modules()
                           if added(name)},
               "several_ops": several_ops,
-              "parameter_inputs": parameter_inputs}
+              "parameter_inputs": parameter_inputs,
+              "projections": projections(original, prepared)}
     if emitted is not None:
         result["emitted"] = {
             "max_abs_diff": max_diff(b, c),

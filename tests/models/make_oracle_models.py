@@ -335,6 +335,32 @@ class AttentionUser(nn.Module):
         return out
 
 
+class MaskedAttentionUser(nn.Module):
+    """Batch first, keys and values of their own sizes, no bias, both masks, per-head weights."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(16, 4, batch_first=True, kdim=8, vdim=12, bias=False)
+        pad = torch.zeros(2, 7, dtype=torch.bool)
+        pad[1, 5:] = True
+        self.register_buffer("pad", pad)
+
+    def forward(self, x, k, v, attn_mask):
+        return self.attn(x, k, v, key_padding_mask=self.pad, attn_mask=attn_mask,
+                         average_attn_weights=False)
+
+
+class CrossAttentionUser(nn.Module):
+    """Encoder-decoder attention: torch cuts the packed weight into q and kv blocks."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(16, 2)
+
+    def forward(self, x, memory):
+        return self.attn(x, memory, memory)
+
+
 SEQ = torch.randn(5, 2, 16)
 
 # name -> (factory, example inputs, forms)
@@ -363,6 +389,10 @@ KINDS = {
     "decoder_layer": (DecoderLayerUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
     "transformer": (TransformerUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
     "attention": (AttentionUser, (SEQ,), ("traced", "scripted")),
+    "attention_masked": (MaskedAttentionUser,
+                         (torch.randn(2, 5, 16), torch.randn(2, 7, 8), torch.randn(2, 7, 12),
+                          torch.randn(5, 7)), ("traced", "scripted")),
+    "attention_cross": (CrossAttentionUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
 }
 
 
