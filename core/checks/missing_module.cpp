@@ -26,8 +26,8 @@ bool inAttention(const GraphNode &node, const ModelGraph &graph)
 }
 
 // Ops of a scripted MultiheadAttention: the preparer leaves them, because scripting keeps
-// torch's fused fast path, which would run past any module it added. A traced attention runs
-// one straight path, which the preparer rewrites op by op.
+// torch's multi_head_attention_forward whole, with a branch for every way it can be called. A
+// traced attention runs one straight path, which the preparer rewrites op by op.
 bool inScriptedAttention(const GraphNode &node, const ModelGraph &graph)
 {
     return node.insideTorch && inAttention(node, graph) &&
@@ -43,7 +43,8 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
         return "trace the model (torch.jit.trace) and run `torchprep prepare` on that file, or build the layer" +
                atSource(node.source) + " from torch.nn modules yourself (torch's " + owner.typeName +
                " computes `" + base + "` functionally" + atSource(node.torchSource) +
-               "; scripting keeps its fused fast path, which torchprep prepare cannot route through modules)";
+               "; scripting keeps torch's whole multi_head_attention_forward, which torchprep prepare "
+               "does not rewrite)";
     if (node.insideTorch)
         return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" + base +
                "`" + atSource(node.torchSource) + " (or build the layer" + atSource(node.source) +

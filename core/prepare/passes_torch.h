@@ -30,6 +30,10 @@ struct FindingFilter
 // another instance shares gets a copy of that type: new modules can then be named per
 // instance, as AIMET names them, and their arguments read per instance.
 void giveInstancesOwnTypes(torch::jit::Module &root);
+// Every scripted torch.nn composite layer (TransformerEncoderLayer, MultiheadAttention, ...)
+// loses the branch of its inference fast path that runs a fused kernel: it would run past the
+// modules the passes add. The composed path it keeps computes the same.
+void dropFusedFastPaths(torch::jit::Module &root);
 // Inlines, in `module`'s forward, every call of the model's own scripted functions and of
 // the module's other methods (`self._block(x)`), at each call site: each op they run can then
 // get its own module per call. Returns true if the forward changed.

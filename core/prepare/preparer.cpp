@@ -65,6 +65,7 @@ void breakForTests(torch::jit::Module &module, const std::string &pass)
 void setUp(torch::jit::Module &root)
 {
     giveInstancesOwnTypes(root);
+    dropFusedFastPaths(root);
     for (torch::jit::Module module : root.modules())
         if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
             inlineModelCalls(module);

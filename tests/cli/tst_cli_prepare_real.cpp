@@ -80,6 +80,8 @@ private slots:
             QTest::newRow(qPrintable("encoder_layer" + form)) << "encoder_layer" + form << QStringList{"5,2,8"};
             QTest::newRow(qPrintable("encoder_layer_gelu_norm_first" + form))
                 << "encoder_layer_gelu_norm_first" + form << QStringList{"5,2,8"};
+            QTest::newRow(qPrintable("encoder_layer_batch_first" + form))
+                << "encoder_layer_batch_first" + form << QStringList{"2,5,8"};
             QTest::newRow(qPrintable("encoder_stack" + form)) << "encoder_stack" + form << QStringList{"5,2,16"};
             QTest::newRow(qPrintable("decoder_layer" + form))
                 << "decoder_layer" + form << QStringList{"5,2,16", "4,2,16"};
@@ -219,6 +221,32 @@ private slots:
             QVERIFY2(f["fix"].toString().contains("torch.jit.trace"), qPrintable(f["fix"].toString()));
         }
         QVERIFY(attention > 0);
+    }
+
+    // A scripted TransformerEncoderLayer keeps torch's fused inference kernel, which under
+    // no_grad in eval mode runs instead of the layer's ops: the prepared file must run the
+    // modules the preparer added, as Python's profiler sees it.
+    void fusedFastPathIsGone()
+    {
+        const QString input = oraclePath("encoder_layer_batch_first_scripted");
+        const QString output = out_.filePath("fast_path.pt");
+        QCOMPARE(torchprep({"prepare", input, "-o", output, "--input-shape", "2,5,8"}).exitCode, 0);
+        const QString script =
+            "import sys, torch\n"
+            "x = torch.randn(2, 5, 8)\n"
+            "for path in sys.argv[1:]:\n"
+            "    m = torch.jit.load(path).eval()\n"
+            "    with torch.no_grad():\n"
+            "        for _ in range(3): m(x)\n"
+            "        with torch.autograd.profiler.profile() as p: m(x)\n"
+            "    names = {e.name for e in p.function_events}\n"
+            "    print(int('aten::_transformer_encoder_layer_fwd' in names), int('aten::relu' in names))\n";
+        const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {"-c", script, input, output});
+        QCOMPARE(run.exitCode, 0);
+        const QList<QByteArray> lines = run.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0].trimmed(), QByteArray("1 0")); // the original runs the fused kernel
+        QCOMPARE(lines[1].trimmed(), QByteArray("0 1")); // the prepared file runs its modules
     }
 };
 

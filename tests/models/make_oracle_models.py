@@ -385,6 +385,9 @@ KINDS = {
     "encoder_layer": (EncoderLayerUser, (torch.randn(5, 2, 8),), ("traced", "scripted")),
     "encoder_layer_gelu_norm_first": (lambda: EncoderLayerUser(activation="gelu", norm_first=True),
                                       (torch.randn(5, 2, 8),), ("traced", "scripted")),
+    # batch first: scripted, its fused inference fast path is live under no_grad
+    "encoder_layer_batch_first": (lambda: EncoderLayerUser(batch_first=True),
+                                  (torch.randn(2, 5, 8),), ("traced", "scripted")),
     "encoder_stack": (EncoderStack, (SEQ,), ("traced", "scripted")),
     "decoder_layer": (DecoderLayerUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
     "transformer": (TransformerUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
