@@ -11,7 +11,9 @@
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 
+#include <map>
 #include <optional>
+#include <tuple>
 
 namespace torchprep {
 
@@ -190,6 +192,7 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
     const PassContext &context = state.context();
     const ModelGraph &graph = context.graph();
     AttributeNames names;
+    std::map<std::tuple<const c10::ClassType *, int64_t, int64_t, std::string>, std::string> made;
     for (const Finding &finding : state.missing()) {
         if (!only.wants(finding) || finding.manualFix || finding.nodes.empty())
             continue;
@@ -235,7 +238,15 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
         const c10::ClassTypePtr type = owner.type();
         Node *insertAt = unpack ? unpack : node;
         for (const Projection &part : parts) {
+            // Another method of the attention (a reused one's forward1) computing the same rows
+            // calls the same layer: the unrolled copy then gets its own, as it does every layer.
+            const auto key = std::make_tuple(type.get(), part.begin, part.end, weight->path.front());
+            if (auto known = made.find(key); known != made.end()) {
+                callInstead(insertAt, part.result, known->second, node->input(0), node->sourceRange());
+                continue;
+            }
             const std::string name = names.next(type, std::string("linear_") + part.role);
+            made[key] = name;
             for (const Module &instance : instances) {
                 Module(instance).register_module(name, makeProjection(instance, *weight, bias, part));
                 PreparedChange change;

@@ -223,6 +223,29 @@ private slots:
         QVERIFY(attention > 0);
     }
 
+    // An attention called twice: each call's module has one set of projections holding the
+    // packed rows, the copy its own.
+    void reusedAttentionGetsItsOwnProjections()
+    {
+        const QString input = oraclePath("attention_twice_traced");
+        const QString output = out_.filePath("attention_twice.pt");
+        const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "5,2,16",
+                                   "--input-shape", "4,2,16", "--json"});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object()["remaining_findings"].toArray(), QJsonArray());
+        const QJsonObject python = pythonCheck(input, output, {"5,2,16", "4,2,16"});
+        QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0 && python["max_abs_diff"].toDouble() <= 1e-5);
+        const QJsonObject projections = python["projections"].toObject();
+        QCOMPARE(projections.keys(), QStringList({"attn", "module_attn_1"}));
+        for (const QString &path : projections.keys())
+            QVERIFY2(projections[path].toObject()["rows_match"].toBool(), qPrintable(path));
+        QStringList layers;
+        for (const QString &module : python["modules"].toObject().keys())
+            if (module.contains("linear_"))
+                layers << module;
+        QCOMPARE(layers.size(), 6);
+    }
+
     // A scripted TransformerEncoderLayer keeps torch's fused inference kernel, which under
     // no_grad in eval mode runs instead of the layer's ops: the prepared file must run the
     // modules the preparer added, as Python's profiler sees it.

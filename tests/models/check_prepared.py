@@ -70,9 +70,15 @@ def projections(original, prepared):
     result = {}
     for path, m in prepared.named_modules():
         children = dict(m.named_children())
-        if "linear_Q" not in children or path not in before:
+        if "linear_Q" not in children:
             continue
-        old = before[path]
+        # an unrolled copy (`module_attn_1`) holds the rows of the module it copies (`attn`)
+        parent, _, last = path.rpartition(".")
+        copied = re.sub(r"^module_(.*)_[0-9]+$", r"\1", last)
+        source = path if path in before else (parent + "." if parent else "") + copied
+        if source not in before:
+            continue
+        old = before[source]
         parts = [children[f"linear_{r}"] for r in "QKV"]
         if hasattr(old, "in_proj_weight") and old.in_proj_weight is not None:
             weights = torch.equal(torch.cat([p.weight for p in parts]), old.in_proj_weight)

@@ -361,6 +361,22 @@ class CrossAttentionUser(nn.Module):
         return self.attn(x, memory, memory)
 
 
+class AttentionTwice(nn.Module):
+    """One attention called twice: cross-attention with a padding mask, then self-attention."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(16, 2)
+        pad = torch.zeros(2, 4, dtype=torch.bool)
+        pad[1, 3:] = True
+        self.register_buffer("pad", pad)
+
+    def forward(self, x, memory):
+        a, _ = self.attn(x, memory, memory, key_padding_mask=self.pad)
+        b, _ = self.attn(a, a, a)
+        return b
+
+
 SEQ = torch.randn(5, 2, 16)
 
 # name -> (factory, example inputs, forms)
@@ -395,6 +411,7 @@ KINDS = {
     "attention_masked": (MaskedAttentionUser,
                          (torch.randn(2, 5, 16), torch.randn(2, 7, 8), torch.randn(2, 7, 12),
                           torch.randn(5, 7)), ("traced", "scripted")),
+    "attention_twice": (AttentionTwice, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
     "attention_cross": (CrossAttentionUser, (SEQ, torch.randn(4, 2, 16)), ("traced", "scripted")),
 }
 
