@@ -25,13 +25,13 @@ bool inAttention(const GraphNode &node, const ModelGraph &graph)
     return graph.modules[node.owner].typeName == "MultiheadAttention";
 }
 
-// Ops of a scripted MultiheadAttention: the preparer leaves them, because scripting keeps
-// torch's multi_head_attention_forward whole, with a branch for every way it can be called. A
-// traced attention runs one straight path, which the preparer rewrites op by op.
+// Ops of a scripted MultiheadAttention called more than once: the preparer leaves them. Called
+// once, it specializes torch's multi_head_attention_forward to that call and prepares the one
+// path that is left, as it does a traced attention's.
 bool inScriptedAttention(const GraphNode &node, const ModelGraph &graph)
 {
     return node.insideTorch && inAttention(node, graph) &&
-           (graph.scripted || node.parentControl != kNoId);
+           (graph.scripted || node.parentControl != kNoId) && graph.modules[node.owner].calls.size() > 1;
 }
 
 std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeNamer &namer)
@@ -40,11 +40,11 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
     if (inScriptedAttention(node, graph))
-        return "trace the model (torch.jit.trace) and run `torchprep prepare` on that file, or build the layer" +
-               atSource(node.source) + " from torch.nn modules yourself (torch's " + owner.typeName +
+        return "give each call" + atSource(node.source) + " an nn.MultiheadAttention of its own, or trace the "
+               "model (torch.jit.trace), then run `torchprep prepare` (torch's " + owner.typeName +
                " computes `" + base + "` functionally" + atSource(node.torchSource) +
-               "; scripting keeps torch's whole multi_head_attention_forward, which torchprep prepare "
-               "does not rewrite)";
+               "; scripted and called " + std::to_string(owner.calls.size()) +
+               " times, it keeps a branch for every way of calling it, which torchprep prepare does not rewrite)";
     if (node.insideTorch)
         return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" + base +
                "`" + atSource(node.torchSource) + " (or build the layer" + atSource(node.source) +

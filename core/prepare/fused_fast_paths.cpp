@@ -6,6 +6,7 @@
 // composed path, which computes the same (the proof checks it), and drops what only it read.
 #include "../module_classes.h"
 #include "passes_torch.h"
+#include "rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -42,11 +43,20 @@ bool runsFusedKernel(const Block *block)
     return false;
 }
 
-// Decides every prim::If one of whose two blocks runs a fused kernel for the other block.
+// Decides every prim::If one of whose two blocks runs a fused kernel for the other block, and
+// answers `x.is_nested` with false: nested tensors run only on the fused path (outside it torch
+// raises), so the checks and messages about them go too, and with them the reads of the
+// weights the fused kernel took.
 bool decideFastPaths(Block *block)
 {
     bool changed = false;
     for (Node *node : block->nodes()) {
+        if (std::string(node->kind().toQualString()) == "prim::is_nested") {
+            torch::jit::WithInsertPoint guard(node);
+            node->output()->replaceAllUsesWith(node->owningGraph()->insertConstant(false));
+            changed = true;
+            continue;
+        }
         if (node->kind() == c10::prim::If && node->blocks().size() == 2) {
             const bool inThen = runsFusedKernel(node->blocks()[0]);
             const bool inElse = runsFusedKernel(node->blocks()[1]);
@@ -78,8 +88,12 @@ void dropFusedFastPaths(torch::jit::Module &root)
             auto graph = torch::jit::toGraphFunction(*method).graph();
             if (!decideFastPaths(graph->block()))
                 continue;
-            torch::jit::ConstantPropagationImmutableTypes(graph); // the decided branches go
-            torch::jit::EliminateDeadCode(graph);                  // with what only they read
+            for (int round = 0; round < 3; ++round) {
+                torch::jit::ConstantPropagationImmutableTypes(graph); // the decided branches go,
+                bypassUnchangedBranchOutputs(graph->block());         // the checks that decide
+                dropUnusedQueries(graph->block());                    // nothing any more,
+                torch::jit::EliminateDeadCode(graph);                  // and what only they read
+            }
         }
     }
 }

@@ -34,6 +34,10 @@ void giveInstancesOwnTypes(torch::jit::Module &root);
 // loses the branch of its inference fast path that runs a fused kernel: it would run past the
 // modules the passes add. The composed path it keeps computes the same.
 void dropFusedFastPaths(torch::jit::Module &root);
+// Every scripted MultiheadAttention called once gets torch's attention functions inlined into
+// its forward, specialized to that call (its fixed arguments put in, the branches they decide
+// gone): one path of ops, as a trace records it, for the passes to prepare.
+void specializeScriptedAttention(torch::jit::Module &root);
 // Inlines, in `module`'s forward, every call of the model's own scripted functions and of
 // the module's other methods (`self._block(x)`), at each call site: each op they run can then
 // get its own module per call. Returns true if the forward changed.

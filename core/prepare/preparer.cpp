@@ -66,6 +66,7 @@ void setUp(torch::jit::Module &root)
 {
     giveInstancesOwnTypes(root);
     dropFusedFastPaths(root);
+    specializeScriptedAttention(root);
     for (torch::jit::Module module : root.modules())
         if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
             inlineModelCalls(module);

@@ -132,6 +132,8 @@ std::optional<std::vector<std::string>> tensorAttributePath(const torch::jit::Va
     const c10::TypePtr type = optional ? optional->getElementType() : value->type();
     if (type->kind() != c10::TypeKind::TensorType)
         return std::nullopt;
+    if (value->node()->kind() == c10::prim::unchecked_cast) // `w` of `if w is not None:`
+        value = value->node()->input(0);
     auto path = attributePath(value);
     if (!path || path->empty())
         return std::nullopt;
@@ -197,6 +199,60 @@ torch::jit::Module newModule(const std::string &qualifiedName,
     torch::jit::Module module(c10::QualifiedName(qualifiedName), unit, /*shouldMangle=*/true);
     module.register_attribute("training", c10::BoolType::get(), false);
     return module;
+}
+
+bool dropUnusedQueries(torch::jit::Block *block)
+{
+    static const std::set<std::string> queries = {"aten::is_autocast_enabled", "aten::is_grad_enabled",
+                                                  "aten::is_autocast_cpu_enabled", "prim::is_cuda"};
+    bool changed = false;
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+        torch::jit::Node *node = *it++;
+        for (torch::jit::Block *sub : node->blocks())
+            changed = dropUnusedQueries(sub) || changed;
+        if (queries.count(node->kind().toQualString()) && !node->output()->hasUses()) {
+            node->destroy();
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+// True when `value` is made by `node` or inside one of its blocks.
+static bool inside(const torch::jit::Value *value, const torch::jit::Node *node)
+{
+    for (const torch::jit::Node *at = value->node(); at; at = at->owningBlock()->owningNode())
+        if (at == node)
+            return true;
+    return false;
+}
+
+bool bypassUnchangedBranchOutputs(torch::jit::Block *block)
+{
+    bool changed = false;
+    for (torch::jit::Node *node : block->nodes()) {
+        for (torch::jit::Block *sub : node->blocks())
+            changed = bypassUnchangedBranchOutputs(sub) || changed;
+        if (node->kind() != c10::prim::If)
+            continue;
+        // `x` refined by `if x is not None:` is still x.
+        auto uncast = [](torch::jit::Value *v) {
+            while (v->node()->kind() == c10::prim::unchecked_cast)
+                v = v->node()->input(0);
+            return v;
+        };
+        for (std::size_t i = 0; i < node->outputs().size(); ++i) {
+            torch::jit::Value *first = uncast(node->blocks()[0]->outputs()[i]);
+            bool same = !inside(first, node) && first->type()->isSubtypeOf(*node->output(i)->type());
+            for (torch::jit::Block *branch : node->blocks())
+                same = same && uncast(branch->outputs()[i]) == first;
+            if (same && node->output(i)->hasUses()) {
+                node->output(i)->replaceAllUsesWith(first);
+                changed = true;
+            }
+        }
+    }
+    return changed;
 }
 
 static bool readsAttribute(const torch::jit::Block *block, const c10::ClassTypePtr &type,

@@ -91,6 +91,14 @@ torch::jit::Value *selfOf(torch::jit::Node *node);
 torch::jit::Module newModule(const std::string &qualifiedName,
                              const std::shared_ptr<torch::jit::CompilationUnit> &unit);
 
+// Uses of an If's output that every branch passes through unchanged (a value from before the
+// If) read that value: the If, left with nothing to decide, is then dead code. True if any.
+bool bypassUnchangedBranchOutputs(torch::jit::Block *block);
+
+// Drops reads of global state (is_grad_enabled, is_autocast_enabled, ...) whose answer nothing
+// uses: the dead-code pass keeps them, and with them the branches they sit in. True if any.
+bool dropUnusedQueries(torch::jit::Block *block);
+
 // Drops attribute `name` from `type` and its instances when no method of the model reads it
 // any more: the weight then lives in the new layer only, as in a model written with nn.Linear.
 void dropIfUnused(torch::jit::Module &root, const c10::ClassTypePtr &type, const std::string &name);
