@@ -1,4 +1,5 @@
 // `torchprep prepare MODEL.pt|DIR... -o OUT.pt|OUTDIR [inputs] [options] [--json]`
+#include "../checks/onnx_exportable.h"
 #include "../errors.h"
 #include "../io/run_files.h"
 #include "../json_writer.h"
@@ -24,9 +25,10 @@ const char *kPrepareUsage =
     "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
     "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only linear_to_layer|functional_to_module|unroll_reuse]... [--allow OP]... [--tolerance 1e-5]\n"
-    "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx [--opset 17]] [--json]\n"
+    "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx] [--opset 17] [--json]\n"
     "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n"
     "  --input-shape 1,80,50 --input-shape 1:int64:50..50  one per forward input: shape, dtype, value range\n"
+    "  --opset N  the ONNX opset that --onnx exports at and the re-validation judges ops at (default 17)\n"
     "  --inputs FILE  real inputs saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
     "  several models or folders: each written to OUTDIR/NAME.pt, one row per model (JSON Lines with --json)\n";
 
@@ -111,7 +113,9 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
         base.options.allowedOps.add(op);
     if (!parsed.all("--emit-python").empty())
         base.emitPythonDir = parsed.all("--emit-python").back();
-    base.onnxOpset = static_cast<int>(wholeNumberArgument(parsed, "--opset", base.onnxOpset, 7, 17));
+    base.onnxOpset = static_cast<int>(
+        wholeNumberArgument(parsed, "--opset", base.onnxOpset, onnxMinOpset(), onnxMaxOpset()));
+    base.options.onnxOpset = base.onnxOpset; // the export and the re-validation judge at one opset
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {

@@ -42,6 +42,7 @@ CheckOptions checkOptionsFor(const TorchModel &model, const PrepareOptions &opti
     check.allowedOps = options.allowedOps;
     check.excludedModules = options.excludedModules;
     check.excludedClasses = options.excludedClasses;
+    check.onnxOpset = options.onnxOpset;
     if (!options.excludedClasses.empty() || !options.excludedModules.empty())
         check.requireExcludedModulesIn(buildModelGraph(model));
     return check;

@@ -17,6 +17,7 @@ struct PrepareOptions
     std::vector<std::string> onlyPasses;      // empty: every pass
     std::vector<std::string> onlyFindings;    // findingKey()s to fix, one at a time; empty: all
     OpAllowList allowedOps;                   // ops the validator may leave as functionals
+    int onnxOpset = 17;                       // the opset the re-validation judges ONNX export at
 };
 
 // One change a pass made, told as the user knows their model.

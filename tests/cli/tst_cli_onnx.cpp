@@ -120,6 +120,27 @@ private slots:
 
     // validate's onnx_exportable check, without running the exporter: the op and the user's line
     // at an opset that lacks it, nothing at one that has it; the argument rule below opset 11.
+    // prepare's --opset is the one its re-validation judges at, as validate's is.
+    void prepareJudgesAtItsOpset_data() { anOpOfALaterOpsetIsNamedWithItsLine_data(); }
+
+    void prepareJudgesAtItsOpset()
+    {
+        QFETCH(QString, model);
+        const QString output = out_.filePath(QFileInfo(model).baseName() + "_prepared.pt");
+        auto remainingOps = [&](const QStringList &extra) {
+            const QJsonObject report = json(torchprep(QStringList{"prepare", model, "-o", output, "--input-shape",
+                                                                  "2,8,8", "--json"} + extra));
+            QStringList ops;
+            for (const QJsonValue &f : report["remaining_findings"].toArray())
+                if (f["check"].toString() == "onnx_exportable")
+                    ops << f["op"].toString();
+            return ops;
+        };
+        QCOMPARE(remainingOps({"--opset", "11"}), QStringList({"aten::tril"}));
+        QCOMPARE(remainingOps({}), QStringList());
+        QCOMPARE(torchprep({"prepare", model, "-o", output, "--input-shape", "2,8,8", "--opset", "8"}).exitCode, 2);
+    }
+
     void validateNamesAnOpOfALaterOpset_data() { anOpOfALaterOpsetIsNamedWithItsLine_data(); }
 
     void validateNamesAnOpOfALaterOpset()
