@@ -2,22 +2,11 @@
 
 #include "../checks/fix_text.h"
 #include "../json_writer.h"
+#include "report_text.h"
 
-#include <cstdio>
 #include <sstream>
 
 namespace torchprep {
-
-namespace {
-
-std::string number(double value)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value);
-    return buf;
-}
-
-} // namespace
 
 void writeOnnxJson(JsonWriter &json, const std::string &input, const std::string &output,
                    const OnnxExportOptions &options, const OnnxExportResult &result)
@@ -87,7 +76,7 @@ std::string onnxText(const std::string &output, const OnnxExportOptions &options
     const OnnxProof &proof = result.proof;
     if (proof.ran)
         out << "onnx proof: " << (proof.passed ? "proven" : "FAILED") << " in " << proof.runtime << ": max |diff| "
-            << number(proof.maxAbsDiff) << " (tolerance " << number(options.tolerance) << ")"
+            << threeSignificant(proof.maxAbsDiff) << " (tolerance " << threeSignificant(options.tolerance) << ")"
             << (proof.verdict.empty() ? "" : "; " + proof.verdict) << "\n";
     else
         out << "onnx proof: not run: " << proof.note << "\n";

@@ -2,29 +2,15 @@
 
 #include "../checks/fix_text.h"
 #include "../json_writer.h"
+#include "report_text.h"
 #include "onnx_report.h"
 #include "../validation_report.h"
 
-#include <cstdio>
 #include <sstream>
 
 namespace torchprep {
 
 namespace {
-
-std::string number(double value)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", value);
-    return buf;
-}
-
-std::string milliseconds(double ms)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
-    return buf;
-}
 
 void writePasses(JsonWriter &json, const PrepareResult &result)
 {
@@ -167,8 +153,8 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
     }
     const EquivalenceReport &proof = outcome.proof;
     out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << inputsText(job.inputs)
-        << ": max |diff| " << number(proof.maxAbsDiff) << ", mean |diff| " << number(proof.meanAbsDiff)
-        << ", cosine " << number(proof.cosine) << " (tolerance " << number(proof.tolerance) << ")"
+        << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << ", mean |diff| " << threeSignificant(proof.meanAbsDiff)
+        << ", cosine " << threeSignificant(proof.cosine) << " (tolerance " << threeSignificant(proof.tolerance) << ")"
         << (proof.nonFinite && proof.nonFiniteMismatches == 0
                 ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
                 : std::string())

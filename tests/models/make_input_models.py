@@ -11,6 +11,8 @@ import torch.nn.functional as F
 import torchvision
 from torch import nn
 
+from make_models import save
+
 
 class LengthsMasked(nn.Module):
     """Float features plus int64 lengths, as a conformer takes them: lengths must be <= frames."""
@@ -78,11 +80,6 @@ class AcmeOp(nn.Module):
 
     def forward(self, x):
         return torch.ops.acme_ops.scale(x)
-
-
-def save(module, path):
-    module.save(path)
-    print("wrote", path)
 
 
 def main():

@@ -11,6 +11,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from make_models import save
+
 
 class LowerTriangle(nn.Module):
     """torch.tril: ONNX's Trilu arrived in opset 14."""
@@ -37,11 +39,6 @@ class AlignedResize(nn.Module):
 def small_transformer():
     layer = nn.TransformerEncoderLayer(d_model=16, nhead=2, dim_feedforward=32, dropout=0.0, batch_first=True)
     return nn.TransformerEncoder(layer, num_layers=2)
-
-
-def save(module, path):
-    module.save(path)
-    print("wrote", path)
 
 
 def main():
