@@ -160,7 +160,11 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
                 : std::string())
         << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << (proof.reason.empty() ? "" : "; " + proof.reason)
         << "\n";
-    if (!outcome.diagnosis.brokenBy.empty())
+    if (outcome.diagnosis.brokenBy == kSetUp)
+        out << "broken by: the set-up, before any pass: a scripted torch layer's fused inference fast path, which "
+               "the preparer removes, computes other values than the layer's ops (a TransformerEncoder given a "
+               "padding mask zeroes the padded positions on it); trace the model instead\n";
+    else if (!outcome.diagnosis.brokenBy.empty())
         out << "broken by: pass " << outcome.diagnosis.brokenBy
             << (outcome.diagnosis.firstDivergence.empty()
                     ? std::string()

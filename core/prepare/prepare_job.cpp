@@ -27,6 +27,17 @@ std::string stemOf(const PrepareJob &job) { return fs::path(job.output).stem().s
 ProofDiagnosis diagnose(const TorchModel &original, const PrepareJob &job, const PrepareResult &failed)
 {
     ProofDiagnosis diagnosis;
+    // The set-up (fused fast paths removed, attention specialized) first: it changes what runs.
+    {
+        const auto candidate = original.copy();
+        PrepareOptions options = job.options;
+        options.setUpOnly = true;
+        prepareModel(*candidate, options);
+        if (!proveEquivalent(original, *candidate, job.inputs, job.tolerance).passed) {
+            diagnosis.brokenBy = kSetUp;
+            return diagnosis;
+        }
+    }
     std::vector<std::string> prefix;
     for (const PassLog &pass : failed.passes) {
         prefix.push_back(pass.name);
@@ -47,7 +58,11 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareJob &job, const
         compare.tolerance = job.tolerance;
         compare.nameA = "original";
         compare.nameB = "prepared";
-        diagnosis.firstDivergence = compareModels(original, *candidate, compare).firstDivergence;
+        try {
+            diagnosis.firstDivergence = compareModels(original, *candidate, compare).firstDivergence;
+        } catch (const InputError &) {
+            // layers whose outputs cannot be compared one by one: the pass is still named
+        }
         break;
     }
     return diagnosis;

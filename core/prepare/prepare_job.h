@@ -24,12 +24,16 @@ struct PrepareJob
     double tolerance = 1e-5;
 };
 
+// ProofDiagnosis::brokenBy when the set-up before the passes changed the outputs: a scripted
+// torch layer's fused fast path computed other values than its composed path.
+inline constexpr const char *kSetUp = "set_up";
+
 // When a proof fails: which pass broke it, found by re-running the passes from the original one
 // prefix at a time, and where the outputs part first (per-layer comparison of the original with
 // the model as that pass left it).
 struct ProofDiagnosis
 {
-    std::string brokenBy;        // the first pass after which the proof fails; "" when not found
+    std::string brokenBy;        // the first pass after which the proof fails, or kSetUp; "" when not found
     std::string firstDivergence; // first layer beyond tolerance after that pass; "" when none
 };
 

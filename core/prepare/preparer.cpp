@@ -173,6 +173,8 @@ PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
         throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
     }
     for (const auto &[name, run] : passes()) {
+        if (options.setUpOnly)
+            break;
         if (!options.onlyPasses.empty() &&
             std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
                 options.onlyPasses.end())

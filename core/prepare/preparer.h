@@ -18,6 +18,7 @@ struct PrepareOptions
     std::vector<std::string> onlyFindings;    // findingKey()s to fix, one at a time; empty: all
     OpAllowList allowedOps;                   // ops the validator may leave as functionals
     int onnxOpset = 17;                       // the opset the re-validation judges ONNX export at
+    bool setUpOnly = false;                   // the set-up alone, no pass (the proof's diagnosis)
 };
 
 // One change a pass made, told as the user knows their model.

@@ -289,6 +289,34 @@ private slots:
         QCOMPARE(lines[0].trimmed(), QByteArray("1 0")); // the original runs the fused kernel
         QCOMPARE(lines[1].trimmed(), QByteArray("0 1")); // the prepared file runs its modules
     }
+
+    // A scripted TransformerEncoder given a padding mask runs nested tensors on that fast path
+    // under no_grad and zeroes the padded positions; its layers' ops compute them. The proof
+    // sees the difference: prepare writes nothing and says the set-up changed the outputs.
+    void fastPathThatComputesOtherValuesIsRefused()
+    {
+        const QString input = out_.filePath("encoder_padded.pt");
+        const QString output = out_.filePath("encoder_padded_prepared.pt");
+        const QString script =
+            "import sys, torch, torch.nn as nn\n"
+            "class U(nn.Module):\n"
+            "    def __init__(s):\n"
+            "        super().__init__()\n"
+            "        layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)\n"
+            "        s.enc = nn.TransformerEncoder(layer, 2)\n"
+            "        pad = torch.zeros(2, 5, dtype=torch.bool)\n"
+            "        pad[1, 3:] = True\n"
+            "        s.register_buffer('pad', pad)\n"
+            "    def forward(s, x):\n"
+            "        return s.enc(x, src_key_padding_mask=s.pad)\n"
+            "torch.manual_seed(0)\n"
+            "torch.jit.script(U().eval()).save(sys.argv[1])\n";
+        QCOMPARE(execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {"-c", script, input}).exitCode, 0);
+        const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "2,5,16"});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.contains("broken by: the set-up, before any pass"), run.out.constData());
+        QVERIFY(!QFileInfo::exists(output));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliPrepareReal)
