@@ -4,6 +4,7 @@
 // one op and takes no parameter in; what it cannot make compliant stays a finding, never hidden.
 #include "test_models.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -311,7 +312,14 @@ private slots:
             "        return s.enc(x, src_key_padding_mask=s.pad)\n"
             "torch.manual_seed(0)\n"
             "torch.jit.script(U().eval()).save(sys.argv[1])\n";
-        QCOMPARE(execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {"-c", script, input}).exitCode, 0);
+        // torch.jit.script reads the class's source: a file, not `python -c`.
+        const QString maker = out_.filePath("make_encoder_padded.py");
+        QFile file(maker);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(script.toUtf8());
+        file.close();
+        const Run made = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {maker, input});
+        QVERIFY2(made.exitCode == 0, made.err.constData());
         const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "2,5,16"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains("broken by: the set-up, before any pass"), run.out.constData());
