@@ -2,6 +2,7 @@
 
 #include <QFile>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTextStream>
 
 namespace testing {
@@ -39,6 +40,12 @@ Run execute(const QString &program, const QStringList &args, const RunOptions &o
 }
 
 Run torchprep(const QStringList &args, const RunOptions &options) { return execute(cliPath(), args, options); }
+
+bool isAddedModuleName(const QString &name)
+{
+    static const QRegularExpression projection("^linear_[QKV](_[0-9]+)?$");
+    return name.startsWith("module_") || projection.match(name).hasMatch();
+}
 
 QString sourceLine(const QString &file, int line)
 {

@@ -36,6 +36,10 @@ Run execute(const QString &program, const QStringList &args, const RunOptions &o
 // Runs the torchprep executable under test.
 Run torchprep(const QStringList &args, const RunOptions &options = {});
 
+// True for the last component of a module path the preparer added: `module_*`, or an
+// attention's projection `linear_Q`, `linear_K`, `linear_V` (`_1`, ... on a second set).
+bool isAddedModuleName(const QString &name);
+
 // Text of line `line` (1-based) of `file`, or a null string.
 QString sourceLine(const QString &file, int line);
 

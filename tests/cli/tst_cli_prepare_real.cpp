@@ -9,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,13 +47,6 @@ QPair<int, qint64> modulesAndTensorBytes(const QString &path)
                              path});
     const QList<QByteArray> fields = run.out.trimmed().split(' ');
     return {fields.value(0).toInt(), fields.value(1).toLongLong()};
-}
-
-// A module the preparer added (not a user's layer it now calls).
-bool addedName(const QString &name)
-{
-    static const QRegularExpression projection("^linear_[QKV](_[0-9]+)?$");
-    return name.startsWith("module_") || projection.match(name).hasMatch();
 }
 
 } // namespace
@@ -154,7 +146,7 @@ private slots:
         int changes = 0, copies = 0;
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray()) {
-                changes += addedName(c["module"].toString().section('.', -1)) ? 1 : 0;
+                changes += testing::isAddedModuleName(c["module"].toString().section('.', -1)) ? 1 : 0;
                 copies += c["kind"].toString() == "unroll_reuse" ? 1 : 0;
             }
         const auto before = modulesAndTensorBytes(input);
