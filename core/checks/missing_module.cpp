@@ -28,7 +28,7 @@ bool inAttention(const GraphNode &node, const ModelGraph &graph)
 // Ops of a scripted MultiheadAttention called more than once: the preparer leaves them. Called
 // once, it specializes torch's multi_head_attention_forward to that call and prepares the one
 // path that is left, as it does a traced attention's.
-bool inScriptedAttention(const GraphNode &node, const ModelGraph &graph)
+bool inReusedScriptedAttention(const GraphNode &node, const ModelGraph &graph)
 {
     return node.insideTorch && inAttention(node, graph) &&
            (graph.scripted || node.parentControl != kNoId) && graph.modules[node.owner].calls.size() > 1;
@@ -39,7 +39,7 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string base = baseOpName(node.op);
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
-    if (inScriptedAttention(node, graph))
+    if (inReusedScriptedAttention(node, graph))
         return "give each call" + atSource(node.source) + " an nn.MultiheadAttention of its own, or trace the "
                "model (torch.jit.trace), then run `torchprep prepare` (torch's " + owner.typeName +
                " computes `" + base + "` functionally" + atSource(node.torchSource) +
@@ -134,7 +134,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         Finding f = opFinding("missing_module", graph, node);
         f.message = describe(node.op, node, graph);
         f.fix = fixFor(node, graph, namer);
-        f.manualFix = inScriptedAttention(node, graph);
+        f.manualFix = inReusedScriptedAttention(node, graph);
         findings.push_back(std::move(f));
     }
     return findings;

@@ -7,7 +7,6 @@
 #include "passes_torch.h"
 #include "rewrite_support_torch.h"
 
-#include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 
@@ -174,17 +173,6 @@ void callInstead(Node *at, Value *result, const std::string &attribute, Value *i
     result->replaceAllUsesWith(call->output());
 }
 
-// The shared graph of the method of `type` that is `graph`.
-std::shared_ptr<torch::jit::Graph> methodGraph(const c10::ClassTypePtr &type, const torch::jit::Graph *graph)
-{
-    for (torch::jit::Function *method : type->methods()) {
-        auto candidate = torch::jit::toGraphFunction(*method).graph();
-        if (candidate.get() == graph)
-            return candidate;
-    }
-    return nullptr;
-}
-
 } // namespace
 
 void splitAttentionProjections(PassState &state, const FindingFilter &only, PassLog &log)
@@ -241,33 +229,27 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
             // Another method of the attention (a reused one's forward1) computing the same rows
             // calls the same layer: the unrolled copy then gets its own, as it does every layer.
             const auto key = std::make_tuple(type.get(), part.begin, part.end, weight->path.front());
-            if (auto known = made.find(key); known != made.end()) {
-                callInstead(insertAt, part.result, known->second, node->input(0), node->sourceRange());
+            if (auto existing = made.find(key); existing != made.end()) {
+                callInstead(insertAt, part.result, existing->second, node->input(0), node->sourceRange());
                 continue;
             }
             const std::string name = names.next(type, std::string("linear_") + part.role);
             made[key] = name;
             for (const Module &instance : instances) {
                 Module(instance).register_module(name, makeProjection(instance, *weight, bias, part));
-                PreparedChange change;
-                change.kind = "linear_to_layer";
-                change.module = context.childPath(instance, name);
-                change.op = finding.op;
-                change.source = finding.source;
-                log.changes.push_back(std::move(change));
+                log.changes.push_back({"linear_to_layer", context.childPath(instance, name), finding.op, finding.source});
             }
             callInstead(insertAt, part.result, name, node->input(0), node->sourceRange());
         }
         state.replaced(node);
-        std::shared_ptr<torch::jit::Graph> method = methodGraph(type, node->owningGraph());
+        torch::jit::Block *method = node->owningGraph()->block();
         if (unpack) {
             Node *chunk = unpack->input()->node();
             unpack->destroy();
             chunk->destroy();
         }
         node->destroy();
-        if (method)
-            torch::jit::EliminateDeadCode(method); // the weight cuts nothing reads any more
+        torch::jit::EliminateDeadCode(method); // the weight cuts nothing reads any more
         dropIfUnused(state.root(), type, weight->path.front());
         if (bias)
             dropIfUnused(state.root(), type, bias->path.front());

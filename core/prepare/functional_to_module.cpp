@@ -262,12 +262,8 @@ public:
                 for (const auto &[in, attr] : owned) // each instance's own tensors
                     own.setattr(attr, attributeAt(instance, *tensorAttributePath(in)));
                 instance.register_module(name, own);
-                PreparedChange change;
-                change.kind = "functional_to_module";
-                change.module = context.childPath(instance, name);
-                change.op = opName(node, finding->op);
-                change.source = finding->source;
-                log.changes.push_back(std::move(change));
+                log.changes.push_back({"functional_to_module", context.childPath(instance, name),
+                                       opName(node, finding->op), finding->source});
             }
             state_.replaced(node);
             replaceWithModuleCall(node, name, args);

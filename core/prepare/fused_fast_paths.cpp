@@ -10,8 +10,6 @@
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
-#include <torch/csrc/jit/passes/dead_code_elimination.h>
 
 #include <unordered_set>
 
@@ -86,14 +84,8 @@ void dropFusedFastPaths(torch::jit::Module &root)
             if (!method->isGraphFunction())
                 continue;
             auto graph = torch::jit::toGraphFunction(*method).graph();
-            if (!decideFastPaths(graph->block()))
-                continue;
-            for (int round = 0; round < 3; ++round) {
-                torch::jit::ConstantPropagationImmutableTypes(graph); // the decided branches go,
-                bypassUnchangedBranchOutputs(graph->block());         // the checks that decide
-                dropUnusedQueries(graph->block());                    // nothing any more,
-                torch::jit::EliminateDeadCode(graph);                  // and what only they read
-            }
+            if (decideFastPaths(graph->block()))
+                foldDecidedBranches(graph); // the decided branches go, and the checks they leave
         }
     }
 }

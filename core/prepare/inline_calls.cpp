@@ -8,6 +8,8 @@
 #include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/inliner.h>
 
+#include <functional>
+
 namespace torchprep {
 
 namespace {
@@ -28,13 +30,13 @@ bool inlinable(const Node *node)
     return false;
 }
 
-void collect(Block *block, std::vector<Node *> &calls)
+void collect(Block *block, const std::function<bool(const Node *)> &which, std::vector<Node *> &calls)
 {
     for (Node *node : block->nodes()) {
-        if (inlinable(node))
+        if (which(node))
             calls.push_back(node);
         for (Block *sub : node->blocks())
-            collect(sub, calls);
+            collect(sub, which, calls);
     }
 }
 
@@ -47,13 +49,14 @@ torch::jit::GraphFunction *callee(Node *call)
     return method && method->isGraphFunction() ? &torch::jit::toGraphFunction(*method) : nullptr;
 }
 
-// Inlines the calls of `graph`, rounds at most (recursion depth of the user's helpers).
-bool inlineInto(torch::jit::Graph &graph)
+} // namespace
+
+bool inlineCalls(torch::jit::Graph &graph, const std::function<bool(const Node *)> &which)
 {
     bool changed = false;
-    for (int round = 0; round < 16; ++round) {
+    for (int round = 0; round < 16; ++round) { // as deep as calls nest (the user's helpers)
         std::vector<Node *> calls;
-        collect(graph.block(), calls);
+        collect(graph.block(), which, calls);
         if (calls.empty())
             break;
         for (Node *call : calls) {
@@ -69,8 +72,6 @@ bool inlineInto(torch::jit::Graph &graph)
     return changed;
 }
 
-} // namespace
-
 bool inlineModelCalls(torch::jit::Module &module)
 {
     bool changed = false;
@@ -78,7 +79,7 @@ bool inlineModelCalls(torch::jit::Module &module)
         if (method->name() != "forward")
             continue;
         auto graph = torch::jit::toGraphFunction(*method).graph();
-        if (inlineInto(*graph)) {
+        if (inlineCalls(*graph, inlinable)) {
             // Branches on the constant flags a function was called with (swin's
             // `if logit_scale is not None:`) go, so what runs reads the attributes directly.
             torch::jit::ConstantPropagationImmutableTypes(graph);

@@ -293,15 +293,11 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
         if (std::all_of(layers.begin(), layers.end(), [](const auto &l) { return l.has_value(); })) {
             for (std::size_t i = 0; i < instances.size(); ++i) {
                 ensureLinearForward(*layers[i]);
-                PreparedChange change;
-                change.kind = "linear_to_layer";
-                change.module = context.pathOf(instances[i]);
-                change.module += (change.module.empty() ? "" : ".");
+                std::string path = context.pathOf(instances[i]);
+                path += (path.empty() ? "" : ".");
                 for (std::size_t k = 0; k + 1 < plan.weight.size(); ++k)
-                    change.module += (k ? "." : "") + plan.weight[k];
-                change.op = finding.op;
-                change.source = finding.source;
-                log.changes.push_back(std::move(change));
+                    path += (k ? "." : "") + plan.weight[k];
+                log.changes.push_back({"linear_to_layer", path, finding.op, finding.source});
             }
             state.replaced(node);
             replaceWithLayerCall(node);
@@ -322,12 +318,7 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
             if (!plan.bias.empty())
                 layer.setattr("bias", attributeAt(instance, plans[i].bias));
             instance.register_module(name, layer);
-            PreparedChange change;
-            change.kind = "linear_to_layer";
-            change.module = context.childPath(instance, name);
-            change.op = finding.op;
-            change.source = finding.source;
-            log.changes.push_back(std::move(change));
+            log.changes.push_back({"linear_to_layer", context.childPath(instance, name), finding.op, finding.source});
         }
         Value *weight = node->input(1);
         Value *bias = node->input(2);

@@ -9,6 +9,7 @@
 
 #include <torch/script.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,9 @@ void dropFusedFastPaths(torch::jit::Module &root);
 // its forward, specialized to that call (its fixed arguments put in, the branches they decide
 // gone): one path of ops, as a trace records it, for the passes to prepare.
 void specializeScriptedAttention(torch::jit::Module &root);
+// Inlines every call in `graph` that `which` picks (prim::CallFunction, or prim::CallMethod
+// of a method with a graph), calls inside inlined code too. Returns true if any was inlined.
+bool inlineCalls(torch::jit::Graph &graph, const std::function<bool(const torch::jit::Node *)> &which);
 // Inlines, in `module`'s forward, every call of the model's own scripted functions and of
 // the module's other methods (`self._block(x)`), at each call site: each op they run can then
 // get its own module per call. Returns true if the forward changed.

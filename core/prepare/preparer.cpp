@@ -73,9 +73,9 @@ void setUp(torch::jit::Module &root)
             inlineModelCalls(module);
 }
 
-// Drops the optimized copies libtorch caches per function (the analysis' Inline makes them):
-// a caller inlines its callees' cached copies, so without this the rewritten model would still
-// run the code as it was before the passes, and the proof would compare the original with itself.
+// Drops the optimized copies libtorch caches per function once anything inlines or runs it: a
+// caller inlines its callees' cached copies, so without this the rewritten model could still run
+// code as it was before the passes (seen: an attention inside an encoder layer).
 void forgetOptimizedGraphs(torch::jit::Module &root)
 {
     for (const torch::jit::Module &module : root.modules())

@@ -2,6 +2,8 @@
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/constant_propagation.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 
 #include <unordered_set>
 
@@ -201,7 +203,9 @@ torch::jit::Module newModule(const std::string &qualifiedName,
     return module;
 }
 
-bool dropUnusedQueries(torch::jit::Block *block)
+// Drops reads of global state (is_grad_enabled, is_autocast_enabled, ...) whose answer nothing
+// uses: the dead-code pass keeps them, and with them the branches they sit in.
+static bool dropUnusedQueries(torch::jit::Block *block)
 {
     static const std::set<std::string> queries = {"aten::is_autocast_enabled", "aten::is_grad_enabled",
                                                   "aten::is_autocast_cpu_enabled", "prim::is_cuda"};
@@ -227,7 +231,9 @@ static bool inside(const torch::jit::Value *value, const torch::jit::Node *node)
     return false;
 }
 
-bool bypassUnchangedBranchOutputs(torch::jit::Block *block)
+// Uses of an If's output that every branch passes through unchanged (a value from before the
+// If) read that value: the If, left with nothing to decide, is then dead code.
+static bool bypassUnchangedBranchOutputs(torch::jit::Block *block)
 {
     bool changed = false;
     for (torch::jit::Node *node : block->nodes()) {
@@ -253,6 +259,19 @@ bool bypassUnchangedBranchOutputs(torch::jit::Block *block)
         }
     }
     return changed;
+}
+
+void foldDecidedBranches(std::shared_ptr<torch::jit::Graph> graph,
+                         const std::function<void(torch::jit::Block *)> &alsoFold)
+{
+    for (int round = 0; round < 3; ++round) {
+        torch::jit::ConstantPropagationImmutableTypes(graph);
+        if (alsoFold)
+            alsoFold(graph->block());
+        bypassUnchangedBranchOutputs(graph->block());
+        dropUnusedQueries(graph->block());
+        torch::jit::EliminateDeadCode(graph);
+    }
 }
 
 static bool readsAttribute(const torch::jit::Block *block, const c10::ClassTypePtr &type,
@@ -314,6 +333,5 @@ void ensureLinearForward(torch::jit::Module &layer)
     layer.type()->addMethod(
         unit->create_function(c10::QualifiedName(*layer.type()->name(), "forward"), graph));
 }
-
 
 } // namespace torchprep

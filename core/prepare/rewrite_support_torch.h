@@ -7,6 +7,7 @@
 
 #include <torch/script.h>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -91,13 +92,12 @@ torch::jit::Value *selfOf(torch::jit::Node *node);
 torch::jit::Module newModule(const std::string &qualifiedName,
                              const std::shared_ptr<torch::jit::CompilationUnit> &unit);
 
-// Uses of an If's output that every branch passes through unchanged (a value from before the
-// If) read that value: the If, left with nothing to decide, is then dead code. True if any.
-bool bypassUnchangedBranchOutputs(torch::jit::Block *block);
-
-// Drops reads of global state (is_grad_enabled, is_autocast_enabled, ...) whose answer nothing
-// uses: the dead-code pass keeps them, and with them the branches they sit in. True if any.
-bool dropUnusedQueries(torch::jit::Block *block);
+// Folds what constants now decide in `graph`, a few rounds: constant propagation, then
+// `alsoFold` (a caller's own folding), If outputs that every branch passes through unchanged,
+// reads of global state (is_grad_enabled, ...) nothing uses, and the dead code that leaves:
+// branches left deciding nothing go, with the reads only they made.
+void foldDecidedBranches(std::shared_ptr<torch::jit::Graph> graph,
+                         const std::function<void(torch::jit::Block *)> &alsoFold = {});
 
 // Drops attribute `name` from `type` and its instances when no method of the model reads it
 // any more: the weight then lives in the new layer only, as in a model written with nn.Linear.

@@ -11,7 +11,6 @@
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 
 #include <map>
@@ -45,35 +44,12 @@ void collectCalls(Block *block, const c10::ClassType *type, std::vector<Node *> 
     }
 }
 
-// Inlines every call of torch's attention functions (multi_head_attention_forward and the
-// helpers it calls), rounds at most as deep as they nest.
-bool inlineAttentionFunctions(Graph &graph)
+// A call of one of torch's attention functions (multi_head_attention_forward and the helpers
+// it calls).
+bool callsAttentionFunction(const Node *node)
 {
-    bool changed = false;
-    for (int round = 0; round < 8; ++round) {
-        std::vector<Node *> calls;
-        std::vector<Block *> blocks{graph.block()};
-        while (!blocks.empty()) {
-            Block *block = blocks.back();
-            blocks.pop_back();
-            for (Node *node : block->nodes()) {
-                const torch::jit::Function *fn = calledFunction(node);
-                if (fn && fn->isGraphFunction() && roleOf(*fn) == FunctionRole::TorchComposite)
-                    calls.push_back(node);
-                for (Block *sub : node->blocks())
-                    blocks.push_back(sub);
-            }
-        }
-        if (calls.empty())
-            break;
-        for (Node *call : calls) {
-            auto &fn = torch::jit::toGraphFunction(*calledFunction(call));
-            call->removeInput(0); // the function's graph takes the arguments alone
-            torch::jit::inlineCallTo(call, &fn, fn.graph().get());
-        }
-        changed = true;
-    }
-    return changed;
+    const torch::jit::Function *fn = calledFunction(node);
+    return fn && fn->isGraphFunction() && roleOf(*fn) == FunctionRole::TorchComposite;
 }
 
 // True when `a` and `b` hold equal tensors by construction: one value, the same view op of
@@ -248,12 +224,12 @@ void specializeScriptedAttention(torch::jit::Module &root)
 {
     std::map<const c10::ClassType *, std::vector<torch::jit::Module>> attentions;
     std::vector<std::shared_ptr<Graph>> graphs;
-    std::map<const c10::ClassType *, bool> seen;
+    std::set<const c10::ClassType *> seen;
     for (const torch::jit::Module &module : root.modules()) {
         const c10::ClassTypePtr type = module.type();
         if (isAttention(type))
             attentions[type.get()].push_back(module);
-        if (seen.emplace(type.get(), true).second)
+        if (seen.insert(type.get()).second)
             for (torch::jit::Function *method : type->methods())
                 if (method->isGraphFunction())
                     graphs.push_back(torch::jit::toGraphFunction(*method).graph());
@@ -265,19 +241,14 @@ void specializeScriptedAttention(torch::jit::Module &root)
         torch::jit::Function *forward = type->findMethod("forward");
         if (instances.size() != 1 || calls.size() != 1 || !forward || !forward->isGraphFunction() ||
             calls.front()->s(c10::attr::name) != "forward")
-            continue; // called twice: unroll first, then prepare the file again
+            continue; // called more than once: left as it is, its findings say so
         auto graph = torch::jit::toGraphFunction(*forward).graph();
-        if (!inlineAttentionFunctions(*graph))
+        if (!inlineCalls(*graph, callsAttentionFunction))
             continue; // a traced attention: one path already
         putInArguments(*graph, calls.front());
         putInSettings(graph->block(), graph->inputs().at(0), instances.front());
-        for (int round = 0; round < 3; ++round) {
-            torch::jit::ConstantPropagationImmutableTypes(graph);
-            foldIdentity(graph->block(), instances.front());
-            bypassUnchangedBranchOutputs(graph->block());
-            dropUnusedQueries(graph->block());
-            torch::jit::EliminateDeadCode(graph);
-        }
+        const torch::jit::Module &instance = instances.front();
+        foldDecidedBranches(graph, [&](Block *block) { foldIdentity(block, instance); });
         unpackChunksDirectly(graph->block());
         torch::jit::EliminateDeadCode(graph);
     }

@@ -71,12 +71,8 @@ PassLog unrollReusedModules(PassState &state, const FindingFilter &only)
                 Module copy = follow(instance, *chain).deepcopy();
                 copiedContainer = copiedContainer || copy.children().size() > 0;
                 instance.register_module(name, copy);
-                PreparedChange change;
-                change.kind = "unroll_reuse";
-                change.module = context.childPath(instance, name);
-                change.op = call->s(c10::attr::name);
-                change.source = graph.nodes[sites[k]].source;
-                log.changes.push_back(std::move(change));
+                log.changes.push_back({"unroll_reuse", context.childPath(instance, name), call->s(c10::attr::name),
+                                       graph.nodes[sites[k]].source});
             }
             if (copiedContainer) // a copy shares its type: later sites there have one more instance
                 state.forgetInstances();
