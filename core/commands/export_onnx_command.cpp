@@ -18,16 +18,19 @@ namespace {
 
 const char *kExportOnnxUsage =
     "usage: torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
-    "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--json]\n"
+    "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--python PATH] [--json]\n"
     "  runs PyTorch's own exporter (python3 with torch) on the file, ONNX's checker, and ONNX Runtime\n"
-    "  (onnxruntime-node, when installed) against the TorchScript outputs on the same inputs\n";
+    "  (Python's onnxruntime, when installed) against the TorchScript outputs on the same inputs\n"
+    "  --python PATH: the Python whose torch exports (your venv's, the torch that wrote the file);\n"
+    "  default $TORCHPREP_PYTHON, then Debian's /usr/bin/python3\n";
 
 } // namespace
 
 int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed = parseArguments(
-        args, {"-o", "--output", "--input-shape", "--dtype", "--inputs", "--opset", "--tolerance", "--ops-library"},
+        args, {"-o", "--output", "--input-shape", "--dtype", "--inputs", "--opset", "--tolerance", "--ops-library",
+               "--python"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
         out << kExportOnnxUsage;
@@ -43,9 +46,11 @@ int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::
     const std::string &input = parsed.positional.front();
     OnnxExportOptions options;
     options.inputs = inputSpecArgument(parsed);
-    options.opset = static_cast<int>(wholeNumberArgument(parsed, "--opset", options.opset, 7, 17));
+    options.opset = static_cast<int>(wholeNumberArgument(parsed, "--opset", options.opset, 7, 99));
     if (!parsed.all("--tolerance").empty())
         options.tolerance = toleranceArgument(parsed);
+    if (!parsed.all("--python").empty())
+        options.python = parsed.all("--python").back();
     if (options.inputs.shapes.empty() && options.inputs.inputsFile.empty())
         throw InputError("--input-shape is required (or --inputs FILE): the exporter traces the model on "
                          "inputs and TorchScript files do not keep input shapes");

@@ -16,6 +16,7 @@ void writeOnnxJson(JsonWriter &json, const std::string &input, const std::string
     json.key("output");
     result.written ? json.value(output) : json.null();
     json.key("opset").value(options.opset);
+    json.key("exporter").value(result.exporter);
     json.key("exported").value(result.exported);
     json.key("error");
     result.error.empty() ? json.null() : json.value(result.error);
@@ -61,7 +62,8 @@ std::string onnxText(const std::string &output, const OnnxExportOptions &options
 {
     std::ostringstream out;
     if (!result.exported) {
-        out << "onnx: the exporter refuses the model at opset " << options.opset << ": " << result.error << "\n";
+        out << "onnx: the exporter (" << result.exporter << ") refuses the model at opset " << options.opset << ": "
+            << result.error << "\n";
         for (const OnnxRefusal &r : result.refusals) {
             out << "  " << r.op;
             for (const SourceLocation &s : r.sources)
@@ -71,7 +73,7 @@ std::string onnxText(const std::string &output, const OnnxExportOptions &options
         out << "nothing written\n";
         return out.str();
     }
-    out << "onnx: exported at opset " << options.opset << "; "
+    out << "onnx: exported by " << result.exporter << " at opset " << options.opset << "; "
         << (result.checked ? "the ONNX checker passes" : result.checkerNote) << "\n";
     const OnnxProof &proof = result.proof;
     if (proof.ran)

@@ -7,6 +7,7 @@ stdout: {"exported": bool, "error": str|null, "ops": [...ops the error names...]
 "checked": bool, "checker": str|null, "inputs": [...], "outputs": [...]}; exit code 0 when
 the model was exported, 1 when the exporter or the checker refused it, 3 when torch is missing.
 """
+import inspect
 import json
 import re
 import sys
@@ -39,7 +40,8 @@ def ops_named(text):
 
 def main():
     model_path, inputs_path, out_path, opset = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    result = {"exported": False, "error": None, "ops": [], "checked": False, "checker": None}
+    result = {"exported": False, "error": None, "ops": [], "checked": False, "checker": None, "torch": None,
+              "opset_error": None}
     try:
         import torch
     except ImportError:
@@ -50,6 +52,13 @@ def main():
         import torchvision  # noqa: F401
     except ImportError:
         pass
+    result["torch"] = torch.__version__.split("+")[0]
+    constants = getattr(torch.onnx, "_constants", None)
+    max_opset = getattr(constants, "ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET", getattr(constants, "ONNX_MAX_OPSET", None))
+    if max_opset is not None and opset > max_opset:
+        result["opset_error"] = "torch %s exports opsets up to %d" % (result["torch"], max_opset)
+        print(json.dumps(result))
+        return 2
     model = torch.jit.load(model_path, map_location="cpu")
     inputs = torch.load(inputs_path)
     if isinstance(inputs, torch.Tensor):
@@ -57,8 +66,11 @@ def main():
     inputs = tuple(inputs)
     names = ["input_%d" % i for i in range(len(inputs))]
     try:
+        # A TorchScript file goes to the TorchScript exporter, which torch 2.9 and later no longer
+        # pick by default.
+        keywords = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
         torch.onnx.export(model, inputs, out_path, opset_version=opset, input_names=names,
-                          do_constant_folding=True)
+                          do_constant_folding=True, **keywords)
     except Exception as error:  # the exporter's own refusal, whatever its class
         text = str(error)
         result["error"] = first_line(text)

@@ -1,4 +1,4 @@
-// Export out of process (Python's torch.onnx), proof in ONNX Runtime (node), both fed files from
+// Export out of process (Python's torch.onnx), proof in ONNX Runtime (Python), both fed files from
 // a private temporary folder that goes when the export is done.
 #include "onnx_export.h"
 
@@ -16,6 +16,7 @@
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -105,22 +106,26 @@ at::ScalarType scalarTypeOfOnnx(const std::string &name)
     return it->second;
 }
 
-// The folder whose node_modules holds onnxruntime-node, or "".
-std::string onnxRuntimeModules()
+// The Pythons that may have onnxruntime, in the order they are tried: the one the user names,
+// the exporter's, python3 on PATH (a venv the user activated).
+std::vector<std::string> onnxRuntimePythons()
 {
-    std::vector<std::string> candidates;
-    if (const char *dir = std::getenv("TORCHPREP_ONNXRUNTIME_DIR"))
-        candidates.push_back(dir);
-    std::error_code ec;
-    candidates.push_back(fs::current_path(ec).string());
-    if (const char *home = std::getenv("HOME"))
-        candidates.push_back(home);
-    candidates.push_back("/usr/local/lib");
-    candidates.push_back("/usr/lib");
-    for (const std::string &dir : candidates)
-        if (!dir.empty() && fs::exists(fs::path(dir) / "node_modules" / "onnxruntime-node" / "package.json", ec))
-            return dir;
-    return {};
+    const char *named = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
+    std::vector<std::string> found;
+    for (const std::string &candidate : {std::string(named ? named : ""), onnxPython(), std::string("python3")}) {
+        const std::string python = candidate.empty() ? std::string() : findExecutable({candidate});
+        if (!python.empty() && std::find(found.begin(), found.end(), python) == found.end())
+            found.push_back(python);
+    }
+    return found;
+}
+
+std::string joinedPythons(const std::vector<std::string> &pythons)
+{
+    std::string text;
+    for (const std::string &python : pythons)
+        text += (text.empty() ? "" : ", ") + python;
+    return text;
 }
 
 // Runs the TorchScript model as the proof does: plain interpreter, seeded, no gradients.
@@ -136,20 +141,14 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
                          const ScratchFolder &scratch, const std::string &onnxPath, double tolerance)
 {
     OnnxProof proof;
-    const std::string node = findExecutable({"node", "nodejs"});
-    const std::string modules = onnxRuntimeModules();
-    if (node.empty() || modules.empty()) {
-        proof.note = node.empty() ? "no ONNX Runtime: node is not installed (Debian: nodejs), so "
-                                    "onnxruntime-node cannot run"
-                                  : "no ONNX Runtime: install it with `npm install --ignore-scripts "
-                                    "onnxruntime-node` (or set TORCHPREP_ONNXRUNTIME_DIR to the folder "
-                                    "holding its node_modules)";
+    const std::vector<std::string> pythons = onnxRuntimePythons();
+    if (pythons.empty()) {
+        proof.note = "no ONNX Runtime: no python3 was found to run it (Debian: python3)";
         return proof;
     }
     JsonWriter manifest;
     manifest.beginObject();
     manifest.key("model").value(onnxPath);
-    manifest.key("modules").value(modules);
     manifest.key("outdir").value(scratch.file(""));
     manifest.key("inputs").beginArray();
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -174,9 +173,22 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
     manifest.endObject();
     const std::string manifestPath = scratch.file("ort.json");
     writeText(manifestPath, manifest.str());
-    const std::string script = scratch.file("run_onnxruntime.js");
+    const std::string script = scratch.file("run_onnxruntime.py");
     writeText(script, onnxRuntimeScript());
-    const ProcessResult run = runProcess({node, script, manifestPath}, kRuntimeSeconds);
+    // The first Python that imports onnxruntime runs it; exit 3 means this one has none.
+    ProcessResult run;
+    for (const std::string &python : pythons) {
+        run = runProcess({python, script, manifestPath}, kRuntimeSeconds);
+        if (!run.started || run.exitCode == 3)
+            continue;
+        break;
+    }
+    if (!run.started || run.exitCode == 3) {
+        proof.note = "no ONNX Runtime: none of " + printable(joinedPythons(pythons)) +
+                     " imports onnxruntime; install it with `pip install onnxruntime` in a venv and set "
+                     "TORCHPREP_ONNXRUNTIME_PYTHON to that venv's python";
+        return proof;
+    }
     if (run.timedOut) {
         proof.note = "ONNX Runtime did not finish within " + std::to_string(kRuntimeSeconds) + " s";
         return proof;
@@ -187,7 +199,7 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
         return proof;
     }
     proof.ran = true;
-    proof.runtime = "onnxruntime-node";
+    proof.runtime = "onnxruntime " + printable(result["version"].string());
     const std::vector<at::Tensor> expected = torchScriptOutputs(model, inputs);
     const JsonValue &outputs = result["outputs"];
     if (outputs.items.size() != expected.size()) {
@@ -255,12 +267,13 @@ std::string onnxPython()
 OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, const std::string &output,
                             const OnnxExportOptions &options)
 {
-    const std::string python = onnxPython();
+    const std::string python = options.python.empty() ? onnxPython() : findExecutable({options.python});
     if (python.empty())
-        throw InputError("exporting to ONNX runs PyTorch's exporter, which needs python3 with torch "
-                         "(Debian: python3-torch): no python3 was found");
-    if (options.opset < 7 || options.opset > 17)
-        throw InputError("--opset " + std::to_string(options.opset) + ": torch 1.13 exports opsets 7 to 17");
+        throw InputError(options.python.empty() ? "exporting to ONNX runs PyTorch's exporter, which needs python3 with "
+                                                  "torch (Debian: python3-torch): no python3 was found"
+                                                : "--python '" + printable(options.python) + "' is no program here");
+    if (options.opset < 7)
+        throw InputError("--opset " + std::to_string(options.opset) + ": PyTorch exports opsets 7 and later");
     const ScratchFolder scratch;
     OnnxExportResult result;
     const std::string modelPath = scratch.file("model.pt");
@@ -294,6 +307,9 @@ OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, co
     } catch (const InputError &) {
         throw InputError("PyTorch's ONNX exporter failed: " + printable(firstLine(run.err.empty() ? run.out : run.err)));
     }
+    result.exporter = "torch " + printable(exported["torch"].string()) + " (TorchScript exporter) in " + printable(python);
+    if (!exported["opset_error"].isNull())
+        throw InputError("--opset " + std::to_string(options.opset) + ": " + printable(exported["opset_error"].string()));
     result.exported = exported["exported"].truth();
     result.checked = exported["checked"].truth();
     result.checkerNote = printable(exported["checker"].string());

@@ -19,6 +19,7 @@ struct OnnxExportOptions
     int opset = 17;
     InputSpec inputs;        // batch 0 is what the exporter traces with and the proof runs
     double tolerance = 1e-4; // ONNX Runtime's kernels round differently from libtorch's
+    std::string python;      // the exporter's Python ("": onnxPython()); its torch exports
 };
 
 // An op the exporter refused, where the user wrote it.
@@ -32,7 +33,7 @@ struct OnnxRefusal
 struct OnnxProof
 {
     bool ran = false;
-    std::string runtime; // "onnxruntime-node" | "onnxruntime (Python)"
+    std::string runtime; // "onnxruntime 1.30.0"
     std::string note;    // why it did not run, when it did not
     bool passed = false;
     std::string verdict; // why not, when not
@@ -42,6 +43,7 @@ struct OnnxProof
 
 struct OnnxExportResult
 {
+    std::string exporter; // "torch 1.13.1 (TorchScript exporter) in /usr/bin/python3"
     bool exported = false;
     std::string error;                  // the exporter's or the checker's one line
     std::vector<OnnxRefusal> refusals;  // the ops the error names, with the user's lines
