@@ -16,7 +16,7 @@ bool isLayerOp(const std::string &op)
     static const std::unordered_set<std::string> layers = {
         "linear", "conv1d", "conv2d", "conv3d", "convolution", "conv_transpose1d",
         "conv_transpose2d", "conv_transpose3d", "batch_norm", "layer_norm", "group_norm",
-        "instance_norm", "embedding",
+        "instance_norm", "embedding", "rms_norm",
     };
     return layers.count(baseOpName(op)) > 0;
 }

@@ -129,6 +129,7 @@ const std::unordered_map<std::string, NnTwin> &nnTwins()
         {"pixel_shuffle", {"PixelShuffle", "pixelshuffle", false}},
         {"dropout", {"Dropout", "dropout", false}}, {"layer_norm", {"LayerNorm", "normalization", true}},
         {"group_norm", {"GroupNorm", "normalization", true}}, {"embedding", {"Embedding", "sparse", true}},
+        {"rms_norm", {"RMSNorm", "normalization", true}},
         {"channel_shuffle", {"ChannelShuffle", "channelshuffle", false}},
     };
     return twins;

@@ -6,6 +6,7 @@
 #include "io/atomic_file.h"
 #include "io/run_files.h"
 #include "large_stack.h"
+#include "libtorch/missing_aten_ops.h"
 #include "ops_libraries.h"
 #include "printable.h"
 #include "torch_model_impl.h"
@@ -13,6 +14,7 @@
 
 #include <torch/csrc/jit/api/function_impl.h>
 
+#include <algorithm>
 #include <set>
 
 namespace torchprep {
@@ -66,6 +68,13 @@ std::string unknownOp(const std::string &reason)
     std::string op = reason.substr(at + marker.size());
     op = op.substr(0, op.find_first_of(" .\t'\""));
     return op.find("::") == std::string::npos ? std::string() : op;
+}
+
+// " (torch 2.6 has it)" from the census of torch 2.x files, "" for an op it never met.
+std::string newerTorchWithOp(const std::string &op)
+{
+    const std::string version = torchVersionWithOp(op);
+    return version.empty() ? std::string() : " (torch " + version + " has it)";
 }
 
 // What torch.save wrote, told by the classes its pickle names.
@@ -123,6 +132,7 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
         throw InputError(quoted(path) + " holds " + describeTorchSave(archive) +
                          " saved with torch.save, not a TorchScript model: save the model with "
                          "torch.jit.trace(model, example).save(path)");
+    registerMissingAtenOps(); // torch 2.x's ops before any file that calls them is read
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     std::set<std::string> triedNamespaces;
@@ -142,6 +152,17 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
                     continue;
                 }
             }
+            if (ns == "aten" || ns == "prim")
+                throw InputError(quoted(path) + " uses the op " + printable(op) + ", which the linked libtorch " +
+                                 linkedTorchVersion() + " lacks: the file was saved by a newer torch" +
+                                 newerTorchWithOp(op) + ", and TorchPrep has no kernel for it yet");
+            const std::vector<std::string> loadedLibraries = loadedOpsLibraries();
+            const std::string own = op.empty() ? std::string() : findOpsLibraryFor(ns);
+            if (!own.empty() && std::find(loadedLibraries.begin(), loadedLibraries.end(), own) != loadedLibraries.end())
+                throw InputError(quoted(path) + " uses the op " + printable(op) + ", which " + opsLibraryProvider(ns) +
+                                 " here lacks: the file was saved with a newer " + printable(ns) +
+                                 "; load an operator library that has it, built for libtorch " + linkedTorchVersion() +
+                                 ", with --ops-library PATH");
             if (!op.empty())
                 throw InputError(quoted(path) + " uses the op " + printable(op) +
                                  ", which no loaded library provides: it comes with " +

@@ -6,6 +6,7 @@
 #include "compare/layer_matching.h"
 #include "errors.h"
 #include "json_writer.h"
+#include "libtorch/missing_aten_ops.h"
 #include "module_classes.h"
 #include "op_catalogue.h"
 #include "source_trace.h"
@@ -13,6 +14,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
+
+#include <algorithm>
 
 using namespace torchprep;
 
@@ -262,6 +265,24 @@ private slots:
         for (const auto &p : pairs)
             paired += p.a >= 0 && p.b >= 0;
         QCOMPARE(paired, 1); // only conv: relu lies before the anchor in A, head changed shape
+    }
+
+    // torch 2.x's ops are registered once, only where the linked libtorch lacks them (1.13 lacks
+    // SDPA and rms_norm, 2.6 has both), and never twice (a second definition aborts).
+    void missingAtenOpsRegisterOnceWhereLacking()
+    {
+        const std::vector<std::string> first = registerMissingAtenOps();
+        QVERIFY(registerMissingAtenOps().empty());
+        const auto has = [&](const char *op) {
+            return std::find(first.begin(), first.end(), op) != first.end();
+        };
+        const bool old = linkedTorchVersion().rfind("1.", 0) == 0;
+        QCOMPARE(has("aten::scaled_dot_product_attention"), old);
+        QCOMPARE(has("aten::rms_norm"), old);
+        QVERIFY(has("aten::_upsample_lanczos2d_aa")); // in no Debian libtorch yet
+        QCOMPARE(registeredAtenOps(), first);
+        QCOMPARE(torchVersionWithOp("aten::rms_norm"), std::string("2.6"));
+        QVERIFY(torchVersionWithOp("aten::relu").empty());
     }
 
     void firstLineDropsBacktrace()

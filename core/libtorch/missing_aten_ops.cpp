@@ -1,0 +1,175 @@
+// Kernels for aten ops newer than the linked libtorch, each the composite torch itself runs on
+// the CPU when no fused kernel applies (torch's math reference), so outputs agree with the torch
+// that wrote the file to float rounding.
+#include "missing_aten_ops.h"
+
+#include <ATen/ATen.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/library.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+
+namespace torchprep {
+
+namespace {
+
+// scaled_dot_product_attention (torch 2.0; `scale` 2.1, `enable_gqa` 2.5): softmax(q kᵀ · scale
+// + mask) v, a row that every mask entry hides giving zeros (torch's _safe_softmax since 2.5).
+at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &key, const at::Tensor &value,
+                                     const c10::optional<at::Tensor> &attnMask, double dropoutP, bool isCausal,
+                                     c10::optional<double> scale, bool enableGqa)
+{
+    TORCH_CHECK(!(isCausal && attnMask.has_value() && attnMask->defined()),
+                "scaled_dot_product_attention: attn_mask and is_causal cannot both be set");
+    at::Tensor k = key;
+    at::Tensor v = value;
+    if (enableGqa && query.dim() >= 3 && key.dim() >= 3 && key.size(-3) != query.size(-3)) {
+        TORCH_CHECK(query.size(-3) % key.size(-3) == 0,
+                    "scaled_dot_product_attention: query heads are not a multiple of key heads");
+        k = k.repeat_interleave(query.size(-3) / key.size(-3), -3);
+        v = v.repeat_interleave(query.size(-3) / value.size(-3), -3);
+    }
+    const double factor = scale.has_value() ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
+    // torch scales q and k by the root of the factor each, which keeps half precision in range.
+    const double root = std::sqrt(factor);
+    at::Tensor scores = at::matmul(query * root, k.transpose(-2, -1) * root);
+    const double lowest = -std::numeric_limits<double>::infinity();
+    if (isCausal) {
+        const at::Tensor keep =
+            at::ones({query.size(-2), k.size(-2)}, query.options().dtype(at::kBool)).tril();
+        scores = scores.masked_fill(keep.logical_not(), lowest);
+    }
+    if (attnMask.has_value() && attnMask->defined()) {
+        if (attnMask->scalar_type() == at::kBool)
+            scores = scores.masked_fill(attnMask->logical_not(), lowest);
+        else
+            scores = scores + *attnMask;
+    }
+    at::Tensor weights = at::softmax(scores, -1);
+    const at::Tensor hidden = scores.eq(lowest).all(-1, /*keepdim=*/true);
+    weights = weights.masked_fill(hidden, 0);
+    if (dropoutP > 0.0)
+        weights = at::dropout(weights, dropoutP, /*train=*/true);
+    return at::matmul(weights, v);
+}
+
+// rms_norm (torch 2.4, nn.RMSNorm): x / sqrt(mean(x², normalized dims) + eps) · weight, computed
+// in float for half inputs; eps defaults to the machine epsilon of that type.
+at::Tensor rmsNorm(const at::Tensor &input, at::IntArrayRef normalizedShape, const c10::optional<at::Tensor> &weight,
+                   c10::optional<double> eps)
+{
+    const int64_t dims = static_cast<int64_t>(normalizedShape.size());
+    TORCH_CHECK(dims <= input.dim(), "rms_norm: normalized_shape has more dimensions than the input");
+    for (int64_t i = 0; i < dims; ++i)
+        TORCH_CHECK(input.size(input.dim() - dims + i) == normalizedShape[i],
+                    "rms_norm: the input's last dimensions are not normalized_shape");
+    std::vector<int64_t> reduce;
+    for (int64_t i = input.dim() - dims; i < input.dim(); ++i)
+        reduce.push_back(i);
+    const bool isDouble = input.scalar_type() == at::kDouble;
+    const at::Tensor upcast = isDouble ? input : input.to(at::kFloat);
+    const double epsilon = eps.has_value() ? *eps
+                           : isDouble      ? std::numeric_limits<double>::epsilon()
+                                           : static_cast<double>(std::numeric_limits<float>::epsilon());
+    const at::Tensor inverse = at::rsqrt(upcast.pow(2).mean(reduce, /*keepdim=*/true).add(epsilon));
+    at::Tensor result = upcast.mul(inverse).type_as(input);
+    if (weight.has_value() && weight->defined())
+        result = result.mul(*weight);
+    return result;
+}
+
+// _upsample_lanczos2d_aa.vec (torch 2.10s): F.interpolate(mode="lanczos"). Scripted files carry
+// F.interpolate's every branch, so the op must resolve for them to load; running it is refused.
+at::Tensor upsampleLanczos(const at::Tensor &input, at::OptionalIntArrayRef outputSize, bool alignCorners,
+                           c10::optional<at::ArrayRef<double>> scaleFactors)
+{
+    TORCH_CHECK(false, "F.interpolate(mode='lanczos') runs aten::_upsample_lanczos2d_aa, which libtorch " TORCH_VERSION
+                       " lacks and TorchPrep does not compute: use mode='bicubic' or a newer libtorch");
+    return input;
+}
+
+struct MissingOp
+{
+    const char *name;     // "aten::rms_norm"
+    const char *overload; // "" for the default
+    const char *schema;   // as the newest torch declares it (SymInt written int: 1.13 binds both)
+    void (*define)(torch::Library &library, const char *schema);
+};
+
+const MissingOp kMissingOps[] = {
+    {"aten::scaled_dot_product_attention", "",
+     "scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
+     "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor",
+     [](torch::Library &library, const char *schema) { library.def(schema, &scaledDotProductAttention); }},
+    {"aten::rms_norm", "",
+     "rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor",
+     [](torch::Library &library, const char *schema) { library.def(schema, &rmsNorm); }},
+    {"aten::_upsample_lanczos2d_aa", "vec",
+     "_upsample_lanczos2d_aa.vec(Tensor input, int[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor",
+     [](torch::Library &library, const char *schema) { library.def(schema, &upsampleLanczos); }},
+};
+
+struct CensusEntry
+{
+    const char *op;
+    const char *firstTorch; // the oldest torch of the census that has it
+};
+
+const CensusEntry kCensus[] = {
+#include "aten_op_census.inc"
+};
+
+std::mutex &registryMutex()
+{
+    static std::mutex mutex;
+    return mutex;
+}
+
+std::vector<std::string> &registered()
+{
+    static std::vector<std::string> ops;
+    return ops;
+}
+
+} // namespace
+
+std::vector<std::string> registerMissingAtenOps()
+{
+    const std::lock_guard<std::mutex> lock(registryMutex());
+    // Lives as long as the process: the dispatcher drops an op when its library goes.
+    static std::unique_ptr<torch::Library> library;
+    std::vector<std::string> added;
+    for (const MissingOp &op : kMissingOps) {
+        if (c10::Dispatcher::singleton().findSchema({op.name, op.overload}).has_value())
+            continue; // the linked libtorch has it: defining it again would abort
+        if (!library)
+            library = std::make_unique<torch::Library>(torch::Library::FRAGMENT, "aten", c10::nullopt, __FILE__,
+                                                       __LINE__);
+        op.define(*library, op.schema);
+        registered().push_back(op.name);
+        added.push_back(op.name);
+    }
+    return added;
+}
+
+std::vector<std::string> registeredAtenOps()
+{
+    const std::lock_guard<std::mutex> lock(registryMutex());
+    return registered();
+}
+
+std::string linkedTorchVersion() { return TORCH_VERSION; }
+
+std::string torchVersionWithOp(const std::string &op)
+{
+    for (const CensusEntry &entry : kCensus)
+        if (op == entry.op)
+            return entry.firstTorch;
+    return {};
+}
+
+} // namespace torchprep
