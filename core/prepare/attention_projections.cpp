@@ -1,8 +1,8 @@
 // attention projections -> linear_Q / linear_K / linear_V: the packed in-projection of torch's
 // MultiheadAttention (one F.linear on `in_proj_weight`, or on row blocks of it, whose output is
-// chunked) becomes one nn.Linear per projection holding its rows of the weight and bias, as
-// AIMET's quantizable attention has them. A quantizer then sees q, k and v as three layers with
-// three encodings, not one packed matrix.
+// chunked, or unflattened and indexed as torch 2.x does) becomes one nn.Linear per projection
+// holding its rows of the weight and bias, as AIMET's quantizable attention has them. A quantizer
+// then sees q, k and v as three layers with three encodings, not one packed matrix.
 #include "../module_classes.h"
 #include "passes_torch.h"
 #include "rewrite_support_torch.h"
@@ -116,6 +116,48 @@ Node *chunkedOutput(const Node *linear, int64_t rows)
     return unpack;
 }
 
+// The single user of `value` when it is a `kind` node, else nothing.
+Node *soleUser(const Value *value, c10::Symbol kind)
+{
+    const auto &uses = value->uses();
+    if (uses.size() != 1 || uses.front().user->kind() != kind || uses.front().offset != 0)
+        return nullptr;
+    return uses.front().user;
+}
+
+// torch 2.x's cut of the packed projection: `linear(q, w, b).unflatten(-1, (P, E)).unsqueeze(0)
+// .transpose(0, -2).squeeze(-2).contiguous()`, then `proj[i]`. The P parts by index (null where a
+// part is never read); nothing when the output is used otherwise.
+std::vector<Value *> unflattenedOutput(const Node *linear, int64_t rows)
+{
+    Node *unflatten = soleUser(linear->output(), c10::Symbol::fromQualString("aten::unflatten"));
+    if (!unflatten || staticInt(unflatten->input(1)).value_or(0) != -1 ||
+        unflatten->input(2)->node()->kind() != c10::prim::ListConstruct ||
+        unflatten->input(2)->node()->inputs().size() != 2)
+        return {};
+    const int64_t parts = staticInt(unflatten->input(2)->node()->input(0)).value_or(0);
+    if (parts < 1 || rows % parts != 0)
+        return {};
+    Node *unsqueeze = soleUser(unflatten->output(), c10::aten::unsqueeze);
+    Node *transpose = unsqueeze ? soleUser(unsqueeze->output(), c10::aten::transpose) : nullptr;
+    Node *squeeze = transpose ? soleUser(transpose->output(), c10::aten::squeeze) : nullptr;
+    Node *contiguous = squeeze ? soleUser(squeeze->output(), c10::aten::contiguous) : nullptr;
+    if (!contiguous || staticInt(unsqueeze->input(1)).value_or(-1) != 0 ||
+        staticInt(transpose->input(1)).value_or(-1) != 0 || staticInt(transpose->input(2)).value_or(0) != -2 ||
+        squeeze->inputs().size() != 2 || staticInt(squeeze->input(1)).value_or(0) != -2)
+        return {};
+    std::vector<Value *> results(static_cast<std::size_t>(parts), nullptr);
+    for (const torch::jit::Use &use : contiguous->output()->uses()) {
+        Node *select = use.user;
+        const auto index = select->kind() == c10::aten::select ? staticInt(select->input(2)) : std::nullopt;
+        if (use.offset != 0 || staticInt(select->input(1)).value_or(-1) != 0 || !index || *index < 0 ||
+            *index >= parts || results[static_cast<std::size_t>(*index)])
+            return {};
+        results[static_cast<std::size_t>(*index)] = select->output();
+    }
+    return results;
+}
+
 // Which projection rows [begin, end) of `weight` are: Q, K or V, or nothing.
 std::optional<char> projectionOf(const std::string &weight, int64_t begin, int64_t end,
                                  int64_t totalRows)
@@ -204,17 +246,26 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
         }
         const int64_t totalRows = attributeAt(owner, weight->path).toTensor().size(0);
 
-        // The parts: the rows this linear computes, cut as its output is.
+        // The parts: the rows this linear computes, cut as its output is (torch 1.x chunks it,
+        // torch 2.x unflattens and indexes it).
         std::vector<Projection> parts;
         Node *unpack = chunkedOutput(node, weight->end - weight->begin);
-        const int64_t count = unpack ? static_cast<int64_t>(unpack->outputs().size()) : 1;
+        const std::vector<Value *> unflattened =
+            unpack ? std::vector<Value *>() : unflattenedOutput(node, weight->end - weight->begin);
+        const int64_t count = unpack        ? static_cast<int64_t>(unpack->outputs().size())
+                              : !unflattened.empty() ? static_cast<int64_t>(unflattened.size())
+                                                     : 1;
         const int64_t size = (weight->end - weight->begin) / count;
         bool known = true;
         for (int64_t i = 0; i < count && known; ++i) {
             Projection part;
             part.begin = weight->begin + i * size;
             part.end = part.begin + size;
-            part.result = unpack ? unpack->output(i) : node->output();
+            part.result = unpack                ? unpack->output(i)
+                          : !unflattened.empty() ? unflattened[static_cast<std::size_t>(i)]
+                                                 : node->output();
+            if (!part.result)
+                continue; // a part nothing reads needs no layer
             auto role = projectionOf(weight->path.front(), part.begin, part.end, totalRows);
             known = role.has_value();
             part.role = role.value_or('?');
@@ -224,8 +275,8 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
             continue;
 
         const c10::ClassTypePtr type = owner.type();
-        Node *insertAt = unpack ? unpack : node;
         for (const Projection &part : parts) {
+            Node *insertAt = unpack ? unpack : unflattened.empty() ? node : part.result->node();
             // Another method of the attention (a reused one's forward1) computing the same rows
             // calls the same layer: the unrolled copy then gets its own, as it does every layer.
             const auto key = std::make_tuple(type.get(), part.begin, part.end, weight->path.front());
@@ -248,8 +299,9 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
             unpack->destroy();
             chunk->destroy();
         }
-        node->destroy();
-        torch::jit::EliminateDeadCode(method); // the weight cuts nothing reads any more
+        if (unflattened.empty())
+            node->destroy();
+        torch::jit::EliminateDeadCode(method); // the weight cuts (and torch 2.x's index chain) nothing reads
         dropIfUnused(state.root(), type, weight->path.front());
         if (bias)
             dropIfUnused(state.root(), type, bias->path.front());
