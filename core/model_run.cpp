@@ -114,28 +114,32 @@ std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch, const at
 // The largest --inputs file read: far above any batch of inputs, far below what hurts.
 constexpr std::uint64_t kMaxInputsFileBytes = std::uint64_t(8) << 30;
 
-// torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs. Checked like
-// a model file before libtorch unpickles it (regular file, bounded, no bombs, no deep nesting).
-std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Device &device)
+// A file torch.save wrote, checked like a model file before libtorch unpickles it (regular
+// file, bounded, no bombs, no deep nesting). `what` names it in messages.
+c10::IValue loadSavedValue(const std::string &path, const std::string &what)
 {
-    const std::string what = "--inputs '" + printable(path) + "'";
     try {
         checkArchive(path, what);
     } catch (const InputError &e) {
-        throw InputError(std::string(e.what()) + " (inputs are saved with torch.save(x, FILE))");
+        throw InputError(std::string(e.what()) + " (tensors are saved with torch.save(x, FILE))");
     }
     const RegularFile file(path, what);
     if (file.size() > kMaxInputsFileBytes)
         throw InputError(what + " is " + std::to_string(file.size() >> 20) + " MiB, more than the " +
-                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB an inputs file may be");
+                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB a file of tensors may be");
     const std::string content = file.read(0, static_cast<std::size_t>(file.size()));
     const std::vector<char> bytes(content.begin(), content.end());
-    c10::IValue value;
     try {
-        value = torch::jit::pickle_load(bytes);
+        return torch::jit::pickle_load(bytes);
     } catch (const std::exception &e) {
         throw InputError(what + " is not a file saved by torch.save: " + printable(firstLine(e.what())));
     }
+}
+
+std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Device &device)
+{
+    const std::string what = "--inputs '" + printable(path) + "'";
+    const c10::IValue value = loadSavedValue(path, what);
     std::vector<c10::IValue> items;
     if (value.isTensor()) {
         items.push_back(value);
@@ -154,6 +158,17 @@ std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Devic
         item = item.toTensor().to(device);
     }
     return items;
+}
+
+std::vector<at::Tensor> loadOutputsFile(const std::string &path, const at::Device &device)
+{
+    const std::string what = "the reference outputs '" + printable(path) + "'";
+    std::vector<at::Tensor> outputs = flattenTensors(loadSavedValue(path, what));
+    if (outputs.empty())
+        throw InputError(what + " hold no tensor: save the model's outputs with torch.save(outputs, FILE)");
+    for (at::Tensor &t : outputs)
+        t = t.to(device);
+    return outputs;
 }
 
 std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch, const at::Device &device)

@@ -23,6 +23,11 @@ std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch,
 // model file first (regular file, bounded, no bombs, no deep nesting). Throws InputError.
 std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Device &device = at::kCPU);
 
+// What a model returned, saved by torch.save (a tensor, or tuples, lists and dicts of them): the
+// reference `compare` holds a model to. Tensors flattened in order, as flattenTensors(). Throws
+// InputError.
+std::vector<at::Tensor> loadOutputsFile(const std::string &path, const at::Device &device = at::kCPU);
+
 // Batch `batch` of `spec`: the inputs file when it names one, else randomInputs().
 std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch, const at::Device &device = at::kCPU);
 

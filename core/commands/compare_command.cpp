@@ -3,7 +3,9 @@
 #include "../compare/comparison.h"
 #include "../compare/comparison_report.h"
 #include "../errors.h"
+#include "../io/archive_check.h"
 #include "../json_writer.h"
+#include "../printable.h"
 #include "../torch_model.h"
 #include "arguments.h"
 #include "cli.h"
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <ostream>
 
 namespace torchprep {
@@ -21,7 +24,16 @@ const char *kCompareUsage =
     "usage: torchprep compare A.pt B.pt (--input-shape 1,3,224,224 [--input-shape S]... [--dtype float32]\n"
     "         | --inputs FILE) [--device auto|cpu|cuda[:N]] [--per-layer] [--tolerance 1e-5]\n"
     "         [--runs 10] [--batches 3] [--json]\n"
-    "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n";
+    "       torchprep compare A.pt OUTPUTS.pt --inputs FILE [--tolerance 1e-5] [--json]\n"
+    "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
+    "  OUTPUTS.pt: what another runtime (the torch that wrote A) returned on those inputs, torch.save(out, FILE)\n";
+
+// A file torch.save wrote (tensors), not a TorchScript model: no code, a data.pkl.
+bool holdsSavedTensors(const std::string &path)
+{
+    const ArchiveContents archive = checkArchive(path, "'" + printable(path) + "'");
+    return archive.has("data.pkl") && !archive.has("constants.pkl");
+}
 
 std::string number(double value)
 {
@@ -49,8 +61,9 @@ void writeText(std::ostream &out, const ComparisonReport &r, bool perLayer)
                           std::to_string(o.metrics.nonFiniteMismatches) + " where they differ"
                     : std::string())
             << "\n";
-    out << "forward, median of " << r.timingA.runs << " runs: A " << number(r.timingA.medianMs)
-        << " ms, B " << number(r.timingB.medianMs) << " ms\n";
+    out << "forward, median of " << r.timingA.runs << " runs: A " << number(r.timingA.medianMs) << " ms"
+        << (r.timingB.runs ? ", B " + number(r.timingB.medianMs) + " ms" : std::string(", B saved outputs"))
+        << "\n";
     if (perLayer) {
         std::size_t differing = 0, fresh = 0;
         for (const LayerComparison &l : r.layers) {
@@ -103,8 +116,15 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     // Read straight onto the device: on a GPU no model is copied on the host first.
     const std::string device = resolveComparisonDevice(options.device);
     const auto a = TorchModel::load(parsed.positional[0], device);
-    const auto b = TorchModel::load(parsed.positional[1], device);
-    const ComparisonReport report = compareModels(*a, *b, options);
+    std::unique_ptr<TorchModel> b;
+    ComparisonReport report;
+    if (holdsSavedTensors(parsed.positional[1])) {
+        options.nameB = "saved outputs";
+        report = compareWithOutputs(*a, parsed.positional[1], options);
+    } else {
+        b = TorchModel::load(parsed.positional[1], device);
+        report = compareModels(*a, *b, options);
+    }
     if (!report.comparable) // two models that return other numbers or shapes of tensors
         throw InputError("the models cannot be compared: " + report.verdict);
     if (parsed.has("--json"))

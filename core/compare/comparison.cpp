@@ -111,9 +111,22 @@ class Comparison
 {
 public:
     Comparison(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
-        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(b),
+        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(&b),
           a_(onDevice(a.impl().module)), b_(onDevice(b.impl().module))
     {
+    }
+
+    // B is what another runtime returned on the inputs file: outputs only, nothing to run.
+    Comparison(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options)
+        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(nullptr),
+          a_(onDevice(a.impl().module))
+    {
+        if (options.inputs.inputsFile.empty())
+            throw InputError("outputs saved by another runtime are compared on the inputs they came from: "
+                             "give them with --inputs FILE");
+        if (options.perLayer)
+            throw InputError("--per-layer needs two models: saved outputs have no layers");
+        reference_ = loadOutputsFile(outputsFile, device_);
     }
 
     ComparisonReport run()
@@ -134,17 +147,21 @@ public:
         const int batches = static_cast<int>(batches_.size());
         const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
         runsInAll_ = 2 * (warmup + runs + (options_.perLayer ? batches : 0));
+        if (!modelB_)
+            runsInAll_ = warmup + runs;
         for (int w = 0; w < warmup; ++w) {
             run(a_, 0, options_.nameA);
-            run(b_, 0, options_.nameB);
+            if (modelB_)
+                run(b_, 0, options_.nameB);
         }
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
             const c10::IValue outA = timed(a_, r % batches, options_.nameA, msA);
-            const c10::IValue outB = timed(b_, r % batches, options_.nameB, msB);
+            const std::vector<at::Tensor> outB =
+                modelB_ ? flattenTensors(timed(b_, r % batches, options_.nameB, msB)) : reference_;
             if (r < batches && report.comparable)
-                compareOutputs(flattenTensors(outA), flattenTensors(outB), r, report, diffs);
+                compareOutputs(flattenTensors(outA), outB, r, report, diffs);
         }
         if (options_.timed) {
             report.timingA = summarize(msA);
@@ -251,7 +268,7 @@ private:
     void compareLayers(ComparisonReport &report)
     {
         TappedModel tappedA(modelA_.impl().module, device_);
-        TappedModel tappedB(modelB_.impl().module, device_);
+        TappedModel tappedB(modelB_->impl().module, device_);
         std::vector<at::Tensor> valuesA, valuesB;
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
@@ -298,16 +315,27 @@ private:
     const CompareOptions &options_;
     at::Device device_;
     const TorchModel &modelA_; // as loaded: the tapped copies are cloned from these
-    const TorchModel &modelB_;
+    const TorchModel *modelB_; // null: B is reference_
     torch::jit::Module a_;      // on device_
-
     torch::jit::Module b_;
+    std::vector<at::Tensor> reference_;
     std::vector<std::vector<c10::IValue>> batches_;
     int runsDone_ = 0;
     int runsInAll_ = 0;
 };
 
 } // namespace
+
+ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options)
+{
+    try {
+        return Comparison(a, outputsFile, options).run();
+    } catch (const InputError &) {
+        throw;
+    } catch (const std::exception &e) {
+        throw InputError("cannot compare the model with its saved outputs: " + interpreterErrorLine(e.what()));
+    }
+}
 
 std::string resolveComparisonDevice(const std::string &name) { return resolveDevice(name).str(); }
 

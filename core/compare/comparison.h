@@ -119,6 +119,11 @@ struct ComparisonReport
 // device is not there.
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options);
 
+// A against the outputs another runtime returned (the torch that wrote the file), saved with
+// torch.save in `outputsFile`, on the inputs they came from (options.inputs.inputsFile, which it
+// requires). A runs as in compareModels; B has no timing and no layers. Throws as compareModels.
+ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options);
+
 // The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as
 // compareModels does for a device that is not there. Models loaded onto it
 // (TorchModel::load(path, device)) are compared where they are, with no copy.
