@@ -48,6 +48,8 @@ struct CheckOptions
     OpAllowList allowedOps;                   // added to the exempt list for this run
     // onnx_exportable judges ops at this ONNX opset; 0 leaves the check out.
     int onnxOpset = 17;
+    // ...against the exporter of this torch ("2.14"); "" Debian's (onnx_exportable.h).
+    std::string onnxTorch;
 
     // Throws InputError naming the first excluded path, or class, the model does not have.
     void requireExcludedModulesIn(const ModelGraph &graph) const;

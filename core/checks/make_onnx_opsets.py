@@ -2,6 +2,9 @@
 """Generates onnx_opsets.inc, the onnx_exportable check's table, from torch's own ONNX registry.
 
 usage: /usr/bin/python3 core/checks/make_onnx_opsets.py > core/checks/onnx_opsets.inc
+       VENV/bin/python core/checks/make_onnx_opsets.py TORCHPREP_ONNX_TORCH2 > core/checks/onnx_opsets_torch2.inc
+(the first: Debian's torch, the table `validate` judges by default; the second: the newest torch
+at hand, the exporter of a user on torch 2.x, `--onnx-torch 2.14`)
 
 For every op torch.onnx has a symbolic function for: the lowest opset it has one at (it then
 holds for every later opset), and the conditions under which its symbolic functions refuse an
@@ -15,7 +18,19 @@ import sys
 
 import torch
 import torch.onnx
-from torch.onnx._internal import registration
+try:  # torch 2.9 and later keep the TorchScript exporter's registry beside the new exporter's
+    from torch.onnx._internal.torchscript_exporter import registration
+except ImportError:
+    from torch.onnx._internal import registration
+
+# The symbolic modules register themselves when imported; newer torch imports them lazily.
+import importlib
+import pkgutil
+
+for _module in pkgutil.iter_modules(registration.__spec__.parent and
+                                    importlib.import_module(registration.__spec__.parent).__path__):
+    if _module.name.startswith("symbolic_opset") or _module.name == "symbolic_helper":
+        importlib.import_module(registration.__spec__.parent + "." + _module.name)
 
 try:
     import torchvision  # noqa: F401  (registers torchvision::nms, roi_align, roi_pool)
@@ -32,7 +47,8 @@ def quoted(text):
 
 def main():
     registry = registration.registry
-    max_opset = max(torch.onnx._constants.ONNX_MAX_OPSET, 17) if hasattr(torch.onnx, "_constants") else 17
+    constants = getattr(torch.onnx, "_constants", None)
+    max_opset = getattr(constants, "ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET", getattr(constants, "ONNX_MAX_OPSET", 17))
     rows = []
     for name in sorted(registry.all_functions()):
         group = registry.get_function_group(name)
@@ -57,8 +73,9 @@ def main():
               "(torchvision %s imported): do not edit.\n" % (torch.__version__,
                                                                getattr(sys.modules.get("torchvision"), "__version__", "-")))
     out.write("// {op, lowest opset with a symbolic, conditions its symbolics refuse}\n")
-    out.write("#define TORCHPREP_ONNX_TORCH_VERSION %s\n" % quoted(torch.__version__))
-    out.write("#define TORCHPREP_ONNX_MAX_OPSET %d\n" % max_opset)
+    prefix = sys.argv[1] if len(sys.argv) > 1 else "TORCHPREP_ONNX"
+    out.write("#define %s_TORCH_VERSION %s\n" % (prefix, quoted(torch.__version__.split("+")[0])))
+    out.write("#define %s_MAX_OPSET %d\n" % (prefix, max_opset))
     for name, opset, reasons in rows:
         out.write("{%s, %d, {%s}},\n" % (quoted(name), opset, ", ".join(quoted(r) for r in reasons)))
 

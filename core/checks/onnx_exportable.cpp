@@ -1,9 +1,12 @@
 #include "onnx_exportable.h"
 
 #include "../check_catalogue.h"
+#include "../errors.h"
+#include "../printable.h"
 #include "fix_text.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,24 +22,65 @@ struct OpsetRow
     std::vector<std::string> refuses; // conditions its symbolics refuse, in their words
 };
 
-const std::vector<OpsetRow> &opsetRows()
+// One exporter's registry: the torch it came from, its highest opset, its ops by name.
+struct OpsetTable
 {
-    static const std::vector<OpsetRow> rows = {
+    std::string torch;
+    int maxOpset = 0;
+    std::vector<OpsetRow> rows;
+    std::unordered_map<std::string, const OpsetRow *> byOp;
+
+    OpsetTable(std::string version, int max, std::vector<OpsetRow> all)
+        : torch(std::move(version)), maxOpset(max), rows(std::move(all))
+    {
+    }
+};
+
+const OpsetRow kDebianRows[] = {
 #include "onnx_opsets.inc"
-    };
-    return rows;
+};
+
+const OpsetRow kTorch2Rows[] = {
+#include "onnx_opsets_torch2.inc"
+};
+
+// Debian's torch (the libtorch TorchPrep links), then the newest torch at hand when generated.
+const std::vector<OpsetTable> &opsetTables()
+{
+    static const std::vector<OpsetTable> tables = [] {
+        std::vector<OpsetTable> made = {
+            {TORCHPREP_ONNX_TORCH_VERSION, TORCHPREP_ONNX_MAX_OPSET, {std::begin(kDebianRows), std::end(kDebianRows)}},
+            {TORCHPREP_ONNX_TORCH2_TORCH_VERSION, TORCHPREP_ONNX_TORCH2_MAX_OPSET,
+             {std::begin(kTorch2Rows), std::end(kTorch2Rows)}},
+        };
+        for (OpsetTable &table : made) // indexed where the rows now live: copies moved them
+            for (const OpsetRow &row : table.rows)
+                table.byOp.emplace(row.op, &row);
+        return made;
+    }();
+    return tables;
 }
 
-const std::unordered_map<std::string, const OpsetRow *> &opsetTable()
+std::string majorMinor(const std::string &version)
 {
-    static const std::unordered_map<std::string, const OpsetRow *> table = [] {
-        std::unordered_map<std::string, const OpsetRow *> byOp;
-        for (const OpsetRow &row : opsetRows())
-            byOp.emplace(row.op, &row);
-        return byOp;
-    }();
-    return table;
+    const auto first = version.find('.');
+    const auto second = first == std::string::npos ? first : version.find('.', first + 1);
+    return version.substr(0, second);
 }
+
+// The table `--onnx-torch` names ("" the first); InputError for one not built in.
+const OpsetTable &tableFor(const std::string &torch)
+{
+    if (torch.empty())
+        return opsetTables().front();
+    for (const OpsetTable &table : opsetTables())
+        if (torch == table.torch || torch == majorMinor(table.torch))
+            return table;
+    throw InputError("--onnx-torch " + printable(torch) + ": the exporters TorchPrep knows are those of torch " +
+                     joinedOnnxExporters());
+}
+
+const std::unordered_map<std::string, const OpsetRow *> &opsetTable() { return opsetTables().front().byOp; }
 
 // Ops the exporter's own passes remove or rewrite before any symbolic is looked up (freezing,
 // inlining, number types erased, exceptions and warnings dropped, tuples unpacked), and the
@@ -142,12 +186,13 @@ std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph, 
 {
     std::vector<Problem> problems;
     const int opset = options.onnxOpset;
-    const std::string torch = "torch " + onnxTableTorchVersion();
+    const OpsetTable &table = tableFor(options.onnxTorch);
+    const std::string torch = "torch " + table.torch;
     for (const std::string &op : opsOf(node)) {
         if (handledBeforeSymbolics(op) || options.allowedOps.allows(op))
             continue;
-        const auto row = opsetTable().find(registryName(op));
-        if (row == opsetTable().end()) {
+        const auto row = table.byOp.find(registryName(op));
+        if (row == table.byOp.end()) {
             problems.push_back({op, "has no ONNX export in " + torch + " at any opset",
                                 whereToChange(node, graph) + "; or `--allow " + op +
                                     "` when your exporter registers a custom symbolic for it"});
@@ -211,8 +256,16 @@ bool onnxMayRefuse(const std::string &op)
                        [&](const ArgumentRule &rule) { return rule.op == op; });
 }
 
-std::string onnxTableTorchVersion() { return TORCHPREP_ONNX_TORCH_VERSION; }
-int onnxMaxOpset() { return TORCHPREP_ONNX_MAX_OPSET; }
+std::string onnxTableTorchVersion(const std::string &torch) { return tableFor(torch).torch; }
+int onnxMaxOpset(const std::string &torch) { return tableFor(torch).maxOpset; }
+
+std::string joinedOnnxExporters()
+{
+    std::string text;
+    for (const OpsetTable &table : opsetTables())
+        text += (text.empty() ? "" : " and ") + majorMinor(table.torch);
+    return text;
+}
 // torch's symbolics start at opset 9 for most ops (7 and 8 hold a handful): judge from 9 on.
 int onnxMinOpset() { return 9; }
 

@@ -17,9 +17,13 @@ std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOpt
 // True when some opset or argument could make the exporter refuse `op`: a finding may name it.
 bool onnxMayRefuse(const std::string &op);
 
-// The torch release whose ONNX registry the table was generated from, and its highest opset.
-std::string onnxTableTorchVersion();
-int onnxMaxOpset();
+// The torch release whose ONNX registry a table was generated from, and its highest opset: ""
+// Debian's torch (the default), or a newer one by version ("2.14", as `--onnx-torch` takes it).
+// Throws InputError for a version no table was generated from.
+std::string onnxTableTorchVersion(const std::string &torch = "");
+int onnxMaxOpset(const std::string &torch = "");
+// "1.13 and 2.14": the exporters there are tables of.
+std::string joinedOnnxExporters();
 // The lowest opset the check judges at.
 int onnxMinOpset();
 

@@ -124,12 +124,16 @@ std::string jsonLine(const ValidateRow &row)
 int runValidate(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed =
-        parseArguments(args, {"--exclude", "--exclude-class", "--allow", "--ops-library", "--opset", "-j", "--jobs"},
+        parseArguments(args, {"--exclude", "--exclude-class", "--allow", "--ops-library", "--opset", "--onnx-torch", "-j",
+                              "--jobs"},
                        {"--json", "--help"});
     if (parsed.has("--help")) {
         out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]...\n"
-               "         [--exclude-class CLASS]... [--allow OP]... [--opset N|none] [--ops-library PATH]... [--json]\n"
+               "         [--exclude-class CLASS]... [--allow OP]... [--opset N|none] [--onnx-torch VERSION]\n"
+               "         [--ops-library PATH]... [--json]\n"
                "  --opset: the ONNX opset onnx_exportable judges ops at (default 17); none leaves it out\n"
+               "  --onnx-torch: whose exporter judges them: Debian's torch (default) or "
+               + joinedOnnxExporters() + "\n"
                "  several models or folders: one row per model, JSON Lines with --json, the worst exit code\n";
         return kExitPassed;
     }
@@ -140,12 +144,14 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
     options.excludedClasses = parsed.all("--exclude-class");
     for (const std::string &op : parsed.all("--allow"))
         options.allowedOps.add(op);
+    if (!parsed.all("--onnx-torch").empty())
+        options.onnxTorch = parsed.all("--onnx-torch").back();
     const std::vector<std::string> &opset = parsed.all("--opset");
     if (!opset.empty() && opset.back() == "none")
         options.onnxOpset = 0;
     else
-        options.onnxOpset = static_cast<int>(
-            wholeNumberArgument(parsed, "--opset", options.onnxOpset, onnxMinOpset(), onnxMaxOpset()));
+        options.onnxOpset = static_cast<int>(wholeNumberArgument(parsed, "--opset", options.onnxOpset, onnxMinOpset(),
+                                                                 onnxMaxOpset(options.onnxTorch)));
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {
