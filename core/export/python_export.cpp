@@ -105,12 +105,16 @@ public:
         source += "    if state_dict_path is None:\n";
         source += "        state_dict_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), " +
                   quotedName(stem + "_state_dict.pt") + ")\n";
-        source += "    model.load_state_dict(torch.load(state_dict_path, map_location='cpu'))\n";
+        // (name, tensor) pairs: torch 2.6's torch.load (weights_only) refuses libtorch's typed dicts.
+        source += "    model.load_state_dict(dict(torch.load(state_dict_path, map_location='cpu')))\n";
         source += std::string("    model.train(") + (root.is_training() ? "True" : "False") + ")\n";
         source += "    return model\n";
         package.source = std::move(source);
 
-        const std::vector<char> bytes = torch::jit::pickle_save(c10::IValue(weights_));
+        std::vector<c10::IValue> pairs;
+        for (const auto &entry : weights_)
+            pairs.emplace_back(c10::ivalue::Tuple::create({c10::IValue(entry.key()), c10::IValue(entry.value())}));
+        const std::vector<char> bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(std::move(pairs)));
         package.weights.assign(bytes.begin(), bytes.end());
         return package;
     }
