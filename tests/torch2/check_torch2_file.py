@@ -1,10 +1,11 @@
 """The torch that wrote a file, as the oracle of what TorchPrep did with it.
 
-PYTHON check_torch2_file.py ORIGINAL.pt PREPARED.pt INPUTS.pt OUTPUTS.pt
+PYTHON check_torch2_file.py ORIGINAL.pt PREPARED.pt INPUTS.pt OUTPUTS.pt [PREPARED.py]
 Loads PREPARED.pt with this torch's torch.jit.load, runs it on INPUTS.pt and prints one JSON
 line: {"torch", "loads", "error", "max_abs_diff" (against OUTPUTS.pt, what ORIGINAL.pt returned
 in this torch), "same_count", "added" (module paths PREPARED has and ORIGINAL lacks),
-"removed", "modules" (every module path of PREPARED)}.
+"removed", "modules" (every module path of PREPARED), and with PREPARED.py (prepare
+--emit-python) "python_max_abs_diff" of its load_model() or "python_error"}.
 """
 import json
 import sys
@@ -40,6 +41,18 @@ def main():
     result["added"] = sorted(after - before)
     result["removed"] = sorted(before - after)
     result["modules"] = sorted(after)
+    if len(sys.argv) > 5:  # the prepared model as Python source: torch 2.x builds and runs it too
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("prepared_source", sys.argv[5])
+        source = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(source)
+            with torch.no_grad():
+                again = flat_tensors(source.load_model()(*inputs))
+            result["python_max_abs_diff"] = max(float((a.double() - b.double()).abs().max())
+                                                for a, b in zip(again, expected) if a.numel())
+        except Exception as error:
+            result["python_error"] = str(error).strip().splitlines()[0][:300]
     print(json.dumps(result))
     return 0
 

@@ -99,7 +99,8 @@ private slots:
 
         // Prepares, proven equal, into a file that torch loads and runs to the same outputs.
         const QString prepared = out_.filePath(name + "_" + mode + ".pt");
-        const Run prepare = torchprep({"prepare", model, "-o", prepared, "--inputs", inputs, "--json"});
+        const QString python = out_.filePath(name + "_" + mode + "_py");
+        const Run prepare = torchprep({"prepare", model, "-o", prepared, "--inputs", inputs, "--emit-python", python, "--json"});
         QVERIFY2(prepare.exitCode == 0 || prepare.exitCode == 1, prepare.out + prepare.err);
         QVERIFY2(QFileInfo::exists(prepared), prepare.out + prepare.err);
         const QJsonObject report = jsonOf(prepare);
@@ -111,7 +112,8 @@ private slots:
 
         const Run check = execute(qEnvironmentVariable("TORCHPREP_TORCH2_PYTHON"),
                                   {qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/torch2/check_torch2_file.py",
-                                   model, prepared, inputs, outputs});
+                                   model, prepared, inputs, outputs,
+                                   python + "/" + name + "_" + mode + ".py"});
         const QJsonObject truth = jsonOf(check);
         QVERIFY2(truth["loads"].toBool(), check.out + check.err);
         QVERIFY(truth["same_count"].toBool());
@@ -127,6 +129,9 @@ private slots:
         QVERIFY2(added.contains(seen), check.out);
         QVERIFY2(all.contains(added), prepare.out);
         QVERIFY2(truth["removed"].toArray().isEmpty(), check.out);
+        // ...and so does the prepared model written as Python source (--emit-python).
+        QVERIFY2(!truth.contains("python_error"), check.out);
+        QVERIFY2(truth["python_max_abs_diff"].toDouble() <= 1e-5, check.out);
     }
 
     // onnx_exportable judged against the exporter of the torch that wrote the file
