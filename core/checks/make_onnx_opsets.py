@@ -2,9 +2,10 @@
 """Generates onnx_opsets.inc, the onnx_exportable check's table, from torch's own ONNX registry.
 
 usage: /usr/bin/python3 core/checks/make_onnx_opsets.py > core/checks/onnx_opsets.inc
-       VENV/bin/python core/checks/make_onnx_opsets.py TORCHPREP_ONNX_TORCH2 > core/checks/onnx_opsets_torch2.inc
-(the first: Debian's torch, the table `validate` judges by default; the second: the newest torch
-at hand, the exporter of a user on torch 2.x, `--onnx-torch 2.14`)
+       (Debian 13) /usr/bin/python3 core/checks/make_onnx_opsets.py TORCHPREP_ONNX_2_6 > core/checks/onnx_opsets_2_6.inc
+       VENV/bin/python core/checks/make_onnx_opsets.py TORCHPREP_ONNX_2_14 > core/checks/onnx_opsets_2_14.inc
+(Debian 12's torch, Debian 13's, the newest torch at hand: `validate` judges by the table of the
+linked libtorch's release by default, by another with `--onnx-torch 2.14`)
 
 For every op torch.onnx has a symbolic function for: the lowest opset it has one at (it then
 holds for every later opset), and the conditions under which its symbolic functions refuse an

@@ -2,6 +2,7 @@
 
 #include "../check_catalogue.h"
 #include "../errors.h"
+#include "../libtorch/missing_aten_ops.h"
 #include "../printable.h"
 #include "fix_text.h"
 
@@ -40,18 +41,24 @@ const OpsetRow kDebianRows[] = {
 #include "onnx_opsets.inc"
 };
 
-const OpsetRow kTorch2Rows[] = {
-#include "onnx_opsets_torch2.inc"
+const OpsetRow kTorch26Rows[] = {
+#include "onnx_opsets_2_6.inc"
 };
 
-// Debian's torch (the libtorch TorchPrep links), then the newest torch at hand when generated.
+const OpsetRow kTorch214Rows[] = {
+#include "onnx_opsets_2_14.inc"
+};
+
+// Debian 12's torch, Debian 13's, and the newest torch at hand when generated.
 const std::vector<OpsetTable> &opsetTables()
 {
     static const std::vector<OpsetTable> tables = [] {
         std::vector<OpsetTable> made = {
             {TORCHPREP_ONNX_TORCH_VERSION, TORCHPREP_ONNX_MAX_OPSET, {std::begin(kDebianRows), std::end(kDebianRows)}},
-            {TORCHPREP_ONNX_TORCH2_TORCH_VERSION, TORCHPREP_ONNX_TORCH2_MAX_OPSET,
-             {std::begin(kTorch2Rows), std::end(kTorch2Rows)}},
+            {TORCHPREP_ONNX_2_6_TORCH_VERSION, TORCHPREP_ONNX_2_6_MAX_OPSET,
+             {std::begin(kTorch26Rows), std::end(kTorch26Rows)}},
+            {TORCHPREP_ONNX_2_14_TORCH_VERSION, TORCHPREP_ONNX_2_14_MAX_OPSET,
+             {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
         };
         for (OpsetTable &table : made) // indexed where the rows now live: copies moved them
             for (const OpsetRow &row : table.rows)
@@ -68,11 +75,16 @@ std::string majorMinor(const std::string &version)
     return version.substr(0, second);
 }
 
-// The table `--onnx-torch` names ("" the first); InputError for one not built in.
+// The table `--onnx-torch` names; "" that of the linked libtorch's release (Debian's torch, whose
+// exporter export-onnx runs by default), else the oldest. InputError for one not built in.
 const OpsetTable &tableFor(const std::string &torch)
 {
-    if (torch.empty())
+    if (torch.empty()) {
+        for (const OpsetTable &table : opsetTables())
+            if (majorMinor(table.torch) == majorMinor(linkedTorchVersion()))
+                return table;
         return opsetTables().front();
+    }
     for (const OpsetTable &table : opsetTables())
         if (torch == table.torch || torch == majorMinor(table.torch))
             return table;
@@ -80,7 +92,7 @@ const OpsetTable &tableFor(const std::string &torch)
                      joinedOnnxExporters());
 }
 
-const std::unordered_map<std::string, const OpsetRow *> &opsetTable() { return opsetTables().front().byOp; }
+const std::unordered_map<std::string, const OpsetRow *> &opsetTable() { return tableFor("").byOp; }
 
 // Ops the exporter's own passes remove or rewrite before any symbolic is looked up (freezing,
 // inlining, number types erased, exceptions and warnings dropped, tuples unpacked), and the

@@ -28,11 +28,23 @@ const char *kCompareUsage =
     "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
     "  OUTPUTS.pt: what another runtime (the torch that wrote A) returned on those inputs, torch.save(out, FILE)\n";
 
-// A file torch.save wrote (tensors), not a TorchScript model: no code, a data.pkl.
+// A file torch.save wrote, not a TorchScript model (no code, a data.pkl): outputs to compare
+// with. Objects of other classes in it (a pickled model, a library's output class) are refused:
+// outputs are saved as tensors.
 bool holdsSavedTensors(const std::string &path)
 {
-    const ArchiveContents archive = checkArchive(path, "'" + printable(path) + "'");
-    return archive.has("data.pkl") && !archive.has("constants.pkl");
+    const std::string what = "'" + printable(path) + "'";
+    const ArchiveContents archive = checkArchive(path, what);
+    if (!archive.has("data.pkl") || archive.has("constants.pkl"))
+        return false;
+    for (const std::string &cls : archive.dataClasses) {
+        const bool plain = cls.rfind("torch.", 0) == 0 || cls.rfind("collections.", 0) == 0 ||
+                           cls.rfind("builtins.", 0) == 0 || cls.rfind("_codecs.", 0) == 0;
+        if (!plain || cls.rfind("torch.nn.", 0) == 0)
+            throw InputError(what + " holds objects of class " + printable(cls) +
+                             ", not outputs: save the outputs as tensors, torch.save(tuple(outputs), FILE)");
+    }
+    return true;
 }
 
 std::string number(double value)

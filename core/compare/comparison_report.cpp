@@ -70,9 +70,11 @@ std::string jsonOf(const std::string &a, const std::string &b, const ComparisonR
     json.endArray();
     json.key("timing_ms").beginObject();
     json.key("a").value(r.timingA.medianMs);
-    json.key("b").value(r.timingB.medianMs);
+    json.key("b"); // null: B is outputs saved elsewhere, nothing ran
+    r.timingB.runs ? json.value(r.timingB.medianMs) : json.null();
     json.key("a_min").value(r.timingA.minMs);
-    json.key("b_min").value(r.timingB.minMs);
+    json.key("b_min");
+    r.timingB.runs ? json.value(r.timingB.minMs) : json.null();
     json.key("runs").value(r.timingA.runs);
     json.endObject();
     json.key("layers").beginArray();

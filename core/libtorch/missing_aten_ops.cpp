@@ -25,36 +25,45 @@ at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &
 {
     TORCH_CHECK(!(isCausal && attnMask.has_value() && attnMask->defined()),
                 "scaled_dot_product_attention: attn_mask and is_causal cannot both be set");
-    at::Tensor k = key;
-    at::Tensor v = value;
-    if (enableGqa && query.dim() >= 3 && key.dim() >= 3 && key.size(-3) != query.size(-3)) {
-        TORCH_CHECK(query.size(-3) % key.size(-3) == 0,
-                    "scaled_dot_product_attention: query heads are not a multiple of key heads");
-        k = k.repeat_interleave(query.size(-3) / key.size(-3), -3);
-        v = v.repeat_interleave(query.size(-3) / value.size(-3), -3);
+    // Half and bfloat16 are computed in float and rounded back, as torch's reference does.
+    const at::ScalarType type = query.scalar_type();
+    const bool upcast = type == at::kHalf || type == at::kBFloat16;
+    const at::Tensor q = upcast ? query.to(at::kFloat) : query;
+    at::Tensor k = upcast ? key.to(at::kFloat) : key;
+    at::Tensor v = upcast ? value.to(at::kFloat) : value;
+    if (enableGqa && query.dim() >= 3) {
+        // Key and value heads each repeat up to the query's, when they divide it.
+        for (at::Tensor *kv : {&k, &v}) {
+            if (kv->dim() < 3 || kv->size(-3) == query.size(-3))
+                continue;
+            TORCH_CHECK(kv->size(-3) > 0 && query.size(-3) % kv->size(-3) == 0,
+                        "scaled_dot_product_attention: query heads are not a multiple of key or value heads");
+            *kv = kv->repeat_interleave(query.size(-3) / kv->size(-3), -3);
+        }
     }
     const double factor = scale.has_value() ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
     // torch scales q and k by the root of the factor each, which keeps half precision in range.
     const double root = std::sqrt(factor);
-    at::Tensor scores = at::matmul(query * root, k.transpose(-2, -1) * root);
+    at::Tensor scores = at::matmul(q * root, k.transpose(-2, -1) * root);
     const double lowest = -std::numeric_limits<double>::infinity();
     if (isCausal) {
         const at::Tensor keep =
-            at::ones({query.size(-2), k.size(-2)}, query.options().dtype(at::kBool)).tril();
+            at::ones({q.size(-2), k.size(-2)}, q.options().dtype(at::kBool)).tril();
         scores = scores.masked_fill(keep.logical_not(), lowest);
     }
     if (attnMask.has_value() && attnMask->defined()) {
         if (attnMask->scalar_type() == at::kBool)
             scores = scores.masked_fill(attnMask->logical_not(), lowest);
         else
-            scores = scores + *attnMask;
+            scores = scores + attnMask->to(scores.scalar_type());
     }
     at::Tensor weights = at::softmax(scores, -1);
     const at::Tensor hidden = scores.eq(lowest).all(-1, /*keepdim=*/true);
     weights = weights.masked_fill(hidden, 0);
     if (dropoutP > 0.0)
         weights = at::dropout(weights, dropoutP, /*train=*/true);
-    return at::matmul(weights, v);
+    const at::Tensor out = at::matmul(weights, v);
+    return upcast ? out.to(type) : out;
 }
 
 // rms_norm (torch 2.4, nn.RMSNorm): x / sqrt(mean(x², normalized dims) + eps) · weight, computed

@@ -107,12 +107,12 @@ at::ScalarType scalarTypeOfOnnx(const std::string &name)
 }
 
 // The Pythons that may have onnxruntime, in the order they are tried: the one the user names,
-// the exporter's, python3 on PATH (a venv the user activated).
-std::vector<std::string> onnxRuntimePythons()
+// the exporter's (`exporter`), python3 on PATH (a venv the user activated).
+std::vector<std::string> onnxRuntimePythons(const std::string &exporter)
 {
     const char *named = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
     std::vector<std::string> found;
-    for (const std::string &candidate : {std::string(named ? named : ""), onnxPython(), std::string("python3")}) {
+    for (const std::string &candidate : {std::string(named ? named : ""), exporter, std::string("python3")}) {
         const std::string python = candidate.empty() ? std::string() : findExecutable({candidate});
         if (!python.empty() && std::find(found.begin(), found.end(), python) == found.end())
             found.push_back(python);
@@ -138,10 +138,16 @@ std::vector<at::Tensor> torchScriptOutputs(const TorchModel &model, const std::v
 }
 
 OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue> &inputs,
-                         const ScratchFolder &scratch, const std::string &onnxPath, double tolerance)
+                         const ScratchFolder &scratch, const std::string &onnxPath, double tolerance,
+                         const std::string &exporterPython)
 {
     OnnxProof proof;
-    const std::vector<std::string> pythons = onnxRuntimePythons();
+    const char *named = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
+    if (named && *named && findExecutable({named}).empty()) {
+        proof.note = "no ONNX Runtime: TORCHPREP_ONNXRUNTIME_PYTHON names " + printable(named) + ", which is no program";
+        return proof;
+    }
+    const std::vector<std::string> pythons = onnxRuntimePythons(exporterPython);
     if (pythons.empty()) {
         proof.note = "no ONNX Runtime: no python3 was found to run it (Debian: python3)";
         return proof;
@@ -322,7 +328,7 @@ OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, co
         result.error = "the ONNX checker refuses the exported model: " + result.checkerNote;
         return result;
     }
-    result.proof = proveInRuntime(model, inputs, scratch, onnxPath, options.tolerance);
+    result.proof = proveInRuntime(model, inputs, scratch, onnxPath, options.tolerance, python);
     if (result.proof.ran && !result.proof.passed)
         return result; // exported, but not what the model computes: nothing written
     writeFileAtomically(output, readFile(onnxPath));

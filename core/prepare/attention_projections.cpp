@@ -149,9 +149,11 @@ std::vector<Value *> unflattenedOutput(const Node *linear, int64_t rows)
     std::vector<Value *> results(static_cast<std::size_t>(parts), nullptr);
     for (const torch::jit::Use &use : contiguous->output()->uses()) {
         Node *select = use.user;
-        const auto index = select->kind() == c10::aten::select ? staticInt(select->input(2)) : std::nullopt;
-        if (use.offset != 0 || staticInt(select->input(1)).value_or(-1) != 0 || !index || *index < 0 ||
-            *index >= parts || results[static_cast<std::size_t>(*index)])
+        if (select->kind() != c10::aten::select || use.offset != 0)
+            return {};
+        const auto index = staticInt(select->input(2));
+        if (staticInt(select->input(1)).value_or(-1) != 0 || !index || *index < 0 || *index >= parts ||
+            results[static_cast<std::size_t>(*index)])
             return {};
         results[static_cast<std::size_t>(*index)] = select->output();
     }

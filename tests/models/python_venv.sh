@@ -8,13 +8,16 @@
 set -euo pipefail
 link="$1"; python="$2"; shift 2
 version="$("$python" -c 'import sys; print("py%d.%d.%d" % sys.version_info[:3])')"
-key="$version-$(printf '%s-' "$@" | tr -c 'A-Za-z0-9.=_-' '_' | sed 's/==/-/g; s/-$//')"
+# The base interpreter's path is part of the key: Debian's and pyenv's 3.11.x never share a venv.
+base="$(readlink -f "$(command -v "$python")" | md5sum | cut -c1-8)"
+key="$version-$base-$(printf '%s-' "$@" | tr -c 'A-Za-z0-9.=_-' '_' | sed 's/==/-/g; s/-$//')"
 cache="${TORCHPREP_VENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/torchprep/venvs}"
 venv="$cache/$key"
 mkdir -p "$cache"
 exec 9>"$venv.lock"
 flock 9 # two builds on one machine make it once
-if [ ! -f "$venv/.complete" ]; then
+# A venv whose base interpreter went away is made again.
+if [ ! -f "$venv/.complete" ] || ! "$venv/bin/python" -c '' 2>/dev/null; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$@"
