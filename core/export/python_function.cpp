@@ -303,6 +303,10 @@ private:
             const std::string method = node->s(c10::attr::name);
             const std::string object = expr(node->input(0));
             std::vector<Value *> args(node->inputs().begin() + 1, node->inputs().end());
+            // A trace records an nn.Identity whose output nothing reads as a call with no input:
+            // it computes nothing, and the layer's Python forward would want its input.
+            if (args.empty() && !node->hasUses() && torchNnLayer(node->input(0)))
+                return;
             const bool call = object != "self" && (method == "forward" || tracedLayerCall(node));
             assign(node, indent, (call ? object : attributeOf(object, method)) + "(" + joined(args) + ")");
             return;
@@ -326,6 +330,12 @@ private:
         if (writePrim(node, indent))
             return;
         writeOperator(node, indent);
+    }
+
+    static bool torchNnLayer(const Value *module)
+    {
+        auto cls = module->type()->cast<c10::ClassType>();
+        return cls && cls->name() && isTorchNnLayer(demangleClassName(cls->name()->qualifiedName()));
     }
 
     // A traced model calls the second use of a layer through "forward1": for a torch.nn layer
