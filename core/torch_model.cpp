@@ -80,14 +80,9 @@ std::string newerTorchWithOp(const std::string &op)
 // What torch.save wrote, told by the classes its pickle names.
 std::string describeTorchSave(const ArchiveContents &archive)
 {
-    for (const std::string &cls : archive.dataClasses) {
-        const bool bookkeeping = cls.rfind("collections.", 0) == 0 || cls.rfind("torch._utils.", 0) == 0 ||
-                                 cls.rfind("torch.", 0) == 0 || cls.rfind("builtins.", 0) == 0 ||
-                                 cls.rfind("_codecs.", 0) == 0 || cls.rfind("numpy.", 0) == 0;
-        if (cls.rfind("torch.nn.modules.", 0) == 0 || !bookkeeping)
-            return "a whole model pickled with torch.save(model) (class " + printable(cls) + ")";
-    }
-    return "a state_dict or tensors";
+    const std::string cls = archive.objectClass();
+    return cls.empty() ? "a state_dict or tensors"
+                       : "a whole model pickled with torch.save(model) (class " + printable(cls) + ")";
 }
 
 } // namespace
@@ -128,7 +123,7 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path) { return l
 std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std::string &device)
 {
     const ArchiveContents archive = checkArchive(path, quoted(path));
-    if (!archive.has("constants.pkl") && archive.has("data.pkl"))
+    if (archive.isTorchSave())
         throw InputError(quoted(path) + " holds " + describeTorchSave(archive) +
                          " saved with torch.save, not a TorchScript model: save the model with "
                          "torch.jit.trace(model, example).save(path)");

@@ -79,12 +79,15 @@ std::string majorMinor(const std::string &version)
 // exporter export-onnx runs by default), else the oldest. InputError for one not built in.
 const OpsetTable &tableFor(const std::string &torch)
 {
-    if (torch.empty()) {
+    // Found once: the walks ask onnxMayRefuse of every op.
+    static const OpsetTable &linked = [] () -> const OpsetTable & {
         for (const OpsetTable &table : opsetTables())
             if (majorMinor(table.torch) == majorMinor(linkedTorchVersion()))
                 return table;
         return opsetTables().front();
-    }
+    }();
+    if (torch.empty())
+        return linked;
     for (const OpsetTable &table : opsetTables())
         if (torch == table.torch || torch == majorMinor(table.torch))
             return table;

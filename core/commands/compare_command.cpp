@@ -35,15 +35,12 @@ bool holdsSavedTensors(const std::string &path)
 {
     const std::string what = "'" + printable(path) + "'";
     const ArchiveContents archive = checkArchive(path, what);
-    if (!archive.has("data.pkl") || archive.has("constants.pkl"))
+    if (!archive.isTorchSave())
         return false;
-    for (const std::string &cls : archive.dataClasses) {
-        const bool plain = cls.rfind("torch.", 0) == 0 || cls.rfind("collections.", 0) == 0 ||
-                           cls.rfind("builtins.", 0) == 0 || cls.rfind("_codecs.", 0) == 0;
-        if (!plain || cls.rfind("torch.nn.", 0) == 0)
-            throw InputError(what + " holds objects of class " + printable(cls) +
-                             ", not outputs: save the outputs as tensors, torch.save(tuple(outputs), FILE)");
-    }
+    const std::string cls = archive.objectClass();
+    if (!cls.empty())
+        throw InputError(what + " holds objects of class " + printable(cls) +
+                         ", not outputs: save the outputs as tensors, torch.save(tuple(outputs), FILE)");
     return true;
 }
 

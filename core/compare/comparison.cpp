@@ -146,9 +146,8 @@ public:
         const int warmup = options_.timed ? options_.warmup : 0;
         const int batches = static_cast<int>(batches_.size());
         const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
-        runsInAll_ = 2 * (warmup + runs + (options_.perLayer ? batches : 0));
-        if (!modelB_)
-            runsInAll_ = warmup + runs;
+        const int models = modelB_ ? 2 : 1; // saved outputs do not run
+        runsInAll_ = models * (warmup + runs + (options_.perLayer ? batches : 0));
         for (int w = 0; w < warmup; ++w) {
             run(a_, 0, options_.nameA);
             if (modelB_)

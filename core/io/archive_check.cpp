@@ -591,6 +591,20 @@ bool ArchiveContents::has(const std::string &record) const
     return std::find(records.begin(), records.end(), record) != records.end();
 }
 
+bool ArchiveContents::isTorchSave() const { return has("data.pkl") && !has("constants.pkl"); }
+
+std::string ArchiveContents::objectClass() const
+{
+    for (const std::string &cls : dataClasses) {
+        const bool bookkeeping = cls.rfind("collections.", 0) == 0 || cls.rfind("torch.", 0) == 0 ||
+                                 cls.rfind("builtins.", 0) == 0 || cls.rfind("_codecs.", 0) == 0 ||
+                                 cls.rfind("numpy.", 0) == 0;
+        if (cls.rfind("torch.nn.modules.", 0) == 0 || !bookkeeping)
+            return cls;
+    }
+    return {};
+}
+
 int pickleNestingDepth(const std::string &pickle, int stopAbove, std::vector<std::string> *classes)
 {
     return PickleDepthScanner(pickle, stopAbove, classes).run();

@@ -31,6 +31,12 @@ struct ArchiveContents
     std::vector<std::string> dataClasses;
 
     bool has(const std::string &record) const;
+    // A file torch.save wrote (a data.pkl, no TorchScript code).
+    bool isTorchSave() const;
+    // The first class data.pkl names that is an object of its own, not tensors and their
+    // bookkeeping (torch's, Python's, collections', numpy's): a torch.nn module pickled whole or a
+    // library's class. "" for tensors, state_dicts and containers of them.
+    std::string objectClass() const;
 };
 
 // Reads the archive's directory and checks every member: stored or deflated only, each within

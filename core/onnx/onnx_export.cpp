@@ -106,13 +106,12 @@ at::ScalarType scalarTypeOfOnnx(const std::string &name)
     return it->second;
 }
 
-// The Pythons that may have onnxruntime, in the order they are tried: the one the user names,
-// the exporter's (`exporter`), python3 on PATH (a venv the user activated).
-std::vector<std::string> onnxRuntimePythons(const std::string &exporter)
+// The Pythons that may have onnxruntime, in the order they are tried: the one the user names
+// (`named`), the exporter's (`exporter`), python3 on PATH (a venv the user activated).
+std::vector<std::string> onnxRuntimePythons(const std::string &named, const std::string &exporter)
 {
-    const char *named = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
     std::vector<std::string> found;
-    for (const std::string &candidate : {std::string(named ? named : ""), exporter, std::string("python3")}) {
+    for (const std::string &candidate : {named, exporter, std::string("python3")}) {
         const std::string python = candidate.empty() ? std::string() : findExecutable({candidate});
         if (!python.empty() && std::find(found.begin(), found.end(), python) == found.end())
             found.push_back(python);
@@ -142,12 +141,13 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
                          const std::string &exporterPython)
 {
     OnnxProof proof;
-    const char *named = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
-    if (named && *named && findExecutable({named}).empty()) {
+    const char *variable = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
+    const std::string named = variable ? variable : "";
+    if (!named.empty() && findExecutable({named}).empty()) {
         proof.note = "no ONNX Runtime: TORCHPREP_ONNXRUNTIME_PYTHON names " + printable(named) + ", which is no program";
         return proof;
     }
-    const std::vector<std::string> pythons = onnxRuntimePythons(exporterPython);
+    const std::vector<std::string> pythons = onnxRuntimePythons(named, exporterPython);
     if (pythons.empty()) {
         proof.note = "no ONNX Runtime: no python3 was found to run it (Debian: python3)";
         return proof;
