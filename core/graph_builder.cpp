@@ -312,20 +312,22 @@ private:
     void walkTorchFunction(const Node *node, torch::jit::Function &fn, const WalkContext &ctx,
                            WalkEnv &env)
     {
-        std::vector<ArgumentFact> facts;
+        std::vector<KnownValue> facts;
         std::vector<std::optional<c10::IValue>> fixedArguments;
         for (std::size_t i = 1; i < node->inputs().size(); ++i) {
-            ArgumentFact fact;
+            KnownValue fact;
             const Value *in = node->input(i);
             if (auto f = env.fixed.find(in); f != env.fixed.end())
                 fact.value = f->second;
             auto v = env.values.find(in);
             fact.notNone = isTensorType(in->type()) ||
                            (v != env.values.end() && graph_.values[v->second].type == "Tensor");
+            fact.floating = values_.isFloating(in, env);
             fixedArguments.push_back(fact.value);
             facts.push_back(std::move(fact));
         }
-        GraphNode &n = newNode(NodeKind::Op, torchOps_.opOf(fn, facts), ctx, node);
+        const TorchFunctionCall &call = torchOps_.callOf(fn, facts);
+        GraphNode &n = newNode(NodeKind::Op, call.op, ctx, node);
         const NodeId id = n.id;
         n.function = pythonNameOf(fn);
         n.attribute = n.function;
@@ -337,6 +339,16 @@ private:
         env.callKey.clear();
         bindInputs(node, id, env, 1);
         bindOutputs(node, id, env, ValueOrigin::Computed);
+        for (std::size_t i = 0; i < node->outputs().size() && i < call.results.size(); ++i) {
+            const KnownValue &result = call.results[i];
+            if (result.value)
+                env.fixed[node->output(i)] = *result.value;
+            if (result.floating)
+                values_.markFloating(node->output(i), env);
+            auto v = env.values.find(node->output(i));
+            if (result.notNone && v != env.values.end() && graph_.values[v->second].type == "Optional[Tensor]")
+                graph_.values[v->second].type = "Tensor";
+        }
         // Composite layers are read for batched inputs, the rank a trace of them records.
         if (ctx.insideTorch && graph_.nodes[id].function == "torch.nn.functional._mha_shape_check" &&
             node->outputs().size() == 1)

@@ -51,13 +51,18 @@ bool isTensorConstructor(const std::string &kind)
         "arange", "zeros", "ones", "full", "empty", "empty_strided", "linspace", "logspace",
         "randn", "rand", "randint", "randperm", "normal", "eye", "tensor", "scalar_tensor",
         "as_tensor", "new_zeros", "new_ones", "new_full", "new_empty", "new_tensor",
+        // Sized like a template tensor, none of whose values they read (F._canonical_mask's
+        // zeros_like before its masked_fill_).
+        "zeros_like", "ones_like", "full_like", "empty_like", "rand_like", "randn_like", "randint_like",
     };
     return kind.compare(0, 6, "aten::") == 0 && constructors.count(baseOpName(kind)) > 0;
 }
 
 bool takesTemplateTensor(const std::string &kind)
 {
-    return isTensorConstructor(kind) && baseOpName(kind).compare(0, 4, "new_") == 0;
+    const std::string base = baseOpName(kind);
+    return isTensorConstructor(kind) &&
+           (base.compare(0, 4, "new_") == 0 || (base.size() > 5 && base.compare(base.size() - 5, 5, "_like") == 0));
 }
 
 bool isShapeQuery(const std::string &kind)

@@ -19,7 +19,8 @@ bool isExemptOp(const std::string &kind);
 // what input_dependent_constructor looks at.
 bool isTensorConstructor(const std::string &kind);
 
-// new_zeros(x, size) and friends: a constructor whose first input only lends dtype and device.
+// new_zeros(x, size), zeros_like(x) and friends: a constructor whose first input lends dtype and
+// device (and to zeros_like its shape), never its values.
 bool takesTemplateTensor(const std::string &kind);
 
 // Ops that read only an input's shape (size, dim, numel, len) or its dtype and device: their

@@ -40,8 +40,9 @@ class OpCollector
 public:
     std::vector<std::string> dataOps;
     std::vector<std::string> exemptOps;
+    std::vector<KnownValue> results; // what it returns, as far as the arguments fix it
 
-    void run(torch::jit::Function &function, const std::vector<ArgumentFact> &arguments, int depth)
+    void run(torch::jit::Function &function, const std::vector<KnownValue> &arguments, int depth)
     {
         const std::shared_ptr<torch::jit::Graph> graph = torch::jit::toGraphFunction(function).graph();
         auto inputs = graph->inputs();
@@ -50,8 +51,12 @@ public:
                 known_[inputs[i]] = *arguments[i].value;
             if (arguments[i].notNone)
                 notNone_.insert(inputs[i]);
+            if (arguments[i].floating)
+                floating_.insert(inputs[i]);
         }
         walk(graph->block(), depth);
+        for (const Value *out : graph->outputs())
+            results.push_back(factOf(out));
     }
 
 private:
@@ -79,6 +84,15 @@ private:
             if (!taken) {
                 walk(node->blocks()[0], depth);
                 walk(node->blocks()[1], depth);
+                // A tensor (or a floating one) whichever branch runs stays one after the `if`.
+                for (std::size_t i = 0; i < node->outputs().size(); ++i) {
+                    const KnownValue a = factOf(node->blocks()[0]->outputs()[i]);
+                    const KnownValue b = factOf(node->blocks()[1]->outputs()[i]);
+                    KnownValue joined;
+                    joined.notNone = a.notNone && b.notNone;
+                    joined.floating = a.floating && b.floating;
+                    learn(node->output(i), joined);
+                }
                 return;
             }
             walk(taken, depth);
@@ -94,18 +108,24 @@ private:
             torch::jit::Function *callee = calledFunction(node);
             if (!callee || depth >= kMaxDepth)
                 return;
-            std::vector<ArgumentFact> facts;
+            std::vector<KnownValue> facts;
             for (std::size_t i = 1; i < node->inputs().size(); ++i)
                 facts.push_back(factOf(node->input(i)));
             OpCollector inner;
             inner.run(*callee, facts, depth + 1);
             append(dataOps, inner.dataOps);
             append(exemptOps, inner.exemptOps);
+            for (std::size_t i = 0; i < node->outputs().size() && i < inner.results.size(); ++i)
+                learn(node->output(i), inner.results[i]);
             return;
         }
         if (kind == c10::aten::__is__ || kind == c10::aten::__isnot__) {
             if (auto same = identity(node->input(0), node->input(1)))
                 known_[node->output()] = kind == c10::aten::__is__ ? *same : !*same;
+            return;
+        }
+        if (kind == c10::aten::is_floating_point && floating_.count(node->input(0))) {
+            known_[node->output()] = true;
             return;
         }
         if (kind == c10::prim::unchecked_cast) {
@@ -135,13 +155,24 @@ private:
             append(dataOps, {op});
     }
 
-    ArgumentFact factOf(const Value *value) const
+    KnownValue factOf(const Value *value) const
     {
-        ArgumentFact fact;
+        KnownValue fact;
         if (auto it = known_.find(value); it != known_.end())
             fact.value = it->second;
         fact.notNone = notNone_.count(value) > 0 || value->type()->kind() == c10::TypeKind::TensorType;
+        fact.floating = floating_.count(value) > 0;
         return fact;
+    }
+
+    void learn(const Value *value, const KnownValue &fact)
+    {
+        if (fact.value)
+            known_[value] = *fact.value;
+        if (fact.notNone)
+            notNone_.insert(value);
+        if (fact.floating)
+            floating_.insert(value);
     }
 
     // Whether `a is b`, when the walk can tell.
@@ -149,7 +180,7 @@ private:
     {
         if (a == b)
             return true;
-        const ArgumentFact x = factOf(a), y = factOf(b);
+        const KnownValue x = factOf(a), y = factOf(b);
         const bool xNone = x.value && x.value->isNone(), yNone = y.value && y.value->isNone();
         if (xNone && yNone)
             return true;
@@ -164,6 +195,8 @@ private:
             known_[to] = it->second;
         if (notNone_.count(from) || from->type()->kind() == c10::TypeKind::TensorType)
             notNone_.insert(to);
+        if (floating_.count(from))
+            floating_.insert(to);
     }
 
     static void append(std::vector<std::string> &to, const std::vector<std::string> &from)
@@ -175,16 +208,17 @@ private:
 
     std::unordered_map<const Value *, c10::IValue> known_;
     std::unordered_set<const Value *> notNone_;
+    std::unordered_set<const Value *> floating_;
 };
 
-std::string fingerprint(const std::vector<ArgumentFact> &arguments)
+std::string fingerprint(const std::vector<KnownValue> &arguments)
 {
     std::ostringstream key;
-    for (const ArgumentFact &fact : arguments) {
+    for (const KnownValue &fact : arguments) {
         if (fact.value)
             key << "|v" << fact.value->tagKind() << ":" << *fact.value;
         else
-            key << (fact.notNone ? "|t" : "|?");
+            key << (fact.floating ? "|f" : fact.notNone ? "|t" : "|?");
     }
     return key.str();
 }
@@ -212,24 +246,29 @@ torch::jit::Function *calledFunction(const Node *node)
     return type ? type->function() : nullptr;
 }
 
-std::string TorchFunctionOps::opOf(torch::jit::Function &function,
-                                   const std::vector<ArgumentFact> &arguments)
+const TorchFunctionCall &TorchFunctionOps::callOf(torch::jit::Function &function,
+                                                  const std::vector<KnownValue> &arguments)
 {
     const std::string key = function.qualname().qualifiedName() + fingerprint(arguments);
     if (auto cached = cache_.find(key); cached != cache_.end())
         return cached->second;
     OpCollector collector;
     collector.run(function, arguments, 0);
-    std::string op;
+    TorchFunctionCall call;
     if (collector.dataOps.size() == 1)
-        op = collector.dataOps.front();
+        call.op = collector.dataOps.front();
     else if (collector.dataOps.size() > 1)
-        op = pythonNameOf(function);
+        call.op = pythonNameOf(function);
     else if (!collector.exemptOps.empty())
-        op = collector.exemptOps.front();
+        call.op = collector.exemptOps.front();
     else
-        op = "prim::CallFunction";
-    return cache_.emplace(key, op).first->second;
+        call.op = "prim::CallFunction";
+    call.results = std::move(collector.results);
+    // The mask it returns has the query's dtype, and attention runs only on floating queries.
+    if (pythonNameOf(function) == "torch.nn.functional._canonical_mask")
+        for (KnownValue &result : call.results)
+            result.floating = true;
+    return cache_.emplace(key, std::move(call)).first->second;
 }
 
 bool callsFusedKernel(const Block *block)

@@ -27,11 +27,21 @@ FunctionRole roleOf(const torch::jit::Function &function);
 // The function a prim::CallFunction node calls, or nullptr.
 torch::jit::Function *calledFunction(const torch::jit::Node *node);
 
-// What the walk knows about one argument of a call.
-struct ArgumentFact
+// What the walk knows of one value before the run: a call's argument, or what it returns.
+struct KnownValue
 {
     std::optional<c10::IValue> value; // fixed before the run
     bool notNone = false;             // a tensor, never None, though its value is open
+    bool floating = false;            // a floating-point tensor
+};
+
+// What a call of one of torch's functions computes for the facts known of its arguments.
+struct TorchFunctionCall
+{
+    std::string op;
+    // What it returns where the arguments fix it: F._canonical_mask(None, ...) is None, so the
+    // attention's mask branches fold as a trace's did.
+    std::vector<KnownValue> results;
 };
 
 // The op a call of one of torch's functions computes, as the checks name it: the aten op
@@ -42,10 +52,11 @@ struct ArgumentFact
 class TorchFunctionOps
 {
 public:
-    std::string opOf(torch::jit::Function &function, const std::vector<ArgumentFact> &arguments);
+    const TorchFunctionCall &callOf(torch::jit::Function &function,
+                                    const std::vector<KnownValue> &arguments);
 
 private:
-    std::map<std::string, std::string> cache_;
+    std::map<std::string, TorchFunctionCall> cache_;
 };
 
 // Fused fast-path kernels of torch's composite layers (aten::_transformer_encoder_layer_fwd,

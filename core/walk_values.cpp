@@ -84,6 +84,18 @@ ValueId WalkValues::representative(ValueId id) const
     return id;
 }
 
+void WalkValues::markFloating(const Value *value, const WalkEnv &env)
+{
+    if (auto id = env.values.find(value); id != env.values.end())
+        floating_.insert(representative(id->second));
+}
+
+bool WalkValues::isFloating(const Value *value, const WalkEnv &env) const
+{
+    auto id = env.values.find(value);
+    return id != env.values.end() && floating_.count(representative(id->second)) > 0;
+}
+
 bool WalkValues::isTensorValue(const Value *value, const WalkEnv &env) const
 {
     if (value->type()->kind() == c10::TypeKind::TensorType)
@@ -124,6 +136,11 @@ void WalkValues::computeAhead(const Node *node, WalkEnv &env)
     if (kind == prim::unchecked_cast) {
         if (auto f = env.fixed.find(node->input(0)); f != env.fixed.end())
             env.fixed[node->output()] = f->second;
+        // The cast is the object it casts (`mask` narrowed from Optional inside `if mask is not None`).
+        auto in = env.values.find(node->input(0)), out = env.values.find(node->output());
+        if (in != env.values.end() && out != env.values.end() &&
+            representative(in->second) != representative(out->second))
+            identical_[representative(out->second)] = representative(in->second);
         return;
     }
     if (kind == prim::isinstance) {
@@ -280,6 +297,20 @@ void WalkValues::joinBranches(const Node *node, WalkEnv &env)
         if (out != env.values.end() && graph_.values[out->second].type == "Optional[Tensor]" &&
             eachReturning([&](const Block *block) { return isTensorValue(block->outputs()[i], env); }))
             graph_.values[out->second].type = "Tensor";
+        const ValueId outRep = rep(node->output(i));
+        // A result every branch passes through untouched is that object (torch's attention
+        // threads `key_padding_mask` through each test of its fast path).
+        const Block *returning = blockRaises(node->blocks()[0]) ? node->blocks()[1] : node->blocks()[0];
+        const ValueId first = rep(returning->outputs()[i]);
+        if (outRep != kNoId && first != kNoId && first != outRep &&
+            eachReturning([&](const Block *block) { return rep(block->outputs()[i]) == first; })) {
+            identical_[outRep] = first;
+            continue;
+        }
+        if (outRep != kNoId && eachReturning([&](const Block *block) {
+                return isFloating(block->outputs()[i], env);
+            }))
+            floating_.insert(outRep);
         // Results one object in every branch stay one (`key = value = query.transpose(1, 0)`
         // in one branch, untouched in the other).
         for (std::size_t j = 0; j < i; ++j) {

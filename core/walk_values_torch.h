@@ -42,6 +42,11 @@ public:
     // every branch that returns are so after it.
     void joinBranches(const torch::jit::Node *ifNode, WalkEnv &env);
 
+    // Floating-point tensors the walk knows of by what made them (a mask F._canonical_mask
+    // returned), so torch's code that asks `is_floating_point` again folds as it ran.
+    void markFloating(const torch::jit::Value *value, const WalkEnv &env);
+    bool isFloating(const torch::jit::Value *value, const WalkEnv &env) const;
+
     static std::optional<int64_t> fixedInt(const torch::jit::Value *value, const WalkEnv &env);
     static std::optional<bool> fixedBool(const torch::jit::Value *value, const WalkEnv &env);
 
@@ -58,6 +63,7 @@ private:
     std::set<std::pair<const c10::Type *, std::string>> assigned_; // attributes set at run time
     std::unordered_map<const torch::jit::Block *, bool> fused_;
     std::unordered_map<ValueId, ValueId> identical_; // a value -> the one it is the same object as
+    std::set<ValueId> floating_;                     // representatives
 };
 
 } // namespace torchprep

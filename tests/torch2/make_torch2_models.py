@@ -81,6 +81,33 @@ class MhaNoWeights(nn.Module):
         return self.norm(y)
 
 
+class EncoderLayerCalled(nn.Module):
+    """A TransformerEncoderLayer the model calls without masks: torch's code sees them None."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Linear(8, 16)
+        self.layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)
+
+    def forward(self, x):
+        return self.layer(self.embed(x))
+
+
+class MhaPadding(nn.Module):
+    """Attention with a bool padding mask the model holds: torch makes it a float mask once."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(16, 2, batch_first=True)
+        pad = torch.zeros(2, 6, dtype=torch.bool)
+        pad[1, 4:] = True
+        self.register_buffer("pad", pad)
+
+    def forward(self, x):
+        y, _ = self.attn(x, x, x, key_padding_mask=self.pad, need_weights=False)
+        return y
+
+
 class RmsMlp(nn.Module):
     """nn.RMSNorm (torch 2.4) between linear layers, as Llama-style blocks have it."""
 
@@ -129,6 +156,8 @@ def small_models():
         ("sdpa_input_mask", lambda: MaskedSdpa(), lambda: (torch.randn(2, 6, 16), padding_mask())),
         ("mha_no_weights", lambda: MhaNoWeights(), seq_input),
         ("encoder_layer", lambda: nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True), seq_input),
+        ("encoder_layer_called", lambda: EncoderLayerCalled(), lambda: seq_input(dim=8)),
+        ("mha_padding", lambda: MhaPadding(), seq_input),
         ("rms_norm_module", lambda: RmsMlp(), seq_input),
         ("rms_norm_functional", lambda: RmsFunctional(), seq_input),
     ]

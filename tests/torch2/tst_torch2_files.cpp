@@ -184,6 +184,31 @@ private slots:
         }
     }
 
+    // torch 2.x's attention code scripted reads as its trace: the masks a caller leaves out are
+    // None through F._canonical_mask, and a bool mask made float once is not made so again.
+    void scriptedAttentionAgreesWithItsTrace_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char *name : {"mha_no_weights", "encoder_layer_called", "mha_padding"})
+            QTest::newRow(name) << name;
+    }
+    void scriptedAttentionAgreesWithItsTrace()
+    {
+        QFETCH(QString, name);
+        auto missing = [&](const char *mode) {
+            QStringList found;
+            const QJsonObject report = jsonOf(torchprep({"validate", entry(name, mode)["file"].toString(), "--json"}));
+            for (const QJsonValue f : report["findings"].toArray())
+                if (f["check"].toString() == "missing_module")
+                    found << f["module"].toString() + " " + f["op"].toString();
+            found.sort();
+            return found;
+        };
+        const QStringList traced = missing("traced");
+        QVERIFY(!traced.isEmpty());
+        QCOMPARE(missing("scripted"), traced);
+    }
+
     // An SDPA call written in forward is a finding that names attention, and prepare gives it a
     // module; an RMSNorm layer is a layer, F.rms_norm a functional whose fix is nn.RMSNorm.
     void judgedAsWhatTheyAre()
