@@ -84,10 +84,13 @@ private:
             const SourceRange &range = node->sourceRange();
             const RawSource raw = rawSource(node);
             const int serialized = raw.original.known() ? serializedLineOf(node) : 0;
-            if (serialized > 0) {
-                known_.emplace(serialized, raw.original);
+            // Builtins' expansions (`x.shape`) name "<string>" and other files' lines: only the
+            // function's own file bounds the window a call is looked for in.
+            if (serialized > 0 && raw.original.file != "<string>") {
                 if (!original_)
                     original_ = range.findSourceRangeThatGenerated()->source();
+                if (raw.original.file == original_->filename().value_or(""))
+                    known_.emplace(serialized, raw.original);
             }
             for (const Block *sub : node->blocks())
                 collectKnown(sub);
