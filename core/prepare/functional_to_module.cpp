@@ -44,6 +44,10 @@ std::string opName(const Node *node, const std::string &flagged)
 // Constants and lists of constants stay inside the new module; the rest is passed in.
 bool isConstant(const Value *value) { return staticValue(value).has_value(); }
 
+// The function a scripted call calls (`%fn = prim::Constant[name="relu"]()`): the callee, not an
+// argument (libtorch 2.x reads no IValue off such a constant).
+bool isCallee(const Value *value) { return value->type()->kind() == c10::TypeKind::FunctionType; }
+
 // A parameter or buffer of the owner (`self.scale`, `self.block.weight`): the new module holds
 // it as its own, so no module the preparer adds takes a parameter as an input.
 bool isOwnedTensor(const Value *value)
@@ -57,7 +61,7 @@ std::vector<Value *> passedInputs(Node *node)
 {
     std::vector<Value *> passed;
     for (Value *in : node->inputs())
-        if (!isConstant(in) && !isOwnedTensor(in) &&
+        if (!isCallee(in) && !isConstant(in) && !isOwnedTensor(in) &&
             std::find(passed.begin(), passed.end(), in) == passed.end())
             passed.push_back(in);
     return passed;
@@ -107,7 +111,9 @@ std::string wrapperKey(Node *node)
     std::ostringstream key;
     key << node->kind().toQualString() << "|" << baseNameOf(node);
     for (const Value *in : node->inputs()) {
-        if (isOwnedTensor(in)) {
+        if (isCallee(in)) {
+            key << "|f:" << in->type()->expect<c10::FunctionType>()->function()->qualname().qualifiedName();
+        } else if (isOwnedTensor(in)) {
             key << "|t:" << tensorAttributePath(in)->back();
         } else if (isConstant(in)) {
             key << "|c:" << in->type()->annotation_str() << "=" << *staticValue(in);
