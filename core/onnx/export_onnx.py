@@ -9,6 +9,7 @@ the model was exported, 1 when the exporter or the checker refused it, 3 when to
 """
 import inspect
 import json
+import os
 import re
 import sys
 
@@ -23,7 +24,11 @@ def first_line(text):
 
 
 def ops_named(text):
-    """The ops an exporter error names: 'aten::stft', or 'stft' in 'export of operator stft'."""
+    """The ops an exporter error names: 'aten::stft', or 'stft' in 'export of operator stft'.
+    None where the error is about shapes the exporter lost ("transpose for tensor of unknown
+    rank"): that op exports, given shapes."""
+    if "unknown rank" in text or "unknown shape" in text:
+        return []
     found = re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*::[A-Za-z_][A-Za-z0-9_.]*)", text)
     found += ["aten::" + m for m in re.findall(r"export of (?:operator )?([A-Za-z_][A-Za-z0-9_]*)", text)]
     seen = []
@@ -38,6 +43,11 @@ def ops_named(text):
     return seen
 
 
+def emit(result):
+    RESULT.write(json.dumps(result) + "\n")
+    RESULT.flush()
+
+
 def main():
     model_path, inputs_path, out_path, opset = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     result = {"exported": False, "error": None, "ops": [], "checked": False, "checker": None, "torch": None,
@@ -46,7 +56,7 @@ def main():
         import torch
     except ImportError:
         result["error"] = "Python has no torch"
-        print(json.dumps(result))
+        emit(result)
         return 3
     try:  # torchvision registers its ops' symbolics (nms, roi_align) when imported
         import torchvision  # noqa: F401
@@ -57,7 +67,7 @@ def main():
     max_opset = getattr(constants, "ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET", getattr(constants, "ONNX_MAX_OPSET", None))
     if max_opset is not None and opset > max_opset:
         result["opset_error"] = "torch %s exports opsets up to %d" % (result["torch"], max_opset)
-        print(json.dumps(result))
+        emit(result)
         return 2
     model = torch.jit.load(model_path, map_location="cpu")
     inputs = torch.load(inputs_path)
@@ -75,28 +85,33 @@ def main():
         text = str(error)
         result["error"] = first_line(text)
         result["ops"] = ops_named(first_line(text))
-        print(json.dumps(result))
+        emit(result)
         return 1
     result["exported"] = True
     try:
         import onnx
     except ImportError:
         result["checker"] = "the onnx module is missing (Debian: python3-onnx): the ONNX checker did not run"
-        print(json.dumps(result))
+        emit(result)
         return 0
     try:
         onnx.checker.check_model(onnx.load(out_path), full_check=True)
         result["checked"] = True
     except Exception as error:
         result["checker"] = first_line(error)
-        print(json.dumps(result))
+        emit(result)
         return 1
     graph = onnx.load(out_path).graph
     result["inputs"] = [i.name for i in graph.input]
     result["outputs"] = [o.name for o in graph.output]
-    print(json.dumps(result))
+    emit(result)
     return 0
 
 
 if __name__ == "__main__":
+    # The result is the only thing on stdout: what torch prints there itself (torch 2.x's "Torch
+    # IR graph at exception", from C++ too) goes to stderr.
+    RESULT = os.fdopen(os.dup(1), "w")
+    sys.stdout.flush()
+    os.dup2(2, 1)
     sys.exit(main())
