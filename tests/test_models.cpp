@@ -1,6 +1,8 @@
 #include "test_models.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTextStream>
@@ -10,6 +12,14 @@ namespace testing {
 QString modelPath(const QString &name)
 {
     return qEnvironmentVariable("TORCHPREP_TEST_MODELS") + "/" + name + ".pt";
+}
+
+bool modelsAttentionIsOneOp()
+{
+    QFile file(qEnvironmentVariable("TORCHPREP_TEST_MODELS") + "/made_by.json");
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return !QJsonDocument::fromJson(file.readAll()).object()["torch"].toString().startsWith("1.");
 }
 
 QString cliPath() { return qEnvironmentVariable("TORCHPREP_CLI"); }

@@ -171,7 +171,8 @@ private slots:
                 shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b) +
                            (cat ? QString("_%1").arg(cat) : QString())] = "Concat";
         QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
-        // nn.MultiheadAttention, traced: q, k and v as nn.Linear, its matmuls and softmax as modules.
+        // nn.MultiheadAttention, traced: q, k and v as nn.Linear, its matmuls and softmax as
+        // modules (torch 2: its scaled_dot_product_attention as one).
         ModuleClasses vit{{"module_cat", "Concat"},
                           {"encoder.module_add", "Add"},
                           {"encoder.layers.encoder_layer_0.module_add_1", "Add"},
@@ -182,6 +183,10 @@ private slots:
                                     "encoder.layers.encoder_layer_1.self_attention."}) {
             for (const QString projection : {"linear_Q", "linear_K", "linear_V"})
                 vit[layer + projection] = "Linear";
+            if (testing::modelsAttentionIsOneOp()) {
+                vit[layer + "module_scaled_dot_product_attention"] = "ScaledDotProductAttention";
+                continue;
+            }
             vit[layer + "module_div"] = "Divide";
             vit[layer + "module_bmm"] = "Bmm";
             vit[layer + "module_softmax"] = "Softmax";

@@ -340,7 +340,7 @@ def make_torchvision(out, oracle):
     with torch.no_grad():
         perturbed.layer3[0].conv1.weight.add_(1e-3)
     save(torch.jit.trace(perturbed, example), os.path.join(out, "resnet18_perturbed_traced.pt"))
-    # torch.fx cannot trace these two; their shape arithmetic must not count as findings.
+    # Their shape arithmetic must not count as findings (torch.fx of torch 2.x lists it as ops).
     shufflenet = torchvision.models.shufflenet_v2_x0_5().eval()
     save(torch.jit.trace(shufflenet, example), os.path.join(out, "shufflenet_v2_x0_5_traced.pt"))
     oracle["shufflenet_v2_x0_5"] = fx_oracle(shufflenet)
@@ -381,6 +381,9 @@ def main():
     make_bad_inputs(out)
     with open(os.path.join(out, "fx_oracle.json"), "w") as f:
         json.dump(oracle, f, indent=1, sort_keys=True)
+    # torch's own layers compose by release (its attention: one SDPA op from torch 2 on).
+    with open(os.path.join(out, "made_by.json"), "w") as f:
+        json.dump({"torch": torch.__version__.split("+")[0]}, f)
 
 
 if __name__ == "__main__":

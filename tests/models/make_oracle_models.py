@@ -645,6 +645,7 @@ def make(name, factory, inputs, forms, out, truth):
     entry = eager_truth(model, inputs)
     entry["forms"] = saved
     entry["fx"] = fx_truth(model)
+    entry["torch"] = torch.__version__.split("+")[0]  # torch's own layers compose by release
     truth[name] = entry
     print("wrote", name, saved)
 
