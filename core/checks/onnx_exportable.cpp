@@ -49,7 +49,7 @@ const OpsetRow kTorch214Rows[] = {
 #include "onnx_opsets_2_14.inc"
 };
 
-// Debian 12's torch, Debian 13's, and the newest torch at hand when generated.
+// Debian 12's torch, Debian 13's, and the newest torches at hand when generated.
 const std::vector<OpsetTable> &opsetTables()
 {
     static const std::vector<OpsetTable> tables = [] {
@@ -57,6 +57,9 @@ const std::vector<OpsetTable> &opsetTables()
             {TORCHPREP_ONNX_TORCH_VERSION, TORCHPREP_ONNX_MAX_OPSET, {std::begin(kDebianRows), std::end(kDebianRows)}},
             {TORCHPREP_ONNX_2_6_TORCH_VERSION, TORCHPREP_ONNX_2_6_MAX_OPSET,
              {std::begin(kTorch26Rows), std::end(kTorch26Rows)}},
+            // torch 2.13 (the newest wheel on Debian 13's machines): make_onnx_opsets.py made
+            // its table row for row the same as 2.14's, so that table serves it under its name.
+            {"2.13.0", TORCHPREP_ONNX_2_14_MAX_OPSET, {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
             {TORCHPREP_ONNX_2_14_TORCH_VERSION, TORCHPREP_ONNX_2_14_MAX_OPSET,
              {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
         };

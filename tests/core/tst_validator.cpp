@@ -241,7 +241,7 @@ private slots:
         for (const QString layer : {"encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1"}) {
             const QString attention = layer + ".self_attention";
             for (const QString &op : attentionOps)
-                vit.push_back({"missing_module", attention, op, 0, "self.self_attention(query=x, key=x, value=x"});
+                vit.push_back({"missing_module", attention, op, 0, "self.self_attention("});
             vit.push_back({"missing_module", layer, "aten::add", 0, "x = x + input"});
             vit.push_back({"missing_module", layer, "aten::add", 0, "return x + y"});
         }
