@@ -46,14 +46,8 @@ public:
     {
         const std::shared_ptr<torch::jit::Graph> graph = torch::jit::toGraphFunction(function).graph();
         auto inputs = graph->inputs();
-        for (std::size_t i = 0; i < inputs.size() && i < arguments.size(); ++i) {
-            if (arguments[i].value)
-                known_[inputs[i]] = *arguments[i].value;
-            if (arguments[i].notNone)
-                notNone_.insert(inputs[i]);
-            if (arguments[i].floating)
-                floating_.insert(inputs[i]);
-        }
+        for (std::size_t i = 0; i < inputs.size() && i < arguments.size(); ++i)
+            learn(inputs[i], arguments[i]);
         walk(graph->block(), depth);
         for (const Value *out : graph->outputs())
             results.push_back(factOf(out));
@@ -189,15 +183,7 @@ private:
         return std::nullopt;
     }
 
-    void forward(const Value *from, const Value *to)
-    {
-        if (auto it = known_.find(from); it != known_.end())
-            known_[to] = it->second;
-        if (notNone_.count(from) || from->type()->kind() == c10::TypeKind::TensorType)
-            notNone_.insert(to);
-        if (floating_.count(from))
-            floating_.insert(to);
-    }
+    void forward(const Value *from, const Value *to) { learn(to, factOf(from)); }
 
     static void append(std::vector<std::string> &to, const std::vector<std::string> &from)
     {
