@@ -3,7 +3,7 @@
 // else; the engine adds input generation, metrics and histograms; --per-layer adds the tapped
 // runs. Prints one JSON line.
 #include "compare/comparison.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <torch/script.h>
 

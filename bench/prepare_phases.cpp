@@ -1,8 +1,8 @@
 // Times the phases of `torchprep prepare` inside one process: loading, the rewriting passes,
 // one batch of the equivalence proof, and the atomic save. Prints one JSON line.
-#include "equivalence.h"
+#include "compare/equivalence.h"
 #include "prepare/preparer.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,18 +1,14 @@
-#include "dynamic_control_flow.h"
+#include "checks/dynamic_control_flow.h"
 
-#include "../dataflow.h"
-#include "fix_text.h"
+#include "graph/analyses.h"
+#include "checks/fix_text.h"
 
 namespace torchprep {
 
-std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options)
-{
-    return checkDynamicControlFlow(graph, options, analyseValues(graph));
-}
-
 std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options,
-                                             const ValueFacts &facts)
+                                             GraphAnalyses &analyses)
 {
+    const ValueFacts &facts = analyses.values();
     std::vector<Finding> findings;
     for (const GraphNode &node : graph.nodes) {
         const bool isIf = node.op == "prim::If";

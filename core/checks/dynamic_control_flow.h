@@ -1,7 +1,7 @@
 #pragma once
 
-#include "../dataflow.h"
-#include "../finding.h"
+#include "graph/analyses.h"
+#include "checks/finding.h"
 
 namespace torchprep {
 
@@ -10,10 +10,7 @@ namespace torchprep {
 // or only by their shape, dtype or device (a warning: the trace freezes it for the example's
 // shape). Branches the model fixes (flags, asserts, `x is None`, isinstance) never reach the
 // graph or decide nothing; control flow in torch's own code is not the user's to change.
-std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options);
-
-// The same, with the value facts the validator computed once for every check.
 std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const CheckOptions &options,
-                                             const ValueFacts &facts);
+                                             GraphAnalyses &analyses);
 
 } // namespace torchprep

@@ -1,4 +1,4 @@
-#include "fix_text.h"
+#include "checks/fix_text.h"
 
 namespace torchprep {
 

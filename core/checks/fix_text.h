@@ -1,7 +1,7 @@
 // Pieces of the fix texts the checks write, so they read alike.
 #pragma once
 
-#include "../model_graph.h"
+#include "graph/model_graph.h"
 
 #include <map>
 #include <set>

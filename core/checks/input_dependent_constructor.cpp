@@ -1,19 +1,15 @@
-#include "input_dependent_constructor.h"
+#include "checks/input_dependent_constructor.h"
 
-#include "../dataflow.h"
-#include "../op_catalogue.h"
-#include "fix_text.h"
+#include "graph/analyses.h"
+#include "graph/op_catalogue.h"
+#include "checks/fix_text.h"
 
 namespace torchprep {
 
-std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options)
-{
-    return checkInputDependentConstructor(graph, options, analyseValues(graph));
-}
-
 std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options,
-                                                    const ValueFacts &facts)
+                                                    GraphAnalyses &analyses)
 {
+    const ValueFacts &facts = analyses.values();
     std::vector<Finding> findings;
     for (const GraphNode &node : graph.nodes) {
         if (node.kind != NodeKind::Op || !isTensorConstructor(node.op) || node.insideTorch ||

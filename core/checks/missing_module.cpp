@@ -1,7 +1,7 @@
-#include "missing_module.h"
+#include "checks/missing_module.h"
 
-#include "../dataflow.h"
-#include "fix_text.h"
+#include "graph/analyses.h"
+#include "checks/fix_text.h"
 
 #include <set>
 #include <unordered_set>
@@ -92,12 +92,14 @@ bool computesTensor(const GraphNode &node, const ModelGraph &graph)
 
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options)
 {
-    return checkMissingModule(graph, options, analyseValues(graph));
+    GraphAnalyses analyses(graph);
+    return checkMissingModule(graph, options, analyses);
 }
 
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options,
-                                        const ValueFacts &facts)
+                                        GraphAnalyses &analyses)
 {
+    const ValueFacts &facts = analyses.values();
     std::vector<Finding> findings;
     AttributeNamer namer(graph);
     // The open finding of a call of a torch function, and the ops counted in it.

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "../dataflow.h"
-#include "../finding.h"
+#include "graph/analyses.h"
+#include "checks/finding.h"
 
 namespace torchprep {
 
@@ -14,8 +14,8 @@ namespace torchprep {
 // which a trace drops).
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options);
 
-// The same, with the value facts the validator computed once for every check.
+// The same, asking the validator's analyses of the graph (computed once for every check).
 std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOptions &options,
-                                        const ValueFacts &facts);
+                                        GraphAnalyses &analyses);
 
 } // namespace torchprep

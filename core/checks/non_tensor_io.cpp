@@ -1,36 +1,12 @@
-#include "non_tensor_io.h"
+#include "checks/non_tensor_io.h"
 
-#include "fix_text.h"
+#include "checks/fix_text.h"
 
 #include <set>
 
 namespace torchprep {
 
 namespace {
-
-// Splits "A, B[C, D], E" at top-level commas.
-std::vector<std::string> splitTopLevel(const std::string &list)
-{
-    std::vector<std::string> parts;
-    int depth = 0;
-    std::string current;
-    for (char c : list) {
-        if (c == '[' || c == '(')
-            ++depth;
-        if (c == ']' || c == ')')
-            --depth;
-        if (c == ',' && depth == 0) {
-            parts.push_back(current);
-            current.clear();
-            continue;
-        }
-        if (!(c == ' ' && current.empty()))
-            current += c;
-    }
-    if (!current.empty())
-        parts.push_back(current);
-    return parts;
-}
 
 std::string describe(const std::vector<SignatureEntry> &entries, bool withNames)
 {
@@ -58,23 +34,8 @@ bool tracedIdentity(const ModelGraph &graph, const GraphNode &call)
 
 } // namespace
 
-bool isTensorOrTensorTuple(const std::string &type)
-{
-    if (type == "Tensor")
-        return true;
-    const std::string prefix = "Tuple[";
-    if (type.compare(0, prefix.size(), prefix) != 0 || type.back() != ']')
-        return false;
-    const auto parts = splitTopLevel(type.substr(prefix.size(), type.size() - prefix.size() - 1));
-    if (parts.empty())
-        return false;
-    for (const std::string &part : parts)
-        if (!isTensorOrTensorTuple(part))
-            return false;
-    return true;
-}
 
-std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOptions &options)
+std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
 {
     std::vector<Finding> findings;
     auto report = [&](const ModuleInfo &module, const std::vector<SignatureEntry> &inputs,

@@ -1,10 +1,10 @@
-#include "onnx_exportable.h"
+#include "checks/onnx_exportable.h"
 
-#include "../check_catalogue.h"
-#include "../errors.h"
-#include "../libtorch/missing_aten_ops.h"
-#include "../printable.h"
-#include "fix_text.h"
+#include "checks/check_catalogue.h"
+#include "graph/onnx_opsets.h"
+#include "base/errors.h"
+#include "base/printable.h"
+#include "checks/fix_text.h"
 
 #include <algorithm>
 #include <iterator>
@@ -15,137 +15,6 @@
 namespace torchprep {
 
 namespace {
-
-struct OpsetRow
-{
-    std::string op;                   // as torch's registry names it: "aten::add"
-    int opset = 0;                    // the lowest opset with a symbolic
-    std::vector<std::string> refuses; // conditions its symbolics refuse, in their words
-};
-
-// One exporter's registry: the torch it came from, its highest opset, its ops by name.
-struct OpsetTable
-{
-    std::string torch;
-    int maxOpset = 0;
-    std::vector<OpsetRow> rows;
-    std::unordered_map<std::string, const OpsetRow *> byOp;
-
-    OpsetTable(std::string version, int max, std::vector<OpsetRow> all)
-        : torch(std::move(version)), maxOpset(max), rows(std::move(all))
-    {
-    }
-};
-
-const OpsetRow kDebianRows[] = {
-#include "onnx_opsets.inc"
-};
-
-const OpsetRow kTorch26Rows[] = {
-#include "onnx_opsets_2_6.inc"
-};
-
-const OpsetRow kTorch214Rows[] = {
-#include "onnx_opsets_2_14.inc"
-};
-
-// Debian 12's torch, Debian 13's, and the newest torches at hand when generated.
-const std::vector<OpsetTable> &opsetTables()
-{
-    static const std::vector<OpsetTable> tables = [] {
-        std::vector<OpsetTable> made = {
-            {TORCHPREP_ONNX_TORCH_VERSION, TORCHPREP_ONNX_MAX_OPSET, {std::begin(kDebianRows), std::end(kDebianRows)}},
-            {TORCHPREP_ONNX_2_6_TORCH_VERSION, TORCHPREP_ONNX_2_6_MAX_OPSET,
-             {std::begin(kTorch26Rows), std::end(kTorch26Rows)}},
-            // torch 2.13 (the newest wheel on Debian 13's machines): make_onnx_opsets.py made
-            // its table row for row the same as 2.14's, so that table serves it under its name.
-            {"2.13.0", TORCHPREP_ONNX_2_14_MAX_OPSET, {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
-            {TORCHPREP_ONNX_2_14_TORCH_VERSION, TORCHPREP_ONNX_2_14_MAX_OPSET,
-             {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
-        };
-        for (OpsetTable &table : made) // indexed where the rows now live: copies moved them
-            for (const OpsetRow &row : table.rows)
-                table.byOp.emplace(row.op, &row);
-        return made;
-    }();
-    return tables;
-}
-
-std::string majorMinor(const std::string &version)
-{
-    const auto first = version.find('.');
-    const auto second = first == std::string::npos ? first : version.find('.', first + 1);
-    return version.substr(0, second);
-}
-
-// The table `--onnx-torch` names; "" that of the linked libtorch's release (Debian's torch, whose
-// exporter export-onnx runs by default), else the oldest. InputError for one not built in.
-const OpsetTable &tableFor(const std::string &torch)
-{
-    // Found once: the walks ask onnxMayRefuse of every op.
-    static const OpsetTable &linked = [] () -> const OpsetTable & {
-        for (const OpsetTable &table : opsetTables())
-            if (majorMinor(table.torch) == majorMinor(linkedTorchVersion()))
-                return table;
-        return opsetTables().front();
-    }();
-    if (torch.empty())
-        return linked;
-    for (const OpsetTable &table : opsetTables())
-        if (torch == table.torch || torch == majorMinor(table.torch))
-            return table;
-    throw InputError("--onnx-torch " + printable(torch) + ": the exporters TorchPrep knows are those of torch " +
-                     joinedOnnxExporters());
-}
-
-const std::unordered_map<std::string, const OpsetRow *> &opsetTable() { return tableFor("").byOp; }
-
-// Ops the exporter's own passes remove or rewrite before any symbolic is looked up (freezing,
-// inlining, number types erased, exceptions and warnings dropped, tuples unpacked), and the
-// graph's plumbing. Checked against real exports of the test models (tests/models).
-bool handledBeforeSymbolics(const std::string &op)
-{
-    static const std::unordered_set<std::string> handled = {
-        "prim::GetAttr", "prim::SetAttr", "prim::CallMethod", "prim::CallFunction", "prim::NumToTensor",
-        "aten::Int", "aten::Float", "aten::Bool", "aten::ScalarImplicit", "prim::TupleUnpack",
-        "prim::TupleIndex", "prim::RaiseException", "aten::warn", "aten::format", "aten::__contains__",
-        "aten::str", "prim::requires_grad", "prim::Param", "prim::Return",
-    };
-    return handled.count(op) > 0;
-}
-
-// The exporter looks an in-place op up under its out-of-place name ("aten::add_" as
-// "aten::add") and registers dunder ops with one trailing underscore ("aten::__and_").
-std::string registryName(const std::string &op)
-{
-    if (op.size() > 1 && op.back() == '_')
-        return op.substr(0, op.size() - 1);
-    return op;
-}
-
-// Known argument rules the table's conditions name and a graph can decide: align_corners=True
-// resizes export only from opset 11 (earlier Resize has no such mode).
-struct ArgumentRule
-{
-    std::string op;      // the graph's op, or the torch function's Python name
-    std::size_t input;   // which of the node's inputs
-    std::string value;   // the constant that is refused
-    int fromOpset;       // exported from this opset on
-    std::string condition;
-};
-
-const std::vector<ArgumentRule> &argumentRules()
-{
-    static const std::vector<ArgumentRule> rules = {
-        {"aten::upsample_linear1d", 2, "True", 11, "align_corners=True"},
-        {"aten::upsample_bilinear2d", 2, "True", 11, "align_corners=True"},
-        {"aten::upsample_bicubic2d", 2, "True", 11, "align_corners=True"},
-        {"aten::upsample_trilinear3d", 2, "True", 11, "align_corners=True"},
-        {"aten::__interpolate", 4, "True", 11, "align_corners=True"},
-        {"torch.nn.functional.interpolate", 4, "True", 11, "align_corners=True"},
-    };
-    return rules;
-}
 
 std::string constantInput(const ModelGraph &graph, const GraphNode &node, std::size_t index)
 {
@@ -204,24 +73,24 @@ std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph, 
 {
     std::vector<Problem> problems;
     const int opset = options.onnxOpset;
-    const OpsetTable &table = tableFor(options.onnxTorch);
+    const OnnxExporterTable &table = onnxExporterTable(options.onnxTorch);
     const std::string torch = "torch " + table.torch;
     for (const std::string &op : opsOf(node)) {
-        if (handledBeforeSymbolics(op) || options.allowedOps.allows(op))
+        if (handledBeforeOnnxSymbolics(op) || options.allowedOps.allows(op))
             continue;
-        const auto row = table.byOp.find(registryName(op));
-        if (row == table.byOp.end()) {
+        const OnnxOpsetRow *row = table.find(op);
+        if (!row) {
             problems.push_back({op, "has no ONNX export in " + torch + " at any opset",
                                 whereToChange(node, graph) + "; or `--allow " + op +
                                     "` when your exporter registers a custom symbolic for it"});
-        } else if (row->second->opset > opset) {
+        } else if (row->opset > opset) {
             problems.push_back({op,
                                 "has no ONNX export at opset " + std::to_string(opset) + " (" + torch +
-                                    " exports it from opset " + std::to_string(row->second->opset) + ")",
-                                opsetAdvice(row->second->opset) + ", or " + whereToChange(node, graph)});
+                                    " exports it from opset " + std::to_string(row->opset) + ")",
+                                opsetAdvice(row->opset) + ", or " + whereToChange(node, graph)});
         }
     }
-    for (const ArgumentRule &rule : argumentRules()) {
+    for (const OnnxArgumentRule &rule : onnxArgumentRules()) {
         // A scripted call of torch's function has the function's arguments as inputs; a traced
         // op its own.
         const bool functionCall = graph.scripted && !node.function.empty() && node.libraryCall == node.id;
@@ -263,31 +132,7 @@ bool judgedByItsComposite(const ModelGraph &graph, const GraphNode &node)
 
 } // namespace
 
-bool onnxMayRefuse(const std::string &op)
-{
-    if (handledBeforeSymbolics(op))
-        return false;
-    const auto row = opsetTable().find(registryName(op));
-    if (row == opsetTable().end() || row->second->opset > onnxMinOpset())
-        return true;
-    return std::any_of(argumentRules().begin(), argumentRules().end(),
-                       [&](const ArgumentRule &rule) { return rule.op == op; });
-}
-
-std::string onnxTableTorchVersion(const std::string &torch) { return tableFor(torch).torch; }
-int onnxMaxOpset(const std::string &torch) { return tableFor(torch).maxOpset; }
-
-std::string joinedOnnxExporters()
-{
-    std::string text;
-    for (const OpsetTable &table : opsetTables())
-        text += (text.empty() ? "" : " and ") + majorMinor(table.torch);
-    return text;
-}
-// torch's symbolics start at opset 9 for most ops (7 and 8 hold a handful): judge from 9 on.
-int onnxMinOpset() { return 9; }
-
-std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOptions &options)
+std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
 {
     std::vector<Finding> findings;
     if (options.onnxOpset <= 0)

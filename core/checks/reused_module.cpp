@@ -1,7 +1,7 @@
-#include "reused_module.h"
+#include "checks/reused_module.h"
 
-#include "../call_counts.h"
-#include "fix_text.h"
+#include "graph/call_counts.h"
+#include "checks/fix_text.h"
 
 #include <algorithm>
 #include <set>
@@ -152,7 +152,7 @@ private:
 
 } // namespace
 
-std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options)
+std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
 {
     std::vector<Finding> findings;
     AttributeNamer namer(graph);

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "../finding.h"
+#include "checks/finding.h"
+#include "graph/analyses.h"
 
 namespace torchprep {
 
@@ -12,6 +13,7 @@ namespace torchprep {
 // carries the number of runs (Finding::kCallsInLoop for a loop whose trip count is known only
 // at run time) and the source line of every call. Reuse in a loop, or of a module that keeps
 // state in attributes, is a manual fix.
-std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options);
+std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options,
+                                     GraphAnalyses &analyses);
 
 } // namespace torchprep

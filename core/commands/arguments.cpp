@@ -1,7 +1,7 @@
-#include "arguments.h"
+#include "commands/arguments.h"
 
-#include "../errors.h"
-#include "../ops_libraries.h"
+#include "base/errors.h"
+#include "libtorch/ops_libraries.h"
 
 #include <cerrno>
 #include <cstdlib>

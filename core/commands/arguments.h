@@ -1,7 +1,7 @@
 // Command-line arguments of the torchprep subcommands.
 #pragma once
 
-#include "../input_spec.h"
+#include "base/input_spec.h"
 
 #include <map>
 #include <set>

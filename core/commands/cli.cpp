@@ -1,8 +1,8 @@
-#include "cli.h"
+#include "commands/cli.h"
 
-#include "../errors.h"
-#include "../large_stack.h"
-#include "../printable.h"
+#include "base/errors.h"
+#include "base/large_stack.h"
+#include "base/printable.h"
 
 #include <exception>
 #include <ostream>

@@ -1,14 +1,14 @@
 // `torchprep compare A.pt B.pt [--input-shape S]... [--dtype T] [--inputs FILE] [--device D]
 //  [--per-layer] [--tolerance T] [--runs N] [--batches N] [--json]`
-#include "../compare/comparison.h"
-#include "../compare/comparison_report.h"
-#include "../errors.h"
-#include "../io/archive_check.h"
-#include "../json_writer.h"
-#include "../printable.h"
-#include "../torch_model.h"
-#include "arguments.h"
-#include "cli.h"
+#include "compare/comparison.h"
+#include "compare/comparison_report.h"
+#include "base/errors.h"
+#include "io/archive_check.h"
+#include "base/json_writer.h"
+#include "base/printable.h"
+#include "torchscript/torch_model.h"
+#include "commands/arguments.h"
+#include "commands/cli.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,14 +1,14 @@
 // `torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape ... | --inputs FILE) [--opset 17]
 //  [--tolerance 1e-4] [--json]`
-#include "../analysed_model.h"
-#include "../errors.h"
-#include "../io/run_files.h"
-#include "../json_writer.h"
-#include "../onnx/onnx_export.h"
-#include "../torch_model.h"
-#include "arguments.h"
-#include "cli.h"
-#include "onnx_report.h"
+#include "pipeline/analysed_model.h"
+#include "base/errors.h"
+#include "io/run_files.h"
+#include "base/json_writer.h"
+#include "onnx/onnx_export.h"
+#include "torchscript/torch_model.h"
+#include "commands/arguments.h"
+#include "commands/cli.h"
+#include "onnx/onnx_report.h"
 
 #include <ostream>
 

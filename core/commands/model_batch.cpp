@@ -1,8 +1,8 @@
-#include "model_batch.h"
+#include "commands/model_batch.h"
 
-#include "../errors.h"
-#include "../large_stack.h"
-#include "../model_threads.h"
+#include "base/errors.h"
+#include "base/large_stack.h"
+#include "libtorch/model_threads.h"
 
 #include <algorithm>
 #include <atomic>

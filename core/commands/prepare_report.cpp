@@ -1,21 +1,22 @@
-#include "prepare_report.h"
+#include "commands/prepare_report.h"
 
-#include "../checks/fix_text.h"
-#include "../json_writer.h"
-#include "report_text.h"
-#include "onnx_report.h"
-#include "../validation_report.h"
+#include "checks/fix_text.h"
+#include "base/json_writer.h"
+#include "base/report_text.h"
+#include "onnx/onnx_report.h"
+#include "checks/validation_report.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace torchprep {
 
 namespace {
 
-void writePasses(JsonWriter &json, const PrepareResult &result)
+void writeSteps(JsonWriter &json, const std::string &key, const std::vector<PassLog> &logs)
 {
-    json.key("passes").beginArray();
-    for (const PassLog &pass : result.passes) {
+    json.key(key).beginArray();
+    for (const PassLog &pass : logs) {
         json.beginObject();
         json.key("name").value(pass.name);
         json.key("changes").beginArray();
@@ -123,7 +124,8 @@ std::string prepareJson(const PrepareJob &job, const PrepareOutcome &outcome)
     json.key("input").value(job.input);
     json.key("output");
     outcome.written ? json.value(job.output) : json.null();
-    writePasses(json, outcome.result);
+    writeSteps(json, "set_up", outcome.result.setUp);
+    writeSteps(json, "passes", outcome.result.passes);
     writeProof(json, job, outcome);
     json.key("remaining_findings");
     writeFindingsJson(json, outcome.remaining);
@@ -144,6 +146,12 @@ std::string prepareJson(const PrepareJob &job, const PrepareOutcome &outcome)
 std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
 {
     std::ostringstream out;
+    std::string changedSetUp; // the set-up steps that changed something, and how many modules
+    for (const PassLog &step : outcome.result.setUp)
+        if (!step.changes.empty())
+            changedSetUp += (changedSetUp.empty() ? "" : ", ") + step.name + " " + std::to_string(step.changes.size());
+    if (!changedSetUp.empty())
+        out << "set-up: " << changedSetUp << "\n";
     for (const PassLog &pass : outcome.result.passes) {
         out << pass.name << ": " << pass.changes.size() << " change" << (pass.changes.size() == 1 ? "" : "s")
             << "\n";
@@ -160,10 +168,15 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
                 : std::string())
         << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << (proof.reason.empty() ? "" : "; " + proof.reason)
         << "\n";
-    if (outcome.diagnosis.brokenBy == kSetUp)
-        out << "broken by: the set-up, before any pass: a scripted torch layer's fused inference fast path, which "
-               "the preparer removes, computes other values than the layer's ops (a TransformerEncoder given a "
-               "padding mask zeroes the padded positions on it); trace the model instead\n";
+    const auto &setUp = prepareSetUpNames();
+    const std::string &brokenBy = outcome.diagnosis.brokenBy;
+    if (brokenBy == step_id::kFusedFastPaths)
+        out << "broken by: the set-up, before any pass (step " << brokenBy
+            << "): a scripted torch layer's fused inference fast path, which the preparer removes, computes other "
+               "values than the layer's ops (a TransformerEncoder given a padding mask zeroes the padded positions "
+               "on it); trace the model instead\n";
+    else if (std::find(setUp.begin(), setUp.end(), brokenBy) != setUp.end())
+        out << "broken by: the set-up, before any pass (step " << brokenBy << ")\n";
     else if (!outcome.diagnosis.brokenBy.empty())
         out << "broken by: pass " << outcome.diagnosis.brokenBy
             << (outcome.diagnosis.firstDivergence.empty()

@@ -2,7 +2,7 @@
 // text for a terminal, one summary row per model in batch mode.
 #pragma once
 
-#include "../prepare/prepare_job.h"
+#include "pipeline/prepare_job.h"
 
 #include <string>
 

@@ -1,14 +1,14 @@
 // `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--exclude-class CLASS]...
 //  [--allow OP]... [--opset N|none] [--json]`
-#include "../analysed_model.h"
-#include "../errors.h"
-#include "../checks/onnx_exportable.h"
-#include "../json_writer.h"
-#include "../printable.h"
-#include "../validation_report.h"
-#include "arguments.h"
-#include "cli.h"
-#include "model_batch.h"
+#include "pipeline/analysed_model.h"
+#include "base/errors.h"
+#include "graph/onnx_opsets.h"
+#include "base/json_writer.h"
+#include "base/printable.h"
+#include "checks/validation_report.h"
+#include "commands/arguments.h"
+#include "commands/cli.h"
+#include "commands/model_batch.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,11 +1,11 @@
 // The comparison engine: outputs batch by batch, timings, and per-layer taps on request.
-#include "comparison.h"
+#include "compare/comparison.h"
 
-#include "../errors.h"
-#include "../printable.h"
-#include "../model_run_torch.h"
-#include "../torch_model_impl.h"
-#include "comparison_torch.h"
+#include "base/errors.h"
+#include "base/printable.h"
+#include "torchscript/model_run_torch.h"
+#include "torchscript/torch_model_impl.h"
+#include "compare/comparison_torch.h"
 
 #include <torch/cuda.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>

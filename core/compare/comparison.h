@@ -2,7 +2,7 @@
 // on request, layer by layer. Plain C++ results, ready for a report or a plot.
 #pragma once
 
-#include "../equivalence.h"
+#include "base/input_spec.h"
 
 #include <cstdint>
 #include <functional>

@@ -1,6 +1,6 @@
-#include "comparison_report.h"
+#include "compare/comparison_report.h"
 
-#include "../json_writer.h"
+#include "base/json_writer.h"
 
 #include <cmath>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // spreadsheets (one row per output and per layer).
 #pragma once
 
-#include "comparison.h"
+#include "compare/comparison.h"
 
 #include <string>
 

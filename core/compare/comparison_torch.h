@@ -1,8 +1,8 @@
 // Private to core/compare (includes torch): the engine's parts.
 #pragma once
 
-#include "comparison.h"
-#include "layer_matching.h"
+#include "compare/comparison.h"
+#include "compare/layer_matching.h"
 
 #include <torch/script.h>
 

@@ -1,4 +1,4 @@
-#include "layer_matching.h"
+#include "compare/layer_matching.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,7 +2,7 @@
 // including modules one side added, renamed or unrolled (the preparer's module_relu_1).
 #pragma once
 
-#include "../equivalence.h"
+#include "base/input_spec.h"
 
 #include <string>
 #include <vector>

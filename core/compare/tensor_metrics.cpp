@@ -1,5 +1,5 @@
 // Distances between two tensors, and the one rule that says whether they agree.
-#include "comparison_torch.h"
+#include "compare/comparison_torch.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,7 @@
 // torch.nn layers rebuilt from their constructors, so that tools which recognise nn.Conv2d,
 // nn.Linear, nn.ReLU (AIMET's QuantSim) recognise them in the generated Python.
-#include "../prepare/rewrite_support_torch.h"
-#include "python_source_torch.h"
+#include "torchscript/static_values_torch.h"
+#include "export/python_source_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 

@@ -1,13 +1,13 @@
 // The module tree and weights of a TorchScript model as a Python file and a state_dict.
-#include "python_export.h"
+#include "export/python_export.h"
 
-#include "../errors.h"
-#include "../io/atomic_file.h"
-#include "../io/run_files.h"
-#include "../printable.h"
-#include "../module_classes.h"
-#include "../torch_model_impl.h"
-#include "python_source_torch.h"
+#include "base/errors.h"
+#include "io/atomic_file.h"
+#include "io/run_files.h"
+#include "base/printable.h"
+#include "torchscript/module_classes.h"
+#include "torchscript/torch_model_impl.h"
+#include "export/python_source_torch.h"
 
 #include <torch/csrc/jit/serialization/pickle.h>
 

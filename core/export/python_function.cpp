@@ -1,8 +1,8 @@
 // One TorchScript graph as one Python function.
-#include "../errors.h"
-#include "../printable.h"
-#include "../module_classes.h"
-#include "python_source_torch.h"
+#include "base/errors.h"
+#include "base/printable.h"
+#include "torchscript/module_classes.h"
+#include "export/python_source_torch.h"
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>

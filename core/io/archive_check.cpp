@@ -1,9 +1,9 @@
 // The zip directory read by hand (no libtorch): end record, zip64 records, central directory,
 // local headers; deflated members inflated with zlib into a counter, never into memory unbounded.
-#include "archive_check.h"
+#include "io/archive_check.h"
 
-#include "../errors.h"
-#include "regular_file.h"
+#include "base/errors.h"
+#include "io/regular_file.h"
 
 #include <zlib.h>
 

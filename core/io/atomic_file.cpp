@@ -1,6 +1,6 @@
-#include "atomic_file.h"
+#include "io/atomic_file.h"
 
-#include "../errors.h"
+#include "base/errors.h"
 
 #include <cerrno>
 #include <csignal>

@@ -1,6 +1,6 @@
-#include "regular_file.h"
+#include "io/regular_file.h"
 
-#include "../errors.h"
+#include "base/errors.h"
 
 #include <cerrno>
 #include <cstring>

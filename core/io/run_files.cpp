@@ -1,6 +1,6 @@
-#include "run_files.h"
+#include "io/run_files.h"
 
-#include "../errors.h"
+#include "base/errors.h"
 
 #include <filesystem>
 

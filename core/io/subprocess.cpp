@@ -1,4 +1,4 @@
-#include "subprocess.h"
+#include "io/subprocess.h"
 
 #include <cerrno>
 #include <chrono>

@@ -1,7 +1,7 @@
 // Kernels for aten ops newer than the linked libtorch, each the composite torch itself runs on
 // the CPU when no fused kernel applies (torch's math reference), so outputs agree with the torch
 // that wrote the file to float rounding.
-#include "missing_aten_ops.h"
+#include "libtorch/missing_aten_ops.h"
 
 #include <ATen/ATen.h>
 #include <ATen/core/dispatch/Dispatcher.h>
@@ -129,7 +129,7 @@ struct CensusEntry
 };
 
 const CensusEntry kCensus[] = {
-#include "aten_op_census.inc"
+#include "libtorch/aten_op_census.inc"
 };
 
 std::mutex &registryMutex()

@@ -1,17 +1,17 @@
 // Export out of process (Python's torch.onnx), proof in ONNX Runtime (Python), both fed files from
 // a private temporary folder that goes when the export is done.
-#include "onnx_export.h"
+#include "onnx/onnx_export.h"
 
-#include "../compare/comparison_torch.h"
-#include "../errors.h"
-#include "../io/atomic_file.h"
-#include "../io/subprocess.h"
-#include "../json_reader.h"
-#include "../json_writer.h"
-#include "../model_run_torch.h"
-#include "../printable.h"
-#include "../torch_model_impl.h"
-#include "onnx_scripts.h"
+#include "compare/comparison_torch.h"
+#include "base/errors.h"
+#include "io/atomic_file.h"
+#include "io/subprocess.h"
+#include "base/json_reader.h"
+#include "base/json_writer.h"
+#include "torchscript/model_run_torch.h"
+#include "base/printable.h"
+#include "torchscript/torch_model_impl.h"
+#include "onnx/onnx_scripts.h"
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/serialization/pickle.h>

@@ -3,9 +3,9 @@
 // TorchScript model's outputs on the same inputs.
 #pragma once
 
-#include "../compare/comparison.h"
-#include "../input_spec.h"
-#include "../model_graph.h"
+#include "compare/comparison.h"
+#include "base/input_spec.h"
+#include "graph/model_graph.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "aimet_names_torch.h"
+#include "prepare/aimet_names_torch.h"
 
-#include "../op_catalogue.h"
+#include "graph/op_catalogue.h"
 
 #include <cctype>
 #include <regex>

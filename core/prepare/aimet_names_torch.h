@@ -1,8 +1,8 @@
 // Private to core/prepare (includes torch): the names AIMET gives the modules a preparer adds.
 #pragma once
 
-#include "../finding.h"
-#include "rewrite_support_torch.h"
+#include "checks/finding.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <map>
 #include <string>

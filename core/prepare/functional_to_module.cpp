@@ -1,9 +1,9 @@
 // functional -> module: every flagged functional becomes a call of a new submodule.
-#include "../graph_builder_torch.h"
-#include "../op_catalogue.h"
-#include "../torch_functions_torch.h"
-#include "passes_torch.h"
-#include "rewrite_support_torch.h"
+#include "torchscript/graph_builder_torch.h"
+#include "graph/op_catalogue.h"
+#include "torchscript/torch_functions_torch.h"
+#include "prepare/functional_to_module_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 

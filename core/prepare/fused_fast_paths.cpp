@@ -4,9 +4,9 @@
 // is in eval mode. That branch would run past every module the preparer gives the layer, so a
 // quantizer would see modules that never run. The preparer decides each such branch for the
 // composed path, which computes the same (the proof checks it), and drops what only it read.
-#include "../module_classes.h"
-#include "passes_torch.h"
-#include "rewrite_support_torch.h"
+#include "torchscript/module_classes.h"
+#include "prepare/fused_fast_paths_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -73,10 +73,12 @@ bool decideFastPaths(Block *block)
 
 } // namespace
 
-void dropFusedFastPaths(torch::jit::Module &root)
+PassLog dropFusedFastPaths(torch::jit::Module &root)
 {
+    PassLog log{step_id::kFusedFastPaths, {}};
     std::unordered_set<const c10::ClassType *> done;
-    for (const torch::jit::Module &module : root.modules()) {
+    for (const torch::jit::NameModule &named : root.named_modules()) {
+        const torch::jit::Module &module = named.value;
         if (!done.insert(module.type().get()).second ||
             !isCompositeNnClass(demangleClassName(module.type()->name()->qualifiedName())))
             continue;
@@ -84,10 +86,13 @@ void dropFusedFastPaths(torch::jit::Module &root)
             if (!method->isGraphFunction())
                 continue;
             auto graph = torch::jit::toGraphFunction(*method).graph();
-            if (decideFastPaths(graph->block()))
+            if (decideFastPaths(graph->block())) {
                 foldDecidedBranches(graph); // the decided branches go, and the checks they leave
+                log.changes.push_back({log.name, named.name, method->name(), {}});
+            }
         }
     }
+    return log;
 }
 
 } // namespace torchprep

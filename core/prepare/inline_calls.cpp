@@ -1,7 +1,9 @@
 // inline calls: the model's own functions and helper methods are inlined at every call site,
 // so each op they run gets a module of its own, per call.
-#include "../torch_functions_torch.h"
-#include "passes_torch.h"
+#include "torchscript/torch_functions_torch.h"
+#include "prepare/inline_calls_torch.h"
+
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -87,6 +89,18 @@ bool inlineModelCalls(torch::jit::Module &module)
         }
     }
     return changed;
+}
+
+PassLog inlineUserCalls(torch::jit::Module &root)
+{
+    PassLog log{step_id::kInlineCalls, {}};
+    for (const torch::jit::NameModule &named : root.named_modules()) {
+        torch::jit::Module module = named.value;
+        if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())) &&
+            inlineModelCalls(module))
+            log.changes.push_back({log.name, named.name, "forward", {}});
+    }
+    return log;
 }
 
 } // namespace torchprep

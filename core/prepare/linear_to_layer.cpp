@@ -1,10 +1,11 @@
 // functional linear/conv on parameters -> real layer: F.linear(x, self.w, self.b) and
 // F.conv2d(x, self.weight, ...) become nn.Linear / nn.Conv2d modules holding the weights.
-#include "../graph_builder_torch.h"
-#include "../module_classes.h"
-#include "../op_catalogue.h"
-#include "passes_torch.h"
-#include "rewrite_support_torch.h"
+#include "torchscript/graph_builder_torch.h"
+#include "torchscript/module_classes.h"
+#include "graph/op_catalogue.h"
+#include "prepare/attention_projections_torch.h"
+#include "prepare/linear_to_layer_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

@@ -1,6 +1,6 @@
 // own types: every instance of user code gets a class type of its own, as tracing gives it.
-#include "../module_classes.h"
-#include "passes_torch.h"
+#include "torchscript/module_classes.h"
+#include "prepare/own_types_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -53,7 +53,9 @@ c10::ClassTypePtr copyType(const c10::ClassTypePtr &type,
 class OwnTypes
 {
 public:
-    void run(const Module &module)
+    PassLog log{step_id::kOwnTypes, {}};
+
+    void run(const Module &module, const std::string &path = "")
     {
         if (!visited_.insert(module._ivalue().get()).second)
             return;
@@ -66,10 +68,16 @@ public:
                 continue;
             Module child(value.toObject());
             const std::string cls = demangleClassName(childType->name()->qualifiedName());
+            const std::string name = type->getAttributeName(slot);
+            const std::string childPath = path.empty() ? name : path + "." + name;
             if (!isLeafModuleClass(cls) && !visited_.count(child._ivalue().get()) &&
-                claimed_.count(childType.get()))
-                child = withOwnType(module, slot, child);
-            run(child);
+                claimed_.count(childType.get())) {
+                const Module owned = withOwnType(module, slot, child);
+                if (owned._ivalue() != child._ivalue())
+                    log.changes.push_back({log.name, childPath, cls, {}});
+                child = owned;
+            }
+            run(child, childPath);
         }
     }
 
@@ -100,9 +108,11 @@ private:
 
 } // namespace
 
-void giveInstancesOwnTypes(Module &root)
+PassLog giveInstancesOwnTypes(Module &root)
 {
-    OwnTypes().run(root);
+    OwnTypes own;
+    own.run(root);
+    return own.log;
 }
 
 } // namespace torchprep

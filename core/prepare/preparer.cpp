@@ -1,17 +1,22 @@
-// The preparer's pipeline: fixed order, each pass logged.
-#include "preparer.h"
+// The preparer's pipeline: one table of steps (set-up, fix passes, finish), run in its order,
+// each one logged.
+#include "prepare/preparer.h"
 
-#include "../check_catalogue.h"
-#include "../checks/missing_module.h"
-#include "../checks/reused_module.h"
-#include "../errors.h"
-#include "../graph_builder.h"
-#include "../module_classes.h"
-#include "../torch_model_impl.h"
-#include "../type_registry.h"
-#include "passes_torch.h"
-
-#include <torch/csrc/jit/api/function_impl.h>
+#include "base/errors.h"
+#include "base/printable.h"
+#include "checks/check_catalogue.h"
+#include "libtorch/type_registry.h"
+#include "prepare/functional_to_module_torch.h"
+#include "prepare/fused_fast_paths_torch.h"
+#include "prepare/graph_caches_torch.h"
+#include "prepare/inline_calls_torch.h"
+#include "prepare/linear_to_layer_torch.h"
+#include "prepare/own_types_torch.h"
+#include "prepare/pass_state_torch.h"
+#include "prepare/specialize_attention_torch.h"
+#include "prepare/unroll_reused_modules_torch.h"
+#include "torchscript/graph_builder.h"
+#include "torchscript/torch_model_impl.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -22,17 +27,93 @@ namespace torchprep {
 
 namespace {
 
-using PassFunction = std::function<PassLog(PassState &, const FindingFilter &)>;
-
-// Functionals first: a reused user module then carries its new modules into every copy.
-const std::vector<std::pair<std::string, PassFunction>> &passes()
+enum class StepKind
 {
-    static const std::vector<std::pair<std::string, PassFunction>> all = {
-        {pass_id::kLinearToLayer, convertLinearToLayers},
-        {pass_id::kFunctionalToModule, convertFunctionalsToModules},
-        {pass_id::kUnrollReuse, unrollReusedModules},
+    SetUp,  // makes every op a pass rewrites one node of one instance's code; same outputs
+    Fix,    // rewrites what a check reports
+    Finish, // runs after every run, whatever --only says
+};
+
+// What one run hands its steps: the module, and once the set-up is done, what the passes share.
+struct PrepareRun
+{
+    torch::jit::Module &root;
+    std::unique_ptr<PassState> state;
+    FindingFilter only;
+};
+
+struct Step
+{
+    std::string id;
+    StepKind kind;
+    std::function<PassLog(PrepareRun &)> run;
+};
+
+// Own types and inlined helpers first, so that every op the passes rewrite is one node of one
+// instance's code; functionals before unrolling, so that a reused user module carries its new
+// modules into every copy; the caches last.
+const std::vector<Step> &steps()
+{
+    static const std::vector<Step> all = {
+        {step_id::kOwnTypes, StepKind::SetUp, [](PrepareRun &r) { return giveInstancesOwnTypes(r.root); }},
+        {step_id::kFusedFastPaths, StepKind::SetUp, [](PrepareRun &r) { return dropFusedFastPaths(r.root); }},
+        {step_id::kSpecializeAttention, StepKind::SetUp,
+         [](PrepareRun &r) { return specializeScriptedAttention(r.root); }},
+        {step_id::kInlineCalls, StepKind::SetUp, [](PrepareRun &r) { return inlineUserCalls(r.root); }},
+        {pass_id::kLinearToLayer, StepKind::Fix,
+         [](PrepareRun &r) { return convertLinearToLayers(*r.state, r.only); }},
+        {pass_id::kFunctionalToModule, StepKind::Fix,
+         [](PrepareRun &r) { return convertFunctionalsToModules(*r.state, r.only); }},
+        {pass_id::kUnrollReuse, StepKind::Fix, [](PrepareRun &r) { return unrollReusedModules(*r.state, r.only); }},
+        {step_id::kClearGraphCaches, StepKind::Finish, [](PrepareRun &r) { return clearGraphCaches(r.root); }},
     };
     return all;
+}
+
+std::vector<std::string> stepIds(StepKind kind)
+{
+    std::vector<std::string> ids;
+    for (const Step &step : steps())
+        if (step.kind == kind)
+            ids.push_back(step.id);
+    return ids;
+}
+
+const char *kindName(StepKind kind)
+{
+    return kind == StepKind::SetUp ? "set-up" : kind == StepKind::Fix ? "fix" : "finish";
+}
+
+// "set-up: own_types, ...; fix: linear_to_layer, ...; finish: clear_graph_caches"
+std::string stepList()
+{
+    std::string text;
+    for (StepKind kind : {StepKind::SetUp, StepKind::Fix, StepKind::Finish}) {
+        text += text.empty() ? "" : "; ";
+        text += std::string(kindName(kind)) + ":";
+        std::string sep = " ";
+        for (const Step &step : steps())
+            if (step.kind == kind) {
+                text += sep + step.id;
+                sep = ", ";
+            }
+    }
+    return text;
+}
+
+// --only names exactly the steps that run, except that naming fix passes alone keeps the whole
+// set-up (the passes need it); the finishing steps always run.
+bool selected(const Step &step, const std::vector<std::string> &only)
+{
+    if (only.empty() || step.kind == StepKind::Finish)
+        return true;
+    auto named = [&](const std::string &id) { return std::find(only.begin(), only.end(), id) != only.end(); };
+    if (step.kind == StepKind::Fix)
+        return named(step.id);
+    const bool namesSetUp = std::any_of(steps().begin(), steps().end(), [&](const Step &s) {
+        return s.kind == StepKind::SetUp && named(s.id);
+    });
+    return named(step.id) || !namesSetUp;
 }
 
 // --exclude and --exclude-class as the checks see them.
@@ -61,136 +142,55 @@ void breakForTests(torch::jit::Module &module, const std::string &pass)
             p.add_(0.5);
 }
 
-// Own types and inlined helpers first, so that every op the passes rewrite is one node of
-// one instance's code.
-void setUp(torch::jit::Module &root)
-{
-    giveInstancesOwnTypes(root);
-    dropFusedFastPaths(root);
-    specializeScriptedAttention(root);
-    for (torch::jit::Module module : root.modules())
-        if (!isLeafModuleClass(demangleClassName(module.type()->name()->qualifiedName())))
-            inlineModelCalls(module);
-}
-
-// Drops the optimized copies libtorch caches per function once anything inlines or runs it: a
-// caller inlines its callees' cached copies, so without this the rewritten model could still run
-// code as it was before the passes (seen: an attention inside an encoder layer).
-void forgetOptimizedGraphs(torch::jit::Module &root)
-{
-    for (const torch::jit::Module &module : root.modules())
-        for (torch::jit::Function *fn : module.type()->methods())
-            if (fn->isGraphFunction())
-                torch::jit::toGraphFunction(*fn).clear_optimized_graphs();
-    for (torch::jit::Function *fn : root._ivalue()->compilation_unit()->get_functions())
-        if (fn->isGraphFunction())
-            torch::jit::toGraphFunction(*fn).clear_optimized_graphs();
-}
-
 } // namespace
-
-PassState::PassState(torch::jit::Module &root, const std::string &path, const CheckOptions &options)
-    : root_(root), path_(path), options_(options)
-{
-    names_ = AimetNames(context(), missing());
-}
-
-const PassContext &PassState::context()
-{
-    if (stale_ || !context_)
-        reread();
-    return *context_;
-}
-
-const std::vector<Finding> &PassState::missing()
-{
-    if (stale_ || !missing_)
-        missing_ = checkMissingModule(context().graph(), options_);
-    return *missing_;
-}
-
-const std::vector<Finding> &PassState::reused()
-{
-    if (stale_ || !reused_)
-        reused_ = checkReusedModule(context().graph(), options_);
-    return *reused_;
-}
-
-const std::vector<torch::jit::Module> &PassState::instancesOf(const c10::ClassTypePtr &type)
-{
-    if (instances_.empty()) {
-        std::set<const c10::ivalue::Object *> seen;
-        for (const torch::jit::Module &m : root_.modules())
-            if (seen.insert(m._ivalue().get()).second)
-                instances_[m.type().get()].push_back(m);
-    }
-    static const std::vector<torch::jit::Module> none;
-    auto it = instances_.find(type.get());
-    return it == instances_.end() ? none : it->second;
-}
-
-void PassState::reread()
-{
-    stale_ = false;
-    context_ = std::make_unique<PassContext>(root_, path_);
-    missing_.reset();
-    reused_.reset();
-    replaced_.clear();
-    instances_.clear();
-}
 
 const std::vector<std::string> &preparePassNames()
 {
-    static const std::vector<std::string> names = [] {
-        std::vector<std::string> out;
-        for (const auto &pass : passes())
-            out.push_back(pass.first);
-        return out;
-    }();
+    static const std::vector<std::string> names = stepIds(StepKind::Fix);
+    return names;
+}
+
+const std::vector<std::string> &prepareSetUpNames()
+{
+    static const std::vector<std::string> names = stepIds(StepKind::SetUp);
     return names;
 }
 
 PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
 {
-    for (const std::string &only : options.onlyPasses) {
-        const auto &names = preparePassNames();
-        if (std::find(names.begin(), names.end(), only) == names.end())
-            throw InputError("--only '" + only + "': no such pass (passes: linear_to_layer, "
-                             "functional_to_module, unroll_reuse)");
-    }
+    for (const std::string &only : options.onlyPasses)
+        if (std::none_of(steps().begin(), steps().end(), [&](const Step &s) { return s.id == only; }))
+            throw InputError("--only " + printable(only) + ": no such pass (" + stepList() + ")");
     const std::lock_guard<std::mutex> registering(typeRegistryMutex()); // passes define new classes
     PrepareResult result;
     result.checkOptions = checkOptionsFor(model, options);
-    const CheckOptions &check = result.checkOptions;
-    const FindingFilter only{{options.onlyFindings.begin(), options.onlyFindings.end()}};
-    std::unique_ptr<PassState> state;
-    try {
-        setUp(model.impl().module);
-        state = std::make_unique<PassState>(model.impl().module, model.path(), check);
-    } catch (const InputError &) {
-        throw;
-    } catch (const std::exception &e) {
-        throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
-    }
-    for (const auto &[name, run] : passes()) {
-        if (options.setUpOnly)
-            break;
-        if (!options.onlyPasses.empty() &&
-            std::find(options.onlyPasses.begin(), options.onlyPasses.end(), name) ==
-                options.onlyPasses.end())
+    PrepareRun run{model.impl().module, nullptr, {{options.onlyFindings.begin(), options.onlyFindings.end()}}};
+    for (const Step &step : steps()) {
+        if (!selected(step, options.onlyPasses))
             continue;
         try {
-            result.passes.push_back(run(*state, only));
-            breakForTests(model.impl().module, name);
+            if (step.kind == StepKind::Fix && !run.state) // the model as the set-up left it, read once
+                run.state = std::make_unique<PassState>(run.root, model.path(), result.checkOptions);
+        } catch (const InputError &) {
+            throw;
+        } catch (const std::exception &e) {
+            throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
+        }
+        try {
+            PassLog log = step.run(run);
+            breakForTests(run.root, step.id);
+            (step.kind == StepKind::Fix ? result.passes : result.setUp).push_back(std::move(log));
         } catch (const InputError &) {
             throw;
         } catch (const std::exception &e) { // c10::Error and the interpreter's errors
-            throw InputError("pass " + name + " cannot rewrite '" + model.path() +
-                             "': " + interpreterErrorLine(e.what()));
+            throw InputError(step.kind == StepKind::Fix
+                                 ? "pass " + step.id + " cannot rewrite '" + model.path() +
+                                       "': " + interpreterErrorLine(e.what())
+                                 : "cannot prepare '" + model.path() + "' (" + step.id +
+                                       "): " + interpreterErrorLine(e.what()));
         }
     }
-    forgetOptimizedGraphs(model.impl().module);
-    model.impl().module.eval();
+    run.root.eval();
     return result;
 }
 

@@ -1,4 +1,4 @@
-#include "rewrite_support_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -72,46 +72,6 @@ std::string AttributeNames::next(const c10::ClassTypePtr &type, const std::strin
         name = base + "_" + std::to_string(++k);
     taken.insert(name);
     return name;
-}
-
-
-namespace {
-
-// A list that something may append to (`pieces.append(y)` in a scripted loop) is not its
-// initial value: every use must be an op whose schema promises not to write it.
-bool mayBeMutated(const torch::jit::Value *list)
-{
-    for (const torch::jit::Use &use : list->uses()) {
-        const c10::FunctionSchema *schema = use.user->maybeSchema();
-        if (!schema || use.offset >= schema->arguments().size())
-            return true;
-        const c10::AliasInfo *alias = schema->arguments()[use.offset].alias_info();
-        if (alias && alias->isWrite())
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
-std::optional<c10::IValue> staticValue(const torch::jit::Value *value)
-{
-    const torch::jit::Node *producer = value->node();
-    if (producer->kind() == c10::prim::Constant)
-        return torch::jit::toIValue(value);
-    if (producer->kind() != c10::prim::ListConstruct || mayBeMutated(value))
-        return std::nullopt;
-    auto list = value->type()->cast<c10::ListType>();
-    if (!list)
-        return std::nullopt;
-    c10::impl::GenericList items(list->getElementType());
-    for (const torch::jit::Value *in : producer->inputs()) {
-        auto item = staticValue(in);
-        if (!item)
-            return std::nullopt;
-        items.push_back(*item);
-    }
-    return c10::IValue(items);
 }
 
 std::optional<std::vector<std::string>> attributePath(const torch::jit::Value *value)

@@ -1,9 +1,10 @@
 // Private to core/prepare (includes torch): what the rewriting passes share.
 #pragma once
 
-#include "../finding.h"
-#include "../graph_builder_torch.h"
-#include "../model_graph.h"
+#include "checks/finding.h"
+#include "torchscript/graph_builder_torch.h"
+#include "graph/model_graph.h"
+#include "torchscript/static_values_torch.h"
 
 #include <torch/script.h>
 
@@ -65,10 +66,6 @@ private:
 // The new nodes keep the node's source range, so later passes still find the user's line.
 void replaceWithModuleCall(torch::jit::Node *node, const std::string &attribute,
                            const std::vector<torch::jit::Value *> &args);
-
-// The value of a constant, or of a list built from constants (traced stride=[1, 1]);
-// nothing for a value computed at run time.
-std::optional<c10::IValue> staticValue(const torch::jit::Value *value);
 
 // The attribute names leading from the graph's self to `value` (["layer1", "0", "relu"]), or
 // nothing when the value does not come from self by attribute reads.

@@ -4,10 +4,11 @@
 // are inlined into its forward, the arguments the call fixes (None masks, need_weights=False,
 // the same tensor as query, key and value) are put in, and the branches they decide go. What
 // remains is one path of ops the passes can give modules, as they do a traced attention's.
-#include "../module_classes.h"
-#include "../torch_functions_torch.h"
-#include "passes_torch.h"
-#include "rewrite_support_torch.h"
+#include "torchscript/module_classes.h"
+#include "torchscript/torch_functions_torch.h"
+#include "prepare/inline_calls_torch.h"
+#include "prepare/specialize_attention_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -220,15 +221,16 @@ void putInSettings(Block *block, const Value *self, const torch::jit::Module &in
 
 } // namespace
 
-void specializeScriptedAttention(torch::jit::Module &root)
+PassLog specializeScriptedAttention(torch::jit::Module &root)
 {
-    std::map<const c10::ClassType *, std::vector<torch::jit::Module>> attentions;
+    PassLog log{step_id::kSpecializeAttention, {}};
+    std::map<const c10::ClassType *, std::vector<torch::jit::NameModule>> attentions;
     std::vector<std::shared_ptr<Graph>> graphs;
     std::set<const c10::ClassType *> seen;
-    for (const torch::jit::Module &module : root.modules()) {
-        const c10::ClassTypePtr type = module.type();
+    for (const torch::jit::NameModule &named : root.named_modules()) {
+        const c10::ClassTypePtr type = named.value.type();
         if (isAttention(type))
-            attentions[type.get()].push_back(module);
+            attentions[type.get()].push_back(named);
         if (seen.insert(type.get()).second)
             for (torch::jit::Function *method : type->methods())
                 if (method->isGraphFunction())
@@ -246,12 +248,14 @@ void specializeScriptedAttention(torch::jit::Module &root)
         if (!inlineCalls(*graph, callsAttentionFunction))
             continue; // a traced attention: one path already
         putInArguments(*graph, calls.front());
-        putInSettings(graph->block(), graph->inputs().at(0), instances.front());
-        const torch::jit::Module &instance = instances.front();
+        const torch::jit::Module &instance = instances.front().value;
+        putInSettings(graph->block(), graph->inputs().at(0), instance);
         foldDecidedBranches(graph, [&](Block *block) { foldIdentity(block, instance); });
         unpackChunksDirectly(graph->block());
         torch::jit::EliminateDeadCode(graph);
+        log.changes.push_back({log.name, instances.front().name, "forward", {}});
     }
+    return log;
 }
 
 } // namespace torchprep

@@ -1,7 +1,7 @@
 // unroll reused modules: every extra call of a module instance gets its own deep copy.
-#include "../graph_builder_torch.h"
-#include "passes_torch.h"
-#include "rewrite_support_torch.h"
+#include "torchscript/graph_builder_torch.h"
+#include "prepare/unroll_reused_modules_torch.h"
+#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 

@@ -1,12 +1,12 @@
 // The analysed model (load -> graph -> validate; prepare a copy -> rebuild -> re-validate)
 // against the steps it replaces, and the catalogue of checks and passes against the validator's
 // and the preparer's own order.
-#include "analysed_model.h"
-#include "check_catalogue.h"
-#include "errors.h"
-#include "graph_builder.h"
+#include "pipeline/analysed_model.h"
+#include "checks/check_catalogue.h"
+#include "base/errors.h"
+#include "torchscript/graph_builder.h"
 #include "test_models.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <QtTest>
 

@@ -1,15 +1,15 @@
 // Unit tests of the core's torch-free pieces: stack parsing, op catalogue, class names,
 // signature types, JSON escaping, argument parsing.
-#include "call_counts.h"
+#include "graph/call_counts.h"
 #include "checks/non_tensor_io.h"
 #include "commands/arguments.h"
 #include "compare/layer_matching.h"
-#include "errors.h"
-#include "json_writer.h"
+#include "base/errors.h"
+#include "base/json_writer.h"
 #include "libtorch/missing_aten_ops.h"
-#include "module_classes.h"
-#include "op_catalogue.h"
-#include "source_trace.h"
+#include "torchscript/module_classes.h"
+#include "graph/op_catalogue.h"
+#include "torchscript/source_trace.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,13 +1,13 @@
 // What the Studio's fixes stand on: fixing one finding at a time, independent copies for undo,
 // and the before/after diff listing exactly what the preparer changed.
-#include "equivalence.h"
-#include "graph_builder.h"
-#include "graph_diff.h"
+#include "compare/equivalence.h"
+#include "torchscript/graph_builder.h"
+#include "graph/graph_diff.h"
 #include "prepare/preparer.h"
 #include "test_models.h"
-#include "torch_model.h"
-#include "validation_report.h"
-#include "validator.h"
+#include "torchscript/torch_model.h"
+#include "checks/validation_report.h"
+#include "checks/validator.h"
 
 #include <QtTest>
 

@@ -3,10 +3,10 @@
 // every torch function the model's code calls and where. Models of every kind the validator
 // must judge right, and real ones from torchvision, torchaudio and torchtext, in traced and
 // scripted form: the findings agree with the truth and with each other.
-#include "graph_builder.h"
+#include "torchscript/graph_builder.h"
 #include "test_models.h"
-#include "torch_model.h"
-#include "validator.h"
+#include "torchscript/torch_model.h"
+#include "checks/validator.h"
 
 #include <QFile>
 #include <QFileInfo>

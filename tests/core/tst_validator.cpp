@@ -1,11 +1,11 @@
 // The validator on generated models: exact findings, each pointing at the user's real source
 // line, the same for traced and scripted models, and agreeing with torch.fx as an oracle.
-#include "errors.h"
-#include "graph_builder.h"
-#include "op_catalogue.h"
+#include "base/errors.h"
+#include "torchscript/graph_builder.h"
+#include "graph/op_catalogue.h"
 #include "test_models.h"
-#include "torch_model.h"
-#include "validator.h"
+#include "torchscript/torch_model.h"
+#include "checks/validator.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -3,13 +3,13 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
-#include "errors.h"
+#include "base/errors.h"
 #include "graph/graph_controller.h"
 #include "graph/graph_layout.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
-#include "graph_builder.h"
+#include "torchscript/graph_builder.h"
 #include "panels/findings_model.h"
 #include "panels/findings_panel.h"
 #include "panels/module_tree_model.h"
@@ -18,8 +18,8 @@
 #include "panels/source_panel.h"
 #include "session/model_session.h"
 #include "session/selection.h"
-#include "torch_model.h"
-#include "validation_report.h"
+#include "torchscript/torch_model.h"
+#include "checks/validation_report.h"
 
 #include <QApplication>
 #include <QFile>

@@ -3,15 +3,15 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
-#include "finding.h"
-#include "graph_builder.h"
+#include "checks/finding.h"
+#include "torchscript/graph_builder.h"
 #include "fixes/fix_workflow.h"
 #include "panels/findings_model.h"
 #include "panels/findings_panel.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
-#include "torch_model.h"
-#include "validator.h"
+#include "torchscript/torch_model.h"
+#include "checks/validator.h"
 
 #include <QApplication>
 #include <QFile>

@@ -14,8 +14,8 @@
 #include "session/model_session.h"
 #include "session/selection.h"
 #include "session/shape_recorder.h"
-#include "torch_model.h"
-#include "value_shapes.h"
+#include "torchscript/torch_model.h"
+#include "torchscript/value_shapes.h"
 #include "window/inputs_bar.h"
 #include "window/shapes_flow.h"
 

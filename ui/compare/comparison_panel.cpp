@@ -4,7 +4,7 @@
 #include "compare/comparison_report.h"
 #include "compare/comparison_runner.h"
 #include "compare/divergence_colours.h"
-#include "errors.h"
+#include "base/errors.h"
 #include "session/counted.h"
 
 #include <qcustomplot.h>

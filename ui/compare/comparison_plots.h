@@ -3,7 +3,7 @@
 // point names its module; both plots export as PNG or PDF.
 #pragma once
 
-#include "equivalence.h"
+#include "compare/equivalence.h"
 
 #include <QObject>
 #include <QString>

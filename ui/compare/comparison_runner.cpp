@@ -2,7 +2,7 @@
 
 #include "session/background_work.h"
 #include "session/export_file.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <QFileInfo>
 #include <QTimer>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "compare/comparison.h"
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QColor>
 #include <QHash>

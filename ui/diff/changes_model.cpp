@@ -1,8 +1,8 @@
 #include "changes_model.h"
 
 #include "diff/diff_style.h"
-#include "finding.h"
-#include "graph_diff.h"
+#include "checks/finding.h"
+#include "graph/graph_diff.h"
 
 #include <QFileInfo>
 

@@ -5,7 +5,7 @@
 
 #include "graph/legend_widget.h"
 #include "graph/node_mark.h"
-#include "graph_diff.h"
+#include "graph/graph_diff.h"
 
 #include <QColor>
 #include <QHash>

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "graph/legend_widget.h"
-#include "graph_diff.h"
+#include "graph/graph_diff.h"
 
 #include <QString>
 #include <QWidget>

@@ -1,6 +1,6 @@
 #include "fix_history.h"
 
-#include "finding.h"
+#include "checks/finding.h"
 #include "fixes/fix_step.h"
 #include "session/background_work.h"
 #include "session/model_session.h"

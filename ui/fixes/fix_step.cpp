@@ -1,6 +1,6 @@
 #include "fix_step.h"
 
-#include "check_catalogue.h"
+#include "checks/check_catalogue.h"
 #include "session/counted.h"
 #include "session/model_session.h"
 

@@ -1,12 +1,12 @@
 #include "onnx_export_job.h"
 
-#include "commands/onnx_report.h"
+#include "onnx/onnx_report.h"
 #include "onnx/onnx_export.h"
 #include "session/background_work.h"
 #include "session/export_file.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <QFileInfo>
 

@@ -4,7 +4,7 @@
 #include "session/export_file.h"
 #include "session/guarded.h"
 #include "session/model_session.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 #include <QFileInfo>
 

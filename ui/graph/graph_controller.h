@@ -3,7 +3,7 @@
 // while one runs is queued and only the latest is computed. The scene follows layoutReady().
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QFont>
 #include <QHash>

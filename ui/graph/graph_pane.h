@@ -6,7 +6,7 @@
 
 #include "graph/legend_widget.h"
 #include "graph/node_mark.h"
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QHash>
 #include <QWidget>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "graph/node_mark.h"
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QGraphicsScene>
 #include <QHash>

@@ -1,7 +1,7 @@
 // Finding boxes by text: module path, attribute name, class, or op kind, case-insensitive.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QString>
 

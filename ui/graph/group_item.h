@@ -4,7 +4,7 @@
 // separate item below them (background()).
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QColor>
 #include <QGraphicsItem>

@@ -1,7 +1,7 @@
 #include "legend_widget.h"
 
 #include "session/check_style.h"
-#include "check_catalogue.h"
+#include "checks/check_catalogue.h"
 
 #include <QFontMetricsF>
 #include <QLinearGradient>

@@ -2,7 +2,7 @@
 // Holds only what it draws; the session stays the source of truth.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QColor>
 #include <QGraphicsItem>

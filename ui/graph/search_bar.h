@@ -3,7 +3,7 @@
 // to close (the highlights go with it).
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QWidget>
 

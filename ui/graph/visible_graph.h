@@ -4,7 +4,7 @@
 // left out and their data flow passes through them. Plain data, built in a worker.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QFont>
 #include <QSizeF>

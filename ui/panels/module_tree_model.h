@@ -3,7 +3,7 @@
 // what a user acts on is seen first in a narrow dock.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QAbstractItemModel>
 

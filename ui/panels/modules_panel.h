@@ -3,7 +3,7 @@
 // the user picks its row; a double-click asks to open or close the module in the graph.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QTreeView>
 

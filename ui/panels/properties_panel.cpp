@@ -1,6 +1,6 @@
 #include "properties_panel.h"
 
-#include "op_arguments.h"
+#include "torchscript/op_arguments.h"
 #include "session/check_style.h"
 #include "session/model_session.h"
 #include "session/selection.h"

@@ -3,7 +3,7 @@
 // finding on it (or inside it, for a collapsed module). It follows the window's selection.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QTextBrowser>
 

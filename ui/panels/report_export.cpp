@@ -2,7 +2,7 @@
 
 #include "session/check_style.h"
 #include "session/model_session.h"
-#include "validation_report.h"
+#include "checks/validation_report.h"
 
 #include "session/export_file.h"
 

@@ -3,7 +3,7 @@
 // line, else the selected node's.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QWidget>
 

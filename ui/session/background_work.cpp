@@ -2,7 +2,7 @@
 
 #include "session/guarded.h"
 
-#include "large_stack.h"
+#include "base/large_stack.h"
 
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>

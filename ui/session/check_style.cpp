@@ -1,6 +1,6 @@
 #include "check_style.h"
 
-#include "check_catalogue.h"
+#include "checks/check_catalogue.h"
 
 #include <QObject>
 

@@ -1,6 +1,6 @@
 #include "guarded.h"
 
-#include "errors.h"
+#include "base/errors.h"
 
 namespace torchprep {
 

@@ -4,7 +4,7 @@
 // comparison's inputs both come from it.
 #pragma once
 
-#include "input_spec.h"
+#include "base/input_spec.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,6 +1,6 @@
 #include "model_loader.h"
 
-#include "analysed_model.h"
+#include "pipeline/analysed_model.h"
 #include "session/background_work.h"
 #include "session/export_file.h"
 #include "session/model_session.h"

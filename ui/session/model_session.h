@@ -3,9 +3,9 @@
 // worker threads may share it. Two sessions show the same nodes exactly when sameGraph().
 #pragma once
 
-#include "analysed_model.h"
-#include "model_graph.h"
-#include "validator.h"
+#include "pipeline/analysed_model.h"
+#include "graph/model_graph.h"
+#include "checks/validator.h"
 
 #include <memory>
 #include <string>

@@ -1,6 +1,6 @@
 #include "ops_library_settings.h"
 
-#include "ops_libraries.h"
+#include "libtorch/ops_libraries.h"
 #include "session/guarded.h"
 
 #include <QObject>

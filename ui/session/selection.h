@@ -6,7 +6,7 @@
 // follow it; whoever chose says so, so that panel is not moved under the user's hand.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QObject>
 

@@ -2,7 +2,7 @@
 
 #include "session/background_work.h"
 #include "session/model_session.h"
-#include "torch_model.h"
+#include "torchscript/torch_model.h"
 
 namespace torchprep {
 

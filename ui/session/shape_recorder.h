@@ -3,9 +3,9 @@
 // one graph: another graph (another model, a fix, an undo) needs its own run.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 #include "session/model_inputs.h"
-#include "value_shapes.h"
+#include "torchscript/value_shapes.h"
 
 #include <QObject>
 #include <QString>

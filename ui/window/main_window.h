@@ -5,7 +5,7 @@
 // lives in the parts it wires.
 #pragma once
 
-#include "model_graph.h"
+#include "graph/model_graph.h"
 
 #include <QMainWindow>
 #include <QStringList>

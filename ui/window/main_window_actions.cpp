@@ -5,7 +5,7 @@
 #include "compare/comparison_panel.h"
 #include "compare/comparison_runner.h"
 #include "diff/diff_window.h"
-#include "finding.h"
+#include "checks/finding.h"
 #include "fixes/fix_workflow.h"
 #include "fixes/onnx_export_job.h"
 #include "fixes/prepared_export.h"

@@ -1,0 +1,57 @@
+#include "pipeline/analysed_model.h"
+
+#include "base/errors.h"
+#include "torchscript/graph_builder.h"
+#include "torchscript/torch_model.h"
+
+namespace torchprep {
+
+AnalysedModel::AnalysedModel(std::shared_ptr<const TorchModel> model, std::shared_ptr<const ModelGraph> graph,
+                             ValidationReport report, CheckOptions options)
+    : model_(std::move(model)), graph_(std::move(graph)), report_(std::move(report)), options_(std::move(options))
+{
+}
+
+AnalysedModel AnalysedModel::load(const std::string &path, const CheckOptions &options,
+                                  SourceDetail detail)
+{
+    return analyse(TorchModel::load(path), options, detail);
+}
+
+AnalysedModel AnalysedModel::analyse(std::shared_ptr<const TorchModel> model, const CheckOptions &options,
+                                     SourceDetail detail)
+{
+    auto graph = std::make_shared<const ModelGraph>(buildModelGraph(*model, detail));
+    ValidationReport report = validateGraph(*graph, options);
+    return AnalysedModel(std::move(model), std::move(graph), std::move(report), options);
+}
+
+AnalysedModel AnalysedModel::revalidated(const CheckOptions &options) const
+{
+    return AnalysedModel(model_, graph_, validateGraph(*graph_, options), options);
+}
+
+PreparedModel AnalysedModel::prepared(const PrepareOptions &options) const
+{
+    if (!model_)
+        throw InputError("no model is loaded to prepare");
+    return prepareCopy(model_, options);
+}
+
+std::vector<PreparedChange> PreparedModel::changes() const
+{
+    std::vector<PreparedChange> all;
+    for (const PassLog &pass : result.passes)
+        all.insert(all.end(), pass.changes.begin(), pass.changes.end());
+    return all;
+}
+
+PreparedModel prepareCopy(const std::shared_ptr<const TorchModel> &model, const PrepareOptions &options)
+{
+    std::shared_ptr<TorchModel> copy = model->copy();
+    PrepareResult result = prepareModel(*copy, options);
+    AnalysedModel analysed = AnalysedModel::analyse(std::move(copy), result.checkOptions);
+    return {std::move(analysed), std::move(result)};
+}
+
+} // namespace torchprep
