@@ -1,5 +1,6 @@
 #include "test_models.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -69,6 +70,38 @@ QString sourceLine(const QString &file, int line)
             return text;
     }
     return {};
+}
+
+QString makePaddedEncoder(const QString &dir, QString *error)
+{
+    const QString model = QDir(dir).filePath("encoder_padded.pt");
+    const QString maker = QDir(dir).filePath("make_encoder_padded.py");
+    // torch.jit.script reads the class's source: a file, not `python -c`.
+    QFile script(maker);
+    if (!script.open(QIODevice::WriteOnly)) {
+        *error = "cannot write " + maker;
+        return {};
+    }
+    script.write("import sys, torch, torch.nn as nn\n"
+                 "class U(nn.Module):\n"
+                 "    def __init__(s):\n"
+                 "        super().__init__()\n"
+                 "        layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)\n"
+                 "        s.enc = nn.TransformerEncoder(layer, 2)\n"
+                 "        pad = torch.zeros(2, 5, dtype=torch.bool)\n"
+                 "        pad[1, 3:] = True\n"
+                 "        s.register_buffer('pad', pad)\n"
+                 "    def forward(s, x):\n"
+                 "        return s.enc(x, src_key_padding_mask=s.pad)\n"
+                 "torch.manual_seed(0)\n"
+                 "torch.jit.script(U().eval()).save(sys.argv[1])\n");
+    script.close();
+    const Run made = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {maker, model});
+    if (made.exitCode != 0) {
+        *error = QString::fromUtf8(made.err);
+        return {};
+    }
+    return model;
 }
 
 } // namespace testing

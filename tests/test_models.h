@@ -47,4 +47,10 @@ bool isAddedModuleName(const QString &name);
 // Text of line `line` (1-based) of `file`, or a null string.
 QString sourceLine(const QString &file, int line);
 
+// A scripted nn.TransformerEncoder given a padding mask, saved by $TORCHPREP_PYTHON's torch as
+// DIR/encoder_padded.pt (forward takes one [2, 5, 16] tensor): its fused fast path zeroes the
+// padded positions, which its layers' ops compute, so no prepared copy of it proves equal. The
+// file's path, or the maker's error in *error.
+QString makePaddedEncoder(const QString &dir, QString *error);
+
 } // namespace testing

@@ -104,17 +104,6 @@ void writeTiming(JsonWriter &json, const PrepareTimings &t)
     json.endObject();
 }
 
-// "[1,80,50] float32 and [1] int64 0..80", or the inputs file.
-std::string inputsText(const InputSpec &spec)
-{
-    if (!spec.inputsFile.empty())
-        return "the inputs in " + spec.inputsFile;
-    std::string text;
-    for (std::size_t i = 0; i < spec.shapes.size(); ++i)
-        text += (i == 0 ? "" : i + 1 == spec.shapes.size() ? " and " : ", ") + describeInput(spec, i);
-    return std::to_string(spec.batches) + " random batch" + (spec.batches == 1 ? "" : "es") + " of " + text;
-}
-
 } // namespace
 
 std::string prepareJson(const PrepareJob &job, const PrepareOutcome &outcome)
@@ -160,29 +149,9 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
                 << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
     }
     const EquivalenceReport &proof = outcome.proof;
-    out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << inputsText(job.inputs)
-        << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << ", mean |diff| " << threeSignificant(proof.meanAbsDiff)
-        << ", cosine " << threeSignificant(proof.cosine) << " (tolerance " << threeSignificant(proof.tolerance) << ")"
-        << (proof.nonFinite && proof.nonFiniteMismatches == 0
-                ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
-                : std::string())
-        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << (proof.reason.empty() ? "" : "; " + proof.reason)
-        << "\n";
-    const auto &setUp = prepareSetUpNames();
-    const std::string &brokenBy = outcome.diagnosis.brokenBy;
-    if (brokenBy == step_id::kFusedFastPaths)
-        out << "broken by: the set-up, before any pass (step " << brokenBy
-            << "): a scripted torch layer's fused inference fast path, which the preparer removes, computes other "
-               "values than the layer's ops (a TransformerEncoder given a padding mask zeroes the padded positions "
-               "on it); trace the model instead\n";
-    else if (std::find(setUp.begin(), setUp.end(), brokenBy) != setUp.end())
-        out << "broken by: the set-up, before any pass (step " << brokenBy << ")\n";
-    else if (!outcome.diagnosis.brokenBy.empty())
-        out << "broken by: pass " << outcome.diagnosis.brokenBy
-            << (outcome.diagnosis.firstDivergence.empty()
-                    ? std::string()
-                    : "; first layer to differ: " + outcome.diagnosis.firstDivergence)
-            << "\n";
+    out << proofLine(proof, job.inputs) << "\n";
+    if (const std::string broken = brokenByLine(outcome.diagnosis); !broken.empty())
+        out << broken << "\n";
     if (outcome.remaining.empty()) {
         out << "remaining findings: none\n";
     } else {
@@ -190,10 +159,7 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
         for (const Finding &f : outcome.remaining)
             out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
     }
-    const std::string why = !proof.mismatch.empty() ? proof.mismatch
-                            : !proof.reason.empty() ? proof.reason
-                                                    : "the prepared model computes different outputs";
-    out << (outcome.written ? "wrote " + job.output : "nothing written: " + why) << "\n";
+    out << (outcome.written ? "wrote " + job.output : "nothing written: " + notProvenReason(proof)) << "\n";
     if (!outcome.pythonPaths.empty()) {
         out << "wrote " << outcome.pythonPaths[0] << " and " << outcome.pythonPaths[1] << " (class "
             << outcome.python.rootClass << "; load_model() builds it with its weights)\n";

@@ -1,7 +1,6 @@
 #include "pipeline/prepare_job.h"
 
 #include "pipeline/analysed_model.h"
-#include "compare/comparison.h"
 #include "base/errors.h"
 #include "io/run_files.h"
 #include "torchscript/torch_model.h"
@@ -22,62 +21,6 @@ double since(Clock::time_point start)
 }
 
 std::string stemOf(const PrepareJob &job) { return fs::path(job.output).stem().string(); }
-
-// Re-runs the pipeline from the original, one more pass each time, until the proof fails.
-ProofDiagnosis diagnose(const TorchModel &original, const PrepareJob &job, const PrepareResult &failed)
-{
-    ProofDiagnosis diagnosis;
-    // The set-up first (fused fast paths removed, attention specialized): it changes what runs.
-    // Only when the whole set-up breaks the proof are its steps tried one prefix at a time.
-    auto provenAfter = [&](const std::vector<std::string> &only) {
-        const auto candidate = original.copy();
-        PrepareOptions options = job.options;
-        options.onlyPasses = only;
-        prepareModel(*candidate, options);
-        return proveEquivalent(original, *candidate, job.inputs, job.tolerance).passed;
-    };
-    const std::vector<std::string> &setUp = prepareSetUpNames();
-    if (!provenAfter(setUp)) {
-        std::vector<std::string> prefix;
-        for (const std::string &step : setUp) {
-            prefix.push_back(step);
-            if (!provenAfter(prefix)) {
-                diagnosis.brokenBy = step;
-                return diagnosis;
-            }
-        }
-        diagnosis.brokenBy = setUp.back();
-        return diagnosis;
-    }
-    std::vector<std::string> prefix;
-    for (const PassLog &pass : failed.passes) {
-        prefix.push_back(pass.name);
-        if (pass.changes.empty())
-            continue; // a pass that changed nothing broke nothing
-        const auto candidate = original.copy();
-        PrepareOptions options = job.options;
-        options.onlyPasses = prefix;
-        prepareModel(*candidate, options);
-        if (proveEquivalent(original, *candidate, job.inputs, job.tolerance).passed)
-            continue;
-        diagnosis.brokenBy = pass.name;
-        CompareOptions compare;
-        compare.timed = false;
-        compare.device = "cpu";
-        compare.perLayer = true;
-        compare.inputs = job.inputs;
-        compare.tolerance = job.tolerance;
-        compare.nameA = "original";
-        compare.nameB = "prepared";
-        try {
-            diagnosis.firstDivergence = compareModels(original, *candidate, compare).firstDivergence;
-        } catch (const InputError &) {
-            // layers whose outputs cannot be compared one by one: the pass is still named
-        }
-        break;
-    }
-    return diagnosis;
-}
 
 } // namespace
 
@@ -120,15 +63,15 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
     outcome.timing.passes = since(start);
 
     start = Clock::now();
-    outcome.proof = proveEquivalent(*original, *prepared.analysed.model(), job.inputs, job.tolerance);
-    outcome.timing.proof = since(start);
-
+    const PreparedProof proven = provePrepared(*original, *prepared.analysed.model(), job.options, job.inputs,
+                                               job.tolerance, &outcome.result.passes);
+    outcome.proof = proven.proof;
+    outcome.diagnosis = proven.diagnosis;
     if (!outcome.proof.passed) {
-        start = Clock::now();
-        outcome.diagnosis = diagnose(*original, job, outcome.result);
-        outcome.timing.diagnosis = since(start);
+        outcome.timing.diagnosis = since(start); // the proof, then finding what broke it
         return outcome;
     }
+    outcome.timing.proof = since(start);
     start = Clock::now();
     if (!job.emitPythonDir.empty()) // made in memory first: a failure writes nothing
         outcome.python = emitPythonPackage(*prepared.analysed.model(), stemOf(job));

@@ -2,9 +2,9 @@
 // it for one model or for many; nothing is written unless the proof holds.
 #pragma once
 
-#include "compare/equivalence.h"
 #include "export/python_export.h"
 #include "onnx/onnx_export.h"
+#include "pipeline/prepare_proof.h"
 #include "prepare/preparer.h"
 
 #include <string>
@@ -24,23 +24,14 @@ struct PrepareJob
     double tolerance = 1e-5;
 };
 
-// When a proof fails: which step broke it, found by re-running the steps from the original one
-// prefix at a time (the set-up's, then the passes'), and where the outputs part first (per-layer comparison of the original with
-// the model as that pass left it).
-struct ProofDiagnosis
-{
-    std::string brokenBy;        // the first step (set-up or pass) after which the proof fails; "" when not found
-    std::string firstDivergence; // first layer beyond tolerance after that pass; "" when none
-};
-
 // Milliseconds spent in each step.
 struct PrepareTimings
 {
     double load = 0;
     double passes = 0; // the passes, rebuilding the graph and re-validating it
-    double proof = 0;
+    double proof = 0;     // a proof that holds
     double write = 0;
-    double diagnosis = 0;
+    double diagnosis = 0; // a proof that fails, and finding the step that broke it
     double onnx = 0;
 };
 

@@ -288,30 +288,10 @@ private slots:
     // sees the difference: prepare writes nothing and says the set-up changed the outputs.
     void fastPathThatComputesOtherValuesIsRefused()
     {
-        const QString input = out_.filePath("encoder_padded.pt");
+        QString error;
+        const QString input = testing::makePaddedEncoder(out_.path(), &error);
+        QVERIFY2(!input.isEmpty(), qPrintable(error));
         const QString output = out_.filePath("encoder_padded_prepared.pt");
-        const QString script =
-            "import sys, torch, torch.nn as nn\n"
-            "class U(nn.Module):\n"
-            "    def __init__(s):\n"
-            "        super().__init__()\n"
-            "        layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)\n"
-            "        s.enc = nn.TransformerEncoder(layer, 2)\n"
-            "        pad = torch.zeros(2, 5, dtype=torch.bool)\n"
-            "        pad[1, 3:] = True\n"
-            "        s.register_buffer('pad', pad)\n"
-            "    def forward(s, x):\n"
-            "        return s.enc(x, src_key_padding_mask=s.pad)\n"
-            "torch.manual_seed(0)\n"
-            "torch.jit.script(U().eval()).save(sys.argv[1])\n";
-        // torch.jit.script reads the class's source: a file, not `python -c`.
-        const QString maker = out_.filePath("make_encoder_padded.py");
-        QFile file(maker);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(script.toUtf8());
-        file.close();
-        const Run made = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {maker, input});
-        QVERIFY2(made.exitCode == 0, made.err.constData());
         const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "2,5,16"});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains("broken by: the set-up, before any pass"), run.out.constData());

@@ -238,12 +238,17 @@ private slots:
         QVERIFY(testing::waitIdle(*window));
         QCOMPARE(openedPath(*window), other);
 
-        // Exported: nothing to ask.
+        // Exported (proven on the inputs described for the file): nothing to ask.
         QVERIFY(window->fixAll());
         QVERIFY(testing::waitIdle(*window));
         QTemporaryDir dir;
         QString error;
+        window->setModelInputs(ModelInputs{{"1,3,16,16"}, {}});
+        QVERIFY(testing::waitIdle(*window));
+        QSignalSpy exported(window.get(), &MainWindow::preparedExported);
         QVERIFY2(window->exportPreparedModel(dir.filePath("fixed.pt"), &error), qPrintable(error));
+        QVERIFY(exported.wait(120000));
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
         QVERIFY(!window->hasUnexportedFixes());
         QVERIFY(testing::openAndWait(*window, model));
         QCOMPARE(asked.size(), 2);

@@ -5,6 +5,8 @@
 
 #include "checks/finding.h"
 #include "torchscript/graph_builder.h"
+#include "fixes/fix_preview.h"
+#include "fixes/fix_step.h"
 #include "fixes/fix_workflow.h"
 #include "panels/findings_model.h"
 #include "panels/findings_panel.h"
@@ -147,9 +149,22 @@ private slots:
         // Never over the opened file.
         QVERIFY(!window.exportPreparedModel(testing::modelPath("resnet18_traced"), &error));
         QVERIFY(!error.isEmpty());
-
+        // Never unproven: a fixed model needs the inputs it is proven on, as `prepare` does.
+        window.setModelInputs(ModelInputs{});
         const QString pt = dir.filePath("resnet18_prepared.pt");
+        QVERIFY(!window.exportPreparedModel(pt, &error));
+        QVERIFY2(error.contains("inputs"), qPrintable(error));
+        QVERIFY(!QFileInfo::exists(pt));
+
+        window.setModelInputs(ModelInputs{{"1,3,64,64"}, {}});
+        QVERIFY(testing::waitIdle(window));
+        QSignalSpy exported(&window, &MainWindow::preparedExported);
         QVERIFY2(window.exportPreparedModel(pt, &error), qPrintable(error));
+        QVERIFY(exported.wait(300000));
+        const QString report = exported.first().at(1).toString();
+        QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));
+        QVERIFY2(report.contains("equivalence: proven on 3 random batches of [1,3,64,64] float32"), qPrintable(report));
+        QVERIFY(!window.hasUnexportedFixes());
         const auto reloaded = TorchModel::load(pt.toStdString());
         QCOMPARE(validateGraph(buildModelGraph(*reloaded), CheckOptions{}).findings.size(), size_t(0));
 
@@ -163,11 +178,66 @@ private slots:
 
         const QString py = dir.filePath("python");
         QVERIFY2(window.exportPythonSource(py, "resnet18_prepared", &error), qPrintable(error));
+        QVERIFY(exported.wait(300000));
+        QVERIFY2(exported.at(1).at(0).toBool(), qPrintable(exported.at(1).at(1).toString()));
         QVERIFY(QFileInfo(py + "/resnet18_prepared.py").size() > 0);
         QVERIFY(QFileInfo(py + "/resnet18_prepared_state_dict.pt").size() > 0);
         QFile source(py + "/resnet18_prepared.py");
         QVERIFY(source.open(QIODevice::ReadOnly));
         QVERIFY(source.readAll().contains("def load_model"));
+    }
+
+    // Fix on a previewed finding lands what the preview computed: the same session, not a second
+    // run of the preparer.
+    void fixLandsWhatThePreviewComputed()
+    {
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
+        QSignalSpy previewed(window.fixPreview(), &FixPreview::previewed);
+        window.showFinding(0);
+        QVERIFY(previewed.size() > 0 || previewed.wait(120000));
+        const std::string key = findingKey(window.session()->report().findings.at(0));
+        const auto ready = window.fixPreview()->resultFor(window.session(), key);
+        QVERIFY(ready);
+        QVERIFY(!window.fixPreview()->resultFor(window.session(), key + "x"));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixSelected());
+        QVERIFY(waitFix(window, applied, 1));
+        QCOMPARE(window.session().get(), ready->after.get());
+        QCOMPARE(window.session()->report().findings.size(), ready->after->report().findings.size());
+    }
+
+    // The Studio holds a fixed model to the CLI's rule: a scripted TransformerEncoder given a
+    // padding mask computes other values once its fused fast path is gone, so `prepare` writes
+    // nothing; Fix All then Export Prepared Model writes nothing either and says why, in the
+    // CLI's words.
+    void neverWritesAFixedModelItCannotProve()
+    {
+        QTemporaryDir dir;
+        QString made;
+        const QString model = testing::makePaddedEncoder(dir.path(), &made);
+        QVERIFY2(!model.isEmpty(), qPrintable(made));
+
+        MainWindow window;
+        QVERIFY(testing::openAndWait(window, model));
+        window.setModelInputs(ModelInputs{{"2,5,16"}, {}});
+        QVERIFY(testing::waitIdle(window));
+        QSignalSpy applied(&window, &MainWindow::fixApplied);
+        QVERIFY(window.fixAll());
+        QVERIFY(waitFix(window, applied, 1));
+
+        const QString pt = dir.filePath("encoder_prepared.pt");
+        QSignalSpy exported(&window, &MainWindow::preparedExported);
+        QString error;
+        QVERIFY2(window.exportPreparedModel(pt, &error), qPrintable(error));
+        QVERIFY(exported.wait(300000));
+        const QString report = exported.first().at(1).toString();
+        QVERIFY2(!exported.first().at(0).toBool(), qPrintable(report));
+        QVERIFY2(report.contains("equivalence: FAILED"), qPrintable(report));
+        QVERIFY2(report.contains("broken by: the set-up, before any pass (step fused_fast_paths)"), qPrintable(report));
+        QVERIFY2(report.contains("nothing written"), qPrintable(report));
+        QVERIFY(!QFileInfo::exists(pt));
+        QVERIFY(window.hasUnexportedFixes());
     }
 
     // File > Export ONNX on the fixed model: exported by PyTorch's exporter in the background,

@@ -8,6 +8,7 @@
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
 #include "graph/scene_export.h"
+#include "session/background_work.h"
 #include "session/list_table.h"
 #include "session/model_session.h"
 
@@ -41,7 +42,7 @@ DiffView::Side otherSide(DiffView::Side side) { return side == DiffView::Before 
 } // namespace
 
 DiffView::DiffView(WorkTracker *work, QWidget *parent)
-    : QWidget(parent), changes_(new ChangesModel(this)), stack_(new QStackedWidget), placeholder_(new QLabel),
+    : QWidget(parent), diffing_(new LatestJob(work, tr("comparing the graphs"), this)), changes_(new ChangesModel(this)), stack_(new QStackedWidget), placeholder_(new QLabel),
       summary_(new QLabel), table_(new QTableView), syncBox_(new QCheckBox(tr("Sync pan and zoom"))),
       compare_(new QPushButton(tr("Compare Outputs…"))), export_(new QPushButton(tr("Export Picture…")))
 {
@@ -130,6 +131,8 @@ std::shared_ptr<const ModelSession> DiffView::session(Side side) const { return 
 
 bool DiffView::busy() const
 {
+    if (diffing_->busy())
+        return true;
     for (const GraphPane *p : panes_)
         if (p->controller()->busy() || (p->session() && !p->hasLayout()))
             return true;
@@ -138,6 +141,7 @@ bool DiffView::busy() const
 
 void DiffView::showPlaceholder(const QString &text)
 {
+    diffing_->cancel(); // a diff still running belongs to sessions no longer asked for
     diff_.reset();
     changes_->setDiff(nullptr);
     for (GraphPane *p : panes_)
@@ -150,11 +154,34 @@ void DiffView::showPlaceholder(const QString &text)
 void DiffView::setSessions(std::shared_ptr<const ModelSession> before, std::shared_ptr<const ModelSession> after,
                            const QString &beforeTitle, const QString &afterTitle)
 {
-    diff_ = std::make_shared<const GraphDiff>(diffModelGraphs(before->graph(), after->graph()));
+    if (session(Before) != before) { // another model: nothing of the last one stays on screen meanwhile
+        diff_.reset();
+        changes_->setDiff(nullptr);
+        for (GraphPane *p : panes_)
+            p->clear();
+        placeholder_->setText(tr("Comparing the graphs…"));
+        stack_->setCurrentWidget(placeholder_);
+    }
+    diffing_->request([this, before = std::move(before), after = std::move(after), beforeTitle, afterTitle](Job &job) {
+        job.start([before, after] {
+                      return std::make_shared<const GraphDiff>(diffModelGraphs(before->graph(), after->graph()));
+                  },
+                  [this, before, after, beforeTitle, afterTitle](std::shared_ptr<const GraphDiff> diff) {
+                      titles_[Before] = beforeTitle;
+                      titles_[After] = afterTitle;
+                      showDiff(before, after, std::move(diff));
+                  },
+                  [this](const QString &reason) { showPlaceholder(tr("Cannot diff the two graphs: %1").arg(reason)); },
+                  tr("Comparing the graphs"));
+    });
+}
+
+void DiffView::showDiff(const std::shared_ptr<const ModelSession> &before, const std::shared_ptr<const ModelSession> &after,
+                    std::shared_ptr<const GraphDiff> diff)
+{
+    diff_ = std::move(diff);
     changes_->setDiff(diff_);
-    const std::shared_ptr<const ModelSession> sessions[2] = {std::move(before), std::move(after)};
-    titles_[Before] = beforeTitle;
-    titles_[After] = afterTitle;
+    const std::shared_ptr<const ModelSession> sessions[2] = {before, after};
 
     QHash<NodeId, NodeMark> marks[2];
     for (Side side : {Before, After})

@@ -28,6 +28,7 @@ class GraphScene;
 class GraphView;
 class ModelSession;
 class ViewSync;
+class LatestJob;
 class WorkTracker;
 
 class DiffView : public QWidget
@@ -39,14 +40,14 @@ public:
     explicit DiffView(WorkTracker *work, QWidget *parent = nullptr);
     ~DiffView() override;
 
-    // Diffs `after` against `before` and lays both out; laidOut() follows. The titles name
-    // the two versions ("resnet18.pt", "after 3 fixes").
+    // Diffs `after` against `before` in the background, then lays both out; laidOut() follows.
+    // The latest call wins. The titles name the two versions ("resnet18.pt", "after 3 fixes").
     void setSessions(std::shared_ptr<const ModelSession> before, std::shared_ptr<const ModelSession> after,
                      const QString &beforeTitle, const QString &afterTitle);
     // Nothing to show: `text` says why (e.g. no fix applied yet).
     void showPlaceholder(const QString &text);
 
-    // A layout runs, or a graph is not on screen yet.
+    // The diff or a layout runs, or a graph is not on screen yet.
     bool busy() const;
     bool hasContent() const { return diff_ != nullptr; }
     std::shared_ptr<const ModelSession> session(Side side) const;
@@ -84,6 +85,9 @@ signals:
 
 private:
     QWidget *buildChangesBox();
+    // Shows the two sessions and their diff, computed off the GUI thread.
+    void showDiff(const std::shared_ptr<const ModelSession> &before, const std::shared_ptr<const ModelSession> &after,
+                  std::shared_ptr<const GraphDiff> diff);
     void onLaidOut();
     void onNodeSelected(Side side, NodeId node);
     void onToggled(Side side, NodeId call, bool open);
@@ -91,6 +95,7 @@ private:
     void centreSelection();
     void exportWithDialog();
 
+    LatestJob *diffing_;
     GraphPane *panes_[2];
     QString titles_[2]; // "resnet18.pt", "after Fix all"
     std::shared_ptr<const GraphDiff> diff_;

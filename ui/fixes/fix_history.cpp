@@ -55,7 +55,7 @@ void FixHistory::setCurrent(std::shared_ptr<const ModelSession> session, bool ne
     }
 }
 
-bool FixHistory::fix(const QStringList &keys, const QString &label)
+bool FixHistory::fix(const QStringList &keys, const QString &label, std::shared_ptr<const FixResult> ready)
 {
     if (!current_ || !current_->model())
         return false;
@@ -63,9 +63,12 @@ bool FixHistory::fix(const QStringList &keys, const QString &label)
     for (const QString &k : keys)
         list.push_back(k.toStdString());
     const std::shared_ptr<const ModelSession> current = current_;
+    if (ready && ready->before != current)
+        ready.reset(); // previewed on another session: computed afresh
+    // Through the job either way: the fix lands as every fix does, counted by the tracker.
     return job_->start(
-        [current, list, label] {
-            FixResult result = applyFixes(current, list);
+        [current, list, label, ready] {
+            FixResult result = ready ? *ready : applyFixes(current, list);
             result.label = label;
             return result;
         },

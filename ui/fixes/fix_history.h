@@ -32,8 +32,10 @@ public:
     // drops a fix still running.
     void setCurrent(std::shared_ptr<const ModelSession> session, bool newModel);
     // Fixes the findings named by `keys` (empty: all) in the current session, as one undo step.
-    // False (nothing started) when there is no model or a fix runs.
-    bool fix(const QStringList &keys, const QString &label);
+    // `ready`: the same fix already computed (the preview's), landed instead of computed again
+    // when it was made from the current session. False (nothing started) when there is no model
+    // or a fix runs.
+    bool fix(const QStringList &keys, const QString &label, std::shared_ptr<const FixResult> ready = {});
     // The findingKey()s of the current session's findings: all, or those of `check`.
     QStringList keysOf(const QString &check = {}) const;
 

@@ -29,12 +29,8 @@ QString createdText(const FixResult &result)
 } // namespace
 
 FixPreview::FixPreview(WorkTracker *work, QObject *parent)
-    : QObject(parent), job_(new Job(work, tr("previewing a fix"), this))
+    : QObject(parent), job_(new LatestJob(work, tr("previewing a fix"), this))
 {
-    connect(job_, &Job::runningChanged, this, [this](bool running) {
-        if (!running)
-            startNext();
-    });
 }
 
 FixPreview::~FixPreview() = default;
@@ -45,37 +41,35 @@ void FixPreview::preview(std::shared_ptr<const ModelSession> session, int findin
         emit previewed(session.get(), lastFinding_, lastText_);
         return;
     }
-    next_ = std::move(session);
-    nextFinding_ = finding;
-    if (job_->running())
-        job_->cancel();
-    else
-        startNext();
+    job_->request([this, session = std::move(session), finding](Job &job) {
+        if (!session || !session->model() || finding < 0 ||
+            finding >= static_cast<int>(session->report().findings.size()))
+            return;
+        const std::string key = findingKey(session->report().findings[static_cast<std::size_t>(finding)]);
+        job.start(
+            [session, key] {
+                auto result = std::make_shared<const FixResult>(applyFixes(session, {key}));
+                return std::make_pair(result, createdText(*result));
+            },
+            [this, session, finding, key](std::pair<std::shared_ptr<const FixResult>, QString> done) {
+                lastSession_ = session;
+                lastFinding_ = finding;
+                lastText_ = done.second;
+                lastResult_ = std::move(done.first);
+                lastKey_ = key;
+                emit previewed(session.get(), finding, lastText_);
+            });
+    });
 }
 
-void FixPreview::cancel()
+std::shared_ptr<const FixResult> FixPreview::resultFor(const std::shared_ptr<const ModelSession> &session,
+                                                       const std::string &key) const
 {
-    next_.reset();
-    job_->cancel();
+    if (!session || session != lastSession_.lock() || key != lastKey_)
+        return nullptr;
+    return lastResult_;
 }
 
-void FixPreview::startNext()
-{
-    if (!next_)
-        return;
-    const std::shared_ptr<const ModelSession> session = std::move(next_);
-    const int finding = nextFinding_;
-    next_.reset();
-    if (!session->model() || finding < 0 || finding >= static_cast<int>(session->report().findings.size()))
-        return;
-    const std::string key = findingKey(session->report().findings[static_cast<std::size_t>(finding)]);
-    job_->start([session, key] { return createdText(applyFixes(session, {key})); },
-                [this, session, finding](const QString &text) {
-                    lastSession_ = session;
-                    lastFinding_ = finding;
-                    lastText_ = text;
-                    emit previewed(session.get(), finding, text);
-                });
-}
+void FixPreview::cancel() { job_->cancel(); }
 
 } // namespace torchprep

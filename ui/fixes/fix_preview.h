@@ -8,11 +8,13 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 
 namespace torchprep {
 
-class Job;
+class LatestJob;
 class ModelSession;
+struct FixResult;
 class WorkTracker;
 
 class FixPreview : public QObject
@@ -26,20 +28,22 @@ public:
     // request came first). A finding already previewed answers at once.
     void preview(std::shared_ptr<const ModelSession> session, int finding);
     void cancel();
+    // The fix the last preview computed, when it was of finding key `key` of `session`: Fix lands
+    // it instead of computing it again. Null otherwise.
+    std::shared_ptr<const FixResult> resultFor(const std::shared_ptr<const ModelSession> &session,
+                                               const std::string &key) const;
 
 signals:
     // `text` says what Fix creates for finding `finding` of `session`, for a person.
     void previewed(const torchprep::ModelSession *session, int finding, const QString &text);
 
 private:
-    void startNext();
-
-    Job *job_;
-    std::shared_ptr<const ModelSession> next_;
-    int nextFinding_ = -1;
+    LatestJob *job_;
     std::weak_ptr<const ModelSession> lastSession_; // the last answer, for a request made again
     int lastFinding_ = -1;
     QString lastText_;
+    std::shared_ptr<const FixResult> lastResult_;
+    std::string lastKey_;
 };
 
 } // namespace torchprep

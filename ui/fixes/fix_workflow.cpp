@@ -59,9 +59,10 @@ void FixWorkflow::setCurrent(std::shared_ptr<const ModelSession> session)
     history_->setCurrent(std::move(session), false);
 }
 
-bool FixWorkflow::fix(const QStringList &keys, const QString &label, bool showDiff)
+bool FixWorkflow::fix(const QStringList &keys, const QString &label, bool showDiff,
+                      std::shared_ptr<const FixResult> ready)
 {
-    const bool started = history_->fix(keys, label);
+    const bool started = history_->fix(keys, label, std::move(ready));
     showDiffAfterFix_ = started && showDiff;
     return started;
 }

@@ -19,6 +19,7 @@ class QUndoStack;
 namespace torchprep {
 
 class DiffView;
+struct FixResult;
 class FixHistory;
 class ModelSession;
 class WorkTracker;
@@ -39,7 +40,8 @@ public:
     // Fixes the findings named by `keys` (findingKey()s; empty: all) as one undo step, in the
     // background; fixApplied() follows. `showDiff`: open the Before / After tab when it lands
     // (bulk fixes change the model all over). False when nothing is open or a fix runs.
-    bool fix(const QStringList &keys, const QString &label, bool showDiff);
+    // `ready`: the fix as the preview computed it (see FixHistory::fix).
+    bool fix(const QStringList &keys, const QString &label, bool showDiff, std::shared_ptr<const FixResult> ready = {});
     // The findingKey()s of the current session's findings: all, or those of `check`.
     QStringList keysOf(const QString &check = {}) const;
     bool busy() const;

@@ -84,4 +84,40 @@ void Job::onFinished()
         tracker_->jobEnded();
 }
 
+LatestJob::LatestJob(WorkTracker *tracker, const QString &activity, QObject *parent)
+    : QObject(parent), job_(new Job(tracker, activity, this))
+{
+    // The job reports its end before the tracker hears of it: what waits starts in between.
+    connect(job_, &Job::runningChanged, this, [this](bool running) {
+        if (!running)
+            startNext();
+    });
+}
+
+void LatestJob::request(std::function<void(Job &)> start)
+{
+    next_ = std::move(start);
+    if (job_->running())
+        job_->cancel();
+    else
+        startNext();
+}
+
+void LatestJob::cancel()
+{
+    next_ = nullptr;
+    job_->cancel();
+}
+
+bool LatestJob::busy() const { return job_->running() || next_; }
+
+void LatestJob::startNext()
+{
+    if (!next_)
+        return;
+    const std::function<void(Job &)> start = std::move(next_);
+    next_ = nullptr;
+    start(*job_);
+}
+
 } // namespace torchprep

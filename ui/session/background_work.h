@@ -83,4 +83,27 @@ private:
     bool cancelled_ = false;
 };
 
+// The latest request wins: a request while a job runs drops that job's result and starts once it
+// ends; a request while one waits replaces it. For work a user's newest choice makes stale (a
+// preview, the shapes of the graph on show, the diff of the sessions on show).
+class LatestJob : public QObject
+{
+    Q_OBJECT
+public:
+    LatestJob(WorkTracker *tracker, const QString &activity, QObject *parent = nullptr);
+
+    // `start` starts the work on the job it is handed (Job::start), now or once the running job ends.
+    void request(std::function<void(Job &)> start);
+    // Drops the waiting request and the running job's result.
+    void cancel();
+    // A job runs or a request waits.
+    bool busy() const;
+
+private:
+    void startNext();
+
+    Job *job_;
+    std::function<void(Job &)> next_;
+};
+
 } // namespace torchprep

@@ -14,7 +14,7 @@
 
 namespace torchprep {
 
-class Job;
+class LatestJob;
 class ModelSession;
 class WorkTracker;
 
@@ -48,11 +48,7 @@ signals:
     void failed(const QString &reason);
 
 private:
-    void startNext();
-
-    Job *job_;
-    std::shared_ptr<const ModelSession> next_; // waits for the running job to end
-    ModelInputs nextInputs_;
+    LatestJob *job_;
 };
 
 } // namespace torchprep

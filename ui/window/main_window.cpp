@@ -5,6 +5,7 @@
 #include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
 #include "fixes/onnx_export_job.h"
+#include "fixes/prepared_export_job.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
 #include "graph/search_bar.h"
@@ -60,7 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
       comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
-      onnx_(new OnnxExportJob(work_, this)), fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
+      onnx_(new OnnxExportJob(work_, this)), prepared_(new PreparedExportJob(work_, this)), fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
       central_(new QStackedWidget), tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
@@ -136,6 +137,14 @@ MainWindow::MainWindow(QWidget *parent)
         if (!written)
             showError(tr("Export ONNX"), QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
         emit onnxExported(written, report);
+    });
+    connect(prepared_, &PreparedExportJob::finished, this, [this](bool written, const QString &report) {
+        if (written && prepared_->lastWritten() == session_)
+            fixes_->undoStack()->setClean(); // what is on screen is on disk now
+        statusBar()->showMessage(report.section('\n', -1, -1), 8000);
+        if (!written)
+            showError(tr("Export prepared model"), QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
+        emit preparedExported(written, report);
     });
 
     QSettings settings;
@@ -310,10 +319,12 @@ void MainWindow::confirmDiscard(const std::function<void()> &then)
     box->setWindowModality(Qt::WindowModal);
     connect(box, &QMessageBox::finished, this, [this, box, exportFirst, then] {
         if (box->clickedButton() == exportFirst) {
-            exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
-                             &MainWindow::exportPreparedModel);
-            if (!hasUnexportedFixes())
-                then();
+            // Once written (proven), the fixes are on disk: go on; a failed proof stops here.
+            if (exportPreparedWithDialog())
+                connect(this, &MainWindow::preparedExported, this, [this, then](bool written) {
+                    if (written && !hasUnexportedFixes())
+                        then();
+                }, Qt::SingleShotConnection);
         } else if (box->standardButton(box->clickedButton()) == QMessageBox::Discard) {
             then();
         }

@@ -32,6 +32,7 @@ class ModelLoader;
 class ModelSession;
 class ModulesPanel;
 class OnnxExportJob;
+class PreparedExportJob;
 class PropertiesPanel;
 class SearchBar;
 class Selection;
@@ -77,9 +78,12 @@ public:
     bool exportSvg(const QString &path, QString *error);
     bool exportFindingsJson(const QString &path, QString *error);
     bool exportReport(const QString &path, QString *error);
-    // The current (possibly fixed) model as TorchScript; never over the opened file.
+    // The current (possibly fixed) model as TorchScript, in the background: a fixed model only
+    // once proven equal to the opened one on the inputs described for its file (as `torchprep
+    // prepare` writes); never over the opened file. preparedExported() follows. False, with one
+    // line, when nothing started.
     bool exportPreparedModel(const QString &path, QString *error);
-    // STEM.py and STEM_state_dict.pt in `dir`, STEM from `stem`'s file name.
+    // The same for STEM.py and STEM_state_dict.pt in `dir`.
     bool exportPythonSource(const QString &dir, const QString &stem, QString *error);
     // The current (possibly fixed) model to ONNX at `opset`, fed the inputs described for its
     // file, in the background: onnxExported() follows. False, with one line, when nothing started.
@@ -115,6 +119,7 @@ public:
     SourcePanel *sourcePanel() const { return source_; }
     ComparisonPanel *comparisonPanel() const { return comparison_; }
     FixWorkflow *fixWorkflow() const { return fixes_; }
+    FixPreview *fixPreview() const { return fixPreview_; }
     ShapesFlow *shapes() const { return shapes_; }
     StartPage *startPage() const { return start_; }
     // The per-layer divergence on the graph's boxes (after a per-layer comparison).
@@ -131,6 +136,9 @@ signals:
     void discardAsked();
     // An ONNX export ended: `written` when the file is on disk; `report` as the CLI words it.
     void onnxExported(bool written, const QString &report);
+    // An export of the prepared model (TorchScript or Python) ended: `written` when on disk;
+    // `report`: the proof, what broke it, what was written, as the CLI words them.
+    void preparedExported(bool written, const QString &report);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -140,6 +148,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    bool exportPreparedWithDialog();
     void buildDocks();
     void buildActions();
     void wireWork();
@@ -182,6 +191,7 @@ private:
     ComparisonPanel *comparison_;
     ShapesFlow *shapes_;
     OnnxExportJob *onnx_;
+    PreparedExportJob *prepared_;
     FixPreview *fixPreview_;
     StartPage *start_;
     QStackedWidget *central_; // the start page, or the tabs

@@ -6,9 +6,10 @@
 #include "compare/comparison_runner.h"
 #include "diff/diff_window.h"
 #include "checks/finding.h"
+#include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
 #include "fixes/onnx_export_job.h"
-#include "fixes/prepared_export.h"
+#include "fixes/prepared_export_job.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
 #include "graph/search_bar.h"
@@ -84,10 +85,7 @@ void MainWindow::buildActions()
         exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
     });
     file->addSeparator();
-    modelActions_ << file->addAction(tr("Export &Prepared Model…"), this, [this] {
-        exportWithDialog(tr("Export prepared model"), tr("TorchScript models (*.pt)"), "pt",
-                         &MainWindow::exportPreparedModel);
-    });
+    modelActions_ << file->addAction(tr("Export &Prepared Model…"), this, [this] { exportPreparedWithDialog(); });
     modelActions_ << file->addAction(tr("Export P&ython Source…"), this, [this] {
         if (!session_) {
             showError(tr("Export Python source"), tr("Open a model first."));
@@ -102,8 +100,8 @@ void MainWindow::buildActions()
         QString error;
         const QFileInfo info(chosen);
         if (exportPythonSource(info.absolutePath(), info.completeBaseName(), &error))
-            statusBar()->showMessage(tr("Wrote %1.py and %1_state_dict.pt in %2")
-                                         .arg(info.completeBaseName(), info.absolutePath()), 6000);
+            statusBar()->showMessage(tr("Proving and writing %1.py and %1_state_dict.pt in %2…")
+                                         .arg(info.completeBaseName(), info.absolutePath()));
         else
             showError(tr("Export Python source"), tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
     });
@@ -316,10 +314,8 @@ bool MainWindow::exportPreparedModel(const QString &path, QString *error)
         *error = tr("no model is open");
         return false;
     }
-    if (!torchprep::exportPreparedModel(*session_, path, error))
-        return false;
-    fixes_->undoStack()->setClean(); // what is on screen is on disk now
-    return true;
+    return prepared_->startTorchScript(session_, fixes_->opened(),
+                                       rememberedInputs(QString::fromStdString(session_->path())), path, error);
 }
 
 bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QString *error)
@@ -328,9 +324,45 @@ bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QSt
         *error = tr("no model is open");
         return false;
     }
-    if (!torchprep::exportPythonSource(*session_, dir, stem, error))
+    return prepared_->startPython(session_, fixes_->opened(), rememberedInputs(QString::fromStdString(session_->path())),
+                                  dir, stem, error);
+}
+
+// Asks where, offering a name the export accepts (never the opened file's), and starts the
+// export; false when nothing started (cancelled, or refused with a message).
+bool MainWindow::exportPreparedWithDialog()
+{
+    const QString title = tr("Export prepared model");
+    if (!session_) {
+        showError(title, tr("Open a model first."));
         return false;
-    fixes_->undoStack()->setClean();
+    }
+    const QFileInfo opened(QString::fromStdString(session_->path()));
+    if (fixes_->fixed() && rememberedInputs(opened.absoluteFilePath()).isEmpty()) {
+        // The proof needs inputs: ask for them, and go on once they are described.
+        const std::shared_ptr<const ModelSession> asked = session_;
+        connect(shapes_, &ShapesFlow::inputsChanged, this, [this, asked](const ModelInputs &inputs) {
+            if (session_ == asked && !inputs.isEmpty())
+                exportPreparedWithDialog();
+        }, Qt::SingleShotConnection);
+        statusBar()->showMessage(tr("Describe the model's inputs: the fixed model is proven equal to the opened "
+                                    "one on them before it is written"), 8000);
+        shapes_->describe(this);
+        return false;
+    }
+    QString path = QFileDialog::getSaveFileName(this, title,
+                                                opened.absoluteDir().filePath(opened.completeBaseName() + "_prepared.pt"),
+                                                tr("TorchScript models (*.pt)"));
+    if (path.isEmpty())
+        return false;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".pt");
+    QString error;
+    if (!exportPreparedModel(path, &error)) {
+        showError(title, tr("Could not write %1: %2").arg(path, error));
+        return false;
+    }
+    statusBar()->showMessage(tr("Proving and writing %1…").arg(path));
     return true;
 }
 
@@ -429,7 +461,9 @@ bool MainWindow::fixSelected()
     const QString label = keys.size() == 1 ? tr("Fix %1 in %2").arg(checkTitle(f.check).toLower(),
                                                                       QString::fromStdString(displayPath(f.module)))
                                            : tr("Fix %1").arg(counted(keys.size(), tr("finding"), tr("findings")));
-    const bool started = fixFindings(keys, label);
+    // One finding: Fix lands what its preview already computed, when it has.
+    const auto ready = keys.size() == 1 ? fixPreview_->resultFor(session_, keys.front().toStdString()) : nullptr;
+    const bool started = session_ && !loader_->busy() && fixes_->fix(keys, label, false, ready);
     if (started && keys.size() == 1)
         fixRow_ = row;
     return started;
