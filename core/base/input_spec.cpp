@@ -43,14 +43,6 @@ ValueRange InputSpec::rangeOf(std::size_t input) const
     return input < ranges.size() ? ranges[input] : ValueRange();
 }
 
-bool isKnownDtype(const std::string &dtype)
-{
-    static const std::set<std::string> known = {"float32", "float", "float64", "double", "float16",
-                                                "half", "bfloat16", "int64", "long", "int32", "int",
-                                                "int16", "int8", "uint8", "bool"};
-    return known.count(dtype) > 0;
-}
-
 Shape parseShape(const std::string &text)
 {
     Shape shape;

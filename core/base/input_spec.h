@@ -2,6 +2,8 @@
 // one description per input, or a file of real inputs saved with torch.save.
 #pragma once
 
+#include "base/dtype_names.h" // isKnownDtype: the names addInputArgument and --dtype accept
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,8 +49,5 @@ void addInputArgument(InputSpec &spec, const std::string &text);
 
 // "[1,16] int64 0..999" for input `input`, as reports print it.
 std::string describeInput(const InputSpec &spec, std::size_t input);
-
-// True for the dtype names addInputArgument and --dtype accept.
-bool isKnownDtype(const std::string &dtype);
 
 } // namespace torchprep

@@ -78,8 +78,7 @@ InputSpec inputSpecArgument(const Arguments &parsed)
     if (!parsed.all("--dtype").empty()) {
         spec.dtype = parsed.all("--dtype").back();
         if (!isKnownDtype(spec.dtype))
-            throw InputError("--dtype '" + spec.dtype +
-                             "': use float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool");
+            throw InputError("--dtype '" + spec.dtype + "': use " + inputDtypesText());
     }
     for (const std::string &text : parsed.all("--input-shape"))
         addInputArgument(spec, text);

@@ -1,5 +1,6 @@
 // torch.nn layers rebuilt from their constructors, so that tools which recognise nn.Conv2d,
 // nn.Linear, nn.ReLU (AIMET's QuantSim) recognise them in the generated Python.
+#include "libtorch/dtypes_torch.h"
 #include "torchscript/static_values_torch.h"
 #include "export/python_source_torch.h"
 
@@ -297,12 +298,8 @@ std::string dtypeArgument(const Module &leaf)
 {
     for (const auto &param : leaf.named_parameters(/*recurse=*/false)) {
         const at::ScalarType type = param.value.scalar_type();
-        if (type == at::kFloat)
-            return "";
-        const std::map<at::ScalarType, std::string> names = {
-            {at::kDouble, "float64"}, {at::kHalf, "float16"}, {at::kBFloat16, "bfloat16"}};
-        auto it = names.find(type);
-        return it == names.end() ? "" : ", dtype=torch." + it->second;
+        const std::optional<std::string> name = dtypeNameOf(type);
+        return type == at::kFloat || !at::isFloatingType(type) || !name ? "" : ", dtype=torch." + *name;
     }
     return "";
 }

@@ -1,6 +1,8 @@
 // The module tree and weights of a TorchScript model as a Python file and a state_dict.
 #include "export/python_export.h"
 
+#include "libtorch/dtypes_torch.h"
+
 #include "base/errors.h"
 #include "io/atomic_file.h"
 #include "io/run_files.h"
@@ -32,16 +34,10 @@ std::string commentText(const std::string &text) { return printable(text); }
 
 std::string dtypeName(at::ScalarType type)
 {
-    std::string name = c10::toString(type); // "Float", "Double", "Long", "BFloat16"
-    static const std::map<std::string, std::string> python = {
-        {"Float", "float32"}, {"Double", "float64"}, {"Half", "float16"}, {"BFloat16", "bfloat16"},
-        {"Long", "int64"},    {"Int", "int32"},      {"Short", "int16"},  {"Char", "int8"},
-        {"Byte", "uint8"},    {"Bool", "bool"},      {"ComplexFloat", "complex64"},
-        {"ComplexDouble", "complex128"}};
-    auto it = python.find(name);
-    if (it == python.end())
-        throw InputError("no Python form for a tensor of type " + name);
-    return "torch." + it->second;
+    const std::optional<std::string> name = dtypeNameOf(type);
+    if (!name)
+        throw InputError("no Python form for a tensor of type " + std::string(c10::toString(type)));
+    return "torch." + *name;
 }
 
 // `torch.empty((64, 3, 7, 7), dtype=torch.float32)`: the state_dict fills it in.

@@ -2,6 +2,8 @@
 // a private temporary folder that goes when the export is done.
 #include "onnx/onnx_export.h"
 
+#include "libtorch/dtypes_torch.h"
+
 #include "compare/comparison_torch.h"
 #include "base/errors.h"
 #include "io/atomic_file.h"
@@ -78,32 +80,20 @@ JsonValue resultOf(const ProcessResult &run, const std::string &what)
     return parseJson(line == std::string::npos ? text : text.substr(line + 1), what);
 }
 
-const char *onnxDtype(at::ScalarType type)
+// ONNX Runtime's numpy name of an input type ("float32"); nothing for one it takes no input of.
+std::optional<std::string> onnxDtype(at::ScalarType type)
 {
-    switch (type) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    case at::kHalf: return "float16";
-    default: return nullptr;
-    }
+    if (type == at::kBFloat16 || isComplexType(type)) // numpy has neither
+        return std::nullopt;
+    return dtypeNameOf(type);
 }
 
 at::ScalarType scalarTypeOfOnnx(const std::string &name)
 {
-    static const std::map<std::string, at::ScalarType> types = {
-        {"float32", at::kFloat}, {"float64", at::kDouble}, {"int64", at::kLong}, {"int32", at::kInt},
-        {"int16", at::kShort},   {"int8", at::kChar},      {"uint8", at::kByte}, {"bool", at::kBool},
-        {"float16", at::kHalf}};
-    auto it = types.find(name);
-    if (it == types.end())
+    const std::optional<std::string> canonical = onnxDtype(scalarTypeOf(name).value_or(at::kBFloat16));
+    if (!canonical || *canonical != name)
         throw InputError("ONNX Runtime returned a tensor of type " + printable(name));
-    return it->second;
+    return *scalarTypeOf(name);
 }
 
 // The Pythons that may have onnxruntime, in the order they are tried: the one the user names
@@ -159,7 +149,7 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
     manifest.key("inputs").beginArray();
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const at::Tensor t = inputs[i].toTensor().contiguous().cpu();
-        const char *dtype = onnxDtype(t.scalar_type());
+        const std::optional<std::string> dtype = onnxDtype(t.scalar_type());
         if (!dtype) {
             proof.note = "ONNX Runtime takes no " + std::string(c10::toString(t.scalar_type())) + " input";
             return proof;
@@ -167,7 +157,7 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
         const std::string file = scratch.file("input_" + std::to_string(i) + ".bin");
         writeText(file, std::string(static_cast<const char *>(t.data_ptr()), t.nbytes()));
         manifest.beginObject();
-        manifest.key("dtype").value(dtype);
+        manifest.key("dtype").value(*dtype);
         manifest.key("shape").beginArray();
         for (auto d : t.sizes())
             manifest.value(static_cast<std::int64_t>(d));

@@ -1,5 +1,8 @@
 #include "torchscript/model_run_torch.h"
 
+#include "base/dtype_names.h"
+#include "libtorch/dtypes_torch.h"
+
 #include "base/errors.h"
 #include "io/archive_check.h"
 #include "io/regular_file.h"
@@ -36,28 +39,10 @@ void flattenInto(const c10::IValue &value, std::vector<at::Tensor> &out)
 
 at::ScalarType scalarTypeNamed(const std::string &dtype)
 {
-    if (dtype == "float32" || dtype == "float")
-        return at::kFloat;
-    if (dtype == "float64" || dtype == "double")
-        return at::kDouble;
-    if (dtype == "float16" || dtype == "half")
-        return at::kHalf;
-    if (dtype == "bfloat16")
-        return at::kBFloat16;
-    if (dtype == "int64" || dtype == "long")
-        return at::kLong;
-    if (dtype == "int32" || dtype == "int")
-        return at::kInt;
-    if (dtype == "int16")
-        return at::kShort;
-    if (dtype == "int8")
-        return at::kChar;
-    if (dtype == "uint8")
-        return at::kByte;
-    if (dtype == "bool")
-        return at::kBool;
-    throw InputError("--dtype '" + dtype +
-                     "': use float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool");
+    const std::optional<at::ScalarType> type = scalarTypeOf(dtype);
+    if (!type || !isKnownDtype(dtype))
+        throw InputError("--dtype '" + dtype + "': use " + inputDtypesText());
+    return *type;
 }
 
 static void requireAllocatable(const Shape &shape, at::ScalarType dtype, const std::string &dtypeName)

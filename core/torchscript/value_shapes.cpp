@@ -7,6 +7,8 @@
 // module called twice has two sets of values, and each gets its own call's shapes.
 #include "torchscript/value_shapes.h"
 
+#include "libtorch/dtypes_torch.h"
+
 #include "base/errors.h"
 #include "torchscript/graph_builder_torch.h"
 #include "torchscript/model_run_torch.h"
@@ -45,22 +47,7 @@ void collectNodes(Block *block, std::vector<Node *> &out)
     }
 }
 
-std::string dtypeName(at::ScalarType type)
-{
-    switch (type) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    case at::kLong: return "int64";
-    case at::kInt: return "int32";
-    case at::kShort: return "int16";
-    case at::kChar: return "int8";
-    case at::kByte: return "uint8";
-    case at::kBool: return "bool";
-    default: return c10::toString(type);
-    }
-}
+std::string dtypeName(at::ScalarType type) { return dtypeNameOf(type).value_or(c10::toString(type)); }
 
 TensorShape shapeOf(const at::Tensor &tensor)
 {

@@ -1,6 +1,7 @@
 // Unit tests of the core's torch-free pieces: stack parsing, op catalogue, class names,
 // signature types, JSON escaping, argument parsing.
 #include "graph/call_counts.h"
+#include "base/dtype_names.h"
 #include "checks/non_tensor_io.h"
 #include "commands/arguments.h"
 #include "compare/layer_matching.h"
@@ -16,6 +17,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <set>
 
 using namespace torchprep;
 
@@ -24,6 +26,25 @@ class TestCoreUnits : public QObject
     Q_OBJECT
 
 private slots:
+    // One table names every dtype: torch's names, --dtype's aliases, complex only for printing.
+    void dtypeNamesAreOneTable()
+    {
+        QCOMPARE(inputDtypeName("float"), std::string("float32"));
+        QCOMPARE(inputDtypeName("long"), std::string("int64"));
+        QCOMPARE(inputDtypeName("bfloat16"), std::string("bfloat16"));
+        QVERIFY(isKnownDtype("uint8"));
+        QVERIFY(!isKnownDtype("float99"));
+        QVERIFY(!isKnownDtype("complex64")); // printed, never generated as an input
+        QVERIFY(!isKnownDtype(""));
+        QCOMPARE(inputDtypesText(),
+                 std::string("float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool"));
+        std::set<std::string> names;
+        for (const DtypeName &d : dtypeNames()) {
+            QVERIFY2(names.insert(d.name).second, d.name.c_str());
+            QVERIFY(d.alias.empty() || names.insert(d.alias).second);
+        }
+    }
+
     void tracerStackFindsUserLineOfFunctional()
     {
         const auto frames = parseTracerStack(
