@@ -2,7 +2,7 @@
 """The CUDA path of `torchprep compare`, checked as a user on a GPU machine runs it.
 
 Debian's libtorch is CPU-only, so CI never reaches this code; run it where a GPU and a CUDA build
-of torch are present, against a CLI built with that torch (README, "Building"):
+of torch are present, against a CLI built with that torch (docs/development.md, "Building"):
 
     cmake -S . -B build-cuda -G Ninja -DTORCHPREP_GUI=OFF \
         -DTorch_DIR=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')/Torch
