@@ -1,6 +1,7 @@
 // torchprep-studio [MODEL.pt] [--input-shape S]... [--inputs FILE] [--ops-library PATH]... [--finding N]
 //                  [--fix-all [--compare-fixed]] [--compare-with B.pt [--per-layer]] [--diff B.pt]
 //                  [--size WxH] [--screenshot FILE]: wiring only.
+#include "base/shared_options.h"
 #include "compare/comparison_panel.h"
 #include "diff/diff_view.h"
 #include "diff/diff_window.h"
@@ -37,6 +38,23 @@ void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QSt
         grab();
 }
 
+// An option the CLI takes too, described in its words (base/shared_options.h), then `more`.
+QCommandLineOption shared(const torchprep::OptionText &option, const char *more)
+{
+    const QString help = QString::fromStdString(option.help) + QStringLiteral(". ") + QLatin1String(more) + QLatin1Char('.');
+    if (option.value.empty())
+        return {QString::fromStdString(option.name), help};
+    return {QString::fromStdString(option.name), help, QString::fromStdString(option.value)};
+}
+
+// One of the Studio's own options; `value` "" for a flag.
+QCommandLineOption own(const char *name, const char *value, const char *help)
+{
+    if (*value == '\0')
+        return {QLatin1String(name), QLatin1String(help)};
+    return {QLatin1String(name), QLatin1String(help), QLatin1String(value)};
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -51,47 +69,21 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A .pt file to open."), QStringLiteral("[MODEL.pt]"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save the window as FILE once the graph is shown, then quit."),
-                                        QStringLiteral("FILE"));
-    parser.addOption(screenshot);
-    const QCommandLineOption finding(QStringLiteral("finding"),
-                                     QStringLiteral("Go to finding N (1-based) once the model is open."),
-                                     QStringLiteral("N"));
-    parser.addOption(finding);
-    const QCommandLineOption compareWith(QStringLiteral("compare-with"),
-                                         QStringLiteral("Compare the model with FILE once it is open."),
-                                         QStringLiteral("FILE"));
-    parser.addOption(compareWith);
-    const QCommandLineOption perLayer(QStringLiteral("per-layer"),
-                                      QStringLiteral("With --compare-with or --compare-fixed: compare layer by layer too."));
-    parser.addOption(perLayer);
-    const QCommandLineOption fixAll(QStringLiteral("fix-all"),
-                                    QStringLiteral("Fix every finding once the model is open (undo with Ctrl+Z)."));
-    parser.addOption(fixAll);
-    const QCommandLineOption compareFixed(QStringLiteral("compare-fixed"),
-                                          QStringLiteral("With --fix-all: compare the model with the fixed one."));
-    parser.addOption(compareFixed);
-    const QCommandLineOption diff(QStringLiteral("diff"),
-                                  QStringLiteral("Show MODEL.pt and FILE side by side, their differences marked."),
-                                  QStringLiteral("FILE"));
-    parser.addOption(diff);
-    const QCommandLineOption inputShape(QStringLiteral("input-shape"),
-                                        QStringLiteral("One forward input of MODEL.pt, as prepare takes it "
-                                                       "(SHAPE[:DTYPE][:LOW..HIGH]); repeat per input. Remembered."),
-                                        QStringLiteral("S"));
-    parser.addOption(inputShape);
-    const QCommandLineOption inputsFile(QStringLiteral("inputs"),
-                                        QStringLiteral("MODEL.pt's inputs, saved with torch.save. Remembered."),
-                                        QStringLiteral("FILE"));
-    parser.addOption(inputsFile);
-    const QCommandLineOption opsLibrary(QStringLiteral("ops-library"),
-                                        QStringLiteral("Load a custom operator library first; remembered."),
-                                        QStringLiteral("PATH"));
-    parser.addOption(opsLibrary);
-    const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Open the window at WxH pixels."),
-                                  QStringLiteral("WxH"));
-    parser.addOption(size);
+    // The options the CLI takes too, in its words; then the Studio's own.
+    using namespace torchprep::shared_option;
+    const QCommandLineOption inputShape = shared(kInputShape, "For MODEL.pt, remembered");
+    const QCommandLineOption inputsFile = shared(kInputs, "For MODEL.pt, remembered");
+    const QCommandLineOption opsLibrary = shared(kOpsLibrary, "Remembered");
+    const QCommandLineOption perLayer = shared(kPerLayer, "With --compare-with or --compare-fixed");
+    const QCommandLineOption screenshot = own("screenshot", "FILE", "Save the window as FILE once the graph is shown, then quit.");
+    const QCommandLineOption finding = own("finding", "N", "Go to finding N (1-based) once the model is open.");
+    const QCommandLineOption compareWith = own("compare-with", "FILE", "Compare the model with FILE once it is open.");
+    const QCommandLineOption fixAll = own("fix-all", "", "Fix every finding once the model is open (undo with Ctrl+Z).");
+    const QCommandLineOption compareFixed = own("compare-fixed", "", "With --fix-all: compare the model with the fixed one.");
+    const QCommandLineOption diff = own("diff", "FILE", "Show MODEL.pt and FILE side by side, their differences marked.");
+    const QCommandLineOption size = own("size", "WxH", "Open the window at WxH pixels.");
+    parser.addOptions({inputShape, inputsFile, opsLibrary, perLayer, screenshot, finding, compareWith, fixAll,
+                       compareFixed, diff, size});
     parser.process(app);
 
     if (parser.isSet(opsLibrary)) {

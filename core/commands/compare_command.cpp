@@ -7,6 +7,7 @@
 #include "base/json_writer.h"
 #include "base/printable.h"
 #include "torchscript/torch_model.h"
+#include "base/shared_options.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
 
@@ -20,13 +21,17 @@ namespace torchprep {
 
 namespace {
 
-const char *kCompareUsage =
+std::string compareUsage()
+{
+    using namespace shared_option;
+    return
     "usage: torchprep compare A.pt B.pt (--input-shape 1,3,224,224 [--input-shape S]... [--dtype float32]\n"
     "         | --inputs FILE) [--device auto|cpu|cuda[:N]] [--per-layer] [--tolerance 1e-5]\n"
     "         [--runs 10] [--batches 3] [--json]\n"
     "       torchprep compare A.pt OUTPUTS.pt --inputs FILE [--tolerance 1e-5] [--json]\n"
-    "  --inputs FILE: one batch saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
+    + optionHelp({&kInputShape, &kInputs, &kPerLayer, &kOpsLibrary}) +
     "  OUTPUTS.pt: what another runtime (the torch that wrote A) returned on those inputs, torch.save(out, FILE)\n";
+}
 
 // A file torch.save wrote, not a TorchScript model (no code, a data.pkl): outputs to compare
 // with. Objects of other classes in it (a pickled model, a library's output class) are refused:
@@ -107,7 +112,7 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
         args, {"--input-shape", "--dtype", "--inputs", "--device", "--tolerance", "--runs", "--batches", "--ops-library"},
         {"--per-layer", "--json", "--help"});
     if (parsed.has("--help")) {
-        out << kCompareUsage;
+        out << compareUsage();
         return kExitPassed;
     }
     if (parsed.positional.size() != 2)

@@ -6,6 +6,7 @@
 #include "base/json_writer.h"
 #include "onnx/onnx_export.h"
 #include "torchscript/torch_model.h"
+#include "base/shared_options.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
 #include "onnx/onnx_report.h"
@@ -16,13 +17,18 @@ namespace torchprep {
 
 namespace {
 
-const char *kExportOnnxUsage =
+std::string exportOnnxUsage()
+{
+    using namespace shared_option;
+    return
     "usage: torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
     "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--python PATH] [--json]\n"
     "  runs PyTorch's own exporter (python3 with torch) on the file, ONNX's checker, and ONNX Runtime\n"
     "  (Python's onnxruntime, when installed) against the TorchScript outputs on the same inputs\n"
     "  --python PATH: the Python whose torch exports (your venv's, the torch that wrote the file);\n"
-    "  default $TORCHPREP_PYTHON, then Debian's /usr/bin/python3\n";
+    "  default $TORCHPREP_PYTHON, then Debian's /usr/bin/python3\n"
+    + optionHelp({&kInputShape, &kInputs, &kOpsLibrary});
+}
 
 } // namespace
 
@@ -33,7 +39,7 @@ int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::
                "--python"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
-        out << kExportOnnxUsage;
+        out << exportOnnxUsage();
         return kExitPassed;
     }
     if (parsed.positional.size() != 1)

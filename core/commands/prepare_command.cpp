@@ -5,6 +5,7 @@
 #include "base/json_writer.h"
 #include "base/printable.h"
 #include "pipeline/prepare_job.h"
+#include "base/shared_options.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
 #include "commands/model_batch.h"
@@ -21,19 +22,22 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char *kPrepareUsage =
+std::string prepareUsage()
+{
+    using namespace shared_option;
+    return
     "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
     "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
     "         [--only STEP]... [--allow OP]... [--tolerance 1e-5]\n"
     "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx] [--opset 17] [--json]\n"
     "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n"
-    "  --input-shape 1,80,50 --input-shape 1:int64:50..50  one per forward input: shape, dtype, value range\n"
+    + optionHelp({&kInputShape, &kInputs, &kOpsLibrary}) +
     "  --opset N  the ONNX opset that --onnx exports at and the re-validation judges ops at (default 17)\n"
-    "  --inputs FILE  real inputs saved in Python with torch.save(x, FILE) or torch.save((x, y), FILE)\n"
     "  --only STEP  run only the steps named: fix passes linear_to_layer, functional_to_module, unroll_reuse\n"
     "               (with the whole set-up), or set-up steps own_types, fused_fast_paths,\n"
     "               specialize_attention, inline_calls\n"
     "  several models or folders: each written to OUTDIR/NAME.pt, one row per model (JSON Lines with --json)\n";
+}
 
 struct PrepareRow
 {
@@ -95,7 +99,7 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
          "--opset"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
-        out << kPrepareUsage;
+        out << prepareUsage();
         return kExitPassed;
     }
     if (parsed.positional.empty())
