@@ -1,8 +1,8 @@
 // Times the Studio on one model, in one process, offscreen: open (load + graph + checks: the
 // module tree and the findings are on screen), first layout, first paint of the graph, then
-// opening one module from the collapsed view, then frame times while panning and zooming, at the start view
-// and with the whole graph fitted; then the same with every module expanded; then Fix All
-// until its before/after is on screen, the diff's own cost, and frames there (both views move).
+// opening one module from the collapsed view, then frame times while panning and zooming, at the
+// start view and with the whole graph fitted; then the same with every module expanded; then Fix
+// All until its before/after is on screen, the diff's own cost, and frames there (both views move).
 // Prints one JSON object. bench_studio.py drives it.
 #include "diff/diff_view.h"
 #include "graph/graph_controller.h"
@@ -10,8 +10,8 @@
 #include "graph/graph_pane.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
-#include "session/background_work.h"
 #include "graph/visible_graph.h"
+#include "session/background_work.h"
 #include "session/model_session.h"
 #include "window/main_window.h"
 
@@ -69,7 +69,8 @@ QString frames(torchprep::GraphView *view, torchprep::GraphView *partner = nullp
     const qreal base = view->zoom();
     for (int i = 0; i < 60; ++i) {
         move.start();
-        view->setZoom(base * (i % 20 < 10 ? std::pow(1.1, i % 10 + 1) : std::pow(1.1, 10 - i % 10)));
+        view->setZoom(base *
+                      (i % 20 < 10 ? std::pow(1.1, i % 10 + 1) : std::pow(1.1, 10 - i % 10)));
         const double moveMs = moved();
         zoom.push_back(moveMs + paintMs(view, partner));
     }
@@ -127,7 +128,8 @@ int main(int argc, char *argv[])
     QString expandOneJson = QStringLiteral("null");
     torchprep::NodeId module = torchprep::kNoId;
     for (const torchprep::GraphNode &node : window.session()->graph().nodes)
-        if (module == torchprep::kNoId && node.parentCall == torchprep::kNoId && torchprep::isExpandable(node))
+        if (module == torchprep::kNoId && node.parentCall == torchprep::kNoId &&
+            torchprep::isExpandable(node))
             module = node.id;
     if (module != torchprep::kNoId) {
         window.graphPane()->collapseAll();
@@ -173,25 +175,30 @@ int main(int argc, char *argv[])
         // The diff alone, as the GUI thread computes it.
         QElapsedTimer compute;
         compute.start();
-        const torchprep::GraphDiff again = torchprep::diffModelGraphs(opened->graph(), window.session()->graph());
+        const torchprep::GraphDiff again =
+            torchprep::diffModelGraphs(opened->graph(), window.session()->graph());
         const double computeMs = compute.nsecsElapsed() / 1e6;
-        int boxesBoth = diff->scene(torchprep::DiffView::Before)->boxCount() + diff->scene(torchprep::DiffView::After)->boxCount();
-        diffJson = QStringLiteral("{\"fix_ms\": %1, \"shown_ms\": %2, \"diff_ms\": %3, \"changes\": %4, "
-                                  "\"boxes\": %5, \"frames\": %6}")
-                       .arg(fixedMs, 0, 'f', 0)
-                       .arg(shownMs, 0, 'f', 0)
-                       .arg(computeMs, 0, 'f', 1)
-                       .arg(again.entries.size())
-                       .arg(boxesBoth)
-                       .arg(frames(diff->view(torchprep::DiffView::After), diff->view(torchprep::DiffView::Before)));
+        int boxesBoth = diff->scene(torchprep::DiffView::Before)->boxCount() +
+                        diff->scene(torchprep::DiffView::After)->boxCount();
+        diffJson =
+            QStringLiteral("{\"fix_ms\": %1, \"shown_ms\": %2, \"diff_ms\": %3, \"changes\": %4, "
+                           "\"boxes\": %5, \"frames\": %6}")
+                .arg(fixedMs, 0, 'f', 0)
+                .arg(shownMs, 0, 'f', 0)
+                .arg(computeMs, 0, 'f', 1)
+                .arg(again.entries.size())
+                .arg(boxesBoth)
+                .arg(frames(diff->view(torchprep::DiffView::After),
+                            diff->view(torchprep::DiffView::Before)));
     }
 
-    std::printf("{\"boxes\": %d, \"open_ms\": %.0f, \"layout_ms\": %.0f, \"paint_ms\": %.1f, "
-                "\"first_paint_ms\": %.0f, \"start\": %s, \"fit\": %s, \"all_boxes\": %d, "
-                "\"expand_one_ms\": %s, \"expand_all_ms\": %.0f, \"all_start\": %s, \"all_fit\": %s, "
-                "\"fix_all\": %s}\n",
-                boxes, openMs, layoutMs, paint, firstPaint, qPrintable(startFrames), qPrintable(fitFrames),
-                allBoxes, qPrintable(expandOneJson), expandMs, qPrintable(allStart), qPrintable(allFit),
-                qPrintable(diffJson));
+    std::printf(
+        "{\"boxes\": %d, \"open_ms\": %.0f, \"layout_ms\": %.0f, \"paint_ms\": %.1f, "
+        "\"first_paint_ms\": %.0f, \"start\": %s, \"fit\": %s, \"all_boxes\": %d, "
+        "\"expand_one_ms\": %s, \"expand_all_ms\": %.0f, \"all_start\": %s, \"all_fit\": %s, "
+        "\"fix_all\": %s}\n",
+        boxes, openMs, layoutMs, paint, firstPaint, qPrintable(startFrames), qPrintable(fitFrames),
+        allBoxes, qPrintable(expandOneJson), expandMs, qPrintable(allStart), qPrintable(allFit),
+        qPrintable(diffJson));
     return 0;
 }

@@ -42,7 +42,9 @@ int main(int argc, char **argv)
 
     // Plain: the same number of forwards of each model on one input, nothing measured.
     // "auto" as the engine resolves it.
-    const at::Device where(device != "auto" ? device : torch::cuda::is_available() ? "cuda:0" : "cpu");
+    const at::Device where(device != "auto"              ? device
+                           : torch::cuda::is_available() ? "cuda:0"
+                                                         : "cpu");
     torch::jit::Module ma = torch::jit::load(argv[1], where);
     torch::jit::Module mb = torch::jit::load(argv[2], where);
     ma.eval();
@@ -74,10 +76,11 @@ int main(int argc, char **argv)
     const ComparisonReport layered = compareModels(*a, *b, options);
     const double perLayer = msSince(t0);
 
-    std::printf("{\"device\": \"%s\", \"plain_ms\": %.1f, \"compare_ms\": %.1f, "
-                "\"per_layer_ms\": %.1f, \"forward_a_ms\": %.2f, \"forward_b_ms\": %.2f, \"layers\": %zu, "
-                "\"passed\": %s}\n",
-                report.device.c_str(), plain, engine, perLayer, report.timingA.medianMs,
-                report.timingB.medianMs, layered.layers.size(), report.passed ? "true" : "false");
+    std::printf(
+        "{\"device\": \"%s\", \"plain_ms\": %.1f, \"compare_ms\": %.1f, "
+        "\"per_layer_ms\": %.1f, \"forward_a_ms\": %.2f, \"forward_b_ms\": %.2f, \"layers\": %zu, "
+        "\"passed\": %s}\n",
+        report.device.c_str(), plain, engine, perLayer, report.timingA.medianMs,
+        report.timingB.medianMs, layered.layers.size(), report.passed ? "true" : "false");
     return 0;
 }

@@ -1,8 +1,8 @@
 // Times the phases of `torchprep validate` inside one process: loading the file (libtorch's
 // own work), building the model graph, running the five checks. Prints one JSON line.
+#include "checks/validator.h"
 #include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
-#include "checks/validator.h"
 
 #include <algorithm>
 #include <chrono>

@@ -23,7 +23,10 @@ bool modelsAttentionIsOneOp()
     return !QJsonDocument::fromJson(file.readAll()).object()["torch"].toString().startsWith("1.");
 }
 
-QString cliPath() { return qEnvironmentVariable("TORCHPREP_CLI"); }
+QString cliPath()
+{
+    return qEnvironmentVariable("TORCHPREP_CLI");
+}
 
 Run execute(const QString &program, const QStringList &args, const RunOptions &options)
 {
@@ -50,7 +53,10 @@ Run execute(const QString &program, const QStringList &args, const RunOptions &o
     return run;
 }
 
-Run torchprep(const QStringList &args, const RunOptions &options) { return execute(cliPath(), args, options); }
+Run torchprep(const QStringList &args, const RunOptions &options)
+{
+    return execute(cliPath(), args, options);
+}
 
 bool isAddedModuleName(const QString &name)
 {
@@ -82,19 +88,20 @@ QString makePaddedEncoder(const QString &dir, QString *error)
         *error = "cannot write " + maker;
         return {};
     }
-    script.write("import sys, torch, torch.nn as nn\n"
-                 "class U(nn.Module):\n"
-                 "    def __init__(s):\n"
-                 "        super().__init__()\n"
-                 "        layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)\n"
-                 "        s.enc = nn.TransformerEncoder(layer, 2)\n"
-                 "        pad = torch.zeros(2, 5, dtype=torch.bool)\n"
-                 "        pad[1, 3:] = True\n"
-                 "        s.register_buffer('pad', pad)\n"
-                 "    def forward(s, x):\n"
-                 "        return s.enc(x, src_key_padding_mask=s.pad)\n"
-                 "torch.manual_seed(0)\n"
-                 "torch.jit.script(U().eval()).save(sys.argv[1])\n");
+    script.write(
+        "import sys, torch, torch.nn as nn\n"
+        "class U(nn.Module):\n"
+        "    def __init__(s):\n"
+        "        super().__init__()\n"
+        "        layer = nn.TransformerEncoderLayer(16, 2, 32, dropout=0.0, batch_first=True)\n"
+        "        s.enc = nn.TransformerEncoder(layer, 2)\n"
+        "        pad = torch.zeros(2, 5, dtype=torch.bool)\n"
+        "        pad[1, 3:] = True\n"
+        "        s.register_buffer('pad', pad)\n"
+        "    def forward(s, x):\n"
+        "        return s.enc(x, src_key_padding_mask=s.pad)\n"
+        "torch.manual_seed(0)\n"
+        "torch.jit.script(U().eval()).save(sys.argv[1])\n");
     script.close();
     const Run made = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {maker, model});
     if (made.exitCode != 0) {

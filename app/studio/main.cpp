@@ -1,4 +1,5 @@
-// torchprep-studio [MODEL.pt] [--input-shape S]... [--inputs FILE] [--ops-library PATH]... [--finding N]
+// torchprep-studio [MODEL.pt] [--input-shape S]... [--inputs FILE] [--ops-library PATH]...
+// [--finding N]
 //                  [--fix-all [--compare-fixed]] [--compare-with B.pt [--per-layer]] [--diff B.pt]
 //                  [--size WxH] [--screenshot FILE]: wiring only.
 #include "base/shared_options.h"
@@ -26,14 +27,18 @@ void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QSt
     auto grab = [window, file] {
         // On the next turn of the event loop, once the widgets' posted layout requests (and
         // those they post in turn) are handled.
-        QMetaObject::invokeMethod(window, [window, file] {
-            QCoreApplication::sendPostedEvents();
-            window->grab().save(file);
-            QCoreApplication::exit(0); // not quit(): a window holding fixes would ask first
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            window,
+            [window, file] {
+                QCoreApplication::sendPostedEvents();
+                window->grab().save(file);
+                QCoreApplication::exit(0); // not quit(): a window holding fixes would ask first
+            },
+            Qt::QueuedConnection);
     };
     if (work->busy())
-        QObject::connect(work, &torchprep::WorkTracker::idle, window, grab, Qt::SingleShotConnection);
+        QObject::connect(work, &torchprep::WorkTracker::idle, window, grab,
+                         Qt::SingleShotConnection);
     else
         grab();
 }
@@ -41,7 +46,8 @@ void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QSt
 // An option the CLI takes too, described in its words (base/shared_options.h), then `more`.
 QCommandLineOption shared(const torchprep::OptionText &option, const char *more)
 {
-    const QString help = QString::fromStdString(option.help) + QStringLiteral(". ") + QLatin1String(more) + QLatin1Char('.');
+    const QString help = QString::fromStdString(option.help) + QStringLiteral(". ") +
+                         QLatin1String(more) + QLatin1Char('.');
     if (option.value.empty())
         return {QString::fromStdString(option.name), help};
     return {QString::fromStdString(option.name), help, QString::fromStdString(option.value)};
@@ -65,25 +71,33 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(TORCHPREP_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("See a TorchScript model's graph and its findings."));
+    parser.setApplicationDescription(
+        QStringLiteral("See a TorchScript model's graph and its findings."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A .pt file to open."), QStringLiteral("[MODEL.pt]"));
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("A .pt file to open."),
+                                 QStringLiteral("[MODEL.pt]"));
     // The options the CLI takes too, in its words; then the Studio's own.
     using namespace torchprep::shared_option;
     const QCommandLineOption inputShape = shared(kInputShape, "For MODEL.pt, remembered");
     const QCommandLineOption inputsFile = shared(kInputs, "For MODEL.pt, remembered");
     const QCommandLineOption opsLibrary = shared(kOpsLibrary, "Remembered");
     const QCommandLineOption perLayer = shared(kPerLayer, "With --compare-with or --compare-fixed");
-    const QCommandLineOption screenshot = own("screenshot", "FILE", "Save the window as FILE once the graph is shown, then quit.");
-    const QCommandLineOption finding = own("finding", "N", "Go to finding N (1-based) once the model is open.");
-    const QCommandLineOption compareWith = own("compare-with", "FILE", "Compare the model with FILE once it is open.");
-    const QCommandLineOption fixAll = own("fix-all", "", "Fix every finding once the model is open (undo with Ctrl+Z).");
-    const QCommandLineOption compareFixed = own("compare-fixed", "", "With --fix-all: compare the model with the fixed one.");
-    const QCommandLineOption diff = own("diff", "FILE", "Show MODEL.pt and FILE side by side, their differences marked.");
+    const QCommandLineOption screenshot =
+        own("screenshot", "FILE", "Save the window as FILE once the graph is shown, then quit.");
+    const QCommandLineOption finding =
+        own("finding", "N", "Go to finding N (1-based) once the model is open.");
+    const QCommandLineOption compareWith =
+        own("compare-with", "FILE", "Compare the model with FILE once it is open.");
+    const QCommandLineOption fixAll =
+        own("fix-all", "", "Fix every finding once the model is open (undo with Ctrl+Z).");
+    const QCommandLineOption compareFixed =
+        own("compare-fixed", "", "With --fix-all: compare the model with the fixed one.");
+    const QCommandLineOption diff =
+        own("diff", "FILE", "Show MODEL.pt and FILE side by side, their differences marked.");
     const QCommandLineOption size = own("size", "WxH", "Open the window at WxH pixels.");
-    parser.addOptions({inputShape, inputsFile, opsLibrary, perLayer, screenshot, finding, compareWith, fixAll,
-                       compareFixed, diff, size});
+    parser.addOptions({inputShape, inputsFile, opsLibrary, perLayer, screenshot, finding,
+                       compareWith, fixAll, compareFixed, diff, size});
     parser.process(app);
 
     if (parser.isSet(opsLibrary)) {
@@ -93,12 +107,14 @@ int main(int argc, char *argv[])
                 libraries << QFileInfo(path).absoluteFilePath();
         torchprep::rememberOpsLibraries(libraries);
     }
-    if ((parser.isSet(inputShape) || parser.isSet(inputsFile)) && !parser.positionalArguments().isEmpty()) {
+    if ((parser.isSet(inputShape) || parser.isSet(inputsFile)) &&
+        !parser.positionalArguments().isEmpty()) {
         torchprep::ModelInputs inputs;
         inputs.shapes = parser.values(inputShape);
         if (parser.isSet(inputsFile))
             inputs.file = QFileInfo(parser.value(inputsFile)).absoluteFilePath();
-        torchprep::rememberInputs(QFileInfo(parser.positionalArguments().constFirst()).absoluteFilePath(), inputs);
+        torchprep::rememberInputs(
+            QFileInfo(parser.positionalArguments().constFirst()).absoluteFilePath(), inputs);
     }
 
     if (parser.isSet(diff)) {
@@ -128,25 +144,32 @@ int main(int argc, char *argv[])
     window.show();
     if (parser.isSet(finding)) {
         const int index = parser.value(finding).toInt() - 1;
-        QObject::connect(&window, &torchprep::MainWindow::modelOpened, &window,
-                         [&window, index] { window.showFinding(index); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &torchprep::MainWindow::modelOpened, &window,
+            [&window, index] { window.showFinding(index); }, Qt::SingleShotConnection);
     }
     if (parser.isSet(fixAll))
-        QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window,
-                         [&window] { window.fixAll(); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &torchprep::MainWindow::layoutApplied, &window, [&window] { window.fixAll(); },
+            Qt::SingleShotConnection);
     if (parser.isSet(perLayer))
         window.comparisonPanel()->setPerLayer(true);
     if (parser.isSet(fixAll) && parser.isSet(compareFixed)) {
         // Once the fixed model and its before/after are on screen.
-        QObject::connect(&window, &torchprep::MainWindow::fixApplied, &window, [&window] {
-            QObject::connect(window.diffView(), &torchprep::DiffView::laidOut, &window,
-                             [&window] { window.compareWithFixed(); }, Qt::SingleShotConnection);
-        }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &torchprep::MainWindow::fixApplied, &window,
+            [&window] {
+                QObject::connect(
+                    window.diffView(), &torchprep::DiffView::laidOut, &window,
+                    [&window] { window.compareWithFixed(); }, Qt::SingleShotConnection);
+            },
+            Qt::SingleShotConnection);
     }
     if (parser.isSet(compareWith)) {
         const QString other = parser.value(compareWith);
-        QObject::connect(&window, &torchprep::MainWindow::layoutApplied, &window,
-                         [&window, other] { window.compareWith(other); }, Qt::SingleShotConnection);
+        QObject::connect(
+            &window, &torchprep::MainWindow::layoutApplied, &window,
+            [&window, other] { window.compareWith(other); }, Qt::SingleShotConnection);
     }
     if (!parser.positionalArguments().isEmpty())
         window.openModel(parser.positionalArguments().constFirst());

@@ -5,12 +5,18 @@ namespace torchprep {
 const std::vector<DtypeName> &dtypeNames()
 {
     static const std::vector<DtypeName> names = {
-        {"float32", "float", "Float", true},    {"float64", "double", "Double", true},
-        {"float16", "half", "Half", true},      {"bfloat16", "", "BFloat16", true},
-        {"int64", "long", "Long", true},        {"int32", "int", "Int", true},
-        {"int16", "", "Short", true},           {"int8", "", "Char", true},
-        {"uint8", "", "Byte", true},            {"bool", "", "Bool", true},
-        {"complex64", "", "ComplexFloat", false}, {"complex128", "", "ComplexDouble", false},
+        {"float32", "float", "Float", true},
+        {"float64", "double", "Double", true},
+        {"float16", "half", "Half", true},
+        {"bfloat16", "", "BFloat16", true},
+        {"int64", "long", "Long", true},
+        {"int32", "int", "Int", true},
+        {"int16", "", "Short", true},
+        {"int8", "", "Char", true},
+        {"uint8", "", "Byte", true},
+        {"bool", "", "Bool", true},
+        {"complex64", "", "ComplexFloat", false},
+        {"complex128", "", "ComplexDouble", false},
     };
     return names;
 }
@@ -23,7 +29,10 @@ std::string inputDtypeName(const std::string &nameOrAlias)
     return {};
 }
 
-bool isKnownDtype(const std::string &dtype) { return !inputDtypeName(dtype).empty(); }
+bool isKnownDtype(const std::string &dtype)
+{
+    return !inputDtypeName(dtype).empty();
+}
 
 std::string inputDtypesText()
 {

@@ -10,10 +10,10 @@ namespace torchprep {
 
 struct DtypeName
 {
-    std::string name;   // "float32": torch.float32
-    std::string alias;  // "float": what torch.float also names; "" when none
-    std::string c10;    // "Float": c10::toString of the scalar type
-    bool input = true;  // --dtype may name it (complex inputs are not generated)
+    std::string name;  // "float32": torch.float32
+    std::string alias; // "float": what torch.float also names; "" when none
+    std::string c10;   // "Float": c10::toString of the scalar type
+    bool input = true; // --dtype may name it (complex inputs are not generated)
 };
 
 // Every dtype TorchPrep names, in the order the usage lists them.

@@ -8,7 +8,8 @@ std::string firstLine(const std::string &message)
     std::size_t start = 0;
     while (start < message.size()) {
         const auto end = message.find_first_of("\r\n", start);
-        const std::string candidate = message.substr(start, end == std::string::npos ? end : end - start);
+        const std::string candidate =
+            message.substr(start, end == std::string::npos ? end : end - start);
         if (candidate.find_first_not_of(" \t") != std::string::npos || end == std::string::npos)
             break;
         start = end + 1;

@@ -9,7 +9,7 @@ namespace torchprep {
 // A file or argument the user gave cannot be used (CLI exit code 2).
 class InputError : public std::runtime_error
 {
-public:
+  public:
     explicit InputError(const std::string &oneLine) : std::runtime_error(oneLine) {}
 };
 

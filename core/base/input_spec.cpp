@@ -52,8 +52,8 @@ Shape parseShape(const std::string &text)
         char *end = nullptr;
         errno = 0;
         const long long dim = std::strtoll(part.c_str(), &end, 10);
-        if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || *end != '\0' ||
-            errno == ERANGE || dim <= 0)
+        if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos ||
+            *end != '\0' || errno == ERANGE || dim <= 0)
             throw InputError("--input-shape '" + text +
                              "': expected positive integers separated by commas, e.g. 1,3,224,224");
         shape.push_back(dim);
@@ -79,7 +79,8 @@ void addInputArgument(InputSpec &spec, const std::string &text)
     while (std::getline(in, part, ':'))
         parts.push_back(part);
     if (parts.empty() || parts.size() > 3)
-        throw InputError("--input-shape '" + text + "': expected SHAPE[:DTYPE][:LOW..HIGH], e.g. 1,16:int64:0..999");
+        throw InputError("--input-shape '" + text +
+                         "': expected SHAPE[:DTYPE][:LOW..HIGH], e.g. 1,16:int64:0..999");
     const Shape shape = parseShape(parts[0]);
     std::string dtype;
     ValueRange range;
@@ -90,13 +91,15 @@ void addInputArgument(InputSpec &spec, const std::string &text)
             range.low = parseNumber(parts[i].substr(0, dots), text);
             range.high = parseNumber(parts[i].substr(dots + 2), text);
             if (range.low > range.high)
-                throw InputError("--input-shape '" + text + "': the range " + parts[i] + " is empty");
+                throw InputError("--input-shape '" + text + "': the range " + parts[i] +
+                                 " is empty");
         } else if (isKnownDtype(parts[i]) && dtype.empty()) {
             dtype = parts[i];
         } else {
-            throw InputError("--input-shape '" + text + "': '" + parts[i] +
-                             "' is neither a dtype (float32, float64, float16, bfloat16, int64, int32, "
-                             "int16, int8, uint8, bool) nor a range LOW..HIGH");
+            throw InputError(
+                "--input-shape '" + text + "': '" + parts[i] +
+                "' is neither a dtype (float32, float64, float16, bfloat16, int64, int32, "
+                "int16, int8, uint8, bool) nor a range LOW..HIGH");
         }
     }
     const std::size_t index = spec.shapes.size();

@@ -23,13 +23,13 @@ struct ValueRange
 
 struct InputSpec
 {
-    std::vector<Shape> shapes;        // one per forward input
-    std::string dtype = "float32";    // for inputs without their own: float32 | float64 | float16
-                                      // | bfloat16 | int64 | int32 | int16 | int8 | uint8 | bool
-    std::vector<std::string> dtypes;  // per input, "" for `dtype`; may be shorter than shapes
-    std::vector<ValueRange> ranges;   // per input; may be shorter than shapes
-    std::string inputsFile;           // torch.save(x) or torch.save((x, y)): one real batch
-    int batches = 3;                  // independent random draws
+    std::vector<Shape> shapes;       // one per forward input
+    std::string dtype = "float32";   // for inputs without their own: float32 | float64 | float16
+                                     // | bfloat16 | int64 | int32 | int16 | int8 | uint8 | bool
+    std::vector<std::string> dtypes; // per input, "" for `dtype`; may be shorter than shapes
+    std::vector<ValueRange> ranges;  // per input; may be shorter than shapes
+    std::string inputsFile;          // torch.save(x) or torch.save((x, y)): one real batch
+    int batches = 3;                 // independent random draws
     std::uint64_t seed = 0;
 
     const std::string &dtypeOf(std::size_t input) const;

@@ -10,7 +10,7 @@ namespace {
 
 class Parser
 {
-public:
+  public:
     Parser(const std::string &text, const std::string &what) : text_(text), what_(what) {}
 
     JsonValue document()
@@ -22,12 +22,13 @@ public:
         return value;
     }
 
-private:
+  private:
     [[noreturn]] void fail() const { throw InputError(what_ + ": not JSON"); }
 
     void skipSpace()
     {
-        while (p_ < text_.size() && (text_[p_] == ' ' || text_[p_] == '\n' || text_[p_] == '\r' || text_[p_] == '\t'))
+        while (p_ < text_.size() &&
+               (text_[p_] == ' ' || text_[p_] == '\n' || text_[p_] == '\r' || text_[p_] == '\t'))
             ++p_;
     }
 
@@ -178,11 +179,21 @@ private:
                 fail();
             c = text_[p_++];
             switch (c) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
             case 'u': {
                 unsigned code = hex4();
                 if (code >= 0xd800 && code < 0xdc00 && text_.compare(p_, 2, "\\u") == 0) {
@@ -193,7 +204,8 @@ private:
                 appendUtf8(out, code);
                 break;
             }
-            default: out += c;
+            default:
+                out += c;
             }
         }
         if (p_ >= text_.size())

@@ -9,7 +9,7 @@ namespace torchprep {
 
 class JsonWriter
 {
-public:
+  public:
     JsonWriter &beginObject();
     JsonWriter &endObject();
     JsonWriter &beginArray();
@@ -29,7 +29,7 @@ public:
 
     static std::string escape(const std::string &text);
 
-private:
+  private:
     void beforeValue();
     void newline();
     std::string out_;

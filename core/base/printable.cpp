@@ -82,9 +82,15 @@ std::string escaped(const std::string &text, Keep keep)
 
 } // namespace
 
-std::string printable(const std::string &text) { return escaped(text, Keep::Nothing); }
+std::string printable(const std::string &text)
+{
+    return escaped(text, Keep::Nothing);
+}
 
-std::string printableLines(const std::string &text) { return escaped(text, Keep::LineBreaks); }
+std::string printableLines(const std::string &text)
+{
+    return escaped(text, Keep::LineBreaks);
+}
 
 std::string validUtf8(const std::string &text)
 {
@@ -102,7 +108,10 @@ bool isValidUtf8(const std::string &text)
     return true;
 }
 
-PrintableLineBuffer::~PrintableLineBuffer() { sync(); }
+PrintableLineBuffer::~PrintableLineBuffer()
+{
+    sync();
+}
 
 PrintableLineBuffer::int_type PrintableLineBuffer::overflow(int_type c)
 {

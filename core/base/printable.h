@@ -27,15 +27,15 @@ bool isValidUtf8(const std::string &text);
 // valid UTF-8. Flushes a pending partial line when destroyed.
 class PrintableLineBuffer : public std::streambuf
 {
-public:
+  public:
     explicit PrintableLineBuffer(std::ostream &target) : target_(target) {}
     ~PrintableLineBuffer() override;
 
-protected:
+  protected:
     int_type overflow(int_type c) override;
     int sync() override;
 
-private:
+  private:
     void emit();
     std::ostream &target_;
     std::string line_;

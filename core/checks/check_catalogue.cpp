@@ -20,9 +20,12 @@ const std::vector<CheckEntry> &checkCatalogue()
 const std::vector<PassEntry> &passCatalogue()
 {
     static const std::vector<PassEntry> all = {
-        {pass_id::kLinearToLayer, "Functional linear/conv to layers", "purple", "layer rewritten", "layers rewritten"},
-        {pass_id::kFunctionalToModule, "Functionals to modules", "purple", "module added", "modules added"},
-        {pass_id::kUnrollReuse, "Unroll reused modules", "orange", "reuse unrolled", "reuses unrolled"},
+        {pass_id::kLinearToLayer, "Functional linear/conv to layers", "purple", "layer rewritten",
+         "layers rewritten"},
+        {pass_id::kFunctionalToModule, "Functionals to modules", "purple", "module added",
+         "modules added"},
+        {pass_id::kUnrollReuse, "Unroll reused modules", "orange", "reuse unrolled",
+         "reuses unrolled"},
     };
     return all;
 }
@@ -31,12 +34,19 @@ namespace {
 template <typename Entry>
 const Entry *findIn(const std::vector<Entry> &entries, const std::string &id)
 {
-    const auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry &e) { return e.id == id; });
+    const auto it =
+        std::find_if(entries.begin(), entries.end(), [&](const Entry &e) { return e.id == id; });
     return it == entries.end() ? nullptr : &*it;
 }
 } // namespace
 
-const CheckEntry *findCheck(const std::string &id) { return findIn(checkCatalogue(), id); }
-const PassEntry *findPass(const std::string &id) { return findIn(passCatalogue(), id); }
+const CheckEntry *findCheck(const std::string &id)
+{
+    return findIn(checkCatalogue(), id);
+}
+const PassEntry *findPass(const std::string &id)
+{
+    return findIn(passCatalogue(), id);
+}
 
 } // namespace torchprep

@@ -1,7 +1,7 @@
 #include "checks/dynamic_control_flow.h"
 
-#include "graph/analyses.h"
 #include "checks/fix_text.h"
+#include "graph/analyses.h"
 
 namespace torchprep {
 
@@ -47,7 +47,8 @@ std::vector<Finding> checkDynamicControlFlow(const ModelGraph &graph, const Chec
             f.severity = Severity::Warning;
             f.message = what + where + " depends only on the shape (or dtype, device) of an input";
             f.fix = "fine if the model always sees inputs of this shape: torch.jit.trace freezes" +
-                    atSource(node.source) + " for the example's shape; otherwise make it depend "
+                    atSource(node.source) +
+                    " for the example's shape; otherwise make it depend "
                     "on a module attribute or move it outside the model";
         }
         findings.push_back(std::move(f));

@@ -12,11 +12,13 @@ void CheckOptions::requireExcludedModulesIn(const ModelGraph &graph) const
         if (!graph.findModule(path))
             throw InputError("--exclude '" + path + "': the model has no module at that path");
     for (const std::string &cls : excludedClasses) {
-        const bool found = std::any_of(graph.modules.begin(), graph.modules.end(), [&](const ModuleInfo &m) {
-            return m.typeName == cls || m.className == cls;
-        });
+        const bool found =
+            std::any_of(graph.modules.begin(), graph.modules.end(), [&](const ModuleInfo &m) {
+                return m.typeName == cls || m.className == cls;
+            });
         if (!found)
-            throw InputError("--exclude-class '" + cls + "': no module of the model has that class");
+            throw InputError("--exclude-class '" + cls +
+                             "': no module of the model has that class");
     }
 }
 

@@ -12,15 +12,14 @@ namespace torchprep {
 // An error breaks the guidelines; a warning is something the user should know that may be
 // fine (a branch on an input's shape, which a trace freezes for one shape). Only errors fail
 // validation.
-enum class Severity
-{
+enum class Severity {
     Error,
     Warning,
 };
 
 struct Finding
 {
-    std::string check;  // "reused_module", "missing_module", ...
+    std::string check; // "reused_module", "missing_module", ...
     Severity severity = Severity::Error;
     std::string module; // module path: "layer1.0.relu"; "" for the model itself
     std::string op;     // "aten::add_" where an op is concerned, else ""
@@ -45,7 +44,7 @@ struct CheckOptions
     std::vector<std::string> excludedModules; // paths: each skips its whole subtree
     // Classes ("CustomAct" or "my.models.CustomAct"): each module of one skips its subtree.
     std::vector<std::string> excludedClasses;
-    OpAllowList allowedOps;                   // added to the exempt list for this run
+    OpAllowList allowedOps; // added to the exempt list for this run
     // onnx_exportable judges ops at this ONNX opset; 0 leaves the check out.
     int onnxOpset = 17;
     // ...against the exporter of this torch ("2.14"); "" Debian's (onnx_exportable.h).

@@ -7,7 +7,8 @@ std::string shortSource(const SourceLocation &source)
     if (!source.known())
         return {};
     const auto slash = source.file.find_last_of('/');
-    const std::string file = slash == std::string::npos ? source.file : source.file.substr(slash + 1);
+    const std::string file =
+        slash == std::string::npos ? source.file : source.file.substr(slash + 1);
     return file + ":" + std::to_string(source.line);
 }
 

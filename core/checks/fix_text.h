@@ -19,12 +19,12 @@ std::string atSource(const SourceLocation &source);
 // children nor with names handed out before for the same module.
 class AttributeNamer
 {
-public:
+  public:
     explicit AttributeNamer(const ModelGraph &graph) : graph_(graph) {}
     // `base` if free in `owner`, else base_1, base_2, ...
     std::string next(ModuleId owner, const std::string &base);
 
-private:
+  private:
     const ModelGraph &graph_;
     std::map<ModuleId, std::set<std::string>> taken_;
     std::map<std::pair<ModuleId, std::string>, int> nextSuffix_; // keeps naming linear

@@ -1,12 +1,13 @@
 #include "checks/input_dependent_constructor.h"
 
+#include "checks/fix_text.h"
 #include "graph/analyses.h"
 #include "graph/op_catalogue.h"
-#include "checks/fix_text.h"
 
 namespace torchprep {
 
-std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph, const CheckOptions &options,
+std::vector<Finding> checkInputDependentConstructor(const ModelGraph &graph,
+                                                    const CheckOptions &options,
                                                     GraphAnalyses &analyses)
 {
     const ValueFacts &facts = analyses.values();

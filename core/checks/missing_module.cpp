@@ -1,7 +1,7 @@
 #include "checks/missing_module.h"
 
-#include "graph/analyses.h"
 #include "checks/fix_text.h"
+#include "graph/analyses.h"
 
 #include <set>
 #include <unordered_set>
@@ -14,9 +14,9 @@ namespace {
 bool constructsWithoutArguments(const std::string &nnClass)
 {
     static const std::unordered_set<std::string> plain = {
-        "torch.nn.ReLU", "torch.nn.ReLU6", "torch.nn.Sigmoid", "torch.nn.Tanh", "torch.nn.SiLU",
-        "torch.nn.Hardswish", "torch.nn.Hardsigmoid", "torch.nn.Mish", "torch.nn.GELU",
-        "torch.nn.Tanhshrink", "torch.nn.Softsign", "torch.nn.LogSigmoid"};
+        "torch.nn.ReLU", "torch.nn.ReLU6",      "torch.nn.Sigmoid",     "torch.nn.Tanh",
+        "torch.nn.SiLU", "torch.nn.Hardswish",  "torch.nn.Hardsigmoid", "torch.nn.Mish",
+        "torch.nn.GELU", "torch.nn.Tanhshrink", "torch.nn.Softsign",    "torch.nn.LogSigmoid"};
     return plain.count(nnClass) > 0;
 }
 
@@ -31,7 +31,8 @@ bool inAttention(const GraphNode &node, const ModelGraph &graph)
 bool inReusedScriptedAttention(const GraphNode &node, const ModelGraph &graph)
 {
     return node.insideTorch && inAttention(node, graph) &&
-           (graph.scripted || node.parentControl != kNoId) && graph.modules[node.owner].calls.size() > 1;
+           (graph.scripted || node.parentControl != kNoId) &&
+           graph.modules[node.owner].calls.size() > 1;
 }
 
 std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeNamer &namer)
@@ -40,24 +41,28 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
     const std::string nnClass = nnModuleFor(node.op);
     const ModuleInfo &owner = graph.modules[node.owner];
     if (inReusedScriptedAttention(node, graph))
-        return "give each call" + atSource(node.source) + " an nn.MultiheadAttention of its own, or trace the "
-               "model (torch.jit.trace), then run `torchprep prepare` (torch's " + owner.typeName +
-               " computes `" + base + "` functionally" + atSource(node.torchSource) +
-               "; scripted and called " + std::to_string(owner.calls.size()) +
-               " times, it keeps a branch for every way of calling it, which torchprep prepare does not rewrite)";
+        return "give each call" + atSource(node.source) +
+               " an nn.MultiheadAttention of its own, or trace the "
+               "model (torch.jit.trace), then run `torchprep prepare` (torch's " +
+               owner.typeName + " computes `" + base + "` functionally" +
+               atSource(node.torchSource) + "; scripted and called " +
+               std::to_string(owner.calls.size()) +
+               " times, it keeps a branch for every way of calling it, which torchprep prepare "
+               "does not rewrite)";
     if (node.insideTorch)
-        return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" + base +
-               "`" + atSource(node.torchSource) + " (or build the layer" + atSource(node.source) +
-               " from torch.nn modules yourself)";
+        return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" +
+               base + "`" + atSource(node.torchSource) + " (or build the layer" +
+               atSource(node.source) + " from torch.nn modules yourself)";
     const std::string attr = namer.next(owner.id, base);
     std::string declare;
     if (!nnClass.empty()) {
         declare = "`self." + attr + " = " + nnClass +
-                  (constructsWithoutArguments(nnClass) ? "()`" : "(...)` with the functional's arguments");
+                  (constructsWithoutArguments(nnClass) ? "()`"
+                                                       : "(...)` with the functional's arguments");
     } else {
         const std::string cls = wrapperClassName(base);
-        declare = "`self." + attr + " = " + cls + "()` (a torch.nn.Module whose forward calls torch." +
-                  base + ")";
+        declare = "`self." + attr + " = " + cls +
+                  "()` (a torch.nn.Module whose forward calls torch." + base + ")";
     }
     return "add " + declare + " in `__init__` of " + owner.typeName + " and call `self." + attr +
            "`" + atSource(node.source) + " instead; or run `torchprep prepare`";
@@ -112,8 +117,7 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
             isTensorConstructor(node.op))
             continue;
         if (facts.feedsOnlyControl[node.id] || facts.feedsOnlyScalars[node.id] ||
-            facts.feedsNothing[node.id] ||
-            !computesTensor(node, graph))
+            facts.feedsNothing[node.id] || !computesTensor(node, graph))
             continue;
         bool shapeArithmetic = true;
         for (ValueId out : node.outputs)

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "graph/analyses.h"
 #include "checks/finding.h"
+#include "graph/analyses.h"
 
 namespace torchprep {
 

@@ -34,8 +34,8 @@ bool tracedIdentity(const ModelGraph &graph, const GraphNode &call)
 
 } // namespace
 
-
-std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
+std::vector<Finding> checkNonTensorIo(const ModelGraph &graph, const CheckOptions &options,
+                                      GraphAnalyses &)
 {
     std::vector<Finding> findings;
     auto report = [&](const ModuleInfo &module, const std::vector<SignatureEntry> &inputs,

@@ -1,10 +1,10 @@
 #include "checks/onnx_exportable.h"
 
-#include "checks/check_catalogue.h"
-#include "graph/onnx_opsets.h"
 #include "base/errors.h"
 #include "base/printable.h"
+#include "checks/check_catalogue.h"
 #include "checks/fix_text.h"
+#include "graph/onnx_opsets.h"
 
 #include <algorithm>
 #include <iterator>
@@ -48,14 +48,16 @@ struct Problem
 
 std::string opsetAdvice(int from)
 {
-    return "export with opset " + std::to_string(from) + " or later (`--opset " + std::to_string(from) + "`)";
+    return "export with opset " + std::to_string(from) + " or later (`--opset " +
+           std::to_string(from) + "`)";
 }
 
 std::string whereToChange(const GraphNode &node, const ModelGraph &graph)
 {
     if (node.insideTorch && graph.scripted)
         return "this runs in torch's own code of " + graph.modules[node.owner].typeName +
-               atSource(node.torchSource) + ", which scripting keeps whole: trace the model "
+               atSource(node.torchSource) +
+               ", which scripting keeps whole: trace the model "
                "instead (torch.jit.trace records only the path that runs)";
     if (node.kind == NodeKind::ModuleCall && graph.modules[node.callee].composite && graph.scripted)
         return "it is in torch's own code of " + graph.modules[node.callee].typeName +
@@ -69,7 +71,8 @@ std::string whereToChange(const GraphNode &node, const ModelGraph &graph)
     return "compute it with ops the exporter supports" + atSource(node.source);
 }
 
-std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph, const CheckOptions &options)
+std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph,
+                                const CheckOptions &options)
 {
     std::vector<Problem> problems;
     const int opset = options.onnxOpset;
@@ -85,22 +88,26 @@ std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph, 
                                     "` when your exporter registers a custom symbolic for it"});
         } else if (row->opset > opset) {
             problems.push_back({op,
-                                "has no ONNX export at opset " + std::to_string(opset) + " (" + torch +
-                                    " exports it from opset " + std::to_string(row->opset) + ")",
+                                "has no ONNX export at opset " + std::to_string(opset) + " (" +
+                                    torch + " exports it from opset " + std::to_string(row->opset) +
+                                    ")",
                                 opsetAdvice(row->opset) + ", or " + whereToChange(node, graph)});
         }
     }
     for (const OnnxArgumentRule &rule : onnxArgumentRules()) {
         // A scripted call of torch's function has the function's arguments as inputs; a traced
         // op its own.
-        const bool functionCall = graph.scripted && !node.function.empty() && node.libraryCall == node.id;
+        const bool functionCall =
+            graph.scripted && !node.function.empty() && node.libraryCall == node.id;
         const std::string name = functionCall ? node.function : node.op;
         if (name != rule.op || opset >= rule.fromOpset || options.allowedOps.allows(node.op))
             continue;
         if (constantInput(graph, node, rule.input) == rule.value)
-            problems.push_back({name, "with " + rule.condition + " has no ONNX export before opset " +
-                                             std::to_string(rule.fromOpset),
-                                opsetAdvice(rule.fromOpset) + ", or resize without " + rule.condition});
+            problems.push_back(
+                {name,
+                 "with " + rule.condition + " has no ONNX export before opset " +
+                     std::to_string(rule.fromOpset),
+                 opsetAdvice(rule.fromOpset) + ", or resize without " + rule.condition});
     }
     return problems;
 }
@@ -132,7 +139,8 @@ bool judgedByItsComposite(const ModelGraph &graph, const GraphNode &node)
 
 } // namespace
 
-std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
+std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOptions &options,
+                                         GraphAnalyses &)
 {
     std::vector<Finding> findings;
     if (options.onnxOpset <= 0)
@@ -148,7 +156,8 @@ std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOpt
         if (options.excludes(graph, module))
             continue;
         for (Problem &problem : problemsOf(node, graph, options)) {
-            const std::string key = problem.op + "|" + std::to_string(module) + "|" + node.source.str();
+            const std::string key =
+                problem.op + "|" + std::to_string(module) + "|" + node.source.str();
             if (auto it = seen.find(key); it != seen.end()) {
                 findings[it->second].nodes.push_back(node.id);
                 continue;

@@ -14,6 +14,6 @@ namespace torchprep {
 // torch's own registry (graph/onnx_opsets.h). `torchprep export-onnx` runs the exporter
 // itself: it also finds what only the exporter's passes refuse.
 std::vector<Finding> checkOnnxExportable(const ModelGraph &graph, const CheckOptions &options,
-                                     GraphAnalyses &analyses);
+                                         GraphAnalyses &analyses);
 
 } // namespace torchprep

@@ -1,7 +1,7 @@
 #include "checks/reused_module.h"
 
-#include "graph/call_counts.h"
 #include "checks/fix_text.h"
+#include "graph/call_counts.h"
 
 #include <algorithm>
 #include <set>
@@ -71,7 +71,7 @@ std::string listed(const std::vector<std::string> &items)
 
 class ReuseReporter
 {
-public:
+  public:
     ReuseReporter(const ModelGraph &graph, AttributeNamer &namer) : graph_(graph), namer_(namer) {}
 
     Finding report(const ModuleInfo &module, const MethodCalls &method, const RunCount &runs)
@@ -92,11 +92,13 @@ public:
                      loopText(call, loops);
         }
         f.source = f.callSites.size() > 1 ? f.callSites[1] : f.callSites.front();
-        const std::string who = "`" + module.path + "` (" + module.typeName + ")" +
-                                (method.method == "forward" ? "" : ", method `" + method.method + "`,");
-        f.message = runs.inUnboundedLoop
-                        ? who + " is called in a loop whose trip count is known only at run time: " + sites
-                        : who + " is called " + std::to_string(runs.times) + " times: " + sites;
+        const std::string who =
+            "`" + module.path + "` (" + module.typeName + ")" +
+            (method.method == "forward" ? "" : ", method `" + method.method + "`,");
+        f.message =
+            runs.inUnboundedLoop
+                ? who + " is called in a loop whose trip count is known only at run time: " + sites
+                : who + " is called " + std::to_string(runs.times) + " times: " + sites;
 
         const std::vector<std::string> state = stateIn(graph_, module.id);
         if (!state.empty()) {
@@ -109,8 +111,9 @@ public:
             f.fix = "unroll the loop" + atSource(graph_.nodes[loops.front()].source) +
                     " by hand: one module per iteration (e.g. `self." + module.name +
                     "s = nn.ModuleList(copy.deepcopy(self." + module.name +
-                    ") for _ in range(n))` in `__init__` of " + parent.typeName + ", called as `self." +
-                    module.name + "s[i]` in iteration i), or keep the loop if it is meant to share "
+                    ") for _ in range(n))` in `__init__` of " + parent.typeName +
+                    ", called as `self." + module.name +
+                    "s[i]` in iteration i), or keep the loop if it is meant to share "
                     "the weights";
         } else {
             f.fix = copyFix(module, method);
@@ -118,7 +121,7 @@ public:
         return f;
     }
 
-private:
+  private:
     // " (in a loop of 3 at model.py:12)" for a call inside loops; "" otherwise.
     std::string loopText(NodeId call, std::vector<NodeId> &outermost)
     {
@@ -140,7 +143,8 @@ private:
             added += (added.empty() ? "`self." : ", `self.") + name + " = copy.deepcopy(self." +
                      module.name + ")`";
             const SourceLocation &site = graph_.nodes[method.calls[k]].source;
-            uses += (uses.empty() ? "" : ", ") + std::string("`self.") + name + "`" + atSource(site);
+            uses +=
+                (uses.empty() ? "" : ", ") + std::string("`self.") + name + "`" + atSource(site);
         }
         return "add " + added + " in `__init__` of " + parent.typeName + " and call " + uses +
                "; or run `torchprep prepare`";
@@ -152,7 +156,8 @@ private:
 
 } // namespace
 
-std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options, GraphAnalyses &)
+std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options,
+                                       GraphAnalyses &)
 {
     std::vector<Finding> findings;
     AttributeNamer namer(graph);

@@ -14,6 +14,6 @@ namespace torchprep {
 // at run time) and the source line of every call. Reuse in a loop, or of a module that keeps
 // state in attributes, is a manual fix.
 std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options,
-                                     GraphAnalyses &analyses);
+                                       GraphAnalyses &analyses);
 
 } // namespace torchprep

@@ -1,7 +1,7 @@
 #include "checks/validation_report.h"
 
-#include "checks/fix_text.h"
 #include "base/json_writer.h"
+#include "checks/fix_text.h"
 
 namespace torchprep {
 
@@ -93,8 +93,8 @@ std::string validationText(const ValidationReport &report)
             failed += (failed.empty() ? "" : ", ") + check.name + " " + std::to_string(check.count);
     const std::size_t warnings = report.warningCount();
     if (report.findings.empty())
-        out += report.modelPath + ": all " + std::to_string(report.checks.size()) +
-               " checks passed\n";
+        out +=
+            report.modelPath + ": all " + std::to_string(report.checks.size()) + " checks passed\n";
     else if (report.passed())
         out += report.modelPath + ": all " + std::to_string(report.checks.size()) +
                " checks passed, " + std::to_string(warnings) + " warning" +

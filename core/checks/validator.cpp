@@ -8,13 +8,13 @@
 #include "checks/onnx_exportable.h"
 #include "checks/reused_module.h"
 
-
 namespace torchprep {
 
 namespace {
 
 // A check reads the model graph and asks the analyses for facts, computed once per model.
-using CheckFunction = std::vector<Finding> (*)(const ModelGraph &, const CheckOptions &, GraphAnalyses &);
+using CheckFunction = std::vector<Finding> (*)(const ModelGraph &, const CheckOptions &,
+                                               GraphAnalyses &);
 
 // The registry: a new check is one file in checks/ and one row here, in the order they run.
 const std::vector<std::pair<std::string, CheckFunction>> &checks()

@@ -11,7 +11,7 @@ namespace torchprep {
 struct CheckSummary
 {
     std::string name;
-    std::size_t count = 0;    // findings, warnings included
+    std::size_t count = 0; // findings, warnings included
     std::size_t warnings = 0;
     bool passed() const { return count == warnings; }
 };

@@ -55,8 +55,8 @@ Arguments parseArguments(const std::vector<std::string> &args, const std::set<st
     return parsed;
 }
 
-long long wholeNumberArgument(const Arguments &parsed, const std::string &option, long long fallback,
-                              long long min, long long max)
+long long wholeNumberArgument(const Arguments &parsed, const std::string &option,
+                              long long fallback, long long min, long long max)
 {
     const std::vector<std::string> &values = parsed.all(option);
     if (values.empty())
@@ -65,10 +65,11 @@ long long wholeNumberArgument(const Arguments &parsed, const std::string &option
     errno = 0;
     char *end = nullptr;
     const long long value = std::strtoll(text.c_str(), &end, 10);
-    const bool digits = !text.empty() && text.find_first_not_of("0123456789+-") == std::string::npos;
+    const bool digits =
+        !text.empty() && text.find_first_not_of("0123456789+-") == std::string::npos;
     if (!digits || *end != '\0' || errno == ERANGE || value < min || value > max)
-        throw InputError(option + " '" + text + "': expected a whole number from " + std::to_string(min) +
-                         " to " + std::to_string(max));
+        throw InputError(option + " '" + text + "': expected a whole number from " +
+                         std::to_string(min) + " to " + std::to_string(max));
     return value;
 }
 
@@ -86,7 +87,8 @@ InputSpec inputSpecArgument(const Arguments &parsed)
         spec.inputsFile = parsed.all("--inputs").back();
     if (!spec.inputsFile.empty() && !spec.shapes.empty())
         throw InputError("give either --inputs or --input-shape, not both");
-    spec.batches = static_cast<int>(wholeNumberArgument(parsed, "--batches", spec.batches, 1, kMaxBatches));
+    spec.batches =
+        static_cast<int>(wholeNumberArgument(parsed, "--batches", spec.batches, 1, kMaxBatches));
     return spec;
 }
 

@@ -26,8 +26,8 @@ double toleranceArgument(const Arguments &parsed);
 
 // The last value of `option` as a whole number in [min, max], or `fallback` when it is not given.
 // Strict: "lots", "3x", "1e3", "" and numbers out of range are errors naming the option.
-long long wholeNumberArgument(const Arguments &parsed, const std::string &option, long long fallback,
-                              long long min, long long max);
+long long wholeNumberArgument(const Arguments &parsed, const std::string &option,
+                              long long fallback, long long min, long long max);
 
 // The inputs --input-shape SHAPE[:DTYPE][:LOW..HIGH] (repeatable), --dtype (the default),
 // --inputs FILE and --batches describe; empty shapes and no file when none is given.

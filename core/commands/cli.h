@@ -8,8 +8,7 @@
 namespace torchprep {
 
 // Exit codes shared by every subcommand.
-enum ExitCode
-{
+enum ExitCode {
     kExitPassed = 0,   // the check passed
     kExitFindings = 1, // the model has findings (validate) or the outputs differ
     kExitUnusable = 2, // the input or the arguments cannot be used

@@ -1,15 +1,15 @@
 // `torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape ... | --inputs FILE) [--opset 17]
 //  [--tolerance 1e-4] [--json]`
-#include "pipeline/analysed_model.h"
 #include "base/errors.h"
-#include "io/run_files.h"
 #include "base/json_writer.h"
-#include "onnx/onnx_export.h"
-#include "torchscript/torch_model.h"
 #include "base/shared_options.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
+#include "io/run_files.h"
+#include "onnx/onnx_export.h"
 #include "onnx/onnx_report.h"
+#include "pipeline/analysed_model.h"
+#include "torchscript/torch_model.h"
 
 #include <ostream>
 
@@ -20,30 +20,36 @@ namespace {
 std::string exportOnnxUsage()
 {
     using namespace shared_option;
-    return
-    "usage: torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
-    "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--python PATH] [--json]\n"
-    "  runs PyTorch's own exporter (python3 with torch) on the file, ONNX's checker, and ONNX Runtime\n"
-    "  (Python's onnxruntime, when installed) against the TorchScript outputs on the same inputs\n"
-    "  --python PATH: the Python whose torch exports (your venv's, the torch that wrote the file);\n"
-    "  default $TORCHPREP_PYTHON, then Debian's /usr/bin/python3\n"
-    + optionHelp({&kInputShape, &kInputs, &kOpsLibrary});
+    return "usage: torchprep export-onnx MODEL.pt -o OUT.onnx (--input-shape "
+           "SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
+           "         [--opset 17] [--tolerance 1e-4] [--ops-library PATH]... [--python PATH] "
+           "[--json]\n"
+           "  runs PyTorch's own exporter (python3 with torch) on the file, ONNX's checker, and "
+           "ONNX Runtime\n"
+           "  (Python's onnxruntime, when installed) against the TorchScript outputs on the same "
+           "inputs\n"
+           "  --python PATH: the Python whose torch exports (your venv's, the torch that wrote the "
+           "file);\n"
+           "  default $TORCHPREP_PYTHON, then Debian's /usr/bin/python3\n" +
+           optionHelp({&kInputShape, &kInputs, &kOpsLibrary});
 }
 
 } // namespace
 
 int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
-    const Arguments parsed = parseArguments(
-        args, {"-o", "--output", "--input-shape", "--dtype", "--inputs", "--opset", "--tolerance", "--ops-library",
-               "--python"},
-        {"--json", "--help"});
+    const Arguments parsed =
+        parseArguments(args,
+                       {"-o", "--output", "--input-shape", "--dtype", "--inputs", "--opset",
+                        "--tolerance", "--ops-library", "--python"},
+                       {"--json", "--help"});
     if (parsed.has("--help")) {
         out << exportOnnxUsage();
         return kExitPassed;
     }
     if (parsed.positional.size() != 1)
-        throw InputError("export-onnx takes one model file (got " + std::to_string(parsed.positional.size()) + ")");
+        throw InputError("export-onnx takes one model file (got " +
+                         std::to_string(parsed.positional.size()) + ")");
     std::vector<std::string> outputs = parsed.all("-o");
     for (const std::string &o : parsed.all("--output"))
         outputs.push_back(o);
@@ -58,8 +64,9 @@ int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::
     if (!parsed.all("--python").empty())
         options.python = parsed.all("--python").back();
     if (options.inputs.shapes.empty() && options.inputs.inputsFile.empty())
-        throw InputError("--input-shape is required (or --inputs FILE): the exporter traces the model on "
-                         "inputs and TorchScript files do not keep input shapes");
+        throw InputError(
+            "--input-shape is required (or --inputs FILE): the exporter traces the model on "
+            "inputs and TorchScript files do not keep input shapes");
     RunFiles files;
     files.reads(input, "the input model");
     if (!options.inputs.inputsFile.empty())
@@ -69,7 +76,8 @@ int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::
     loadOpsLibraries(parsed);
 
     const AnalysedModel analysed = AnalysedModel::load(input);
-    const OnnxExportResult result = exportOnnx(*analysed.model(), &analysed.graph(), outputs.front(), options);
+    const OnnxExportResult result =
+        exportOnnx(*analysed.model(), &analysed.graph(), outputs.front(), options);
     out << (parsed.has("--json") ? onnxJson(input, outputs.front(), options, result)
                                  : onnxText(outputs.front(), options, result));
     return result.written ? kExitPassed : kExitFindings;

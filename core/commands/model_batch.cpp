@@ -24,7 +24,8 @@ std::vector<std::string> expandModelPaths(const std::vector<std::string> &paths)
             continue;
         }
         std::vector<std::string> found;
-        for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+        for (auto it = fs::recursive_directory_iterator(
+                 path, fs::directory_options::skip_permission_denied, ec);
              !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (it->path().extension() == ".pt" && it->is_regular_file(ec))
                 found.push_back(it->path().string());
@@ -46,7 +47,8 @@ bool isBatch(const std::vector<std::string> &paths)
 void runInOrder(std::size_t count, int workers, const std::function<void(std::size_t)> &work,
                 const std::function<void(std::size_t)> &emit)
 {
-    workers = std::max(1, std::min<int>(workers, static_cast<int>(std::max<std::size_t>(count, 1))));
+    workers =
+        std::max(1, std::min<int>(workers, static_cast<int>(std::max<std::size_t>(count, 1))));
     shareIntraOpThreads(workers);
     std::atomic<std::size_t> next{0};
     std::mutex mutex;

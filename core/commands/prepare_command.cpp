@@ -1,15 +1,15 @@
 // `torchprep prepare MODEL.pt|DIR... -o OUT.pt|OUTDIR [inputs] [options] [--json]`
-#include "graph/onnx_opsets.h"
 #include "base/errors.h"
-#include "io/run_files.h"
 #include "base/json_writer.h"
 #include "base/printable.h"
-#include "pipeline/prepare_job.h"
 #include "base/shared_options.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
 #include "commands/model_batch.h"
 #include "commands/prepare_report.h"
+#include "graph/onnx_opsets.h"
+#include "io/run_files.h"
+#include "pipeline/prepare_job.h"
 
 #include <chrono>
 #include <cstdio>
@@ -25,18 +25,23 @@ namespace fs = std::filesystem;
 std::string prepareUsage()
 {
     using namespace shared_option;
-    return
-    "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
-    "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class CLASS]...\n"
-    "         [--only STEP]... [--allow OP]... [--tolerance 1e-5]\n"
-    "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx] [--opset 17] [--json]\n"
-    "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n"
-    + optionHelp({&kInputShape, &kInputs, &kOpsLibrary}) +
-    "  --opset N  the ONNX opset that --onnx exports at and the re-validation judges ops at (default 17)\n"
-    "  --only STEP  run only the steps named: fix passes linear_to_layer, functional_to_module, unroll_reuse\n"
-    "               (with the whole set-up), or set-up steps own_types, fused_fast_paths,\n"
-    "               specialize_attention, inline_calls\n"
-    "  several models or folders: each written to OUTDIR/NAME.pt, one row per model (JSON Lines with --json)\n";
+    return "usage: torchprep prepare MODEL.pt -o OUT.pt (--input-shape "
+           "SHAPE[:DTYPE][:LOW..HIGH]... | --inputs FILE)\n"
+           "         [--dtype float32] [--batches 3] [--exclude MODULE_PATH]... [--exclude-class "
+           "CLASS]...\n"
+           "         [--only STEP]... [--allow OP]... [--tolerance 1e-5]\n"
+           "         [--ops-library PATH]... [--emit-python DIR] [--onnx OUT.onnx] [--opset 17] "
+           "[--json]\n"
+           "       torchprep prepare MODEL.pt|DIR... -o OUTDIR [-j N] [same options]\n" +
+           optionHelp({&kInputShape, &kInputs, &kOpsLibrary}) +
+           "  --opset N  the ONNX opset that --onnx exports at and the re-validation judges ops at "
+           "(default 17)\n"
+           "  --only STEP  run only the steps named: fix passes linear_to_layer, "
+           "functional_to_module, unroll_reuse\n"
+           "               (with the whole set-up), or set-up steps own_types, fused_fast_paths,\n"
+           "               specialize_attention, inline_calls\n"
+           "  several models or folders: each written to OUTDIR/NAME.pt, one row per model (JSON "
+           "Lines with --json)\n";
 }
 
 struct PrepareRow
@@ -69,10 +74,13 @@ std::string rowText(const PrepareRow &row)
         changes += pass.changes.size();
     const EquivalenceReport &proof = row.outcome.proof;
     std::snprintf(buf, sizeof buf, "max |diff| %.3g  %.2f s", proof.maxAbsDiff, row.seconds);
-    return row.job.input + "  " + (proof.passed ? "proven" : "FAILED") + "  " + std::to_string(changes) +
-           " changes  " + std::to_string(row.outcome.remaining.size()) + " remaining  " + buf +
-           (row.outcome.written ? "  -> " + row.job.output : std::string()) +
-           (row.outcome.diagnosis.brokenBy.empty() ? "" : "  broken by " + row.outcome.diagnosis.brokenBy) + "\n";
+    return row.job.input + "  " + (proof.passed ? "proven" : "FAILED") + "  " +
+           std::to_string(changes) + " changes  " + std::to_string(row.outcome.remaining.size()) +
+           " remaining  " + buf + (row.outcome.written ? "  -> " + row.job.output : std::string()) +
+           (row.outcome.diagnosis.brokenBy.empty()
+                ? ""
+                : "  broken by " + row.outcome.diagnosis.brokenBy) +
+           "\n";
 }
 
 std::string rowJson(const PrepareRow &row)
@@ -94,9 +102,9 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
 {
     const Arguments parsed = parseArguments(
         args,
-        {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only", "--allow",
-         "--tolerance", "--batches", "--emit-python", "--ops-library", "--inputs", "-j", "--jobs", "--onnx",
-         "--opset"},
+        {"-o", "--output", "--input-shape", "--dtype", "--exclude", "--exclude-class", "--only",
+         "--allow", "--tolerance", "--batches", "--emit-python", "--ops-library", "--inputs", "-j",
+         "--jobs", "--onnx", "--opset"},
         {"--json", "--help"});
     if (parsed.has("--help")) {
         out << prepareUsage();
@@ -138,12 +146,14 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
     }
 
     if (!parsed.all("--onnx").empty())
-        throw InputError("--onnx OUT.onnx takes one model; export several with export-onnx one by one");
+        throw InputError(
+            "--onnx OUT.onnx takes one model; export several with export-onnx one by one");
     // Several models: -o names a folder; each model goes to OUTDIR/NAME.pt.
     const std::string outDir = outputs.front();
     std::error_code ec;
     if (fs::exists(outDir, ec) && !fs::is_directory(outDir, ec))
-        throw InputError("-o '" + printable(outDir) + "' is a file: with several models, -o names a folder");
+        throw InputError("-o '" + printable(outDir) +
+                         "' is a file: with several models, -o names a folder");
     fs::create_directories(outDir, ec);
     if (!fs::is_directory(outDir, ec))
         throw InputError("-o '" + printable(outDir) + "': cannot create that folder");
@@ -166,8 +176,8 @@ int runPrepare(const std::vector<std::string> &args, std::ostream &out, std::ost
         files.reads(row.job.input, "the input model");
         files.writes(row.job.output, "-o");
         if (!row.job.emitPythonDir.empty())
-            for (const std::string &path :
-                 pythonPackagePaths(fs::path(row.job.output).stem().string(), row.job.emitPythonDir))
+            for (const std::string &path : pythonPackagePaths(
+                     fs::path(row.job.output).stem().string(), row.job.emitPythonDir))
                 files.writes(path, "--emit-python");
     }
     files.check();

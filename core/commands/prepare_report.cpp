@@ -1,10 +1,10 @@
 #include "commands/prepare_report.h"
 
-#include "checks/fix_text.h"
 #include "base/json_writer.h"
 #include "base/report_text.h"
-#include "onnx/onnx_report.h"
+#include "checks/fix_text.h"
 #include "checks/validation_report.h"
+#include "onnx/onnx_report.h"
 
 #include <algorithm>
 #include <sstream>
@@ -70,7 +70,8 @@ void writeProof(JsonWriter &json, const PrepareJob &job, const PrepareOutcome &o
     json.key("broken_by");
     outcome.diagnosis.brokenBy.empty() ? json.null() : json.value(outcome.diagnosis.brokenBy);
     json.key("first_divergence");
-    outcome.diagnosis.firstDivergence.empty() ? json.null() : json.value(outcome.diagnosis.firstDivergence);
+    outcome.diagnosis.firstDivergence.empty() ? json.null()
+                                              : json.value(outcome.diagnosis.firstDivergence);
     json.endObject();
 }
 
@@ -138,12 +139,13 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
     std::string changedSetUp; // the set-up steps that changed something, and how many modules
     for (const PassLog &step : outcome.result.setUp)
         if (!step.changes.empty())
-            changedSetUp += (changedSetUp.empty() ? "" : ", ") + step.name + " " + std::to_string(step.changes.size());
+            changedSetUp += (changedSetUp.empty() ? "" : ", ") + step.name + " " +
+                            std::to_string(step.changes.size());
     if (!changedSetUp.empty())
         out << "set-up: " << changedSetUp << "\n";
     for (const PassLog &pass : outcome.result.passes) {
-        out << pass.name << ": " << pass.changes.size() << " change" << (pass.changes.size() == 1 ? "" : "s")
-            << "\n";
+        out << pass.name << ": " << pass.changes.size() << " change"
+            << (pass.changes.size() == 1 ? "" : "s") << "\n";
         for (const PreparedChange &c : pass.changes)
             out << "  " << c.module << "  " << c.op
                 << (c.source.known() ? "  " + shortSource(c.source) : std::string()) << "\n";
@@ -159,7 +161,8 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
         for (const Finding &f : outcome.remaining)
             out << "  " << f.check << "  " << displayPath(f.module) << "  " << f.message << "\n";
     }
-    out << (outcome.written ? "wrote " + job.output : "nothing written: " + notProvenReason(proof)) << "\n";
+    out << (outcome.written ? "wrote " + job.output : "nothing written: " + notProvenReason(proof))
+        << "\n";
     if (!outcome.pythonPaths.empty()) {
         out << "wrote " << outcome.pythonPaths[0] << " and " << outcome.pythonPaths[1] << " (class "
             << outcome.python.rootClass << "; load_model() builds it with its weights)\n";
@@ -173,8 +176,8 @@ std::string prepareText(const PrepareJob &job, const PrepareOutcome &outcome)
         out << onnxText(job.onnxOutput, options, outcome.onnx);
     }
     const PrepareTimings &t = outcome.timing;
-    out << "time: load " << milliseconds(t.load) << ", passes " << milliseconds(t.passes) << ", proof "
-        << milliseconds(t.proof) << ", write " << milliseconds(t.write)
+    out << "time: load " << milliseconds(t.load) << ", passes " << milliseconds(t.passes)
+        << ", proof " << milliseconds(t.proof) << ", write " << milliseconds(t.write)
         << (t.diagnosis > 0 ? ", diagnosis " + milliseconds(t.diagnosis) : std::string()) << "\n";
     return out.str();
 }

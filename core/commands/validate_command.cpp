@@ -1,14 +1,14 @@
 // `torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]... [--exclude-class CLASS]...
 //  [--allow OP]... [--opset N|none] [--json]`
-#include "pipeline/analysed_model.h"
 #include "base/errors.h"
-#include "graph/onnx_opsets.h"
 #include "base/json_writer.h"
 #include "base/printable.h"
 #include "checks/validation_report.h"
 #include "commands/arguments.h"
 #include "commands/cli.h"
 #include "commands/model_batch.h"
+#include "graph/onnx_opsets.h"
+#include "pipeline/analysed_model.h"
 
 #include <chrono>
 #include <cstdio>
@@ -56,8 +56,9 @@ std::string padded(const std::string &text, std::size_t width)
 // One line per model: the verdict, the count of each check, the time.
 class SummaryTable
 {
-public:
-    SummaryTable(std::ostream &out, std::size_t pathWidth) : out_(out), width_(std::min<std::size_t>(pathWidth, 60))
+  public:
+    SummaryTable(std::ostream &out, std::size_t pathWidth)
+        : out_(out), width_(std::min<std::size_t>(pathWidth, 60))
     {
         out_ << padded("model", width_) << "  " << padded("verdict", 9);
         for (const std::string &check : checkNames())
@@ -80,7 +81,9 @@ public:
                 if (c.name == check)
                     count = c.count;
             const std::string cell = std::to_string(count);
-            out_ << "  " << std::string(check.size() > cell.size() ? check.size() - cell.size() : 0, ' ') << cell;
+            out_ << "  "
+                 << std::string(check.size() > cell.size() ? check.size() - cell.size() : 0, ' ')
+                 << cell;
         }
         out_ << "  " << seconds(row.seconds) << "\n";
         ++(row.report.passed() ? passed_ : findings_);
@@ -88,11 +91,13 @@ public:
 
     void finish(std::size_t models, double total)
     {
-        out_ << "\n" << models << " model" << (models == 1 ? "" : "s") << ": " << passed_ << " passed, "
-             << findings_ << " with findings, " << unusable_ << " unusable (" << seconds(total) << ")\n";
+        out_ << "\n"
+             << models << " model" << (models == 1 ? "" : "s") << ": " << passed_ << " passed, "
+             << findings_ << " with findings, " << unusable_ << " unusable (" << seconds(total)
+             << ")\n";
     }
 
-private:
+  private:
     std::ostream &out_;
     std::size_t width_;
     std::size_t passed_ = 0, findings_ = 0, unusable_ = 0;
@@ -124,17 +129,22 @@ std::string jsonLine(const ValidateRow &row)
 int runValidate(const std::vector<std::string> &args, std::ostream &out, std::ostream & /*err*/)
 {
     const Arguments parsed =
-        parseArguments(args, {"--exclude", "--exclude-class", "--allow", "--ops-library", "--opset", "--onnx-torch", "-j",
-                              "--jobs"},
+        parseArguments(args,
+                       {"--exclude", "--exclude-class", "--allow", "--ops-library", "--opset",
+                        "--onnx-torch", "-j", "--jobs"},
                        {"--json", "--help"});
     if (parsed.has("--help")) {
         out << "usage: torchprep validate MODEL.pt|DIR... [-j N] [--exclude MODULE_PATH]...\n"
-               "         [--exclude-class CLASS]... [--allow OP]... [--opset N|none] [--onnx-torch VERSION]\n"
+               "         [--exclude-class CLASS]... [--allow OP]... [--opset N|none] [--onnx-torch "
+               "VERSION]\n"
                "         [--ops-library PATH]... [--json]\n"
-               "  --opset: the ONNX opset onnx_exportable judges ops at (default 17); none leaves it out\n"
-               "  --onnx-torch: whose exporter judges them: Debian's torch (default) or "
-               + joinedOnnxExporters() + "\n"
-               "  several models or folders: one row per model, JSON Lines with --json, the worst exit code\n";
+               "  --opset: the ONNX opset onnx_exportable judges ops at (default 17); none leaves "
+               "it out\n"
+               "  --onnx-torch: whose exporter judges them: Debian's torch (default) or " +
+                   joinedOnnxExporters() +
+                   "\n"
+                   "  several models or folders: one row per model, JSON Lines with --json, the "
+                   "worst exit code\n";
         return kExitPassed;
     }
     if (parsed.positional.empty())
@@ -150,8 +160,8 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
     if (!opset.empty() && opset.back() == "none")
         options.onnxOpset = 0;
     else
-        options.onnxOpset = static_cast<int>(wholeNumberArgument(parsed, "--opset", options.onnxOpset, onnxMinOpset(),
-                                                                 onnxMaxOpset(options.onnxTorch)));
+        options.onnxOpset = static_cast<int>(wholeNumberArgument(
+            parsed, "--opset", options.onnxOpset, onnxMinOpset(), onnxMaxOpset(options.onnxTorch)));
     loadOpsLibraries(parsed);
 
     if (!isBatch(parsed.positional)) {
@@ -189,7 +199,9 @@ int runValidate(const std::vector<std::string> &args, std::ostream &out, std::os
                 text->add(rows[i]);
         });
     if (!json)
-        text->finish(paths.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        text->finish(
+            paths.size(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     return worstExitCode(codes);
 }
 

@@ -3,12 +3,12 @@
 
 #include "base/errors.h"
 #include "base/printable.h"
+#include "compare/comparison_torch.h"
 #include "torchscript/model_run_torch.h"
 #include "torchscript/torch_model_impl.h"
-#include "compare/comparison_torch.h"
 
-#include <torch/cuda.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
+#include <torch/cuda.h>
 
 #include <algorithm>
 #include <chrono>
@@ -26,15 +26,18 @@ at::Device resolveDevice(const std::string &name)
         return at::kCPU;
     if (name.rfind("cuda", 0) == 0) {
         if (!torch::cuda::is_available())
-            throw InputError("--device " + name + ": no CUDA device is available here "
+            throw InputError("--device " + name +
+                             ": no CUDA device is available here "
                              "(this libtorch sees none); use --device cpu or auto");
         try {
             at::Device device(name);
             const auto count = torch::cuda::device_count();
             if (device.has_index() && device.index() >= static_cast<int>(count)) {
-                throw InputError("--device " + name + ": this machine has " + std::to_string(count) +
-                                 (count == 1 ? " CUDA device (cuda:0)" : " CUDA devices (cuda:0 to cuda:" +
-                                                                             std::to_string(count - 1) + ")"));
+                throw InputError(
+                    "--device " + name + ": this machine has " + std::to_string(count) +
+                    (count == 1
+                         ? " CUDA device (cuda:0)"
+                         : " CUDA devices (cuda:0 to cuda:" + std::to_string(count - 1) + ")"));
             }
             return device.has_index() ? device : at::Device(at::kCUDA, 0);
         } catch (const c10::Error &) {
@@ -80,7 +83,8 @@ ModelTiming summarize(std::vector<double> ms)
         return t;
     std::sort(ms.begin(), ms.end());
     t.minMs = ms.front();
-    t.medianMs = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+    t.medianMs =
+        ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
     return t;
 }
 
@@ -109,7 +113,7 @@ Histogram histogramOf(const std::vector<at::Tensor> &diffs, int bins)
 
 class Comparison
 {
-public:
+  public:
     Comparison(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
         : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(&b),
           a_(onDevice(a.impl().module)), b_(onDevice(b.impl().module))
@@ -122,8 +126,9 @@ public:
           a_(onDevice(a.impl().module))
     {
         if (options.inputs.inputsFile.empty())
-            throw InputError("outputs saved by another runtime are compared on the inputs they came from: "
-                             "give them with --inputs FILE");
+            throw InputError(
+                "outputs saved by another runtime are compared on the inputs they came from: "
+                "give them with --inputs FILE");
         if (options.perLayer)
             throw InputError("--per-layer needs two models: saved outputs have no layers");
         reference_ = loadOutputsFile(outputsFile, device_);
@@ -180,11 +185,11 @@ public:
         return report;
     }
 
-private:
+  private:
     torch::jit::Module onDevice(const torch::jit::Module &module) const
     {
         if (device_.is_cpu() || isOn(module, device_))
-            return module; // loaded straight onto the device: no copy
+            return module;                           // loaded straight onto the device: no copy
         torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
         copy.to(device_);
         return copy;
@@ -219,18 +224,22 @@ private:
             throw InputError("the comparison was cancelled");
     }
 
-    c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what, std::vector<double> &ms)
+    c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what,
+                      std::vector<double> &ms)
     {
         synchronize(device_);
         const auto start = std::chrono::steady_clock::now();
         c10::IValue out = run(module, batch, what);
         synchronize(device_);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
         return out;
     }
 
-    void compareOutputs(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b, int batch,
-                        ComparisonReport &report, std::vector<std::vector<at::Tensor>> &diffs)
+    void compareOutputs(const std::vector<at::Tensor> &a, const std::vector<at::Tensor> &b,
+                        int batch, ComparisonReport &report,
+                        std::vector<std::vector<at::Tensor>> &diffs)
     {
         if (a.size() != b.size()) {
             report.comparable = false;
@@ -272,10 +281,12 @@ private:
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
             torch::manual_seed(seed);
-            const std::vector<LayerCall> callsA = tappedA.run(batches_[batch], valuesA, options_.nameA);
+            const std::vector<LayerCall> callsA =
+                tappedA.run(batches_[batch], valuesA, options_.nameA);
             ranOne();
             torch::manual_seed(seed);
-            const std::vector<LayerCall> callsB = tappedB.run(batches_[batch], valuesB, options_.nameB);
+            const std::vector<LayerCall> callsB =
+                tappedB.run(batches_[batch], valuesB, options_.nameB);
             ranOne();
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
@@ -315,7 +326,7 @@ private:
     at::Device device_;
     const TorchModel &modelA_; // as loaded: the tapped copies are cloned from these
     const TorchModel *modelB_; // null: B is reference_
-    torch::jit::Module a_;      // on device_
+    torch::jit::Module a_;     // on device_
     torch::jit::Module b_;
     std::vector<at::Tensor> reference_;
     std::vector<std::vector<c10::IValue>> batches_;
@@ -325,20 +336,26 @@ private:
 
 } // namespace
 
-ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options)
+ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
+                                    const CompareOptions &options)
 {
     try {
         return Comparison(a, outputsFile, options).run();
     } catch (const InputError &) {
         throw;
     } catch (const std::exception &e) {
-        throw InputError("cannot compare the model with its saved outputs: " + interpreterErrorLine(e.what()));
+        throw InputError("cannot compare the model with its saved outputs: " +
+                         interpreterErrorLine(e.what()));
     }
 }
 
-std::string resolveComparisonDevice(const std::string &name) { return resolveDevice(name).str(); }
+std::string resolveComparisonDevice(const std::string &name)
+{
+    return resolveDevice(name).str();
+}
 
-ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
+ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
+                               const CompareOptions &options)
 {
     try {
         return Comparison(a, b, options).run();

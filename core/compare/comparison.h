@@ -19,7 +19,8 @@ struct CompareOptions
     bool timed = true;
     std::string nameA = "first"; // how messages name the models: "the first model rejects ..."
     std::string nameB = "second";
-    InputSpec inputs; // random inputs (shapes, dtypes, ranges, batches, seed) or a file of real ones
+    InputSpec
+        inputs; // random inputs (shapes, dtypes, ranges, batches, seed) or a file of real ones
     std::string device = "auto"; // auto | cpu | cuda | cuda:N
     bool perLayer = false;
     double tolerance = 1e-5; // absolute, on every element
@@ -47,7 +48,7 @@ struct DifferenceMetrics
     double maxAbsDiff = 0;
     double meanAbsDiff = 0;
     double cosine = 1;
-    double sqnrDb = 0; // 10 log10(|A|^2 / |B - A|^2); +infinity when B equals A
+    double sqnrDb = 0;                    // 10 log10(|A|^2 / |B - A|^2); +infinity when B equals A
     std::int64_t elements = 0;            // in each tensor
     std::int64_t finiteElements = 0;      // positions where both are finite
     std::int64_t nonFiniteA = 0;          // NaN or Inf in A
@@ -79,7 +80,8 @@ struct LayerComparison
     std::string module;  // path in B (in A for a layer B lacks)
     std::string aModule; // its twin's path in A, "" when it has none
     int call = 0;        // which call of the module (0: first); reused modules have several
-    std::string match;   // "path" | "dataflow" (no twin by path: matched by position) | "new" | "removed"
+    std::string
+        match; // "path" | "dataflow" (no twin by path: matched by position) | "new" | "removed"
     Shape shape;
     bool compared = false; // false for "new" / "removed" or differing shapes
     DifferenceMetrics metrics;
@@ -117,12 +119,14 @@ struct ComparisonReport
 // number or shape make the report not `comparable` (not passed, `verdict` says how). Throws
 // InputError (one line) when the inputs cannot be made or read, a model rejects them, or the
 // device is not there.
-ComparisonReport compareModels(const TorchModel &a, const TorchModel &b, const CompareOptions &options);
+ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
+                               const CompareOptions &options);
 
 // A against the outputs another runtime returned (the torch that wrote the file), saved with
 // torch.save in `outputsFile`, on the inputs they came from (options.inputs.inputsFile, which it
 // requires). A runs as in compareModels; B has no timing and no layers. Throws as compareModels.
-ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options);
+ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
+                                    const CompareOptions &options);
 
 // The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as
 // compareModels does for a device that is not there. Models loaded onto it

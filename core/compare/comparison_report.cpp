@@ -90,7 +90,8 @@ std::string jsonOf(const std::string &a, const std::string &b, const ComparisonR
         if (l.compared) {
             writeMetrics(json, l.metrics);
         } else {
-            for (const char *k : {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db", "non_finite"})
+            for (const char *k :
+                 {"max_abs_diff", "mean_abs_diff", "cosine", "sqnr_db", "non_finite"})
                 json.key(k).null();
         }
         json.endObject();
@@ -132,13 +133,14 @@ std::string csvShape(const Shape &shape)
 
 std::string csvMetrics(const DifferenceMetrics &m)
 {
-    return csvNumber(m.maxAbsDiff) + "," + csvNumber(m.meanAbsDiff) + "," + csvNumber(m.cosine) + "," +
-           csvNumber(m.sqnrDb);
+    return csvNumber(m.maxAbsDiff) + "," + csvNumber(m.meanAbsDiff) + "," + csvNumber(m.cosine) +
+           "," + csvNumber(m.sqnrDb);
 }
 
 } // namespace
 
-std::string comparisonJson(const std::string &a, const std::string &b, const ComparisonReport &report)
+std::string comparisonJson(const std::string &a, const std::string &b,
+                           const ComparisonReport &report)
 {
     return jsonOf(a, b, report);
 }
@@ -148,9 +150,11 @@ std::string comparisonCsv(const ComparisonReport &report)
     std::ostringstream out;
     out << "kind,name,call,match,shape,compared,max_abs_diff,mean_abs_diff,cosine,sqnr_db\n";
     for (const OutputComparison &o : report.outputs)
-        out << "output," << o.index << ",,," << csvShape(o.shape) << ",true," << csvMetrics(o.metrics) << "\n";
+        out << "output," << o.index << ",,," << csvShape(o.shape) << ",true,"
+            << csvMetrics(o.metrics) << "\n";
     for (const LayerComparison &l : report.layers)
-        out << "layer," << csvField(l.module) << "," << l.call << "," << l.match << "," << csvShape(l.shape) << ","
+        out << "layer," << csvField(l.module) << "," << l.call << "," << l.match << ","
+            << csvShape(l.shape) << ","
             << (l.compared ? "true," + csvMetrics(l.metrics) : std::string("false,,,,")) << "\n";
     return out.str();
 }

@@ -10,7 +10,8 @@ namespace torchprep {
 
 // {"a", "b", "device", "passed", ..., "layers": [...], "first_divergence"} (README's shape);
 // infinite SQNR is null.
-std::string comparisonJson(const std::string &a, const std::string &b, const ComparisonReport &report);
+std::string comparisonJson(const std::string &a, const std::string &b,
+                           const ComparisonReport &report);
 
 // kind,name,call,match,shape,compared,max_abs_diff,mean_abs_diff,cosine,sqnr_db; infinite
 // SQNR as inf.

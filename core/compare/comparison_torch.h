@@ -23,7 +23,7 @@ at::Tensor bothFinite(const at::Tensor &x, const at::Tensor &y);
 // list the model shares. The model itself is left as it is.
 class TappedModel
 {
-public:
+  public:
     TappedModel(const torch::jit::Module &model, const at::Device &device);
 
     // Runs forward on `inputs`; returns the calls in completion order and their outputs in
@@ -31,7 +31,7 @@ public:
     std::vector<LayerCall> run(const std::vector<c10::IValue> &inputs,
                                std::vector<at::Tensor> &outputs, const std::string &what);
 
-private:
+  private:
     torch::jit::Module module_;
     c10::List<at::Tensor> values_;
     c10::List<int64_t> ids_;

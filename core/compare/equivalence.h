@@ -27,14 +27,14 @@ struct EquivalenceReport
 {
     bool passed = false;
     double tolerance = 0;
-    double maxAbsDiff = 0;  // worst over outputs and batches
-    double meanAbsDiff = 0; // worst over outputs and batches
-    double cosine = 1;      // lowest over outputs and batches
+    double maxAbsDiff = 0;                 // worst over outputs and batches
+    double meanAbsDiff = 0;                // worst over outputs and batches
+    double cosine = 1;                     // lowest over outputs and batches
     std::vector<OutputDifference> outputs; // worst batch per output
-    std::string mismatch; // why the outputs cannot be compared at all, else ""
-    std::string reason;   // why comparable outputs do not agree, else ""
-    std::int64_t nonFinite = 0;           // NaN/Inf elements over outputs (worst batch each)
-    std::int64_t nonFiniteMismatches = 0; // positions where the models disagree on NaN/Inf
+    std::string mismatch;                  // why the outputs cannot be compared at all, else ""
+    std::string reason;                    // why comparable outputs do not agree, else ""
+    std::int64_t nonFinite = 0;            // NaN/Inf elements over outputs (worst batch each)
+    std::int64_t nonFiniteMismatches = 0;  // positions where the models disagree on NaN/Inf
 };
 
 // Runs both models on the same inputs, batch by batch, and compares every output tensor

@@ -23,7 +23,8 @@ std::string baseName(const std::string &path)
 
 int similarity(const LayerCall &a, const LayerCall &b)
 {
-    return (a.className == b.className ? 2 : 0) + (baseName(a.module) == baseName(b.module) ? 1 : 0);
+    return (a.className == b.className ? 2 : 0) +
+           (baseName(a.module) == baseName(b.module) ? 1 : 0);
 }
 
 } // namespace

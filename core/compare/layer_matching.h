@@ -20,8 +20,8 @@ struct LayerCall
 
 struct LayerPair
 {
-    int a = -1; // index into A's calls, -1 when B's call has no twin
-    int b = -1; // index into B's calls, -1 when A's call has no twin
+    int a = -1;      // index into A's calls, -1 when B's call has no twin
+    int b = -1;      // index into B's calls, -1 when A's call has no twin
     std::string how; // "path" | "dataflow" | "new" | "removed"
 };
 
@@ -30,6 +30,7 @@ struct LayerPair
 // same class, then the same base name (module_relu_1 ~ relu); the rest are "new" (B only) or
 // "removed" (A only). Pairs come in B's order; an unpaired A call right after the pair that
 // precedes it in A.
-std::vector<LayerPair> matchLayers(const std::vector<LayerCall> &a, const std::vector<LayerCall> &b);
+std::vector<LayerPair> matchLayers(const std::vector<LayerCall> &a,
+                                   const std::vector<LayerCall> &b);
 
 } // namespace torchprep

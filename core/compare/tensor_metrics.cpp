@@ -33,7 +33,10 @@ void measureFinite(const at::Tensor &x, const at::Tensor &y, DifferenceMetrics &
 
 } // namespace
 
-at::Tensor bothFinite(const at::Tensor &x, const at::Tensor &y) { return x.isfinite() & y.isfinite(); }
+at::Tensor bothFinite(const at::Tensor &x, const at::Tensor &y)
+{
+    return x.isfinite() & y.isfinite();
+}
 
 DifferenceMetrics measureDifference(const at::Tensor &reference, const at::Tensor &other)
 {
@@ -69,7 +72,8 @@ Agreement agreementOf(const DifferenceMetrics &m, double tolerance)
     } else if (!(m.maxAbsDiff <= tolerance)) {
         a.agrees = false;
         char buf[64];
-        std::snprintf(buf, sizeof buf, "max |diff| %.3g beyond the tolerance %.3g", m.maxAbsDiff, tolerance);
+        std::snprintf(buf, sizeof buf, "max |diff| %.3g beyond the tolerance %.3g", m.maxAbsDiff,
+                      tolerance);
         a.reason = buf;
     }
     return a;

@@ -1,8 +1,8 @@
 // torch.nn layers rebuilt from their constructors, so that tools which recognise nn.Conv2d,
 // nn.Linear, nn.ReLU (AIMET's QuantSim) recognise them in the generated Python.
+#include "export/python_source_torch.h"
 #include "libtorch/dtypes_torch.h"
 #include "torchscript/static_values_torch.h"
-#include "export/python_source_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -20,20 +20,22 @@ using torch::jit::Value;
 
 struct NnClass
 {
-    std::vector<std::string> params;       // constructor keywords, in order; "x?" may be left out
-    std::vector<std::string> fixedOpArgs;  // op arguments the class itself fixes
+    std::vector<std::string> params;      // constructor keywords, in order; "x?" may be left out
+    std::vector<std::string> fixedOpArgs; // op arguments the class itself fixes
 };
 
-const std::vector<std::string> kConv = {"in_channels", "out_channels", "kernel_size", "stride",
-                                        "padding", "dilation", "groups", "bias", "padding_mode?"};
-const std::vector<std::string> kConvT = {"in_channels", "out_channels", "kernel_size", "stride",
-                                         "padding", "output_padding", "groups", "bias", "dilation"};
+const std::vector<std::string> kConv = {"in_channels", "out_channels", "kernel_size",
+                                        "stride",      "padding",      "dilation",
+                                        "groups",      "bias",         "padding_mode?"};
+const std::vector<std::string> kConvT = {"in_channels", "out_channels", "kernel_size",
+                                         "stride",      "padding",      "output_padding",
+                                         "groups",      "bias",         "dilation"};
 const std::vector<std::string> kBatchNorm = {"num_features", "eps", "momentum", "affine",
                                              "track_running_stats"};
-const std::vector<std::string> kMaxPool = {"kernel_size", "stride", "padding", "dilation",
-                                           "return_indices", "ceil_mode"};
-const std::vector<std::string> kAvgPool = {"kernel_size", "stride", "padding", "ceil_mode",
-                                           "count_include_pad", "divisor_override?"};
+const std::vector<std::string> kMaxPool = {"kernel_size", "stride",         "padding",
+                                           "dilation",    "return_indices", "ceil_mode"};
+const std::vector<std::string> kAvgPool = {
+    "kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override?"};
 
 const std::map<std::string, NnClass> &nnClasses()
 {
@@ -90,8 +92,8 @@ const std::map<std::string, NnClass> &nnClasses()
 const std::set<std::string> &implementationArgs()
 {
     static const std::set<std::string> names = {"cudnn_enabled", "cudnn_enable", "benchmark",
-                                                "deterministic", "allow_tf32", "_stacklevel",
-                                                "training", "train"};
+                                                "deterministic", "allow_tf32",   "_stacklevel",
+                                                "training",      "train"};
     return names;
 }
 
@@ -162,7 +164,7 @@ bool sameValue(const c10::IValue &a, const c10::IValue &b)
 
 class ConstructorReader
 {
-public:
+  public:
     ConstructorReader(const Module &leaf, const std::optional<MainOp> &op) : leaf_(leaf), op_(op) {}
 
     // The value of constructor argument `name`, or nothing when it cannot be known.
@@ -180,7 +182,8 @@ public:
             const std::string marker = name == "inplace" ? "_" : "with_indices";
             const std::string &kind = op_->kind;
             return c10::IValue(kind.size() >= marker.size() &&
-                               kind.compare(kind.size() - marker.size(), marker.size(), marker) == 0);
+                               kind.compare(kind.size() - marker.size(), marker.size(), marker) ==
+                                   0);
         }
         if (auto v = fromModule(name))
             return v;
@@ -196,7 +199,8 @@ public:
             if (read.count(name) || implementationArgs().count(name) ||
                 std::count(cls.fixedOpArgs.begin(), cls.fixedOpArgs.end(), name))
                 continue;
-            if (value->type()->kind() == c10::TypeKind::TensorType || op_->optionalTensors.count(name))
+            if (value->type()->kind() == c10::TypeKind::TensorType ||
+                op_->optionalTensors.count(name))
                 continue;
             auto fixed = staticValue(value);
             auto def = op_->defaults.find(name);
@@ -206,7 +210,7 @@ public:
         return true;
     }
 
-private:
+  private:
     std::optional<c10::IValue> tensor(const std::string &attr) const
     {
         if (!leaf_.hasattr(attr))
@@ -262,7 +266,8 @@ private:
     {
         if (auto constant = leaf_.type()->findConstant(name))
             return *constant;
-        if (leaf_.type()->hasAttribute(name) && !leaf_.type()->getAttribute(name)->cast<c10::ClassType>())
+        if (leaf_.type()->hasAttribute(name) &&
+            !leaf_.type()->getAttribute(name)->cast<c10::ClassType>())
             return leaf_.attr(name);
         return std::nullopt;
     }
@@ -299,7 +304,8 @@ std::string dtypeArgument(const Module &leaf)
     for (const auto &param : leaf.named_parameters(/*recurse=*/false)) {
         const at::ScalarType type = param.value.scalar_type();
         const std::optional<std::string> name = dtypeNameOf(type);
-        return type == at::kFloat || !at::isFloatingType(type) || !name ? "" : ", dtype=torch." + *name;
+        return type == at::kFloat || !at::isFloatingType(type) || !name ? ""
+                                                                        : ", dtype=torch." + *name;
     }
     return "";
 }
@@ -316,7 +322,8 @@ std::optional<std::string> nnConstructorCall(const Module &leaf, const std::stri
     bool empty = false;
     std::optional<MainOp> op;
     if (leaf.type()->findMethod("forward"))
-        op = mainOpOf(*torch::jit::toGraphFunction(leaf.get_method("forward").function()).graph(), empty);
+        op = mainOpOf(*torch::jit::toGraphFunction(leaf.get_method("forward").function()).graph(),
+                      empty);
     // A forward that is neither one op nor nothing is scripted: trust the attributes then,
     // but only when the class keeps them (scripted torch.nn layers do).
     const bool scripted = !op && !empty;

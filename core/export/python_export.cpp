@@ -4,12 +4,12 @@
 #include "libtorch/dtypes_torch.h"
 
 #include "base/errors.h"
+#include "base/printable.h"
+#include "export/python_source_torch.h"
 #include "io/atomic_file.h"
 #include "io/run_files.h"
-#include "base/printable.h"
 #include "torchscript/module_classes.h"
 #include "torchscript/torch_model_impl.h"
-#include "export/python_source_torch.h"
 
 #include <torch/csrc/jit/serialization/pickle.h>
 
@@ -27,10 +27,16 @@ namespace fs = std::filesystem;
 using torch::jit::Module;
 
 // A name from the model file as a Python string literal (escaped: it may hold anything).
-std::string quotedName(const std::string &name) { return pythonLiteral(c10::IValue(name)); }
+std::string quotedName(const std::string &name)
+{
+    return pythonLiteral(c10::IValue(name));
+}
 
 // Text from the model file in a comment: one line, valid UTF-8, whatever it holds.
-std::string commentText(const std::string &text) { return printable(text); }
+std::string commentText(const std::string &text)
+{
+    return printable(text);
+}
 
 std::string dtypeName(at::ScalarType type)
 {
@@ -74,7 +80,7 @@ std::string indented(const std::string &line, int levels)
 // Assigns a Python file's names: classes by their TorchScript class, functions by qualified name.
 class PackageWriter : public PythonScope
 {
-public:
+  public:
     PythonPackage write(const Module &root, const std::string &stem, const std::string &input)
     {
         PythonPackage package;
@@ -96,21 +102,27 @@ public:
             source += "\n" + cls + "\n";
         source += "\ndef load_model(state_dict_path=None):\n";
         source += "    \"\"\"The prepared model with its weights, in " +
-                  std::string(root.is_training() ? "training" : "eval") + " mode as it was saved.\"\"\"\n";
+                  std::string(root.is_training() ? "training" : "eval") +
+                  " mode as it was saved.\"\"\"\n";
         source += "    model = " + rootExpr + "\n";
         source += "    if state_dict_path is None:\n";
-        source += "        state_dict_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), " +
-                  quotedName(stem + "_state_dict.pt") + ")\n";
-        // (name, tensor) pairs: torch 2.6's torch.load (weights_only) refuses libtorch's typed dicts.
-        source += "    model.load_state_dict(dict(torch.load(state_dict_path, map_location='cpu')))\n";
+        source +=
+            "        state_dict_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), " +
+            quotedName(stem + "_state_dict.pt") + ")\n";
+        // (name, tensor) pairs: torch 2.6's torch.load (weights_only) refuses libtorch's typed
+        // dicts.
+        source +=
+            "    model.load_state_dict(dict(torch.load(state_dict_path, map_location='cpu')))\n";
         source += std::string("    model.train(") + (root.is_training() ? "True" : "False") + ")\n";
         source += "    return model\n";
         package.source = std::move(source);
 
         std::vector<c10::IValue> pairs;
         for (const auto &entry : weights_)
-            pairs.emplace_back(c10::ivalue::Tuple::create({c10::IValue(entry.key()), c10::IValue(entry.value())}));
-        const std::vector<char> bytes = torch::jit::pickle_save(c10::ivalue::Tuple::create(std::move(pairs)));
+            pairs.emplace_back(
+                c10::ivalue::Tuple::create({c10::IValue(entry.key()), c10::IValue(entry.value())}));
+        const std::vector<char> bytes =
+            torch::jit::pickle_save(c10::ivalue::Tuple::create(std::move(pairs)));
         package.weights.assign(bytes.begin(), bytes.end());
         return package;
     }
@@ -147,9 +159,10 @@ public:
         return name;
     }
 
-private:
+  private:
     // The expression that builds `module` (a constructor call), writing its class if needed.
-    std::string moduleExpression(const Module &module, const std::string &path, PythonPackage &package)
+    std::string moduleExpression(const Module &module, const std::string &path,
+                                 PythonPackage &package)
     {
         const std::string demangled = demangleClassName(module.type()->name()->qualifiedName());
         const std::string shortName = shortClassName(demangled);
@@ -164,8 +177,8 @@ private:
         return classFor(module, path, demangled, nnLayer, package) + "()";
     }
 
-    std::string classFor(const Module &module, const std::string &path, const std::string &demangled,
-                         bool nnLayer, PythonPackage &package)
+    std::string classFor(const Module &module, const std::string &path,
+                         const std::string &demangled, bool nnLayer, PythonPackage &package)
     {
         const c10::ClassTypePtr type = module.type();
         std::vector<std::pair<std::string, at::Tensor>> constants;
@@ -194,38 +207,47 @@ private:
             if (value.isModule()) {
                 const std::string child = moduleExpression(value.toModule(), childPath, package);
                 init.push_back(indented(identifier ? target + " = " + child
-                                                   : "self.add_module(" + quotedName(name) + ", " + child + ")",
+                                                   : "self.add_module(" + quotedName(name) + ", " +
+                                                         child + ")",
                                         2));
             } else if (type->is_parameter(slot)) {
-                const std::string param = value.isTensor()
-                                              ? "nn.Parameter(" + emptyLike(value.toTensor()) +
-                                                    (value.toTensor().requires_grad() ? "" : ", requires_grad=False") + ")"
-                                              : "None";
-                init.push_back(indented("self.register_parameter(" + quotedName(name) + ", " + param + ")", 2));
+                const std::string param =
+                    value.isTensor()
+                        ? "nn.Parameter(" + emptyLike(value.toTensor()) +
+                              (value.toTensor().requires_grad() ? "" : ", requires_grad=False") +
+                              ")"
+                        : "None";
+                init.push_back(indented(
+                    "self.register_parameter(" + quotedName(name) + ", " + param + ")", 2));
             } else if (value.isTensor()) { // buffers, and tensors TorchScript keeps as attributes
                 init.push_back(indented("self.register_buffer(" + quotedName(name) + ", " +
                                             emptyLike(value.toTensor()) + ")",
                                         2));
             } else if (value.isObject()) {
-                throw InputError("no Python form for attribute '" + printable(childPath) + "' of class " +
-                                 printable(value.type()->str()));
+                throw InputError("no Python form for attribute '" + printable(childPath) +
+                                 "' of class " + printable(value.type()->str()));
             } else {
                 const std::string literal = pythonLiteral(value);
                 init.push_back(indented(identifier ? target + " = " + literal
-                                                   : "setattr(self, " + quotedName(name) + ", " + literal + ")",
+                                                   : "setattr(self, " + quotedName(name) + ", " +
+                                                         literal + ")",
                                         2));
             }
         }
         for (const auto &[name, tensor] : constants) {
-            init.push_back(indented("self.register_buffer(" + quotedName(name) + ", " + emptyLike(tensor) + ")", 2));
+            init.push_back(indented(
+                "self.register_buffer(" + quotedName(name) + ", " + emptyLike(tensor) + ")", 2));
             weights_.insert(path.empty() ? name : path + "." + name, tensor.detach().clone());
         }
         addWeights(module, path);
 
         std::string body;
         if (nnLayer)
-            body += indented("# " + commentText(demangled) + ", written out op by op: its constructor arguments "
-                             "are not in the TorchScript file.", 1) + "\n";
+            body += indented("# " + commentText(demangled) +
+                                 ", written out op by op: its constructor arguments "
+                                 "are not in the TorchScript file.",
+                             1) +
+                    "\n";
         for (const std::string &line : init)
             body += line + "\n";
         body += "\n";
@@ -244,7 +266,8 @@ private:
         if (!isPythonName(name))
             name += "_";
         for (int k = 1; takenClassNames_.count(name); ++k)
-            name = pythonIdentifier(base) + "_" + std::to_string(k) + (isPythonName(pythonIdentifier(base)) ? "" : "_");
+            name = pythonIdentifier(base) + "_" + std::to_string(k) +
+                   (isPythonName(pythonIdentifier(base)) ? "" : "_");
         takenClassNames_.insert(name);
         classesByBody_[body] = name;
         std::string text = "class " + name + "(nn.Module):\n" + body;
@@ -281,8 +304,8 @@ private:
 PythonPackage emitPythonPackage(const TorchModel &model, const std::string &stem)
 {
     try {
-        PythonPackage package =
-            PackageWriter().write(model.impl().module, stem, fs::path(model.path()).filename().string());
+        PythonPackage package = PackageWriter().write(model.impl().module, stem,
+                                                      fs::path(model.path()).filename().string());
         package.modelPath = model.path();
         return package;
     } catch (const InputError &e) {
@@ -304,7 +327,8 @@ void preparePythonFolder(const std::string &dir)
 
 std::vector<std::string> pythonPackagePaths(const std::string &stem, const std::string &dir)
 {
-    return {(fs::path(dir) / (stem + ".py")).string(), (fs::path(dir) / (stem + "_state_dict.pt")).string()};
+    return {(fs::path(dir) / (stem + ".py")).string(),
+            (fs::path(dir) / (stem + "_state_dict.pt")).string()};
 }
 
 std::vector<std::string> writePythonPackage(const PythonPackage &package, const std::string &dir)
@@ -319,9 +343,11 @@ std::vector<std::string> writePythonPackage(const PythonPackage &package, const 
     files.check();
     // Both written in full before either is put in place.
     AtomicFile weights(paths[1]);
-    weights.stream().write(package.weights.data(), static_cast<std::streamsize>(package.weights.size()));
+    weights.stream().write(package.weights.data(),
+                           static_cast<std::streamsize>(package.weights.size()));
     AtomicFile source(paths[0]);
-    source.stream().write(package.source.data(), static_cast<std::streamsize>(package.source.size()));
+    source.stream().write(package.source.data(),
+                          static_cast<std::streamsize>(package.source.size()));
     weights.commit();
     source.commit();
     return paths;

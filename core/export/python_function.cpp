@@ -1,16 +1,16 @@
 // One TorchScript graph as one Python function.
 #include "base/errors.h"
 #include "base/printable.h"
-#include "torchscript/module_classes.h"
 #include "export/python_source_torch.h"
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
 
 #include <cctype>
 #include <cmath>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -28,18 +28,57 @@ using torch::jit::Value;
 // Names a local variable must not take: keywords and what the generated file imports.
 const std::set<std::string> &reservedNames()
 {
-    static const std::set<std::string> names = {
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield", "self", "torch", "nn", "F", "os", "warnings", "int",
-        "float", "bool", "str", "len", "list", "max", "min", "abs", "print", "range", "super",
-        "RuntimeError", "math", "getattr", "setattr", "hasattr", "isinstance", "tuple", "dict",
-        "type", "object", "Exception", "load_model", "exec", "eval", "open", "compile", "globals",
-        "locals", "vars", "callable", "iter", "next", "sum", "any", "all", "zip", "map",
-        "filter", "sorted", "reversed", "enumerate", "round", "divmod", "hash", "id", "repr",
-        "format", "chr", "ord", "bytes", "set", "frozenset", "slice", "property", "NotImplemented",
-        "Ellipsis", "match", "case"};
+    static const std::set<std::string> names = {"False",      "None",
+                                                "True",       "and",
+                                                "as",         "assert",
+                                                "async",      "await",
+                                                "break",      "class",
+                                                "continue",   "def",
+                                                "del",        "elif",
+                                                "else",       "except",
+                                                "finally",    "for",
+                                                "from",       "global",
+                                                "if",         "import",
+                                                "in",         "is",
+                                                "lambda",     "nonlocal",
+                                                "not",        "or",
+                                                "pass",       "raise",
+                                                "return",     "try",
+                                                "while",      "with",
+                                                "yield",      "self",
+                                                "torch",      "nn",
+                                                "F",          "os",
+                                                "warnings",   "int",
+                                                "float",      "bool",
+                                                "str",        "len",
+                                                "list",       "max",
+                                                "min",        "abs",
+                                                "print",      "range",
+                                                "super",      "RuntimeError",
+                                                "math",       "getattr",
+                                                "setattr",    "hasattr",
+                                                "isinstance", "tuple",
+                                                "dict",       "type",
+                                                "object",     "Exception",
+                                                "load_model", "exec",
+                                                "eval",       "open",
+                                                "compile",    "globals",
+                                                "locals",     "vars",
+                                                "callable",   "iter",
+                                                "next",       "sum",
+                                                "any",        "all",
+                                                "zip",        "map",
+                                                "filter",     "sorted",
+                                                "reversed",   "enumerate",
+                                                "round",      "divmod",
+                                                "hash",       "id",
+                                                "repr",       "format",
+                                                "chr",        "ord",
+                                                "bytes",      "set",
+                                                "frozenset",  "slice",
+                                                "property",   "NotImplemented",
+                                                "Ellipsis",   "match",
+                                                "case"};
     return names;
 }
 
@@ -111,7 +150,10 @@ template <typename List> std::string listLiteral(const List &items, bool tuple)
     return out + (tuple ? ")" : "]");
 }
 
-bool isTensor(const Value *value) { return value->type()->kind() == c10::TypeKind::TensorType; }
+bool isTensor(const Value *value)
+{
+    return value->type()->kind() == c10::TypeKind::TensorType;
+}
 
 bool isModule(const Value *value)
 {
@@ -123,24 +165,26 @@ bool isModule(const Value *value)
 const std::map<std::string, std::string> &binaryOperators()
 {
     static const std::map<std::string, std::string> ops = {
-        {"add", "+"},      {"sub", "-"},   {"mul", "*"},   {"div", "/"},    {"floordiv", "//"},
-        {"remainder", "%"}, {"pow", "**"}, {"eq", "=="},   {"ne", "!="},    {"lt", "<"},
-        {"le", "<="},      {"gt", ">"},    {"ge", ">="},   {"__and__", "&"}, {"__or__", "|"},
-        {"__xor__", "^"},  {"__is__", "is"}, {"__isnot__", "is not"}};
+        {"add", "+"},     {"sub", "-"},       {"mul", "*"},
+        {"div", "/"},     {"floordiv", "//"}, {"remainder", "%"},
+        {"pow", "**"},    {"eq", "=="},       {"ne", "!="},
+        {"lt", "<"},      {"le", "<="},       {"gt", ">"},
+        {"ge", ">="},     {"__and__", "&"},   {"__or__", "|"},
+        {"__xor__", "^"}, {"__is__", "is"},   {"__isnot__", "is not"}};
     return ops;
 }
 
 const std::map<std::string, std::string> &builtinCalls()
 {
     static const std::map<std::string, std::string> calls = {
-        {"Int", "int"}, {"Float", "float"}, {"Bool", "bool"}, {"str", "str"}, {"len", "len"},
-        {"list", "list"}, {"abs", "abs"}, {"max", "max"}, {"min", "min"}};
+        {"Int", "int"},   {"Float", "float"}, {"Bool", "bool"}, {"str", "str"}, {"len", "len"},
+        {"list", "list"}, {"abs", "abs"},     {"max", "max"},   {"min", "min"}};
     return calls;
 }
 
 class FunctionWriter
 {
-public:
+  public:
     FunctionWriter(Graph &graph, bool isMethod, PythonScope &scope)
         : graph_(graph), isMethod_(isMethod), scope_(scope)
     {
@@ -166,7 +210,7 @@ public:
         return std::move(lines_);
     }
 
-private:
+  private:
     // ---- names and expressions ----
 
     std::string bind(Value *value, const std::string &expression)
@@ -196,7 +240,8 @@ private:
                 return base;
         }
         Node *node = value->node();
-        if (node->kind() == c10::prim::CallMethod && node->input(0)->node()->kind() == c10::prim::GetAttr)
+        if (node->kind() == c10::prim::CallMethod &&
+            node->input(0)->node()->kind() == c10::prim::GetAttr)
             return node->input(0)->node()->s(c10::attr::name);
         if (node->kind().is_aten()) { // "__getitem__" -> "getitem", "Bool" -> "bool_"
             std::string op = node->kind().toUnqualString();
@@ -308,7 +353,8 @@ private:
             if (args.empty() && !node->hasUses() && torchNnLayer(node->input(0)))
                 return;
             const bool call = object != "self" && (method == "forward" || tracedLayerCall(node));
-            assign(node, indent, (call ? object : attributeOf(object, method)) + "(" + joined(args) + ")");
+            assign(node, indent,
+                   (call ? object : attributeOf(object, method)) + "(" + joined(args) + ")");
             return;
         }
         if (kind == c10::prim::CallFunction) {
@@ -335,7 +381,8 @@ private:
     static bool torchNnLayer(const Value *module)
     {
         auto cls = module->type()->cast<c10::ClassType>();
-        return cls && cls->name() && isTorchNnLayer(demangleClassName(cls->name()->qualifiedName()));
+        return cls && cls->name() &&
+               isTorchNnLayer(demangleClassName(cls->name()->qualifiedName()));
     }
 
     // A traced model calls the second use of a layer through "forward1": for a torch.nn layer
@@ -347,7 +394,8 @@ private:
             method.find_first_not_of("0123456789", 7) != std::string::npos)
             return false;
         auto cls = call->input(0)->type()->cast<c10::ClassType>();
-        return cls && cls->name() && isTorchNnLayer(demangleClassName(cls->name()->qualifiedName()));
+        return cls && cls->name() &&
+               isTorchNnLayer(demangleClassName(cls->name()->qualifiedName()));
     }
 
     static std::string attributeOf(const std::string &object, const std::string &name)
@@ -398,10 +446,11 @@ private:
             used_.insert(cond);
             emit(indent, counter + " = 0");
             emit(indent, cond + " = " + expr(node->input(1)));
-            const bool unbounded = trips && trips->isInt() &&
-                                   trips->toInt() == std::numeric_limits<int64_t>::max();
+            const bool unbounded =
+                trips && trips->isInt() && trips->toInt() == std::numeric_limits<int64_t>::max();
             emit(indent, "while " + cond +
-                             (unbounded ? "" : " and " + counter + " < " + expr(node->input(0))) + ":");
+                             (unbounded ? "" : " and " + counter + " < " + expr(node->input(0))) +
+                             ":");
         }
         writeBlock(body, indent + 1, carried > 0 || !forRange);
         std::vector<std::string> next;
@@ -445,8 +494,8 @@ private:
         } else if (kind == c10::prim::ListUnpack || kind == c10::prim::TupleUnpack) {
             if (node->outputs().empty())
                 return true;
-            emit(indent, targets(node) + (node->outputs().size() == 1 ? "," : "") + " = " +
-                             expr(in[0]));
+            emit(indent,
+                 targets(node) + (node->outputs().size() == 1 ? "," : "") + " = " + expr(in[0]));
         } else if (kind == c10::prim::TupleIndex) {
             assign(node, indent, expr(in[0]) + "[" + expr(in[1]) + "]");
         } else if (kind == c10::prim::unchecked_cast) {
@@ -500,7 +549,8 @@ private:
         const c10::FunctionSchema *schema = node->maybeSchema();
         if (!schema)
             throw InputError("no Python form for " + qualified);
-        const std::string overload = schema->overload_name().empty() ? "default" : schema->overload_name();
+        const std::string overload =
+            schema->overload_name().empty() ? "default" : schema->overload_name();
         std::string call = "torch.ops." + std::string(node->kind().ns().toUnqualString()) + "." +
                            name + "." + overload + "(";
         const auto &args = schema->arguments();
@@ -534,7 +584,8 @@ private:
         }
         auto binary = binaryOperators().find(name);
         if (binary != binaryOperators().end() && in.size() == 2) {
-            assign(node, indent, "(" + expr(in[0]) + " " + binary->second + " " + expr(in[1]) + ")");
+            assign(node, indent,
+                   "(" + expr(in[0]) + " " + binary->second + " " + expr(in[1]) + ")");
             return true;
         }
         auto builtin = builtinCalls().find(name);
@@ -549,8 +600,8 @@ private:
         } else if (name == "__contains__" && in.size() == 2) {
             assign(node, indent, "(" + expr(in[1]) + " in " + expr(in[0]) + ")");
         } else if (name == "slice" && in.size() == 4) {
-            assign(node, indent, expr(in[0]) + "[" + expr(in[1]) + ":" + expr(in[2]) + ":" +
-                                     expr(in[3]) + "]");
+            assign(node, indent,
+                   expr(in[0]) + "[" + expr(in[1]) + ":" + expr(in[2]) + ":" + expr(in[3]) + "]");
         } else if (name == "format" && !in.empty()) {
             std::vector<Value *> rest(in.begin() + 1, in.end());
             assign(node, indent, expr(in[0]) + ".format(" + joined(rest) + ")");
@@ -595,15 +646,18 @@ private:
 
 } // namespace
 
-bool isPythonName(const std::string &name) { return isPlainName(name); }
+bool isPythonName(const std::string &name)
+{
+    return isPlainName(name);
+}
 
 bool isPythonFunctionName(const std::string &name)
 {
     static const std::set<std::string> keywords = {
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield", "__init__"};
+        "False", "None",     "True",  "and",    "as",   "assert", "async",  "await",    "break",
+        "class", "continue", "def",   "del",    "elif", "else",   "except", "finally",  "for",
+        "from",  "global",   "if",    "import", "in",   "is",     "lambda", "nonlocal", "not",
+        "or",    "pass",     "raise", "return", "try",  "while",  "with",   "yield",    "__init__"};
     return !name.empty() && pythonIdentifier(name) == name && !keywords.count(name);
 }
 

@@ -12,7 +12,7 @@ namespace torchprep {
 // What a function being written needs from the file and class around it.
 class PythonScope
 {
-public:
+  public:
     virtual ~PythonScope() = default;
     // An expression reading a tensor constant of the graph, e.g. "self._constant_0".
     virtual std::string tensorConstant(const at::Tensor &value) = 0;

@@ -11,14 +11,14 @@ namespace torchprep {
 
 class GraphAnalyses
 {
-public:
+  public:
     explicit GraphAnalyses(const ModelGraph &graph) : graph_(graph) {}
 
     const ModelGraph &graph() const { return graph_; }
     // What depends on the model's inputs, and what is shape arithmetic (graph/dataflow.h).
     const ValueFacts &values();
 
-private:
+  private:
     const ModelGraph &graph_;
     std::optional<ValueFacts> values_;
 };

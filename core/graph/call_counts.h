@@ -12,7 +12,8 @@ namespace torchprep {
 struct RunCount
 {
     long long times = 0;
-    bool inUnboundedLoop = false; // some call is in a loop whose trip count is known only at run time
+    bool inUnboundedLoop =
+        false; // some call is in a loop whose trip count is known only at run time
 
     bool repeated() const { return times >= 2 || inUnboundedLoop; }
 };
@@ -20,7 +21,8 @@ struct RunCount
 // Runs of `calls` (nodes of `graph`) in one run of the call node `within` (kNoId: one forward
 // of the model): loops multiply, exclusive branches take the larger side. Calls outside
 // `within` are not counted.
-RunCount countRuns(const ModelGraph &graph, const std::vector<NodeId> &calls, NodeId within = kNoId);
+RunCount countRuns(const ModelGraph &graph, const std::vector<NodeId> &calls,
+                   NodeId within = kNoId);
 
 // True when `node` lies in the body of the call `call` (at any depth).
 bool isInsideCall(const ModelGraph &graph, NodeId node, NodeId call);

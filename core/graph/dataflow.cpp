@@ -44,7 +44,8 @@ std::vector<bool> markFeedingOnly(const ModelGraph &graph, const Absorbs &absorb
 bool hasEffect(const GraphNode &node)
 {
     const std::string &op = node.op;
-    const bool inPlace = op.size() > 2 && op.back() == '_' && op.compare(op.size() - 2, 2, "__") != 0;
+    const bool inPlace =
+        op.size() > 2 && op.back() == '_' && op.compare(op.size() - 2, 2, "__") != 0;
     return node.kind != NodeKind::Op || inPlace || editsListInPlace(op) || op == "prim::If" ||
            op == "prim::Loop" || op == "prim::SetAttr" || op == "prim::RaiseException";
 }
@@ -84,7 +85,8 @@ std::vector<bool> markDead(const ModelGraph &graph)
         if (node.op == "prim::TupleUnpack" && !node.inputs.empty()) {
             // A tuple built here is read element by element (below); any other whole.
             const NodeId builder = graph.values[node.inputs[0]].producer;
-            const bool built = builder != kNoId && graph.nodes[builder].op == "prim::TupleConstruct";
+            const bool built =
+                builder != kNoId && graph.nodes[builder].op == "prim::TupleConstruct";
             bool read = false;
             for (ValueId out : node.outputs)
                 read = read || live[out];
@@ -230,9 +232,8 @@ ValueFacts analyseValues(const ModelGraph &graph)
                 return true;
         return false;
     });
-    facts.feedsOnlyScalars = markFeedingOnly(graph, [](const GraphNode &user, ValueId) {
-        return isScalarConversion(user.op);
-    });
+    facts.feedsOnlyScalars = markFeedingOnly(
+        graph, [](const GraphNode &user, ValueId) { return isScalarConversion(user.op); });
     facts.feedsNothing = markDead(graph);
     return facts;
 }

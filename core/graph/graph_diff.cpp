@@ -47,7 +47,8 @@ std::vector<GraphChange> rawChanges(const ModelGraph &before, const ModelGraph &
         if (old == beforeModules.end())
             changes.push_back({"module_added", m.path, m.typeName, 1});
         else if (old->second->className != m.className)
-            changes.push_back({"class_changed", m.path, old->second->typeName + " -> " + m.typeName, 1});
+            changes.push_back(
+                {"class_changed", m.path, old->second->typeName + " -> " + m.typeName, 1});
     }
     for (const ModuleInfo &m : before.modules)
         if (!afterModules.count(m.path))
@@ -81,7 +82,7 @@ std::vector<GraphChange> rawChanges(const ModelGraph &before, const ModelGraph &
 // The nodes inside each expanded call's body, at any depth, in execution order.
 class Bodies
 {
-public:
+  public:
     explicit Bodies(const ModelGraph &graph) : direct_(graph.nodes.size())
     {
         for (const GraphNode &node : graph.nodes)
@@ -105,13 +106,12 @@ public:
         return body;
     }
 
-private:
+  private:
     std::vector<std::vector<NodeId>> direct_;
 };
 
 // How sure a pairing is: the same source line, the preparer's naming, or only the class.
-enum class Evidence
-{
+enum class Evidence {
     Source,
     Name,
     Class,
@@ -121,7 +121,7 @@ enum class Evidence
 // unpaired nodes and pairs what it explains.
 class EntryBuilder
 {
-public:
+  public:
     EntryBuilder(const ModelGraph &before, const ModelGraph &after, NodeAlignment &alignment)
         : before_(before), after_(after), alignment_(alignment), beforePaths_(byPath(before)),
           afterPaths_(byPath(after)), beforeBodies_(before), afterBodies_(after),
@@ -129,7 +129,8 @@ public:
     {
         // Calls of modules `before` lacks: what a rewrite or an unrolled reuse may have made.
         for (const GraphNode &call : after.nodes) {
-            if (call.kind != NodeKind::ModuleCall || pairedAfter(call.id) || !newInAfter(call.callee))
+            if (call.kind != NodeKind::ModuleCall || pairedAfter(call.id) ||
+                !newInAfter(call.callee))
                 continue;
             const ModuleInfo &m = after.modules[call.callee];
             if (m.leaf)
@@ -151,7 +152,7 @@ public:
         return std::move(entries_);
     }
 
-private:
+  private:
     bool newInAfter(ModuleId m) const { return !beforePaths_.count(after_.modules[m].path); }
     bool pairedBefore(NodeId n) const { return alignment_.afterOf[n] != kNoId; }
     bool pairedAfter(NodeId n) const { return alignment_.beforeOf[n] != kNoId; }
@@ -180,9 +181,13 @@ private:
         if (name.size() == prefix.size())
             return true;
         return name.size() > prefix.size() + 1 && name[prefix.size()] == '_' &&
-               std::all_of(name.begin() + prefix.size() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+               std::all_of(name.begin() + prefix.size() + 1, name.end(),
+                           [](char c) { return c >= '0' && c <= '9'; });
     }
-    static std::string displayPath(const std::string &path) { return path.empty() ? "the model" : path; }
+    static std::string displayPath(const std::string &path)
+    {
+        return path.empty() ? "the model" : path;
+    }
 
     // An op that vanished, and a call of a new layer from the same module that took its place.
     void pairRewrites(Evidence evidence)
@@ -199,13 +204,18 @@ private:
                 if (pairedAfter(call))
                     continue;
                 const ModuleInfo &layer = after_.modules[after_.nodes[call].callee];
-                const bool match = evidence == Evidence::Source ? sameSource(op, after_.nodes[call])
-                                                                : namedAfter(layer.name, baseOpName(op.op));
+                const bool match = evidence == Evidence::Source
+                                       ? sameSource(op, after_.nodes[call])
+                                       : namedAfter(layer.name, baseOpName(op.op));
                 if (!match)
                     continue;
                 alignment_.pair(op.id, call);
-                entries_.push_back({DiffKind::OpRewritten, layer.path, op.op + " -> " + layer.typeName, op.source,
-                                    {op.id}, {call}});
+                entries_.push_back({DiffKind::OpRewritten,
+                                    layer.path,
+                                    op.op + " -> " + layer.typeName,
+                                    op.source,
+                                    {op.id},
+                                    {call}});
                 break;
             }
         }
@@ -228,14 +238,19 @@ private:
                 for (NodeId copy : candidates->second) {
                     const ModuleInfo &own = after_.modules[after_.nodes[copy].callee];
                     if (pairedAfter(copy) ||
-                        (evidence == Evidence::Source && !sameSource(before_.nodes[lost], after_.nodes[copy])) ||
+                        (evidence == Evidence::Source &&
+                         !sameSource(before_.nodes[lost], after_.nodes[copy])) ||
                         (evidence == Evidence::Name && !namedAfter(own.name, reused.name)))
                         continue;
                     alignment_.pair(lost, copy);
-                    DiffEntry entry{DiffKind::ReuseUnrolled, own.path,
-                                    "call " + std::to_string(k + 1) + " of " + displayPath(reused.path) +
-                                        " -> a copy of its own (" + reused.typeName + ")",
-                                    before_.nodes[lost].source, {lost}, {copy}};
+                    DiffEntry entry{DiffKind::ReuseUnrolled,
+                                    own.path,
+                                    "call " + std::to_string(k + 1) + " of " +
+                                        displayPath(reused.path) + " -> a copy of its own (" +
+                                        reused.typeName + ")",
+                                    before_.nodes[lost].source,
+                                    {lost},
+                                    {copy}};
                     pairBodies(lost, copy, entry);
                     entries_.push_back(std::move(entry));
                     break;
@@ -274,13 +289,20 @@ private:
                 if (!entry.afterNodes.empty() || m.calls.empty())
                     entries_.push_back(std::move(entry));
             } else if (old->second->className != m.className) {
-                entries_.push_back({DiffKind::ClassChanged, m.path, old->second->typeName + " -> " + m.typeName,
-                                    {}, old->second->calls, m.calls});
+                entries_.push_back({DiffKind::ClassChanged,
+                                    m.path,
+                                    old->second->typeName + " -> " + m.typeName,
+                                    {},
+                                    old->second->calls,
+                                    m.calls});
             } else if (old->second->calls.size() != m.calls.size()) {
-                DiffEntry entry{DiffKind::CallsChanged, m.path,
+                DiffEntry entry{DiffKind::CallsChanged,
+                                m.path,
                                 std::to_string(old->second->calls.size()) + " calls -> " +
                                     std::to_string(m.calls.size()),
-                                {}, {}, {}};
+                                {},
+                                {},
+                                {}};
                 addUnpairedCalls(before_, old->second->calls, entry.beforeNodes);
                 addUnpairedCalls(after_, m.calls, entry.afterNodes);
                 if (!entry.beforeNodes.empty() || !entry.afterNodes.empty())
@@ -299,7 +321,8 @@ private:
 
     // The calls (with their bodies) that nothing paired, unless an enclosing call's entry
     // already holds them.
-    void addUnpairedCalls(const ModelGraph &graph, const std::vector<NodeId> &calls, std::vector<NodeId> &nodes)
+    void addUnpairedCalls(const ModelGraph &graph, const std::vector<NodeId> &calls,
+                          std::vector<NodeId> &nodes)
     {
         const bool before = &graph == &before_;
         const std::vector<NodeId> &twins = before ? alignment_.afterOf : alignment_.beforeOf;
@@ -318,12 +341,13 @@ private:
     }
 
     // Ops that vanished or appeared with nothing to explain them: one entry per module and op.
-    void collectOps(const ModelGraph &graph, const std::vector<NodeId> &twins, const std::vector<char> &covered,
-                    DiffKind kind)
+    void collectOps(const ModelGraph &graph, const std::vector<NodeId> &twins,
+                    const std::vector<char> &covered, DiffKind kind)
     {
         std::map<std::pair<std::string, std::string>, std::size_t> index; // (module, op) -> entry
         for (const GraphNode &node : graph.nodes) {
-            if (node.kind != NodeKind::Op || structural(node.op) || twins[node.id] != kNoId || covered[node.id])
+            if (node.kind != NodeKind::Op || structural(node.op) || twins[node.id] != kNoId ||
+                covered[node.id])
                 continue;
             const std::pair<std::string, std::string> key{graph.modules[node.owner].path, node.op};
             auto it = index.find(key);
@@ -331,7 +355,8 @@ private:
                 it = index.emplace(key, entries_.size()).first;
                 entries_.push_back({kind, key.first, node.op, node.source, {}, {}});
             }
-            (kind == DiffKind::OpRemoved ? entries_[it->second].beforeNodes : entries_[it->second].afterNodes)
+            (kind == DiffKind::OpRemoved ? entries_[it->second].beforeNodes
+                                         : entries_[it->second].afterNodes)
                 .push_back(node.id);
         }
     }
@@ -367,8 +392,9 @@ private:
     const ModulesByPath afterPaths_;
     const Bodies beforeBodies_;
     const Bodies afterBodies_;
-    std::map<std::string, std::vector<NodeId>> newLayerCalls_;                  // by owner path
-    std::map<std::pair<std::string, std::string>, std::vector<NodeId>> newCalls_; // by (parent path, class)
+    std::map<std::string, std::vector<NodeId>> newLayerCalls_; // by owner path
+    std::map<std::pair<std::string, std::string>, std::vector<NodeId>>
+        newCalls_;                    // by (parent path, class)
     std::vector<char> coveredBefore_; // nodes already in a whole module's entry
     std::vector<char> coveredAfter_;
     std::vector<DiffEntry> entries_;
@@ -389,14 +415,22 @@ GraphDiff diffModelGraphs(const ModelGraph &before, const ModelGraph &after)
 const char *diffKindName(DiffKind kind)
 {
     switch (kind) {
-    case DiffKind::OpRewritten: return "rewritten";
-    case DiffKind::ReuseUnrolled: return "unrolled";
-    case DiffKind::ModuleAdded: return "added";
-    case DiffKind::ModuleRemoved: return "removed";
-    case DiffKind::ClassChanged: return "class changed";
-    case DiffKind::CallsChanged: return "calls changed";
-    case DiffKind::OpAdded: return "op added";
-    case DiffKind::OpRemoved: return "op removed";
+    case DiffKind::OpRewritten:
+        return "rewritten";
+    case DiffKind::ReuseUnrolled:
+        return "unrolled";
+    case DiffKind::ModuleAdded:
+        return "added";
+    case DiffKind::ModuleRemoved:
+        return "removed";
+    case DiffKind::ClassChanged:
+        return "class changed";
+    case DiffKind::CallsChanged:
+        return "calls changed";
+    case DiffKind::OpAdded:
+        return "op added";
+    case DiffKind::OpRemoved:
+        return "op removed";
     }
     return "";
 }

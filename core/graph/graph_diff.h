@@ -21,8 +21,7 @@ struct GraphChange
 };
 
 // What was done to the model, as its user would say it: the raw changes paired up.
-enum class DiffKind
-{
+enum class DiffKind {
     OpRewritten,   // an op became a call of a new module (F.relu -> module_relu)
     ReuseUnrolled, // a further call of a reused module now calls a copy of its own
     ModuleAdded,
@@ -36,8 +35,8 @@ enum class DiffKind
 struct DiffEntry
 {
     DiffKind kind = DiffKind::ModuleAdded;
-    std::string module;  // the new module (after), else the module concerned
-    std::string summary; // one line: "aten::add_ -> Add", "call 2 of layer1.0.relu -> a copy"
+    std::string module;    // the new module (after), else the module concerned
+    std::string summary;   // one line: "aten::add_ -> Add", "call 2 of layer1.0.relu -> a copy"
     SourceLocation source; // the user's line, where one is known
     // The nodes concerned in each graph (calls with their bodies, ops), in execution order.
     std::vector<NodeId> beforeNodes;
@@ -46,9 +45,10 @@ struct DiffEntry
 
 struct GraphDiff
 {
-    std::vector<GraphChange> changes; // modules first (in `after`'s order, then removed ones), then ops and calls
-    std::vector<DiffEntry> entries;   // in `after`'s execution order
-    NodeAlignment alignment;          // rewrites and unrolled calls paired too
+    std::vector<GraphChange>
+        changes; // modules first (in `after`'s order, then removed ones), then ops and calls
+    std::vector<DiffEntry> entries; // in `after`'s execution order
+    NodeAlignment alignment;        // rewrites and unrolled calls paired too
     bool empty() const { return changes.empty(); }
 };
 

@@ -38,10 +38,11 @@ struct SourceLocation
 struct ModuleInfo
 {
     ModuleId id = kNoId;
-    std::string path;      // "layer1.0.relu"; "" for the model itself
-    std::string name;      // attribute name in the parent: "relu"
-    std::string className; // qualified, TorchScript mangling removed: "torch.nn.modules.activation.ReLU"
-    std::string typeName;  // last component of className: "ReLU"
+    std::string path; // "layer1.0.relu"; "" for the model itself
+    std::string name; // attribute name in the parent: "relu"
+    std::string
+        className; // qualified, TorchScript mangling removed: "torch.nn.modules.activation.ReLU"
+    std::string typeName; // last component of className: "ReLU"
     // A layer: an atomic torch.nn layer, or a module whose forward is one layer op on its own
     // parameters (a subclass of nn.Conv3d). Its internals are not user code.
     bool leaf = false;
@@ -56,8 +57,7 @@ struct ModuleInfo
     std::vector<std::string> assignedAttributes;
 };
 
-enum class NodeKind
-{
+enum class NodeKind {
     Op,         // an aten:: or prim:: node, incl. prim::If / prim::Loop
     ModuleCall, // a call of a submodule's method
 };
@@ -84,13 +84,13 @@ struct GraphNode
     // Innermost prim::If / prim::Loop holding this node within the same body; the body of an
     // expanded call lies wherever its call node lies.
     NodeId parentControl = kNoId;
-    int blockIndex = -1;          // which block of parentControl (If: 0 then, 1 else)
-    int tripCount = -1;           // prim::Loop: iterations when fixed before the run, else -1
+    int blockIndex = -1; // which block of parentControl (If: 0 then, 1 else)
+    int tripCount = -1;  // prim::Loop: iterations when fixed before the run, else -1
     // The user's line. Inside torch's own code (a composite layer's forward) it is the user's
     // call of the outermost composite, and torchSource the line in torch's file.
     SourceLocation source;
     SourceLocation torchSource;
-    bool insideTorch = false;     // in the code of a composite torch.nn layer
+    bool insideTorch = false; // in the code of a composite torch.nn layer
     // A call of one of torch's functions that the user wrote (F.interpolate): its Python name
     // ("torch.nn.functional.interpolate") on the node that is the call (scripted) or on every
     // op it ran (traced), and the first such node of that one call.
@@ -102,14 +102,13 @@ struct GraphNode
     std::vector<ValueId> inputs;
     // Results. For an expanded call these are the values its body returns (produced inside).
     std::vector<ValueId> outputs;
-    std::string attribute;     // prim::GetAttr name, prim::Constant value, CallFunction name
+    std::string attribute; // prim::GetAttr name, prim::Constant value, CallFunction name
     // ModuleCall: the called method's signature (self left out).
     std::vector<SignatureEntry> signatureInputs;
     std::vector<SignatureEntry> signatureOutputs;
 };
 
-enum class ValueOrigin
-{
+enum class ValueOrigin {
     Computed,  // produced by a node
     Input,     // an input of the model's forward
     Parameter, // a parameter or buffer read with prim::GetAttr
@@ -129,12 +128,12 @@ struct GraphValue
 struct ModelGraph
 {
     std::string sourcePath;
-    bool scripted = false; // produced by torch.jit.script (vs torch.jit.trace)
+    bool scripted = false;           // produced by torch.jit.script (vs torch.jit.trace)
     std::vector<ModuleInfo> modules; // modules[0] is the model itself
     std::vector<GraphNode> nodes;    // in execution order
     std::vector<GraphValue> values;
-    std::vector<ValueId> inputs;     // forward's inputs, self left out
-    std::vector<ValueId> outputs;    // forward's results (a tuple is unpacked)
+    std::vector<ValueId> inputs;                 // forward's inputs, self left out
+    std::vector<ValueId> outputs;                // forward's results (a tuple is unpacked)
     std::vector<SignatureEntry> signatureInputs; // the model's forward signature
     std::vector<SignatureEntry> signatureOutputs;
     SourceLocation returnSource; // the model forward's return statement, where known

@@ -29,13 +29,19 @@ const std::vector<OnnxExporterTable> &opsetTables()
 {
     static const std::vector<OnnxExporterTable> tables = [] {
         std::vector<OnnxExporterTable> made = {
-            {TORCHPREP_ONNX_TORCH_VERSION, TORCHPREP_ONNX_MAX_OPSET, {std::begin(kDebianRows), std::end(kDebianRows)}},
-            {TORCHPREP_ONNX_2_6_TORCH_VERSION, TORCHPREP_ONNX_2_6_MAX_OPSET,
+            {TORCHPREP_ONNX_TORCH_VERSION,
+             TORCHPREP_ONNX_MAX_OPSET,
+             {std::begin(kDebianRows), std::end(kDebianRows)}},
+            {TORCHPREP_ONNX_2_6_TORCH_VERSION,
+             TORCHPREP_ONNX_2_6_MAX_OPSET,
              {std::begin(kTorch26Rows), std::end(kTorch26Rows)}},
             // torch 2.13 (the newest wheel on Debian 13's machines): make_onnx_opsets.py made
             // its table row for row the same as 2.14's, so that table serves it under its name.
-            {"2.13.0", TORCHPREP_ONNX_2_14_MAX_OPSET, {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
-            {TORCHPREP_ONNX_2_14_TORCH_VERSION, TORCHPREP_ONNX_2_14_MAX_OPSET,
+            {"2.13.0",
+             TORCHPREP_ONNX_2_14_MAX_OPSET,
+             {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
+            {TORCHPREP_ONNX_2_14_TORCH_VERSION,
+             TORCHPREP_ONNX_2_14_MAX_OPSET,
              {std::begin(kTorch214Rows), std::end(kTorch214Rows)}},
         };
         for (OnnxExporterTable &table : made) // indexed where the rows now live: copies moved them
@@ -58,7 +64,7 @@ std::string majorMinor(const std::string &version)
 const OnnxExporterTable &onnxExporterTable(const std::string &torch)
 {
     // Found once: the walks ask onnxMayRefuse of every op.
-    static const OnnxExporterTable &linked = [] () -> const OnnxExporterTable & {
+    static const OnnxExporterTable &linked = []() -> const OnnxExporterTable & {
         for (const OnnxExporterTable &table : opsetTables())
             if (majorMinor(table.torch) == majorMinor(linkedTorchVersion()))
                 return table;
@@ -69,17 +75,18 @@ const OnnxExporterTable &onnxExporterTable(const std::string &torch)
     for (const OnnxExporterTable &table : opsetTables())
         if (torch == table.torch || torch == majorMinor(table.torch))
             return table;
-    throw InputError("--onnx-torch " + printable(torch) + ": the exporters TorchPrep knows are those of torch " +
-                     joinedOnnxExporters());
+    throw InputError("--onnx-torch " + printable(torch) +
+                     ": the exporters TorchPrep knows are those of torch " + joinedOnnxExporters());
 }
 
 bool handledBeforeOnnxSymbolics(const std::string &op)
 {
     static const std::unordered_set<std::string> handled = {
-        "prim::GetAttr", "prim::SetAttr", "prim::CallMethod", "prim::CallFunction", "prim::NumToTensor",
-        "aten::Int", "aten::Float", "aten::Bool", "aten::ScalarImplicit", "prim::TupleUnpack",
-        "prim::TupleIndex", "prim::RaiseException", "aten::warn", "aten::format", "aten::__contains__",
-        "aten::str", "prim::requires_grad", "prim::Param", "prim::Return",
+        "prim::GetAttr",        "prim::SetAttr",     "prim::CallMethod",   "prim::CallFunction",
+        "prim::NumToTensor",    "aten::Int",         "aten::Float",        "aten::Bool",
+        "aten::ScalarImplicit", "prim::TupleUnpack", "prim::TupleIndex",   "prim::RaiseException",
+        "aten::warn",           "aten::format",      "aten::__contains__", "aten::str",
+        "prim::requires_grad",  "prim::Param",       "prim::Return",
     };
     return handled.count(op) > 0;
 }
@@ -117,8 +124,14 @@ bool onnxMayRefuse(const std::string &op)
                        [&](const OnnxArgumentRule &rule) { return rule.op == op; });
 }
 
-std::string onnxTableTorchVersion(const std::string &torch) { return onnxExporterTable(torch).torch; }
-int onnxMaxOpset(const std::string &torch) { return onnxExporterTable(torch).maxOpset; }
+std::string onnxTableTorchVersion(const std::string &torch)
+{
+    return onnxExporterTable(torch).torch;
+}
+int onnxMaxOpset(const std::string &torch)
+{
+    return onnxExporterTable(torch).maxOpset;
+}
 
 std::string joinedOnnxExporters()
 {
@@ -128,6 +141,9 @@ std::string joinedOnnxExporters()
     return text;
 }
 // torch's symbolics start at opset 9 for most ops (7 and 8 hold a handful): judge from 9 on.
-int onnxMinOpset() { return 9; }
+int onnxMinOpset()
+{
+    return 9;
+}
 
 } // namespace torchprep

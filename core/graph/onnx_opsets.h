@@ -46,10 +46,10 @@ bool handledBeforeOnnxSymbolics(const std::string &op);
 // resizes export only from opset 11 (earlier Resize has no such mode).
 struct OnnxArgumentRule
 {
-    std::string op;      // the graph's op, or the torch function's Python name
-    std::size_t input;   // which of the node's inputs
-    std::string value;   // the constant that is refused
-    int fromOpset;       // exported from this opset on
+    std::string op;    // the graph's op, or the torch function's Python name
+    std::size_t input; // which of the node's inputs
+    std::string value; // the constant that is refused
+    int fromOpset;     // exported from this opset on
     std::string condition;
 };
 const std::vector<OnnxArgumentRule> &onnxArgumentRules();

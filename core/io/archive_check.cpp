@@ -28,7 +28,8 @@ std::uint64_t little(const std::string &bytes, std::size_t at, int width)
 {
     std::uint64_t value = 0;
     for (int i = width - 1; i >= 0; --i)
-        value = (value << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
+        value =
+            (value << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
     return value;
 }
 
@@ -45,7 +46,7 @@ struct Member
 
 class ArchiveReader
 {
-public:
+  public:
     ArchiveReader(const std::string &path, const std::string &what, const ArchiveLimits &limits)
         : file_(path, what), what_(what), limits_(limits)
     {
@@ -57,7 +58,8 @@ public:
             throw InputError(what_ + " is empty");
         const std::string magic = file_.read(0, std::min<std::uint64_t>(4, file_.size()));
         if (magic.size() >= 2 && static_cast<unsigned char>(magic[0]) == 0x80)
-            throw InputError(what_ + " was pickled with torch.save's legacy format (not a zip archive)");
+            throw InputError(what_ +
+                             " was pickled with torch.save's legacy format (not a zip archive)");
         if (magic.size() < 4 || little(magic, 0, 4) != kLocalHeader)
             throw InputError(what_ + " is not a zip archive");
         readDirectory();
@@ -75,7 +77,7 @@ public:
         return contents;
     }
 
-private:
+  private:
     [[noreturn]] void corrupt(const std::string &detail = "") const
     {
         throw InputError(what_ + " is a truncated or corrupt archive" +
@@ -115,8 +117,9 @@ private:
             offset = little(record, 48, 8);
         }
         if (entries > limits_.maxMembers)
-            throw InputError(what_ + " lists " + std::to_string(entries) + " members, more than the " +
-                             std::to_string(limits_.maxMembers) + " a model file may have");
+            throw InputError(what_ + " lists " + std::to_string(entries) +
+                             " members, more than the " + std::to_string(limits_.maxMembers) +
+                             " a model file may have");
         if (offset > file_.size() || size > file_.size() - offset)
             corrupt("its directory lies outside the file");
         const std::string directory = file_.read(offset, static_cast<std::size_t>(size));
@@ -191,7 +194,8 @@ private:
         if (m.uncompressed > bound - std::min(bound, inflated))
             throw InputError(what_ + ": member '" + m.name + "' would inflate to " +
                              std::to_string(m.uncompressed) + " bytes, more than a " +
-                             std::to_string(file_.size()) + "-byte model file can hold (a zip bomb?)");
+                             std::to_string(file_.size()) +
+                             "-byte model file can hold (a zip bomb?)");
         inflated += m.uncompressed;
         inflate(m, nullptr); // counts the real size, stopping past the declared one
     }
@@ -282,7 +286,8 @@ private:
         uLong crc = crc32(0L, Z_NULL, 0);
         for (std::size_t done = 0; done < content.size();) {
             const std::size_t chunk = std::min<std::size_t>(content.size() - done, 1u << 30);
-            crc = crc32(crc, reinterpret_cast<const Bytef *>(content.data() + done), static_cast<uInt>(chunk));
+            crc = crc32(crc, reinterpret_cast<const Bytef *>(content.data() + done),
+                        static_cast<uInt>(chunk));
             done += chunk;
         }
         if (static_cast<std::uint32_t>(crc) != m.crc)
@@ -293,14 +298,16 @@ private:
     void scanContent(const Member &m, const std::string &record, ArchiveContents &contents) const
     {
         if (endsWith(record, ".pkl") || endsWith(record, ".debug_pkl")) {
-            std::vector<std::string> *classes = record == "data.pkl" ? &contents.dataClasses : nullptr;
+            std::vector<std::string> *classes =
+                record == "data.pkl" ? &contents.dataClasses : nullptr;
             const std::string pickle = contentOf(m);
             checkCrc(m, record, pickle);
             const int depth = pickleNestingDepth(pickle, limits_.maxPickleDepth, classes);
             // libtorch's unpickler trusts the stack: a value taken from an empty one, or across a
             // mark, corrupts its memory (one flipped byte in data.pkl is enough).
             if (depth == kMalformedPickle)
-                throw InputError(what_ + ": '" + record + "' is not a well-formed pickle (a damaged or crafted file?)");
+                throw InputError(what_ + ": '" + record +
+                                 "' is not a well-formed pickle (a damaged or crafted file?)");
             if (depth > limits_.maxPickleDepth)
                 throw InputError(what_ + ": '" + record + "' nests values more than " +
                                  std::to_string(limits_.maxPickleDepth) +
@@ -318,8 +325,8 @@ private:
     // torch.jit.save writes only these untyped; constants carry `: Final[...]`, enums are apart.
     void checkClassAssignments(const std::string &code, const std::string &record) const
     {
-        static const char *const untyped[] = {"__parameters__", "__buffers__", "__forward_pre_hooks__",
-                                              "__forward_hooks__"};
+        static const char *const untyped[] = {"__parameters__", "__buffers__",
+                                              "__forward_pre_hooks__", "__forward_hooks__"};
         bool inClass = false;
         std::size_t lineNumber = 0;
         for (std::size_t start = 0; start < code.size();) {
@@ -330,13 +337,15 @@ private:
             start = end + 1;
             ++lineNumber;
             if (!line.empty() && line[0] != ' ') {
-                inClass = line.compare(0, 6, "class ") == 0 && line.find("(Enum)") == std::string::npos;
+                inClass =
+                    line.compare(0, 6, "class ") == 0 && line.find("(Enum)") == std::string::npos;
                 continue;
             }
             if (!inClass || line.size() < 3 || line[0] != ' ' || line[1] != ' ' || line[2] == ' ')
                 continue;
             std::size_t i = 2;
-            while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+            while (i < line.size() &&
+                   (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
                 ++i;
             const std::string name = line.substr(2, i - 2);
             while (i < line.size() && line[i] == ' ')
@@ -345,10 +354,11 @@ private:
                 continue;
             if (std::find(std::begin(untyped), std::end(untyped), name) != std::end(untyped))
                 continue;
-            throw InputError(what_ + ": its code '" + record + "' line " + std::to_string(lineNumber) +
-                             " gives the class attribute `" + name.substr(0, 64) +
-                             "` a value without a type, which torch.jit.save never writes (a damaged or "
-                             "crafted file?)");
+            throw InputError(
+                what_ + ": its code '" + record + "' line " + std::to_string(lineNumber) +
+                " gives the class attribute `" + name.substr(0, 64) +
+                "` a value without a type, which torch.jit.save never writes (a damaged or "
+                "crafted file?)");
         }
     }
 
@@ -387,7 +397,7 @@ private:
 // A pickle machine that keeps only how deep each value on its stack nests.
 class PickleDepthScanner
 {
-public:
+  public:
     PickleDepthScanner(const std::string &bytes, int stopAbove, std::vector<std::string> *classes)
         : bytes_(bytes), stopAbove_(stopAbove), classes_(classes)
     {
@@ -407,7 +417,7 @@ public:
         return deepest_;
     }
 
-private:
+  private:
     bool skip(std::size_t n)
     {
         if (n > bytes_.size() - p_)
@@ -506,26 +516,62 @@ private:
         int d = 0, e = 0;
         std::uint64_t n = 0;
         switch (op) {
-        case '(': marks_.push_back(stack_.size()); return true;
-        case '0': return pop(d);
-        case '1': return popToMark(d);
-        case '2': if (stack_.empty()) return false; push(stack_.back()); return true;
-        case 'F': case 'I': case 'L': case 'S': case 'V': return skipLine() && (push(0), true);
-        case 'J': return skip(4) && (push(0), true);
-        case 'K': return skip(1) && (push(0), true);
-        case 'M': return skip(2) && (push(0), true);
-        case 'G': return skip(8) && (push(0), true);
-        case 'N': case 0x88: case 0x89: push(0); return true;
-        case 'P': return skipLine() && (push(0), true);
-        case 'Q': return pop(d) && (push(d + 1), true);
-        case 'R': return pop(d) && pop(e) && (push(std::max(d, e) + 1), true);
-        case 'T': case 'X': case 'B': return skipCounted(4) && (push(0), true);
-        case 'U': case 'C': case 0x8c: return skipCounted(1) && (push(0), true);
-        case 0x8d: case 0x8e: return skipCounted(8) && (push(0), true);
-        case 0x8a: return skipCounted(1) && (push(0), true);
-        case 0x8b: return skipCounted(4) && (push(0), true);
-        case 'a': return pop(d) && grow(d);
-        case 'b': return pop(d) && grow(d);
+        case '(':
+            marks_.push_back(stack_.size());
+            return true;
+        case '0':
+            return pop(d);
+        case '1':
+            return popToMark(d);
+        case '2':
+            if (stack_.empty())
+                return false;
+            push(stack_.back());
+            return true;
+        case 'F':
+        case 'I':
+        case 'L':
+        case 'S':
+        case 'V':
+            return skipLine() && (push(0), true);
+        case 'J':
+            return skip(4) && (push(0), true);
+        case 'K':
+            return skip(1) && (push(0), true);
+        case 'M':
+            return skip(2) && (push(0), true);
+        case 'G':
+            return skip(8) && (push(0), true);
+        case 'N':
+        case 0x88:
+        case 0x89:
+            push(0);
+            return true;
+        case 'P':
+            return skipLine() && (push(0), true);
+        case 'Q':
+            return pop(d) && (push(d + 1), true);
+        case 'R':
+            return pop(d) && pop(e) && (push(std::max(d, e) + 1), true);
+        case 'T':
+        case 'X':
+        case 'B':
+            return skipCounted(4) && (push(0), true);
+        case 'U':
+        case 'C':
+        case 0x8c:
+            return skipCounted(1) && (push(0), true);
+        case 0x8d:
+        case 0x8e:
+            return skipCounted(8) && (push(0), true);
+        case 0x8a:
+            return skipCounted(1) && (push(0), true);
+        case 0x8b:
+            return skipCounted(4) && (push(0), true);
+        case 'a':
+            return pop(d) && grow(d);
+        case 'b':
+            return pop(d) && grow(d);
         case 'c': {
             const std::size_t start = p_;
             if (!skipLine() || !skipLine())
@@ -538,38 +584,72 @@ private:
             push(0);
             return true;
         }
-        case 0x93: return pop(d) && pop(e) && (push(0), true);
-        case 'd': return pairsAboveMark() && popToMark(d) && (push(d + 1), true);
-        case 'l': case 't': case 0x91: return popToMark(d) && (push(d + 1), true);
-        case '}': case ']': case ')': case 0x8f: push(1); return true;
-        case 'u': return pairsAboveMark() && popToMark(d) && grow(d);
-        case 'e': case 0x90: return popToMark(d) && grow(d);
-        case 's': return pop(d) && pop(e) && grow(std::max(d, e));
-        case 'g': case 'p': { // text memo keys: keep it simple, key by the line
+        case 0x93:
+            return pop(d) && pop(e) && (push(0), true);
+        case 'd':
+            return pairsAboveMark() && popToMark(d) && (push(d + 1), true);
+        case 'l':
+        case 't':
+        case 0x91:
+            return popToMark(d) && (push(d + 1), true);
+        case '}':
+        case ']':
+        case ')':
+        case 0x8f:
+            push(1);
+            return true;
+        case 'u':
+            return pairsAboveMark() && popToMark(d) && grow(d);
+        case 'e':
+        case 0x90:
+            return popToMark(d) && grow(d);
+        case 's':
+            return pop(d) && pop(e) && grow(std::max(d, e));
+        case 'g':
+        case 'p': { // text memo keys: keep it simple, key by the line
             const std::size_t start = p_;
             if (!skipLine())
                 return false;
             n = std::hash<std::string>()(bytes_.substr(start, p_ - start));
             return op == 'g' ? memoGet(n) : memoPut(n);
         }
-        case 'h': return length(1, n) && memoGet(n);
-        case 'j': return length(4, n) && memoGet(n);
-        case 'q': return length(1, n) && memoPut(n);
-        case 'r': return length(4, n) && memoPut(n);
-        case 0x94: return memoPut(memo_.size());
-        case 0x80: return skip(1);
-        case 0x95: return skip(8);
-        case 0x81: return pop(d) && pop(e) && (push(std::max(d, e) + 1), true);
-        case 0x92: return pop(d) && pop(e) && pop(e) && (push(d + 1), true);
-        case 0x82: return skip(1) && (push(0), true);
-        case 0x83: return skip(2) && (push(0), true);
-        case 0x84: return skip(4) && (push(0), true);
-        case 0x85: return wrap(1);
-        case 0x86: return wrap(2);
-        case 0x87: return wrap(3);
-        case 'i': return skipLine() && skipLine() && popToMark(d) && (push(d + 1), true);
-        case 'o': return popToMark(d) && (push(d + 1), true);
-        default: unknownOpcode_ = true; return false;
+        case 'h':
+            return length(1, n) && memoGet(n);
+        case 'j':
+            return length(4, n) && memoGet(n);
+        case 'q':
+            return length(1, n) && memoPut(n);
+        case 'r':
+            return length(4, n) && memoPut(n);
+        case 0x94:
+            return memoPut(memo_.size());
+        case 0x80:
+            return skip(1);
+        case 0x95:
+            return skip(8);
+        case 0x81:
+            return pop(d) && pop(e) && (push(std::max(d, e) + 1), true);
+        case 0x92:
+            return pop(d) && pop(e) && pop(e) && (push(d + 1), true);
+        case 0x82:
+            return skip(1) && (push(0), true);
+        case 0x83:
+            return skip(2) && (push(0), true);
+        case 0x84:
+            return skip(4) && (push(0), true);
+        case 0x85:
+            return wrap(1);
+        case 0x86:
+            return wrap(2);
+        case 0x87:
+            return wrap(3);
+        case 'i':
+            return skipLine() && skipLine() && popToMark(d) && (push(d + 1), true);
+        case 'o':
+            return popToMark(d) && (push(d + 1), true);
+        default:
+            unknownOpcode_ = true;
+            return false;
         }
     }
 
@@ -591,7 +671,10 @@ bool ArchiveContents::has(const std::string &record) const
     return std::find(records.begin(), records.end(), record) != records.end();
 }
 
-bool ArchiveContents::isTorchSave() const { return has("data.pkl") && !has("constants.pkl"); }
+bool ArchiveContents::isTorchSave() const
+{
+    return has("data.pkl") && !has("constants.pkl");
+}
 
 std::string ArchiveContents::objectClass() const
 {

@@ -18,7 +18,8 @@ struct ArchiveLimits
     // Nesting of tuples, lists, dicts and objects in any pickle. libtorch builds and destroys such
     // values recursively; real models nest a few dozen levels.
     int maxPickleDepth = 10000;
-    // Bracket and block nesting in the archive's TorchScript code, which libtorch parses recursively.
+    // Bracket and block nesting in the archive's TorchScript code, which libtorch parses
+    // recursively.
     int maxCodeNesting = 2000;
 };
 

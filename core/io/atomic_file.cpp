@@ -21,19 +21,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const std::string &path) { return "'" + path + "'"; }
+std::string quoted(const std::string &path)
+{
+    return "'" + path + "'";
+}
 
-std::string systemError() { return std::strerror(errno); }
+std::string systemError()
+{
+    return std::strerror(errno);
+}
 
 // A streambuf over a file descriptor; remembers the first write error.
 class DescriptorBuffer : public std::streambuf
 {
-public:
-    explicit DescriptorBuffer(int fd) : fd_(fd), buffer_(1 << 16) { setp(buffer_.data(), buffer_.data() + buffer_.size()); }
+  public:
+    explicit DescriptorBuffer(int fd) : fd_(fd), buffer_(1 << 16)
+    {
+        setp(buffer_.data(), buffer_.data() + buffer_.size());
+    }
     bool failed() const { return failed_; }
     int error() const { return error_; }
 
-protected:
+  protected:
     int_type overflow(int_type c) override
     {
         if (!drain())
@@ -46,7 +55,7 @@ protected:
     }
     int sync() override { return drain() ? 0 : -1; }
 
-private:
+  private:
     bool drain()
     {
         const char *p = pbase();
@@ -71,7 +80,10 @@ private:
     int error_ = 0;
 };
 
-std::string temporaryPrefix(const fs::path &target) { return "." + target.filename().string() + ".torchprep-"; }
+std::string temporaryPrefix(const fs::path &target)
+{
+    return "." + target.filename().string() + ".torchprep-";
+}
 
 // Hidden temporaries of runs that died before renaming them (only the fallback path makes them).
 void removeStaleTemporaries(const fs::path &target)
@@ -86,7 +98,8 @@ void removeStaleTemporaries(const fs::path &target)
         if (name.compare(0, prefix.size(), prefix) != 0)
             continue;
         const std::string pid = name.substr(prefix.size());
-        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9)
+        if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos ||
+            pid.size() > 9)
             continue;
         if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH)
             ::unlink((folder / name).c_str());
@@ -114,12 +127,14 @@ AtomicFile::AtomicFile(const std::string &target) : impl_(std::make_unique<Impl>
     d.folder = d.target.has_parent_path() ? d.target.parent_path() : fs::path(".");
     std::error_code ec;
     if (!fs::is_directory(d.folder, ec))
-        throw InputError(quoted(target) + ": folder " + quoted(d.folder.string()) + " does not exist");
+        throw InputError(quoted(target) + ": folder " + quoted(d.folder.string()) +
+                         " does not exist");
     if (fs::is_directory(d.target, ec))
         throw InputError(quoted(target) + " is a directory");
     removeStaleTemporaries(d.target);
     d.fd = ::open(d.folder.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
-    if (d.fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL || errno == ENOENT)) {
+    if (d.fd < 0 &&
+        (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL || errno == ENOENT)) {
         d.named = d.folder / (temporaryPrefix(d.target) + std::to_string(::getpid()));
         d.fd = ::open(d.named.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0666);
         if (d.fd < 0)
@@ -140,7 +155,10 @@ AtomicFile::~AtomicFile()
         ::unlink(d.named.c_str());
 }
 
-std::ostream &AtomicFile::stream() { return *impl_->stream; }
+std::ostream &AtomicFile::stream()
+{
+    return *impl_->stream;
+}
 
 void AtomicFile::commit()
 {

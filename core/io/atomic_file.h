@@ -12,7 +12,7 @@ namespace torchprep {
 
 class AtomicFile
 {
-public:
+  public:
     // Opens the unnamed file. Throws InputError (one line naming `target`) when the folder is
     // missing or not writable, or `target` is a directory.
     explicit AtomicFile(const std::string &target);
@@ -24,7 +24,7 @@ public:
     // Flushes, syncs and puts the file in place of `target`. Throws InputError when it cannot.
     void commit();
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

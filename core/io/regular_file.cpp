@@ -30,7 +30,7 @@ std::string kindOf(mode_t mode)
 
 RegularFile::RegularFile(const std::string &path, const std::string &what) : what_(what)
 {
-    struct stat status {};
+    struct stat status{};
     if (::stat(path.c_str(), &status) != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             throw InputError(what + ": no such file");
@@ -64,8 +64,8 @@ std::string RegularFile::read(std::uint64_t offset, std::size_t length) const
     std::string bytes(length, '\0');
     std::size_t done = 0;
     while (done < length) {
-        const ssize_t got = ::pread(fd_, bytes.data() + done, length - done,
-                                    static_cast<off_t>(offset + done));
+        const ssize_t got =
+            ::pread(fd_, bytes.data() + done, length - done, static_cast<off_t>(offset + done));
         if (got < 0 && errno == EINTR)
             continue;
         if (got <= 0)

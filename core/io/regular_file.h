@@ -10,7 +10,7 @@ namespace torchprep {
 // An open, read-only regular file; closed when it goes.
 class RegularFile
 {
-public:
+  public:
     // Opens `path` without blocking (a FIFO would wait for a writer) and checks what it is.
     // Throws InputError "<what>: no such file" / "is a directory" / "is not a regular file (a
     // FIFO)" / "is empty" ... `what` names the file as the user gave it: "'model.pt'".
@@ -24,7 +24,7 @@ public:
     std::string read(std::uint64_t offset, std::size_t length) const;
     int descriptor() const { return fd_; }
 
-private:
+  private:
     int fd_ = -1;
     std::uint64_t size_ = 0;
     std::string what_;

@@ -25,7 +25,7 @@ fs::path resolvedLocation(const std::string &path)
 
 bool sameFile(const std::string &a, const std::string &b)
 {
-    struct stat sa {}, sb {};
+    struct stat sa{}, sb{};
     const bool hasA = ::stat(a.c_str(), &sa) == 0;
     const bool hasB = ::stat(b.c_str(), &sb) == 0;
     if (hasA && hasB)
@@ -35,9 +35,15 @@ bool sameFile(const std::string &a, const std::string &b)
     return resolvedLocation(a) == resolvedLocation(b);
 }
 
-void RunFiles::reads(const std::string &path, const std::string &role) { inputs_.push_back({path, role}); }
+void RunFiles::reads(const std::string &path, const std::string &role)
+{
+    inputs_.push_back({path, role});
+}
 
-void RunFiles::writes(const std::string &path, const std::string &role) { outputs_.push_back({path, role}); }
+void RunFiles::writes(const std::string &path, const std::string &role)
+{
+    outputs_.push_back({path, role});
+}
 
 void RunFiles::check() const
 {

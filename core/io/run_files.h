@@ -10,7 +10,7 @@ namespace torchprep {
 
 class RunFiles
 {
-public:
+  public:
     // `role` names the file for the user: "the input model", "-o", "--emit-python".
     void reads(const std::string &path, const std::string &role);
     void writes(const std::string &path, const std::string &role);
@@ -19,7 +19,7 @@ public:
     // "--emit-python would write 'out/m.py', which is the input model 'out/m.py'".
     void check() const;
 
-private:
+  private:
     struct Entry
     {
         std::string path;

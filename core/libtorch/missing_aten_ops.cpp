@@ -19,9 +19,10 @@ namespace {
 
 // scaled_dot_product_attention (torch 2.0; `scale` 2.1, `enable_gqa` 2.5): softmax(q kᵀ · scale
 // + mask) v, a row that every mask entry hides giving zeros (torch's _safe_softmax since 2.5).
-at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &key, const at::Tensor &value,
-                                     const c10::optional<at::Tensor> &attnMask, double dropoutP, bool isCausal,
-                                     c10::optional<double> scale, bool enableGqa)
+at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &key,
+                                     const at::Tensor &value,
+                                     const c10::optional<at::Tensor> &attnMask, double dropoutP,
+                                     bool isCausal, c10::optional<double> scale, bool enableGqa)
 {
     TORCH_CHECK(!(isCausal && attnMask.has_value() && attnMask->defined()),
                 "scaled_dot_product_attention: attn_mask and is_causal cannot both be set");
@@ -37,11 +38,13 @@ at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &
             if (kv->dim() < 3 || kv->size(-3) == query.size(-3))
                 continue;
             TORCH_CHECK(kv->size(-3) > 0 && query.size(-3) % kv->size(-3) == 0,
-                        "scaled_dot_product_attention: query heads are not a multiple of key or value heads");
+                        "scaled_dot_product_attention: query heads are not a multiple of key or "
+                        "value heads");
             *kv = kv->repeat_interleave(query.size(-3) / kv->size(-3), -3);
         }
     }
-    const double factor = scale.has_value() ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
+    const double factor =
+        scale.has_value() ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
     // torch scales q and k by the root of the factor each, which keeps half precision in range.
     const double root = std::sqrt(factor);
     at::Tensor scores = at::matmul(q * root, k.transpose(-2, -1) * root);
@@ -68,11 +71,12 @@ at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &
 
 // rms_norm (torch 2.4, nn.RMSNorm): x / sqrt(mean(x², normalized dims) + eps) · weight, computed
 // in float for half inputs; eps defaults to the machine epsilon of that type.
-at::Tensor rmsNorm(const at::Tensor &input, at::IntArrayRef normalizedShape, const c10::optional<at::Tensor> &weight,
-                   c10::optional<double> eps)
+at::Tensor rmsNorm(const at::Tensor &input, at::IntArrayRef normalizedShape,
+                   const c10::optional<at::Tensor> &weight, c10::optional<double> eps)
 {
     const int64_t dims = static_cast<int64_t>(normalizedShape.size());
-    TORCH_CHECK(dims <= input.dim(), "rms_norm: normalized_shape has more dimensions than the input");
+    TORCH_CHECK(dims <= input.dim(),
+                "rms_norm: normalized_shape has more dimensions than the input");
     for (int64_t i = 0; i < dims; ++i)
         TORCH_CHECK(input.size(input.dim() - dims + i) == normalizedShape[i],
                     "rms_norm: the input's last dimensions are not normalized_shape");
@@ -82,8 +86,8 @@ at::Tensor rmsNorm(const at::Tensor &input, at::IntArrayRef normalizedShape, con
     const bool isDouble = input.scalar_type() == at::kDouble;
     const at::Tensor upcast = isDouble ? input : input.to(at::kFloat);
     const double epsilon = eps.has_value() ? *eps
-                           : isDouble      ? std::numeric_limits<double>::epsilon()
-                                           : static_cast<double>(std::numeric_limits<float>::epsilon());
+                           : isDouble ? std::numeric_limits<double>::epsilon()
+                                      : static_cast<double>(std::numeric_limits<float>::epsilon());
     const at::Tensor inverse = at::rsqrt(upcast.pow(2).mean(reduce, /*keepdim=*/true).add(epsilon));
     at::Tensor result = upcast.mul(inverse).type_as(input);
     if (weight.has_value() && weight->defined())
@@ -93,11 +97,13 @@ at::Tensor rmsNorm(const at::Tensor &input, at::IntArrayRef normalizedShape, con
 
 // _upsample_lanczos2d_aa.vec (torch 2.10s): F.interpolate(mode="lanczos"). Scripted files carry
 // F.interpolate's every branch, so the op must resolve for them to load; running it is refused.
-at::Tensor upsampleLanczos(const at::Tensor &input, at::OptionalIntArrayRef outputSize, bool alignCorners,
-                           c10::optional<at::ArrayRef<double>> scaleFactors)
+at::Tensor upsampleLanczos(const at::Tensor &input, at::OptionalIntArrayRef outputSize,
+                           bool alignCorners, c10::optional<at::ArrayRef<double>> scaleFactors)
 {
-    TORCH_CHECK(false, "F.interpolate(mode='lanczos') runs aten::_upsample_lanczos2d_aa, which libtorch " TORCH_VERSION
-                       " lacks and TorchPrep does not compute: use mode='bicubic' or a newer libtorch");
+    TORCH_CHECK(false,
+                "F.interpolate(mode='lanczos') runs aten::_upsample_lanczos2d_aa, which "
+                "libtorch " TORCH_VERSION
+                " lacks and TorchPrep does not compute: use mode='bicubic' or a newer libtorch");
     return input;
 }
 
@@ -112,13 +118,18 @@ struct MissingOp
 const MissingOp kMissingOps[] = {
     {"aten::scaled_dot_product_attention", "",
      "scaled_dot_product_attention(Tensor query, Tensor key, Tensor value, Tensor? attn_mask=None, "
-     "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> Tensor",
-     [](torch::Library &library, const char *schema) { library.def(schema, &scaledDotProductAttention); }},
+     "float dropout_p=0.0, bool is_causal=False, *, float? scale=None, bool enable_gqa=False) -> "
+     "Tensor",
+     [](torch::Library &library, const char *schema) {
+         library.def(schema, &scaledDotProductAttention);
+     }},
     {"aten::rms_norm", "",
-     "rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> Tensor",
+     "rms_norm(Tensor input, int[] normalized_shape, Tensor? weight=None, float? eps=None) -> "
+     "Tensor",
      [](torch::Library &library, const char *schema) { library.def(schema, &rmsNorm); }},
     {"aten::_upsample_lanczos2d_aa", "vec",
-     "_upsample_lanczos2d_aa.vec(Tensor input, int[]? output_size, bool align_corners, float[]? scale_factors) -> Tensor",
+     "_upsample_lanczos2d_aa.vec(Tensor input, int[]? output_size, bool align_corners, float[]? "
+     "scale_factors) -> Tensor",
      [](torch::Library &library, const char *schema) { library.def(schema, &upsampleLanczos); }},
 };
 
@@ -156,8 +167,8 @@ std::vector<std::string> registerMissingAtenOps()
         if (c10::Dispatcher::singleton().findSchema({op.name, op.overload}).has_value())
             continue; // the linked libtorch has it: defining it again would abort
         if (!library)
-            library = std::make_unique<torch::Library>(torch::Library::FRAGMENT, "aten", c10::nullopt, __FILE__,
-                                                       __LINE__);
+            library = std::make_unique<torch::Library>(torch::Library::FRAGMENT, "aten",
+                                                       c10::nullopt, __FILE__, __LINE__);
         op.define(*library, op.schema);
         registered().push_back(op.name);
         added.push_back(op.name);
@@ -171,7 +182,10 @@ std::vector<std::string> registeredAtenOps()
     return registered();
 }
 
-std::string linkedTorchVersion() { return TORCH_VERSION; }
+std::string linkedTorchVersion()
+{
+    return TORCH_VERSION;
+}
 
 std::string torchVersionWithOp(const std::string &op)
 {

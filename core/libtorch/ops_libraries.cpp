@@ -41,7 +41,8 @@ const std::map<std::string, Provider> &providers()
           "torchvision's operator library (torchvision/_C*.so, in Debian's python3-torchvision)"}},
         {"torchaudio",
          {"/usr/lib/python3/dist-packages/torchaudio/lib/libtorchaudio.so",
-          "torchaudio's operator library (torchaudio/lib/libtorchaudio.so, in Debian's python3-torchaudio)"}},
+          "torchaudio's operator library (torchaudio/lib/libtorchaudio.so, in Debian's "
+          "python3-torchaudio)"}},
     };
     return known;
 }
@@ -54,7 +55,7 @@ void loadOpsLibrary(const std::string &path)
     std::vector<std::string> &paths = loaded();
     if (std::find(paths.begin(), paths.end(), path) != paths.end())
         return;
-    struct stat status {};
+    struct stat status{};
     if (::stat(path.c_str(), &status) != 0)
         throw InputError("--ops-library '" + printable(path) + "': no such file");
     if (!S_ISREG(status.st_mode))
@@ -92,7 +93,8 @@ std::string opsLibraryProvider(const std::string &ns)
     auto it = providers().find(ns);
     if (it != providers().end())
         return it->second.words;
-    return "the library that registers the '" + printable(ns) + "' ops (what torch.ops.load_library loads in Python)";
+    return "the library that registers the '" + printable(ns) +
+           "' ops (what torch.ops.load_library loads in Python)";
 }
 
 } // namespace torchprep

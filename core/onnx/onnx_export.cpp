@@ -4,16 +4,16 @@
 
 #include "libtorch/dtypes_torch.h"
 
-#include "compare/comparison_torch.h"
 #include "base/errors.h"
-#include "io/atomic_file.h"
-#include "io/subprocess.h"
 #include "base/json_reader.h"
 #include "base/json_writer.h"
-#include "torchscript/model_run_torch.h"
 #include "base/printable.h"
-#include "torchscript/torch_model_impl.h"
+#include "compare/comparison_torch.h"
+#include "io/atomic_file.h"
+#include "io/subprocess.h"
 #include "onnx/onnx_scripts.h"
+#include "torchscript/model_run_torch.h"
+#include "torchscript/torch_model_impl.h"
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/csrc/jit/serialization/pickle.h>
@@ -36,7 +36,7 @@ constexpr int kRuntimeSeconds = 1800;
 // A private folder (mkdtemp) removed with everything in it when the export is done.
 class ScratchFolder
 {
-public:
+  public:
     ScratchFolder()
     {
         const char *tmp = std::getenv("TMPDIR");
@@ -52,7 +52,7 @@ public:
     }
     std::string file(const std::string &name) const { return (path_ / name).string(); }
 
-private:
+  private:
     fs::path path_;
 };
 
@@ -90,7 +90,8 @@ std::optional<std::string> onnxDtype(at::ScalarType type)
 
 at::ScalarType scalarTypeOfOnnx(const std::string &name)
 {
-    const std::optional<std::string> canonical = onnxDtype(scalarTypeOf(name).value_or(at::kBFloat16));
+    const std::optional<std::string> canonical =
+        onnxDtype(scalarTypeOf(name).value_or(at::kBFloat16));
     if (!canonical || *canonical != name)
         throw InputError("ONNX Runtime returned a tensor of type " + printable(name));
     return *scalarTypeOf(name);
@@ -118,7 +119,8 @@ std::string joinedPythons(const std::vector<std::string> &pythons)
 }
 
 // Runs the TorchScript model as the proof does: plain interpreter, seeded, no gradients.
-std::vector<at::Tensor> torchScriptOutputs(const TorchModel &model, const std::vector<c10::IValue> &inputs)
+std::vector<at::Tensor> torchScriptOutputs(const TorchModel &model,
+                                           const std::vector<c10::IValue> &inputs)
 {
     torch::NoGradGuard noGrad;
     torch::jit::GraphOptimizerEnabledGuard plainInterpreter(false);
@@ -127,14 +129,15 @@ std::vector<at::Tensor> torchScriptOutputs(const TorchModel &model, const std::v
 }
 
 OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue> &inputs,
-                         const ScratchFolder &scratch, const std::string &onnxPath, double tolerance,
-                         const std::string &exporterPython)
+                         const ScratchFolder &scratch, const std::string &onnxPath,
+                         double tolerance, const std::string &exporterPython)
 {
     OnnxProof proof;
     const char *variable = std::getenv("TORCHPREP_ONNXRUNTIME_PYTHON");
     const std::string named = variable ? variable : "";
     if (!named.empty() && findExecutable({named}).empty()) {
-        proof.note = "no ONNX Runtime: TORCHPREP_ONNXRUNTIME_PYTHON names " + printable(named) + ", which is no program";
+        proof.note = "no ONNX Runtime: TORCHPREP_ONNXRUNTIME_PYTHON names " + printable(named) +
+                     ", which is no program";
         return proof;
     }
     const std::vector<std::string> pythons = onnxRuntimePythons(named, exporterPython);
@@ -151,7 +154,8 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
         const at::Tensor t = inputs[i].toTensor().contiguous().cpu();
         const std::optional<std::string> dtype = onnxDtype(t.scalar_type());
         if (!dtype) {
-            proof.note = "ONNX Runtime takes no " + std::string(c10::toString(t.scalar_type())) + " input";
+            proof.note =
+                "ONNX Runtime takes no " + std::string(c10::toString(t.scalar_type())) + " input";
             return proof;
         }
         const std::string file = scratch.file("input_" + std::to_string(i) + ".bin");
@@ -180,9 +184,10 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
         break;
     }
     if (!run.started || run.exitCode == 3) {
-        proof.note = "no ONNX Runtime: none of " + printable(joinedPythons(pythons)) +
-                     " imports onnxruntime; install it with `pip install onnxruntime` in a venv and set "
-                     "TORCHPREP_ONNXRUNTIME_PYTHON to that venv's python";
+        proof.note =
+            "no ONNX Runtime: none of " + printable(joinedPythons(pythons)) +
+            " imports onnxruntime; install it with `pip install onnxruntime` in a venv and set "
+            "TORCHPREP_ONNXRUNTIME_PYTHON to that venv's python";
         return proof;
     }
     if (run.timedOut) {
@@ -199,8 +204,8 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
     const std::vector<at::Tensor> expected = torchScriptOutputs(model, inputs);
     const JsonValue &outputs = result["outputs"];
     if (outputs.items.size() != expected.size()) {
-        proof.verdict = "ONNX Runtime returns " + std::to_string(outputs.items.size()) + " outputs, TorchScript " +
-                        std::to_string(expected.size());
+        proof.verdict = "ONNX Runtime returns " + std::to_string(outputs.items.size()) +
+                        " outputs, TorchScript " + std::to_string(expected.size());
         return proof;
     }
     proof.passed = true;
@@ -212,7 +217,8 @@ OnnxProof proveInRuntime(const TorchModel &model, const std::vector<c10::IValue>
         const std::string bytes = readFile(o["file"].string());
         const at::ScalarType type = scalarTypeOfOnnx(o["dtype"].string());
         at::Tensor got = at::empty(shape, at::TensorOptions().dtype(type));
-        if (static_cast<std::size_t>(got.nbytes()) != bytes.size() || expected[i].sizes() != got.sizes()) {
+        if (static_cast<std::size_t>(got.nbytes()) != bytes.size() ||
+            expected[i].sizes() != got.sizes()) {
             proof.passed = false;
             proof.verdict = "output " + std::to_string(i) + " has another shape in ONNX Runtime";
             return proof;
@@ -260,16 +266,20 @@ std::string onnxPython()
     return findExecutable(candidates);
 }
 
-OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, const std::string &output,
-                            const OnnxExportOptions &options)
+OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph,
+                            const std::string &output, const OnnxExportOptions &options)
 {
-    const std::string python = options.python.empty() ? onnxPython() : findExecutable({options.python});
+    const std::string python =
+        options.python.empty() ? onnxPython() : findExecutable({options.python});
     if (python.empty())
-        throw InputError(options.python.empty() ? "exporting to ONNX runs PyTorch's exporter, which needs python3 with "
-                                                  "torch (Debian: python3-torch): no python3 was found"
-                                                : "--python '" + printable(options.python) + "' is no program here");
+        throw InputError(
+            options.python.empty()
+                ? "exporting to ONNX runs PyTorch's exporter, which needs python3 with "
+                  "torch (Debian: python3-torch): no python3 was found"
+                : "--python '" + printable(options.python) + "' is no program here");
     if (options.opset < 7)
-        throw InputError("--opset " + std::to_string(options.opset) + ": PyTorch exports opsets 7 and later");
+        throw InputError("--opset " + std::to_string(options.opset) +
+                         ": PyTorch exports opsets 7 and later");
     const ScratchFolder scratch;
     OnnxExportResult result;
     const std::string modelPath = scratch.file("model.pt");
@@ -289,23 +299,30 @@ OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, co
     const std::string script = scratch.file("export_onnx.py");
     writeText(script, onnxExportScript());
     const ProcessResult run =
-        runProcess({python, script, modelPath, inputsPath, onnxPath, std::to_string(options.opset)}, kExportSeconds);
+        runProcess({python, script, modelPath, inputsPath, onnxPath, std::to_string(options.opset)},
+                   kExportSeconds);
     if (!run.started)
         throw InputError("cannot run " + printable(python));
     if (run.timedOut)
-        throw InputError("PyTorch's ONNX exporter did not finish within " + std::to_string(kExportSeconds) + " s");
+        throw InputError("PyTorch's ONNX exporter did not finish within " +
+                         std::to_string(kExportSeconds) + " s");
     if (run.exitCode == 3)
-        throw InputError("exporting to ONNX runs PyTorch's exporter, which needs Python with torch (Debian: "
-                         "python3-torch): " + printable(python) + " has no torch");
+        throw InputError(
+            "exporting to ONNX runs PyTorch's exporter, which needs Python with torch (Debian: "
+            "python3-torch): " +
+            printable(python) + " has no torch");
     JsonValue exported;
     try {
         exported = resultOf(run, "the exporter's result");
     } catch (const InputError &) {
-        throw InputError("PyTorch's ONNX exporter failed: " + printable(firstLine(run.err.empty() ? run.out : run.err)));
+        throw InputError("PyTorch's ONNX exporter failed: " +
+                         printable(firstLine(run.err.empty() ? run.out : run.err)));
     }
-    result.exporter = "torch " + printable(exported["torch"].string()) + " (TorchScript exporter) in " + printable(python);
+    result.exporter = "torch " + printable(exported["torch"].string()) +
+                      " (TorchScript exporter) in " + printable(python);
     if (!exported["opset_error"].isNull())
-        throw InputError("--opset " + std::to_string(options.opset) + ": " + printable(exported["opset_error"].string()));
+        throw InputError("--opset " + std::to_string(options.opset) + ": " +
+                         printable(exported["opset_error"].string()));
     result.exported = exported["exported"].truth();
     result.checked = exported["checked"].truth();
     result.checkerNote = printable(exported["checker"].string());

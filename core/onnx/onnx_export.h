@@ -3,8 +3,8 @@
 // TorchScript model's outputs on the same inputs.
 #pragma once
 
-#include "compare/comparison.h"
 #include "base/input_spec.h"
+#include "compare/comparison.h"
 #include "graph/model_graph.h"
 
 #include <string>
@@ -45,10 +45,10 @@ struct OnnxExportResult
 {
     std::string exporter; // "torch 1.13.1 (TorchScript exporter) in /usr/bin/python3"
     bool exported = false;
-    std::string error;                  // the exporter's or the checker's one line
-    std::vector<OnnxRefusal> refusals;  // the ops the error names, with the user's lines
-    bool checked = false;               // ONNX's checker passed
-    std::string checkerNote;            // why the checker did not run or what it said
+    std::string error;                 // the exporter's or the checker's one line
+    std::vector<OnnxRefusal> refusals; // the ops the error names, with the user's lines
+    bool checked = false;              // ONNX's checker passed
+    std::string checkerNote;           // why the checker did not run or what it said
     OnnxProof proof;
     bool written = false;
 };
@@ -57,8 +57,8 @@ struct OnnxExportResult
 // where a runtime is found). `graph`, when given, maps an op the exporter refuses to the user's
 // source lines. Throws InputError (one line) when Python with torch is missing (naming the
 // package that provides it), the inputs cannot be made, or `output` cannot be written.
-OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph, const std::string &output,
-                            const OnnxExportOptions &options);
+OnnxExportResult exportOnnx(const TorchModel &model, const ModelGraph *graph,
+                            const std::string &output, const OnnxExportOptions &options);
 
 // The interpreter the exporter runs in: $TORCHPREP_PYTHON, /usr/bin/python3, python3 on PATH.
 std::string onnxPython();

@@ -1,8 +1,8 @@
 #include "onnx/onnx_report.h"
 
-#include "checks/fix_text.h"
 #include "base/json_writer.h"
 #include "base/report_text.h"
+#include "checks/fix_text.h"
 
 #include <sstream>
 
@@ -50,20 +50,21 @@ void writeOnnxJson(JsonWriter &json, const std::string &input, const std::string
     json.endObject();
 }
 
-std::string onnxJson(const std::string &input, const std::string &output, const OnnxExportOptions &options,
-                     const OnnxExportResult &result)
+std::string onnxJson(const std::string &input, const std::string &output,
+                     const OnnxExportOptions &options, const OnnxExportResult &result)
 {
     JsonWriter json;
     writeOnnxJson(json, input, output, options, result);
     return json.str() + "\n";
 }
 
-std::string onnxText(const std::string &output, const OnnxExportOptions &options, const OnnxExportResult &result)
+std::string onnxText(const std::string &output, const OnnxExportOptions &options,
+                     const OnnxExportResult &result)
 {
     std::ostringstream out;
     if (!result.exported) {
-        out << "onnx: the exporter (" << result.exporter << ") refuses the model at opset " << options.opset << ": "
-            << result.error << "\n";
+        out << "onnx: the exporter (" << result.exporter << ") refuses the model at opset "
+            << options.opset << ": " << result.error << "\n";
         for (const OnnxRefusal &r : result.refusals) {
             out << "  " << r.op;
             for (const SourceLocation &s : r.sources)
@@ -77,12 +78,15 @@ std::string onnxText(const std::string &output, const OnnxExportOptions &options
         << (result.checked ? "the ONNX checker passes" : result.checkerNote) << "\n";
     const OnnxProof &proof = result.proof;
     if (proof.ran)
-        out << "onnx proof: " << (proof.passed ? "proven" : "FAILED") << " in " << proof.runtime << ": max |diff| "
-            << threeSignificant(proof.maxAbsDiff) << " (tolerance " << threeSignificant(options.tolerance) << ")"
+        out << "onnx proof: " << (proof.passed ? "proven" : "FAILED") << " in " << proof.runtime
+            << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << " (tolerance "
+            << threeSignificant(options.tolerance) << ")"
             << (proof.verdict.empty() ? "" : "; " + proof.verdict) << "\n";
     else
         out << "onnx proof: not run: " << proof.note << "\n";
-    out << (result.written ? "wrote " + output : "nothing written: " + (result.error.empty() ? proof.verdict : result.error))
+    out << (result.written
+                ? "wrote " + output
+                : "nothing written: " + (result.error.empty() ? proof.verdict : result.error))
         << "\n";
     return out.str();
 }

@@ -14,9 +14,10 @@ class JsonWriter;
 //  "checked", "checker", "proof": {"ran", "runtime", "note", "passed", "verdict", "max_abs_diff"}}
 void writeOnnxJson(JsonWriter &json, const std::string &input, const std::string &output,
                    const OnnxExportOptions &options, const OnnxExportResult &result);
-std::string onnxJson(const std::string &input, const std::string &output, const OnnxExportOptions &options,
-                     const OnnxExportResult &result);
+std::string onnxJson(const std::string &input, const std::string &output,
+                     const OnnxExportOptions &options, const OnnxExportResult &result);
 
-std::string onnxText(const std::string &output, const OnnxExportOptions &options, const OnnxExportResult &result);
+std::string onnxText(const std::string &output, const OnnxExportOptions &options,
+                     const OnnxExportResult &result);
 
 } // namespace torchprep

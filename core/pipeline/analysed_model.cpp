@@ -6,9 +6,11 @@
 
 namespace torchprep {
 
-AnalysedModel::AnalysedModel(std::shared_ptr<const TorchModel> model, std::shared_ptr<const ModelGraph> graph,
-                             ValidationReport report, CheckOptions options)
-    : model_(std::move(model)), graph_(std::move(graph)), report_(std::move(report)), options_(std::move(options))
+AnalysedModel::AnalysedModel(std::shared_ptr<const TorchModel> model,
+                             std::shared_ptr<const ModelGraph> graph, ValidationReport report,
+                             CheckOptions options)
+    : model_(std::move(model)), graph_(std::move(graph)), report_(std::move(report)),
+      options_(std::move(options))
 {
 }
 
@@ -18,8 +20,8 @@ AnalysedModel AnalysedModel::load(const std::string &path, const CheckOptions &o
     return analyse(TorchModel::load(path), options, detail);
 }
 
-AnalysedModel AnalysedModel::analyse(std::shared_ptr<const TorchModel> model, const CheckOptions &options,
-                                     SourceDetail detail)
+AnalysedModel AnalysedModel::analyse(std::shared_ptr<const TorchModel> model,
+                                     const CheckOptions &options, SourceDetail detail)
 {
     auto graph = std::make_shared<const ModelGraph>(buildModelGraph(*model, detail));
     ValidationReport report = validateGraph(*graph, options);
@@ -46,7 +48,8 @@ std::vector<PreparedChange> PreparedModel::changes() const
     return all;
 }
 
-PreparedModel prepareCopy(const std::shared_ptr<const TorchModel> &model, const PrepareOptions &options)
+PreparedModel prepareCopy(const std::shared_ptr<const TorchModel> &model,
+                          const PrepareOptions &options)
 {
     std::shared_ptr<TorchModel> copy = model->copy();
     PrepareResult result = prepareModel(*copy, options);

@@ -5,10 +5,10 @@
 #pragma once
 
 #include "checks/finding.h"
-#include "torchscript/graph_builder.h"
+#include "checks/validator.h"
 #include "graph/model_graph.h"
 #include "prepare/preparer.h"
-#include "checks/validator.h"
+#include "torchscript/graph_builder.h"
 
 #include <memory>
 #include <string>
@@ -21,7 +21,7 @@ struct PreparedModel;
 
 class AnalysedModel
 {
-public:
+  public:
     // Loads `path`, builds its graph and validates it with `options`. Throws InputError (one
     // line) for a file that is no TorchScript model, a construct the graph cannot follow, or an
     // excluded path the model lacks.
@@ -30,10 +30,12 @@ public:
     static AnalysedModel load(const std::string &path, const CheckOptions &options = {},
                               SourceDetail detail = SourceDetail::All);
     // The graph and validation of a model already loaded; `model` is shared, never modified.
-    static AnalysedModel analyse(std::shared_ptr<const TorchModel> model, const CheckOptions &options = {},
+    static AnalysedModel analyse(std::shared_ptr<const TorchModel> model,
+                                 const CheckOptions &options = {},
                                  SourceDetail detail = SourceDetail::All);
 
-    // From its parts, e.g. a graph built by hand (then `model` is null and nothing can be prepared).
+    // From its parts, e.g. a graph built by hand (then `model` is null and nothing can be
+    // prepared).
     AnalysedModel(std::shared_ptr<const TorchModel> model, std::shared_ptr<const ModelGraph> graph,
                   ValidationReport report, CheckOptions options);
 
@@ -53,7 +55,7 @@ public:
     const CheckOptions &checkOptions() const { return options_; }
     const std::string &path() const { return graph_->sourcePath; }
 
-private:
+  private:
     std::shared_ptr<const TorchModel> model_;
     std::shared_ptr<const ModelGraph> graph_;
     ValidationReport report_;
@@ -73,6 +75,7 @@ struct PreparedModel
 // Copies `model` (never modified), runs the preparer on the copy with `options`, rebuilds the
 // copy's graph and validates it with the check options the preparer resolved (exclusions by
 // class become module paths). Throws InputError as prepareModel() does.
-PreparedModel prepareCopy(const std::shared_ptr<const TorchModel> &model, const PrepareOptions &options);
+PreparedModel prepareCopy(const std::shared_ptr<const TorchModel> &model,
+                          const PrepareOptions &options);
 
 } // namespace torchprep

@@ -1,8 +1,8 @@
 #include "pipeline/prepare_job.h"
 
-#include "pipeline/analysed_model.h"
 #include "base/errors.h"
 #include "io/run_files.h"
+#include "pipeline/analysed_model.h"
 #include "torchscript/torch_model.h"
 
 #include <chrono>
@@ -20,7 +20,10 @@ double since(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::string stemOf(const PrepareJob &job) { return fs::path(job.output).stem().string(); }
+std::string stemOf(const PrepareJob &job)
+{
+    return fs::path(job.output).stem().string();
+}
 
 } // namespace
 
@@ -51,7 +54,8 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
     const std::shared_ptr<const TorchModel> original = TorchModel::load(job.input);
     if (job.inputs.shapes.empty() && job.inputs.inputsFile.empty())
         throw InputError("--input-shape is required (or --inputs FILE) to prove the prepared model "
-                         "equivalent: TorchScript files do not keep input shapes (e.g. --input-shape 1,3,224,224)");
+                         "equivalent: TorchScript files do not keep input shapes (e.g. "
+                         "--input-shape 1,3,224,224)");
     outcome.timing.load = since(start);
 
     // A copy of the loaded model (cheaper than reading the file twice), rewritten, its graph
@@ -63,8 +67,8 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
     outcome.timing.passes = since(start);
 
     start = Clock::now();
-    const PreparedProof proven = provePrepared(*original, *prepared.analysed.model(), job.options, job.inputs,
-                                               job.tolerance, &outcome.result.passes);
+    const PreparedProof proven = provePrepared(*original, *prepared.analysed.model(), job.options,
+                                               job.inputs, job.tolerance, &outcome.result.passes);
     outcome.proof = proven.proof;
     outcome.diagnosis = proven.diagnosis;
     if (!outcome.proof.passed) {
@@ -88,7 +92,8 @@ PrepareOutcome runPrepareJob(const PrepareJob &job)
         onnx.opset = job.onnxOpset;
         onnx.inputs = job.inputs;
         outcome.onnxAsked = true;
-        outcome.onnx = exportOnnx(*prepared.analysed.model(), &prepared.analysed.graph(), job.onnxOutput, onnx);
+        outcome.onnx = exportOnnx(*prepared.analysed.model(), &prepared.analysed.graph(),
+                                  job.onnxOutput, onnx);
         outcome.timing.onnx = since(start);
     }
     return outcome;

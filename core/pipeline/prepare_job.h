@@ -29,7 +29,7 @@ struct PrepareTimings
 {
     double load = 0;
     double passes = 0; // the passes, rebuilding the graph and re-validating it
-    double proof = 0;     // a proof that holds
+    double proof = 0;  // a proof that holds
     double write = 0;
     double diagnosis = 0; // a proof that fails, and finding the step that broke it
     double onnx = 0;
@@ -45,7 +45,7 @@ struct PrepareOutcome
     PythonPackage python;                 // emitted source, when asked and proven
     std::vector<std::string> pythonPaths; // STEM.py, STEM_state_dict.pt once written
     bool onnxAsked = false;
-    OnnxExportResult onnx;                // the prepared model exported, when asked
+    OnnxExportResult onnx; // the prepared model exported, when asked
     PrepareTimings timing;
 };
 

@@ -13,8 +13,9 @@ namespace torchprep {
 namespace {
 
 // Re-runs the pipeline from the original, one more step each time, until the proof fails.
-ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base, const InputSpec &inputs,
-                        double tolerance, const std::vector<PassLog> *passes)
+ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base,
+                        const InputSpec &inputs, double tolerance,
+                        const std::vector<PassLog> *passes)
 {
     ProofDiagnosis diagnosis;
     // The set-up first (fused fast paths removed, attention specialized): it changes what runs.
@@ -27,7 +28,8 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base, 
         return proveEquivalent(original, *candidate, inputs, tolerance).passed;
     };
     auto named = [&](const std::string &id) {
-        return std::find(base.onlyPasses.begin(), base.onlyPasses.end(), id) != base.onlyPasses.end();
+        return std::find(base.onlyPasses.begin(), base.onlyPasses.end(), id) !=
+               base.onlyPasses.end();
     };
     // The set-up steps the run took: those --only named, else all of them.
     std::vector<std::string> setUp;
@@ -54,9 +56,10 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base, 
         if (!base.onlyPasses.empty() && !named(pass))
             continue; // not run
         prefix.push_back(pass);
-        const bool changedNothing = passes && std::any_of(passes->begin(), passes->end(), [&](const PassLog &log) {
-                                        return log.name == pass && log.changes.empty();
-                                    });
+        const bool changedNothing =
+            passes && std::any_of(passes->begin(), passes->end(), [&](const PassLog &log) {
+                return log.name == pass && log.changes.empty();
+            });
         if (changedNothing)
             continue; // a pass that changed nothing broke nothing
         const auto candidate = original.copy();
@@ -75,7 +78,8 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base, 
         compare.nameA = "original";
         compare.nameB = "prepared";
         try {
-            diagnosis.firstDivergence = compareModels(original, *candidate, compare).firstDivergence;
+            diagnosis.firstDivergence =
+                compareModels(original, *candidate, compare).firstDivergence;
         } catch (const InputError &) {
             // layers whose outputs cannot be compared one by one: the pass is still named
         }
@@ -84,11 +88,11 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base, 
     return diagnosis;
 }
 
-
 } // namespace
 
-PreparedProof provePrepared(const TorchModel &original, const TorchModel &prepared, const PrepareOptions &options,
-                            const InputSpec &inputs, double tolerance, const std::vector<PassLog> *passes)
+PreparedProof provePrepared(const TorchModel &original, const TorchModel &prepared,
+                            const PrepareOptions &options, const InputSpec &inputs,
+                            double tolerance, const std::vector<PassLog> *passes)
 {
     PreparedProof result;
     result.proof = proveEquivalent(original, prepared, inputs, tolerance);
@@ -103,20 +107,26 @@ std::string inputsText(const InputSpec &spec)
         return "the inputs in " + spec.inputsFile;
     std::string text;
     for (std::size_t i = 0; i < spec.shapes.size(); ++i)
-        text += (i == 0 ? "" : i + 1 == spec.shapes.size() ? " and " : ", ") + describeInput(spec, i);
-    return std::to_string(spec.batches) + " random batch" + (spec.batches == 1 ? "" : "es") + " of " + text;
+        text += (i == 0                        ? ""
+                 : i + 1 == spec.shapes.size() ? " and "
+                                               : ", ") +
+                describeInput(spec, i);
+    return std::to_string(spec.batches) + " random batch" + (spec.batches == 1 ? "" : "es") +
+           " of " + text;
 }
 
 std::string proofLine(const EquivalenceReport &proof, const InputSpec &inputs)
 {
     std::ostringstream out;
     out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << inputsText(inputs)
-        << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << ", mean |diff| " << threeSignificant(proof.meanAbsDiff)
-        << ", cosine " << threeSignificant(proof.cosine) << " (tolerance " << threeSignificant(proof.tolerance) << ")"
+        << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << ", mean |diff| "
+        << threeSignificant(proof.meanAbsDiff) << ", cosine " << threeSignificant(proof.cosine)
+        << " (tolerance " << threeSignificant(proof.tolerance) << ")"
         << (proof.nonFinite && proof.nonFiniteMismatches == 0
                 ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
                 : std::string())
-        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch) << (proof.reason.empty() ? "" : "; " + proof.reason);
+        << (proof.mismatch.empty() ? "" : "; " + proof.mismatch)
+        << (proof.reason.empty() ? "" : "; " + proof.reason);
     return out.str();
 }
 
@@ -126,15 +136,19 @@ std::string brokenByLine(const ProofDiagnosis &diagnosis)
     const std::string &step = diagnosis.brokenBy;
     if (step == step_id::kFusedFastPaths)
         return "broken by: the set-up, before any pass (step " + step +
-               "): a scripted torch layer's fused inference fast path, which the preparer removes, computes other "
-               "values than the layer's ops (a TransformerEncoder given a padding mask zeroes the padded positions "
+               "): a scripted torch layer's fused inference fast path, which the preparer removes, "
+               "computes other "
+               "values than the layer's ops (a TransformerEncoder given a padding mask zeroes the "
+               "padded positions "
                "on it); trace the model instead";
     if (std::find(setUp.begin(), setUp.end(), step) != setUp.end())
         return "broken by: the set-up, before any pass (step " + step + ")";
     if (step.empty())
         return {};
     return "broken by: pass " + step +
-           (diagnosis.firstDivergence.empty() ? std::string() : "; first layer to differ: " + diagnosis.firstDivergence);
+           (diagnosis.firstDivergence.empty()
+                ? std::string()
+                : "; first layer to differ: " + diagnosis.firstDivergence);
 }
 
 std::string notProvenReason(const EquivalenceReport &proof)

@@ -32,8 +32,9 @@ struct PreparedProof
 // preparer from `original` with `options` to name the step that broke it; `passes`, when given,
 // are the fix passes' logs of the run that made `prepared` (a pass that changed nothing is not
 // tried). Throws InputError when a model rejects the inputs.
-PreparedProof provePrepared(const TorchModel &original, const TorchModel &prepared, const PrepareOptions &options,
-                            const InputSpec &inputs, double tolerance, const std::vector<PassLog> *passes = nullptr);
+PreparedProof provePrepared(const TorchModel &original, const TorchModel &prepared,
+                            const PrepareOptions &options, const InputSpec &inputs,
+                            double tolerance, const std::vector<PassLog> *passes = nullptr);
 
 // "3 random batches of [1,3,64,64] float32", or "the inputs in FILE".
 std::string inputsText(const InputSpec &inputs);

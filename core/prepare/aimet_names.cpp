@@ -16,13 +16,15 @@ namespace {
 bool illegalInPython(const std::string &name)
 {
     static const std::unordered_set<std::string> reserved = {
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield", "abs", "all", "any", "bool", "dict", "divmod", "filter",
-        "float", "format", "hash", "id", "input", "int", "iter", "len", "list", "map", "max",
-        "min", "next", "open", "pow", "print", "range", "reversed", "round", "set", "slice",
-        "sorted", "str", "sum", "tuple", "type", "zip", "inf", "nan"};
+        "False",   "None",     "True",     "and",      "as",    "assert", "async",  "await",
+        "break",   "class",    "continue", "def",      "del",   "elif",   "else",   "except",
+        "finally", "for",      "from",     "global",   "if",    "import", "in",     "is",
+        "lambda",  "nonlocal", "not",      "or",       "pass",  "raise",  "return", "try",
+        "while",   "with",     "yield",    "abs",      "all",   "any",    "bool",   "dict",
+        "divmod",  "filter",   "float",    "format",   "hash",  "id",     "input",  "int",
+        "iter",    "len",      "list",     "map",      "max",   "min",    "next",   "open",
+        "pow",     "print",    "range",    "reversed", "round", "set",    "slice",  "sorted",
+        "str",     "sum",      "tuple",    "type",     "zip",   "inf",    "nan"};
     return reserved.count(name) > 0;
 }
 
@@ -30,7 +32,7 @@ bool illegalInPython(const std::string &name)
 // to start from, and the first free `base`, `base_1`, `base_2`... is taken.
 class FxNamespace
 {
-public:
+  public:
     std::string create(std::string candidate)
     {
         for (char &c : candidate)
@@ -53,7 +55,7 @@ public:
         return candidate;
     }
 
-private:
+  private:
     std::unordered_set<std::string> used_;
 };
 

@@ -18,7 +18,7 @@ namespace torchprep {
 // arithmetic, views) are not replayed: a name they would have taken first is not skipped.
 class AimetNames
 {
-public:
+  public:
     AimetNames() = default;
     // `missing`: missing_module's findings on the context's graph.
     AimetNames(const PassContext &context, const std::vector<Finding> &missing);
@@ -30,7 +30,7 @@ public:
     // "interpolate"; "_max_pool2d" and "max_pool2d_with_indices": "max_pool2d").
     static std::string baseName(const std::string &op, const std::string &function);
 
-private:
+  private:
     std::map<std::pair<const c10::ivalue::Object *, const torch::jit::Node *>, std::string> names_;
 };
 

@@ -3,9 +3,9 @@
 // chunked, or unflattened and indexed as torch 2.x does) becomes one nn.Linear per projection
 // holding its rows of the weight and bias, as AIMET's quantizable attention has them. A quantizer
 // then sees q, k and v as three layers with three encodings, not one packed matrix.
-#include "torchscript/module_classes.h"
 #include "prepare/attention_projections_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
@@ -105,8 +105,9 @@ Node *chunkedOutput(const Node *linear, int64_t rows)
         return nullptr;
     const Node *chunk = uses.front().user;
     const std::string op = chunk->kind().toQualString();
-    if ((op != "aten::chunk" && op != "aten::unsafe_chunk") || chunk->input(0) != linear->output() ||
-        staticInt(chunk->input(2)).value_or(0) != -1 || chunk->output()->uses().size() != 1)
+    if ((op != "aten::chunk" && op != "aten::unsafe_chunk") ||
+        chunk->input(0) != linear->output() || staticInt(chunk->input(2)).value_or(0) != -1 ||
+        chunk->output()->uses().size() != 1)
         return nullptr;
     Node *unpack = chunk->output()->uses().front().user;
     const int64_t parts = staticInt(chunk->input(1)).value_or(0);
@@ -143,8 +144,9 @@ std::vector<Value *> unflattenedOutput(const Node *linear, int64_t rows)
     Node *squeeze = transpose ? soleUser(transpose->output(), c10::aten::squeeze) : nullptr;
     Node *contiguous = squeeze ? soleUser(squeeze->output(), c10::aten::contiguous) : nullptr;
     if (!contiguous || staticInt(unsqueeze->input(1)).value_or(-1) != 0 ||
-        staticInt(transpose->input(1)).value_or(-1) != 0 || staticInt(transpose->input(2)).value_or(0) != -2 ||
-        squeeze->inputs().size() != 2 || staticInt(squeeze->input(1)).value_or(0) != -2)
+        staticInt(transpose->input(1)).value_or(-1) != 0 ||
+        staticInt(transpose->input(2)).value_or(0) != -2 || squeeze->inputs().size() != 2 ||
+        staticInt(squeeze->input(1)).value_or(0) != -2)
         return {};
     std::vector<Value *> results(static_cast<std::size_t>(parts), nullptr);
     for (const torch::jit::Use &use : contiguous->output()->uses()) {
@@ -152,8 +154,8 @@ std::vector<Value *> unflattenedOutput(const Node *linear, int64_t rows)
         if (select->kind() != c10::aten::select || use.offset != 0)
             return {};
         const auto index = staticInt(select->input(2));
-        if (staticInt(select->input(1)).value_or(-1) != 0 || !index || *index < 0 || *index >= parts ||
-            results[static_cast<std::size_t>(*index)])
+        if (staticInt(select->input(1)).value_or(-1) != 0 || !index || *index < 0 ||
+            *index >= parts || results[static_cast<std::size_t>(*index)])
             return {};
         results[static_cast<std::size_t>(*index)] = select->output();
     }
@@ -165,8 +167,9 @@ std::optional<char> projectionOf(const std::string &weight, int64_t begin, int64
                                  int64_t totalRows)
 {
     if (weight == "q_proj_weight" || weight == "k_proj_weight" || weight == "v_proj_weight")
-        return begin == 0 && end == totalRows ? std::optional<char>(static_cast<char>(std::toupper(weight[0])))
-                                              : std::nullopt;
+        return begin == 0 && end == totalRows
+                   ? std::optional<char>(static_cast<char>(std::toupper(weight[0])))
+                   : std::nullopt;
     if (weight != "in_proj_weight" || totalRows % 3 != 0)
         return std::nullopt;
     const int64_t embed = totalRows / 3;
@@ -184,17 +187,19 @@ struct Projection
     Value *result = nullptr;
 };
 
-Module makeProjection(const Module &owner, const RowBlock &weight, const std::optional<RowBlock> &bias,
-                      const Projection &part)
+Module makeProjection(const Module &owner, const RowBlock &weight,
+                      const std::optional<RowBlock> &bias, const Projection &part)
 {
     torch::NoGradGuard noGrad;
-    Module layer = newModule("__torch__.torch.nn.modules.linear.Linear",
-                             owner._ivalue()->compilation_unit());
+    Module layer =
+        newModule("__torch__.torch.nn.modules.linear.Linear", owner._ivalue()->compilation_unit());
     const at::Tensor w = attributeAt(owner, weight.path).toTensor();
     layer.register_parameter("weight", w.slice(0, part.begin, part.end).clone(), false);
     if (bias)
         layer.register_parameter(
-            "bias", attributeAt(owner, bias->path).toTensor().slice(0, part.begin, part.end).clone(), false);
+            "bias",
+            attributeAt(owner, bias->path).toTensor().slice(0, part.begin, part.end).clone(),
+            false);
     layer.register_attribute("in_features", c10::IntType::get(), w.size(1));
     layer.register_attribute("out_features", c10::IntType::get(), part.end - part.begin);
     ensureLinearForward(layer);
@@ -254,7 +259,7 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
         Node *unpack = chunkedOutput(node, weight->end - weight->begin);
         const std::vector<Value *> unflattened =
             unpack ? std::vector<Value *>() : unflattenedOutput(node, weight->end - weight->begin);
-        const int64_t count = unpack        ? static_cast<int64_t>(unpack->outputs().size())
+        const int64_t count = unpack ? static_cast<int64_t>(unpack->outputs().size())
                               : !unflattened.empty() ? static_cast<int64_t>(unflattened.size())
                                                      : 1;
         const int64_t size = (weight->end - weight->begin) / count;
@@ -263,7 +268,7 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
             Projection part;
             part.begin = weight->begin + i * size;
             part.end = part.begin + size;
-            part.result = unpack                ? unpack->output(i)
+            part.result = unpack                 ? unpack->output(i)
                           : !unflattened.empty() ? unflattened[static_cast<std::size_t>(i)]
                                                  : node->output();
             if (!part.result)
@@ -281,16 +286,20 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
             Node *insertAt = unpack ? unpack : unflattened.empty() ? node : part.result->node();
             // Another method of the attention (a reused one's forward1) computing the same rows
             // calls the same layer: the unrolled copy then gets its own, as it does every layer.
-            const auto key = std::make_tuple(type.get(), part.begin, part.end, weight->path.front());
+            const auto key =
+                std::make_tuple(type.get(), part.begin, part.end, weight->path.front());
             if (auto existing = made.find(key); existing != made.end()) {
-                callInstead(insertAt, part.result, existing->second, node->input(0), node->sourceRange());
+                callInstead(insertAt, part.result, existing->second, node->input(0),
+                            node->sourceRange());
                 continue;
             }
             const std::string name = names.next(type, std::string("linear_") + part.role);
             made[key] = name;
             for (const Module &instance : instances) {
-                Module(instance).register_module(name, makeProjection(instance, *weight, bias, part));
-                log.changes.push_back({"linear_to_layer", context.childPath(instance, name), finding.op, finding.source});
+                Module(instance).register_module(name,
+                                                 makeProjection(instance, *weight, bias, part));
+                log.changes.push_back({"linear_to_layer", context.childPath(instance, name),
+                                       finding.op, finding.source});
             }
             callInstead(insertAt, part.result, name, node->input(0), node->sourceRange());
         }
@@ -303,7 +312,8 @@ void splitAttentionProjections(PassState &state, const FindingFilter &only, Pass
         }
         if (unflattened.empty())
             node->destroy();
-        torch::jit::EliminateDeadCode(method); // the weight cuts (and torch 2.x's index chain) nothing reads
+        torch::jit::EliminateDeadCode(
+            method); // the weight cuts (and torch 2.x's index chain) nothing reads
         dropIfUnused(state.root(), type, weight->path.front());
         if (bias)
             dropIfUnused(state.root(), type, bias->path.front());

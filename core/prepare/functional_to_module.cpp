@@ -1,9 +1,9 @@
 // functional -> module: every flagged functional becomes a call of a new submodule.
-#include "torchscript/graph_builder_torch.h"
 #include "graph/op_catalogue.h"
-#include "torchscript/torch_functions_torch.h"
 #include "prepare/functional_to_module_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "torchscript/graph_builder_torch.h"
+#include "torchscript/torch_functions_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -42,11 +42,17 @@ std::string opName(const Node *node, const std::string &flagged)
 }
 
 // Constants and lists of constants stay inside the new module; the rest is passed in.
-bool isConstant(const Value *value) { return staticValue(value).has_value(); }
+bool isConstant(const Value *value)
+{
+    return staticValue(value).has_value();
+}
 
 // The function a scripted call calls (`%fn = prim::Constant[name="relu"]()`): the callee, not an
 // argument (libtorch 2.x reads no IValue off such a constant).
-bool isCallee(const Value *value) { return value->type()->kind() == c10::TypeKind::FunctionType; }
+bool isCallee(const Value *value)
+{
+    return value->type()->kind() == c10::TypeKind::FunctionType;
+}
 
 // A parameter or buffer of the owner (`self.scale`, `self.block.weight`): the new module holds
 // it as its own, so no module the preparer adds takes a parameter as an input.
@@ -73,8 +79,8 @@ std::vector<std::pair<Value *, std::string>> ownedTensors(Node *node)
     std::vector<std::pair<Value *, std::string>> owned;
     std::set<std::string> names;
     for (Value *in : node->inputs()) {
-        if (!isOwnedTensor(in) || std::any_of(owned.begin(), owned.end(),
-                                              [&](const auto &o) { return o.first == in; }))
+        if (!isOwnedTensor(in) ||
+            std::any_of(owned.begin(), owned.end(), [&](const auto &o) { return o.first == in; }))
             continue;
         std::string name = tensorAttributePath(in)->back();
         while (!names.insert(name).second || name == "training" || name == "forward")
@@ -98,7 +104,8 @@ std::vector<std::string> argumentNames(const Node *node)
     std::vector<std::string> names(node->inputs().size());
     if (!schema)
         return names;
-    for (std::size_t i = first; i < node->inputs().size() && i - first < schema->arguments().size(); ++i)
+    for (std::size_t i = first; i < node->inputs().size() && i - first < schema->arguments().size();
+         ++i)
         names[i] = schema->arguments()[i - first].name();
     return names;
 }
@@ -112,7 +119,8 @@ std::string wrapperKey(Node *node)
     key << node->kind().toQualString() << "|" << baseNameOf(node);
     for (const Value *in : node->inputs()) {
         if (isCallee(in)) {
-            key << "|f:" << in->type()->expect<c10::FunctionType>()->function()->qualname().qualifiedName();
+            key << "|f:"
+                << in->type()->expect<c10::FunctionType>()->function()->qualname().qualifiedName();
         } else if (isOwnedTensor(in)) {
             key << "|t:" << tensorAttributePath(in)->back();
         } else if (isConstant(in)) {
@@ -145,7 +153,8 @@ Module makeWrapper(Node *node, const std::string &qualifiedName, const Module &o
     for (const auto &[in, name] : ownedTensors(node)) {
         const bool parameter = tensorAttributeIsParameter(in);
         wrapper.register_attribute(name, c10::TensorType::get(),
-                                   attributeAt(owner, *tensorAttributePath(in)), parameter, !parameter);
+                                   attributeAt(owner, *tensorAttributePath(in)), parameter,
+                                   !parameter);
         env[in] = graph->insertGetAttr(self, name);
     }
     // Arguments fixed in the code are attributes too, by the schema's names, as the torch.nn
@@ -154,9 +163,10 @@ Module makeWrapper(Node *node, const std::string &qualifiedName, const Module &o
     for (std::size_t i = 0; i < node->inputs().size(); ++i) {
         const Value *in = node->inputs()[i];
         const auto value = isConstant(in) ? staticValue(in) : std::nullopt;
-        if (!value || value->isNone() || value->isTensor() || value->isObject() || names[i].empty() ||
-            names[i] == "self" || names[i] == "input" || names[i] == "training" ||
-            wrapper.type()->hasAttribute(names[i]) || value->type()->kind() == c10::TypeKind::FunctionType)
+        if (!value || value->isNone() || value->isTensor() || value->isObject() ||
+            names[i].empty() || names[i] == "self" || names[i] == "input" ||
+            names[i] == "training" || wrapper.type()->hasAttribute(names[i]) ||
+            value->type()->kind() == c10::TypeKind::FunctionType)
             continue;
         wrapper.register_attribute(names[i], value->type(), *value);
     }
@@ -217,10 +227,9 @@ std::string classBase(const Node *node, const std::string &base)
 
 class FunctionalToModule
 {
-public:
+  public:
     FunctionalToModule(PassState &state, const FindingFilter &only)
-        : state_(state), aimet_(state.names()), options_(state.options()),
-          only_(only)
+        : state_(state), aimet_(state.names()), options_(state.options()), only_(only)
     {
     }
 
@@ -277,7 +286,7 @@ public:
         return log;
     }
 
-private:
+  private:
     // One class per distinct computation: the 8 adds of resnet18 are all `Add`.
     Module wrapperFor(Node *node, const std::string &base, const Module &owner)
     {
@@ -288,7 +297,8 @@ private:
         // A torch.nn twin holds no tensors of ours: with some it is a wrapper of that name.
         const std::string twin = ownedTensors(node).empty() ? statelessNnClassFor(base) : "";
         const std::string qualified =
-            "__torch__." + (twin.empty() ? "torchprep.nn." + wrapperClassName(classBase(node, base)) : twin);
+            "__torch__." +
+            (twin.empty() ? "torchprep.nn." + wrapperClassName(classBase(node, base)) : twin);
         Module wrapper = makeWrapper(node, qualified, owner);
         wrappers_.emplace(key, wrapper);
         return wrapper;

@@ -4,9 +4,9 @@
 // is in eval mode. That branch would run past every module the preparer gives the layer, so a
 // quantizer would see modules that never run. The preparer decides each such branch for the
 // composed path, which computes the same (the proof checks it), and drops what only it read.
-#include "torchscript/module_classes.h"
 #include "prepare/fused_fast_paths_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -24,8 +24,8 @@ bool isFusedKernel(const Node *node)
 {
     static const std::unordered_set<std::string> kernels = {
         "aten::_transformer_encoder_layer_fwd", "aten::_native_multi_head_attention",
-        "aten::_transformer_decoder_only_layer_fwd", "aten::_native_decoder_only_multi_head_attention",
-        "aten::_nested_tensor_from_mask"};
+        "aten::_transformer_decoder_only_layer_fwd",
+        "aten::_native_decoder_only_multi_head_attention", "aten::_nested_tensor_from_mask"};
     return kernels.count(node->kind().toQualString()) > 0;
 }
 

@@ -1,4 +1,5 @@
-// Set-up step `fused_fast_paths` (prepare/preparer.cpp runs it before the fix passes; --only names it).
+// Set-up step `fused_fast_paths` (prepare/preparer.cpp runs it before the fix passes; --only names
+// it).
 #pragma once
 
 #include "prepare/pass_log.h"

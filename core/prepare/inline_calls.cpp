@@ -1,7 +1,7 @@
 // inline calls: the model's own functions and helper methods are inlined at every call site,
 // so each op they run gets a module of its own, per call.
-#include "torchscript/torch_functions_torch.h"
 #include "prepare/inline_calls_torch.h"
+#include "torchscript/torch_functions_torch.h"
 
 #include "torchscript/module_classes.h"
 
@@ -32,7 +32,8 @@ bool inlinable(const Node *node)
     return false;
 }
 
-void collect(Block *block, const std::function<bool(const Node *)> &which, std::vector<Node *> &calls)
+void collect(Block *block, const std::function<bool(const Node *)> &which,
+             std::vector<Node *> &calls)
 {
     for (Node *node : block->nodes()) {
         if (which(node))

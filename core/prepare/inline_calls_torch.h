@@ -11,7 +11,8 @@ namespace torchprep {
 
 // Inlines every call in `graph` that `which` picks (prim::CallFunction, or prim::CallMethod
 // of a method with a graph), calls inside inlined code too. Returns true if any was inlined.
-bool inlineCalls(torch::jit::Graph &graph, const std::function<bool(const torch::jit::Node *)> &which);
+bool inlineCalls(torch::jit::Graph &graph,
+                 const std::function<bool(const torch::jit::Node *)> &which);
 // Inlines, in `module`'s forward, every call of the model's own scripted functions and of
 // the module's other methods (`self._block(x)`), at each call site: each op they run can then
 // get its own module per call. Returns true if the forward changed.

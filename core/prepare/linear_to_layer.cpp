@@ -1,11 +1,11 @@
 // functional linear/conv on parameters -> real layer: F.linear(x, self.w, self.b) and
 // F.conv2d(x, self.weight, ...) become nn.Linear / nn.Conv2d modules holding the weights.
-#include "torchscript/graph_builder_torch.h"
-#include "torchscript/module_classes.h"
 #include "graph/op_catalogue.h"
 #include "prepare/attention_projections_torch.h"
 #include "prepare/linear_to_layer_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "torchscript/graph_builder_torch.h"
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -38,7 +38,10 @@ struct LayerPlan
     std::vector<std::pair<std::string, c10::IValue>> attributes; // in_channels, stride, ...
 };
 
-bool isNone(const Value *value) { return value->type()->kind() == c10::TypeKind::NoneType; }
+bool isNone(const Value *value)
+{
+    return value->type()->kind() == c10::TypeKind::NoneType;
+}
 
 // An argument's value before the run: a constant, a list of them, or an attribute of the
 // owner that is no tensor and no module (a scripted `self.stride`).
@@ -84,7 +87,8 @@ std::optional<LayerPlan> planFor(Node *node, const Module &owner)
 {
     const std::string base = baseOpName(node->kind().toQualString());
     const bool linear = base == "linear";
-    const bool conv = base == "conv1d" || base == "conv2d" || base == "conv3d" || base == "convolution";
+    const bool conv =
+        base == "conv1d" || base == "conv2d" || base == "conv3d" || base == "convolution";
     if (!linear && !conv)
         return std::nullopt;
     const auto weight = tensorAttributePath(node->input(1));
@@ -118,17 +122,20 @@ std::optional<LayerPlan> planFor(Node *node, const Module &owner)
         plan.cls = "Linear";
         plan.file = "linear";
         plan.name = "linear";
-        plan.attributes = {{"in_features", weightTensor.size(1)}, {"out_features", weightTensor.size(0)}};
+        plan.attributes = {{"in_features", weightTensor.size(1)},
+                           {"out_features", weightTensor.size(0)}};
         return plan;
     }
     std::size_t stride = 3, padding = 4, dilation = 5, groups = 6;
-    if (base == "convolution") { // aten::_convolution(x, w, b, stride, padding, dilation, transposed, output_padding, groups, ...)
+    if (base == "convolution") { // aten::_convolution(x, w, b, stride, padding, dilation,
+                                 // transposed, output_padding, groups, ...)
         if (plan.arguments.size() < 6 || !plan.arguments[6].isBool() || plan.arguments[6].toBool())
             return std::nullopt; // a transposed convolution
         groups = 8;
     }
     const int64_t dims = weightTensor.dim() - 2;
-    if (dims < 1 || dims > 3 || node->inputs().size() <= groups || !plan.arguments[groups].isInt() ||
+    if (dims < 1 || dims > 3 || node->inputs().size() <= groups ||
+        !plan.arguments[groups].isInt() ||
         (plan.arguments[padding].isString())) // padding="same": no constructor argument spells it
         return std::nullopt;
     const int64_t g = plan.arguments[groups].toInt();
@@ -159,15 +166,17 @@ std::optional<Module> ownerLayer(const LayerPlan &plan, const Module &owner)
     if (plan.weight.size() < 2 || plan.weight.back() != "weight")
         return std::nullopt;
     const std::vector<std::string> layerPath(plan.weight.begin(), plan.weight.end() - 1);
-    if (!plan.bias.empty() && (plan.bias.size() != plan.weight.size() || plan.bias.back() != "bias" ||
-                               !std::equal(layerPath.begin(), layerPath.end(), plan.bias.begin())))
+    if (!plan.bias.empty() &&
+        (plan.bias.size() != plan.weight.size() || plan.bias.back() != "bias" ||
+         !std::equal(layerPath.begin(), layerPath.end(), plan.bias.begin())))
         return std::nullopt;
     const c10::IValue value = attributeAt(owner, layerPath);
     if (!value.isObject())
         return std::nullopt;
     Module layer(value.toObject());
     const std::string cls = demangleClassName(layer.type()->name()->qualifiedName());
-    // MultiheadAttention's out_proj is a NonDynamicallyQuantizableLinear: nn.Linear by another name.
+    // MultiheadAttention's out_proj is a NonDynamicallyQuantizableLinear: nn.Linear by another
+    // name.
     if (cls != "torch.nn.modules." + plan.file + "." + plan.cls &&
         !(plan.cls == "Linear" && cls == "torch.nn.modules.linear.NonDynamicallyQuantizableLinear"))
         return std::nullopt;
@@ -291,7 +300,8 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
         std::vector<std::optional<Module>> layers;
         for (const Module &instance : instances)
             layers.push_back(ownerLayer(plan, instance));
-        if (std::all_of(layers.begin(), layers.end(), [](const auto &l) { return l.has_value(); })) {
+        if (std::all_of(layers.begin(), layers.end(),
+                        [](const auto &l) { return l.has_value(); })) {
             for (std::size_t i = 0; i < instances.size(); ++i) {
                 ensureLinearForward(*layers[i]);
                 std::string path = context.pathOf(instances[i]);
@@ -307,7 +317,8 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
         }
 
         const std::string planned = aimet.nameFor(owner, node);
-        const std::string name = names.next(type, planned.empty() ? "module_" + plan.name : planned);
+        const std::string name =
+            names.next(type, planned.empty() ? "module_" + plan.name : planned);
         std::optional<Module> layerType;
         for (std::size_t i = 0; i < instances.size(); ++i) {
             Module instance = instances[i];
@@ -319,7 +330,8 @@ PassLog convertLinearToLayers(PassState &state, const FindingFilter &only)
             if (!plan.bias.empty())
                 layer.setattr("bias", attributeAt(instance, plans[i].bias));
             instance.register_module(name, layer);
-            log.changes.push_back({"linear_to_layer", context.childPath(instance, name), finding.op, finding.source});
+            log.changes.push_back(
+                {"linear_to_layer", context.childPath(instance, name), finding.op, finding.source});
         }
         Value *weight = node->input(1);
         Value *bias = node->input(2);

@@ -1,6 +1,6 @@
 // own types: every instance of user code gets a class type of its own, as tracing gives it.
-#include "torchscript/module_classes.h"
 #include "prepare/own_types_torch.h"
+#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -52,7 +52,7 @@ c10::ClassTypePtr copyType(const c10::ClassTypePtr &type,
 
 class OwnTypes
 {
-public:
+  public:
     PassLog log{step_id::kOwnTypes, {}};
 
     void run(const Module &module, const std::string &path = "")
@@ -81,15 +81,15 @@ public:
         }
     }
 
-private:
+  private:
     Module withOwnType(const Module &parent, std::size_t slot, const Module &child)
     {
         auto unit = child._ivalue()->compilation_unit();
         const c10::ClassTypePtr type = copyType(child.type(), unit);
         if (!type)
             return child;
-        auto object = c10::ivalue::Object::create(c10::StrongTypePtr(unit, type),
-                                                  type->numAttributes());
+        auto object =
+            c10::ivalue::Object::create(c10::StrongTypePtr(unit, type), type->numAttributes());
         for (std::size_t i = 0; i < type->numAttributes(); ++i)
             object->setSlot(i, child._ivalue()->getSlot(i));
         const std::string name = parent.type()->getAttributeName(slot);

@@ -20,7 +20,10 @@ namespace torchprep {
 struct FindingFilter
 {
     std::set<std::string> keys; // findingKey()s; empty: every finding
-    bool wants(const Finding &finding) const { return keys.empty() || keys.count(findingKey(finding)) > 0; }
+    bool wants(const Finding &finding) const
+    {
+        return keys.empty() || keys.count(findingKey(finding)) > 0;
+    }
 };
 
 // What the passes of one run share, read once after set-up (the model graph, the findings,
@@ -28,7 +31,7 @@ struct FindingFilter
 // the reading stale when it changes which modules run; the next pass then reads the model again.
 class PassState
 {
-public:
+  public:
     PassState(torch::jit::Module &root, const std::string &path, const CheckOptions &options);
 
     torch::jit::Module &root() { return root_; }
@@ -46,7 +49,7 @@ public:
     bool isReplaced(const torch::jit::Node *node) const { return replaced_.count(node) > 0; }
     void markStale() { stale_ = true; }
 
-private:
+  private:
     void reread();
 
     torch::jit::Module &root_;

@@ -27,8 +27,7 @@ namespace torchprep {
 
 namespace {
 
-enum class StepKind
-{
+enum class StepKind {
     SetUp,  // makes every op a pass rewrites one node of one instance's code; same outputs
     Fix,    // rewrites what a check reports
     Finish, // runs after every run, whatever --only says
@@ -55,17 +54,22 @@ struct Step
 const std::vector<Step> &steps()
 {
     static const std::vector<Step> all = {
-        {step_id::kOwnTypes, StepKind::SetUp, [](PrepareRun &r) { return giveInstancesOwnTypes(r.root); }},
-        {step_id::kFusedFastPaths, StepKind::SetUp, [](PrepareRun &r) { return dropFusedFastPaths(r.root); }},
+        {step_id::kOwnTypes, StepKind::SetUp,
+         [](PrepareRun &r) { return giveInstancesOwnTypes(r.root); }},
+        {step_id::kFusedFastPaths, StepKind::SetUp,
+         [](PrepareRun &r) { return dropFusedFastPaths(r.root); }},
         {step_id::kSpecializeAttention, StepKind::SetUp,
          [](PrepareRun &r) { return specializeScriptedAttention(r.root); }},
-        {step_id::kInlineCalls, StepKind::SetUp, [](PrepareRun &r) { return inlineUserCalls(r.root); }},
+        {step_id::kInlineCalls, StepKind::SetUp,
+         [](PrepareRun &r) { return inlineUserCalls(r.root); }},
         {pass_id::kLinearToLayer, StepKind::Fix,
          [](PrepareRun &r) { return convertLinearToLayers(*r.state, r.only); }},
         {pass_id::kFunctionalToModule, StepKind::Fix,
          [](PrepareRun &r) { return convertFunctionalsToModules(*r.state, r.only); }},
-        {pass_id::kUnrollReuse, StepKind::Fix, [](PrepareRun &r) { return unrollReusedModules(*r.state, r.only); }},
-        {step_id::kClearGraphCaches, StepKind::Finish, [](PrepareRun &r) { return clearGraphCaches(r.root); }},
+        {pass_id::kUnrollReuse, StepKind::Fix,
+         [](PrepareRun &r) { return unrollReusedModules(*r.state, r.only); }},
+        {step_id::kClearGraphCaches, StepKind::Finish,
+         [](PrepareRun &r) { return clearGraphCaches(r.root); }},
     };
     return all;
 }
@@ -107,7 +111,9 @@ bool selected(const Step &step, const std::vector<std::string> &only)
 {
     if (only.empty() || step.kind == StepKind::Finish)
         return true;
-    auto named = [&](const std::string &id) { return std::find(only.begin(), only.end(), id) != only.end(); };
+    auto named = [&](const std::string &id) {
+        return std::find(only.begin(), only.end(), id) != only.end();
+    };
     if (step.kind == StepKind::Fix)
         return named(step.id);
     const bool namesSetUp = std::any_of(steps().begin(), steps().end(), [&](const Step &s) {
@@ -159,22 +165,27 @@ const std::vector<std::string> &prepareSetUpNames()
 PrepareResult prepareModel(TorchModel &model, const PrepareOptions &options)
 {
     for (const std::string &only : options.onlyPasses)
-        if (std::none_of(steps().begin(), steps().end(), [&](const Step &s) { return s.id == only; }))
+        if (std::none_of(steps().begin(), steps().end(),
+                         [&](const Step &s) { return s.id == only; }))
             throw InputError("--only " + printable(only) + ": no such pass (" + stepList() + ")");
     const std::lock_guard<std::mutex> registering(typeRegistryMutex()); // passes define new classes
     PrepareResult result;
     result.checkOptions = checkOptionsFor(model, options);
-    PrepareRun run{model.impl().module, nullptr, {{options.onlyFindings.begin(), options.onlyFindings.end()}}};
+    PrepareRun run{
+        model.impl().module, nullptr, {{options.onlyFindings.begin(), options.onlyFindings.end()}}};
     for (const Step &step : steps()) {
         if (!selected(step, options.onlyPasses))
             continue;
         try {
-            if (step.kind == StepKind::Fix && !run.state) // the model as the set-up left it, read once
-                run.state = std::make_unique<PassState>(run.root, model.path(), result.checkOptions);
+            if (step.kind == StepKind::Fix &&
+                !run.state) // the model as the set-up left it, read once
+                run.state =
+                    std::make_unique<PassState>(run.root, model.path(), result.checkOptions);
         } catch (const InputError &) {
             throw;
         } catch (const std::exception &e) {
-            throw InputError("cannot prepare '" + model.path() + "': " + interpreterErrorLine(e.what()));
+            throw InputError("cannot prepare '" + model.path() +
+                             "': " + interpreterErrorLine(e.what()));
         }
         try {
             PassLog log = step.run(run);

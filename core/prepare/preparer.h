@@ -13,19 +13,21 @@ class TorchModel;
 
 struct PrepareOptions
 {
-    std::vector<std::string> excludedModules; // subtrees left untouched (AIMET's modules_to_exclude)
-    std::vector<std::string> excludedClasses; // "BasicBlock" or "torchvision.models.resnet.BasicBlock"
-    std::vector<std::string> onlyPasses;      // --only: step ids (prepareModel says which run)
-    std::vector<std::string> onlyFindings;    // findingKey()s to fix, one at a time; empty: all
-    OpAllowList allowedOps;                   // ops the validator may leave as functionals
-    int onnxOpset = 17;                       // the opset the re-validation judges ONNX export at
+    std::vector<std::string>
+        excludedModules; // subtrees left untouched (AIMET's modules_to_exclude)
+    std::vector<std::string>
+        excludedClasses;                   // "BasicBlock" or "torchvision.models.resnet.BasicBlock"
+    std::vector<std::string> onlyPasses;   // --only: step ids (prepareModel says which run)
+    std::vector<std::string> onlyFindings; // findingKey()s to fix, one at a time; empty: all
+    OpAllowList allowedOps;                // ops the validator may leave as functionals
+    int onnxOpset = 17;                    // the opset the re-validation judges ONNX export at
 };
 
 struct PrepareResult
 {
     std::vector<PassLog> setUp;  // what the set-up and finishing steps decided, in their order
     std::vector<PassLog> passes; // what the fix passes changed
-    CheckOptions checkOptions; // exclusions resolved to module paths, for re-validating
+    CheckOptions checkOptions;   // exclusions resolved to module paths, for re-validating
 };
 
 // The fix passes, and the set-up steps that run before them, in the order the pipeline runs them.

@@ -167,7 +167,8 @@ torch::jit::Module newModule(const std::string &qualifiedName,
 // uses: the dead-code pass keeps them, and with them the branches they sit in.
 static bool dropUnusedQueries(torch::jit::Block *block)
 {
-    static const std::set<std::string> queries = {"aten::is_autocast_enabled", "aten::is_grad_enabled",
+    static const std::set<std::string> queries = {"aten::is_autocast_enabled",
+                                                  "aten::is_grad_enabled",
                                                   "aten::is_autocast_cpu_enabled", "prim::is_cuda"};
     bool changed = false;
     for (auto it = block->nodes().begin(); it != block->nodes().end();) {
@@ -209,7 +210,8 @@ static bool bypassUnchangedBranchOutputs(torch::jit::Block *block)
         };
         for (std::size_t i = 0; i < node->outputs().size(); ++i) {
             torch::jit::Value *first = uncast(node->blocks()[0]->outputs()[i]);
-            bool same = !inside(first, node) && first->type()->isSubtypeOf(*node->output(i)->type());
+            bool same =
+                !inside(first, node) && first->type()->isSubtypeOf(*node->output(i)->type());
             for (torch::jit::Block *branch : node->blocks())
                 same = same && uncast(branch->outputs()[i]) == first;
             if (same && node->output(i)->hasUses()) {
@@ -235,7 +237,7 @@ void foldDecidedBranches(std::shared_ptr<torch::jit::Graph> graph,
 }
 
 static bool readsAttribute(const torch::jit::Block *block, const c10::ClassTypePtr &type,
-                    const std::string &name)
+                           const std::string &name)
 {
     for (const torch::jit::Node *node : block->nodes()) {
         if (node->kind() == c10::prim::GetAttr && node->s(c10::attr::name) == name &&
@@ -285,9 +287,10 @@ void ensureLinearForward(torch::jit::Module &layer)
     input->setType(c10::TensorType::get());
     torch::jit::WithInsertPoint guard(graph->block());
     torch::jit::Value *bias = layer.hasattr("bias") && layer.attr("bias").isTensor()
-                      ? graph->insertGetAttr(self, "bias")
-                      : graph->insertConstant(c10::IValue());
-    torch::jit::Value *out = graph->insert(c10::aten::linear, {input, graph->insertGetAttr(self, "weight"), bias});
+                                  ? graph->insertGetAttr(self, "bias")
+                                  : graph->insertConstant(c10::IValue());
+    torch::jit::Value *out =
+        graph->insert(c10::aten::linear, {input, graph->insertGetAttr(self, "weight"), bias});
     graph->registerOutput(out);
     auto unit = layer._ivalue()->compilation_unit();
     layer.type()->addMethod(

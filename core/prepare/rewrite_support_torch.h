@@ -2,8 +2,8 @@
 #pragma once
 
 #include "checks/finding.h"
-#include "torchscript/graph_builder_torch.h"
 #include "graph/model_graph.h"
+#include "torchscript/graph_builder_torch.h"
 #include "torchscript/static_values_torch.h"
 
 #include <torch/script.h>
@@ -21,7 +21,7 @@ namespace torchprep {
 // nodes and modules behind it, and each module object's path.
 class PassContext
 {
-public:
+  public:
     PassContext(const torch::jit::Module &root, const std::string &path);
 
     const ModelGraph &graph() const { return graph_; }
@@ -37,7 +37,7 @@ public:
     bool anyExcluded(const std::vector<torch::jit::Module> &instances,
                      const CheckOptions &options) const;
 
-private:
+  private:
     GraphOrigins origins_;
     ModelGraph graph_;
     std::map<const c10::ivalue::Object *, std::string> paths_;
@@ -53,10 +53,10 @@ std::vector<torch::jit::Module> instancesOfType(const torch::jit::Module &root,
 // naming thousands of modules on one type stays linear.
 class AttributeNames
 {
-public:
+  public:
     std::string next(const c10::ClassTypePtr &type, const std::string &base);
 
-private:
+  private:
     std::map<const c10::ClassType *, std::set<std::string>> taken_;
     std::map<std::pair<const c10::ClassType *, std::string>, int> suffix_;
 };

@@ -4,11 +4,11 @@
 // are inlined into its forward, the arguments the call fixes (None masks, need_weights=False,
 // the same tensor as query, key and value) are put in, and the branches they decide go. What
 // remains is one path of ops the passes can give modules, as they do a traced attention's.
+#include "prepare/inline_calls_torch.h"
+#include "prepare/rewrite_support_torch.h"
+#include "prepare/specialize_attention_torch.h"
 #include "torchscript/module_classes.h"
 #include "torchscript/torch_functions_torch.h"
-#include "prepare/inline_calls_torch.h"
-#include "prepare/specialize_attention_torch.h"
-#include "prepare/rewrite_support_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
@@ -81,8 +81,9 @@ bool sameValue(const Value *a, const Value *b, int depth)
         return false;
     const Node *x = a->node();
     const Node *y = b->node();
-    static const std::set<std::string> views = {"aten::unsqueeze", "aten::transpose", "aten::view",
-                                                "aten::reshape", "aten::contiguous", "aten::squeeze"};
+    static const std::set<std::string> views = {"aten::unsqueeze",  "aten::transpose",
+                                                "aten::view",       "aten::reshape",
+                                                "aten::contiguous", "aten::squeeze"};
     if (x->kind() == c10::prim::TupleUnpack && x == y) // `q, k, v = ...` of one tuple
         return sameElement(x->input(0), a->offset(), b->offset(), depth + 1);
     if (x->kind() == c10::prim::If && x == y) {
@@ -110,7 +111,8 @@ bool sameValue(const Value *a, const Value *b, int depth)
 bool holdsTensor(const Value *value, const torch::jit::Module &instance)
 {
     const Node *read = value->node();
-    if (read->kind() != c10::prim::GetAttr || read->input(0) != value->owningGraph()->inputs().at(0))
+    if (read->kind() != c10::prim::GetAttr ||
+        read->input(0) != value->owningGraph()->inputs().at(0))
         return false;
     return instance.attr(read->s(c10::attr::name)).isTensor();
 }
@@ -141,7 +143,8 @@ void foldIdentity(Block *block, const torch::jit::Module &instance)
         if (!same)
             continue;
         torch::jit::WithInsertPoint guard(node);
-        node->output()->replaceAllUsesWith(node->owningGraph()->insertConstant(is ? *same : !*same));
+        node->output()->replaceAllUsesWith(
+            node->owningGraph()->insertConstant(is ? *same : !*same));
     }
 }
 
@@ -167,7 +170,8 @@ void unpackChunksDirectly(Block *block)
             continue;
         torch::jit::Graph &graph = *node->owningGraph();
         torch::jit::WithInsertPoint guard(node);
-        Node *chunks = graph.insertNode(graph.createListUnpack(join->input(1), node->outputs().size() - first));
+        Node *chunks = graph.insertNode(
+            graph.createListUnpack(join->input(1), node->outputs().size() - first));
         for (std::size_t i = 0; i < node->outputs().size(); ++i) {
             Value *replacement = i < first ? head->input(i) : chunks->output(i - first);
             replacement->setType(node->output(i)->type());

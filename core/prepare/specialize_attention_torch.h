@@ -1,4 +1,5 @@
-// Set-up step `specialize_attention` (prepare/preparer.cpp runs it before the fix passes; --only names it).
+// Set-up step `specialize_attention` (prepare/preparer.cpp runs it before the fix passes; --only
+// names it).
 #pragma once
 
 #include "prepare/pass_log.h"

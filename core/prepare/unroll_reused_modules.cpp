@@ -1,7 +1,7 @@
 // unroll reused modules: every extra call of a module instance gets its own deep copy.
-#include "torchscript/graph_builder_torch.h"
-#include "prepare/unroll_reused_modules_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "prepare/unroll_reused_modules_torch.h"
+#include "torchscript/graph_builder_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 
@@ -64,15 +64,16 @@ PassLog unrollReusedModules(PassState &state, const FindingFilter &only)
             if (context.anyExcluded(instances, options))
                 continue;
             const std::string planned = aimet.nameFor(caller, call);
-            const std::string name = names.next(
-                type, planned.empty() ? "module_" + chain->back() + "_" + std::to_string(k) : planned);
+            const std::string name = names.next(type, planned.empty() ? "module_" + chain->back() +
+                                                                            "_" + std::to_string(k)
+                                                                      : planned);
             bool copiedContainer = false;
             for (Module instance : instances) {
                 Module copy = follow(instance, *chain).deepcopy();
                 copiedContainer = copiedContainer || copy.children().size() > 0;
                 instance.register_module(name, copy);
-                log.changes.push_back({"unroll_reuse", context.childPath(instance, name), call->s(c10::attr::name),
-                                       graph.nodes[sites[k]].source});
+                log.changes.push_back({"unroll_reuse", context.childPath(instance, name),
+                                       call->s(c10::attr::name), graph.nodes[sites[k]].source});
             }
             if (copiedContainer) // a copy shares its type: later sites there have one more instance
                 state.forgetInstances();

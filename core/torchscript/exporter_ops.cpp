@@ -23,8 +23,7 @@ using torch::jit::Node;
 using torch::jit::Value;
 
 // Visits every node of `graph`, in every block at any depth.
-template <typename Visit>
-void forEachNode(const Graph &graph, Visit visit)
+template <typename Visit> void forEachNode(const Graph &graph, Visit visit)
 {
     std::vector<const Block *> blocks{graph.block()};
     while (!blocks.empty()) {
@@ -115,7 +114,8 @@ std::vector<std::string> attributesRead(const Graph &graph)
     return {names.begin(), names.end()};
 }
 
-// A graph with nothing to fold or inline (what a trace records): its ops are what the exporter sees.
+// A graph with nothing to fold or inline (what a trace records): its ops are what the exporter
+// sees.
 bool flat(const Graph &graph)
 {
     for (const Node *node : graph.nodes())
@@ -155,7 +155,8 @@ std::optional<std::vector<std::string>> harmless(const Graph &graph)
     return std::vector<std::string>(kinds.begin(), kinds.end());
 }
 
-const std::vector<std::string> &ExporterOps::ofCall(const torch::jit::Module &callee, const std::string &method)
+const std::vector<std::string> &ExporterOps::ofCall(const torch::jit::Module &callee,
+                                                    const std::string &method)
 {
     const std::shared_ptr<Graph> original = callee.get_method(method).graph();
     if (auto known = flat_.find(original.get()); known != flat_.end())
@@ -198,8 +199,9 @@ const std::vector<std::string> &ExporterOps::ofCall(const torch::jit::Module &ca
     return memo_[key.str()] = kindsAfterFolding(graph);
 }
 
-const std::vector<std::string> &ExporterOps::ofFunction(torch::jit::Function &function,
-                                                        const std::vector<std::optional<c10::IValue>> &fixed)
+const std::vector<std::string> &
+ExporterOps::ofFunction(torch::jit::Function &function,
+                        const std::vector<std::optional<c10::IValue>> &fixed)
 {
     const std::shared_ptr<Graph> original = torch::jit::toGraphFunction(function).graph();
     if (auto known = flat_.find(original.get()); known != flat_.end())

@@ -17,18 +17,20 @@ namespace torchprep {
 
 class ExporterOps
 {
-public:
+  public:
     // A layer's `method`, its non-tensor attributes folded in. Remembered per class and values.
-    const std::vector<std::string> &ofCall(const torch::jit::Module &callee, const std::string &method);
+    const std::vector<std::string> &ofCall(const torch::jit::Module &callee,
+                                           const std::string &method);
     // One of torch's functions called with `fixed` arguments (nullopt where open).
-    const std::vector<std::string> &ofFunction(torch::jit::Function &function,
-                                               const std::vector<std::optional<c10::IValue>> &fixed);
+    const std::vector<std::string> &
+    ofFunction(torch::jit::Function &function,
+               const std::vector<std::optional<c10::IValue>> &fixed);
 
-private:
+  private:
     std::map<std::string, std::vector<std::string>> memo_;
     std::unordered_map<const torch::jit::Graph *, std::vector<std::string>> flat_; // traced code
-    std::unordered_map<const torch::jit::Graph *, std::vector<std::string>> reads_; // attributes read
-
+    std::unordered_map<const torch::jit::Graph *, std::vector<std::string>>
+        reads_; // attributes read
 };
 
 } // namespace torchprep

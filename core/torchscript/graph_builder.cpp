@@ -6,11 +6,11 @@
 #include "torchscript/graph_builder_torch.h"
 
 #include "base/errors.h"
+#include "torchscript/exporter_ops_torch.h"
 #include "torchscript/graph_walk_torch.h"
 #include "torchscript/layer_recognition_torch.h"
 #include "torchscript/method_view_torch.h"
 #include "torchscript/module_classes.h"
-#include "torchscript/exporter_ops_torch.h"
 #include "torchscript/static_values_torch.h"
 #include "torchscript/torch_functions_torch.h"
 #include "torchscript/torch_model_impl.h"
@@ -36,7 +36,10 @@ using ObjectPtr = const c10::ivalue::Object *;
 
 constexpr int kMaxCallDepth = 200; // deeper than any real model; stops runaway recursion
 
-std::string typeString(const c10::TypePtr &type) { return type ? type->annotation_str() : ""; }
+std::string typeString(const c10::TypePtr &type)
+{
+    return type ? type->annotation_str() : "";
+}
 
 std::vector<SignatureEntry> signatureOf(const std::vector<c10::Argument> &args, bool skipSelf)
 {
@@ -68,7 +71,7 @@ std::string constantText(const c10::IValue &value)
 
 class GraphBuilder
 {
-public:
+  public:
     GraphBuilder(const torch::jit::Module &root, GraphOrigins *origins, SourceDetail detail)
         : root_(root), origins_(origins), values_(graph_), sources_(graph_, views_, detail)
     {
@@ -115,7 +118,7 @@ public:
         return std::move(graph_);
     }
 
-private:
+  private:
     void collectModules()
     {
         std::set<const c10::Type *> types;
@@ -137,7 +140,8 @@ private:
             for (const at::Tensor &p : named.value.parameters(/*recurse=*/false))
                 info.parameterCount += p.numel(); // own ones; descendants' added below
             if (info.id != 0) {
-                const std::string parentPath = dot == std::string::npos ? "" : info.path.substr(0, dot);
+                const std::string parentPath =
+                    dot == std::string::npos ? "" : info.path.substr(0, dot);
                 auto parent = pathIds_.find(parentPath);
                 info.parent = parent == pathIds_.end() ? 0 : parent->second;
                 graph_.modules[info.parent].children.push_back(info.id);
@@ -150,7 +154,8 @@ private:
         }
         // Children come after their parent: summing backwards adds each subtree once.
         for (std::size_t i = graph_.modules.size(); i-- > 1;)
-            graph_.modules[graph_.modules[i].parent].parameterCount += graph_.modules[i].parameterCount;
+            graph_.modules[graph_.modules[i].parent].parameterCount +=
+                graph_.modules[i].parameterCount;
     }
 
     ModuleId moduleId(const torch::jit::Module &module) const
@@ -181,7 +186,8 @@ private:
         return graph_.values.back().id;
     }
 
-    GraphNode &newNode(NodeKind kind, const std::string &op, const WalkContext &ctx, const Node *from)
+    GraphNode &newNode(NodeKind kind, const std::string &op, const WalkContext &ctx,
+                       const Node *from)
     {
         if (origins_)
             origins_->nodes.push_back(ctx.method->original(from));
@@ -332,7 +338,8 @@ private:
         n.function = pythonNameOf(fn);
         n.attribute = n.function;
         n.libraryCall = id;
-        graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofFunction(fn, fixedArguments); });
+        graph_.nodes[id].exportedOps =
+            exportedOps([&] { return exporterOps_.ofFunction(fn, fixedArguments); });
         const Where where = sources_.lineOf(node, ctx, env);
         n.source = where.source;
         n.torchSource = where.torchSource;
@@ -346,11 +353,13 @@ private:
             if (result.floating)
                 values_.markFloating(node->output(i), env);
             auto v = env.values.find(node->output(i));
-            if (result.notNone && v != env.values.end() && graph_.values[v->second].type == "Optional[Tensor]")
+            if (result.notNone && v != env.values.end() &&
+                graph_.values[v->second].type == "Optional[Tensor]")
                 graph_.values[v->second].type = "Tensor";
         }
         // Composite layers are read for batched inputs, the rank a trace of them records.
-        if (ctx.insideTorch && graph_.nodes[id].function == "torch.nn.functional._mha_shape_check" &&
+        if (ctx.insideTorch &&
+            graph_.nodes[id].function == "torch.nn.functional._mha_shape_check" &&
             node->outputs().size() == 1)
             env.fixed[node->output()] = true;
     }
@@ -451,14 +460,16 @@ private:
         env.callKey.clear();
         bindInputs(node, id, env, 1);
         if (leaf) {
-            graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofCall(callee, method); });
+            graph_.nodes[id].exportedOps =
+                exportedOps([&] { return exporterOps_.ofCall(callee, method); });
             bindOutputs(node, id, env, ValueOrigin::Computed);
             return;
         }
         // Torch's composite layers: the checks read their code folded for batched inputs, but
         // the exporter folds only what freezing knows; judge what it will really see.
         if (graph_.modules[calleeId].composite && !ctx.insideTorch)
-            graph_.nodes[id].exportedOps = exportedOps([&] { return exporterOps_.ofCall(callee, method); });
+            graph_.nodes[id].exportedOps =
+                exportedOps([&] { return exporterOps_.ofCall(callee, method); });
         WalkContext inner;
         inner.owner = calleeId;
         inner.parentCall = id;
@@ -482,7 +493,8 @@ private:
             if (auto f = inner.fixed.find(params[i]); f != inner.fixed.end() && f->second.isList())
                 inner.fixed.erase(f);
             auto type = env.types.find(call->input(i));
-            inner.types[params[i]] = type != env.types.end() ? type->second : call->input(i)->type();
+            inner.types[params[i]] =
+                type != env.types.end() ? type->second : call->input(i)->type();
         }
         inner.recentSource = env.recentSource;
         WalkContext body = ctx;
@@ -500,8 +512,7 @@ private:
 
     // What the ONNX exporter would see inside a call; nothing claimed when the callee's code
     // cannot be folded (the deep check, export-onnx, still runs the exporter itself).
-    template <typename Compute>
-    static std::vector<std::string> exportedOps(Compute compute)
+    template <typename Compute> static std::vector<std::string> exportedOps(Compute compute)
     {
         try {
             return compute();
@@ -540,8 +551,8 @@ ModelGraph buildModelGraph(const torch::jit::Module &root, const std::string &pa
     } catch (const InputError &) {
         throw;
     } catch (const c10::Error &e) {
-        throw InputError("'" + path + "': cannot analyse the model: " +
-                         firstLine(e.what_without_backtrace()));
+        throw InputError("'" + path +
+                         "': cannot analyse the model: " + firstLine(e.what_without_backtrace()));
     }
 }
 

@@ -2,8 +2,8 @@
 // objects it was built from, for the passes that rewrite the module.
 #pragma once
 
-#include "torchscript/graph_builder.h"
 #include "graph/model_graph.h"
+#include "torchscript/graph_builder.h"
 
 #include <torch/script.h>
 

@@ -3,8 +3,8 @@
 // it reads.
 #pragma once
 
-#include "torchscript/method_view_torch.h"
 #include "graph/model_graph.h"
+#include "torchscript/method_view_torch.h"
 
 #include <torch/script.h>
 
@@ -19,7 +19,8 @@ struct WalkEnv
     std::unordered_map<const torch::jit::Value *, ValueId> values;
     std::unordered_map<const torch::jit::Value *, torch::jit::Module> objects;
     std::unordered_map<const torch::jit::Value *, c10::IValue> fixed; // known before the run
-    std::unordered_map<const torch::jit::Value *, c10::TypePtr> types; // parameters: the argument's type
+    std::unordered_map<const torch::jit::Value *, c10::TypePtr>
+        types;                   // parameters: the argument's type
     SourceLocation recentSource; // the last user line in this body, for lines torch hides
     std::string callKey;         // traced: the torch function call the last op belonged to
     NodeId callLead = kNoId;

@@ -1,8 +1,8 @@
 // A layer by what its forward does: one layer op on the module's own parameters.
 #include "torchscript/layer_recognition_torch.h"
 
-#include "torchscript/module_classes.h"
 #include "graph/op_catalogue.h"
+#include "torchscript/module_classes.h"
 
 #include <unordered_set>
 
@@ -13,9 +13,9 @@ namespace {
 bool isLayerOp(const std::string &op)
 {
     static const std::unordered_set<std::string> layers = {
-        "linear", "conv1d", "conv2d", "conv3d", "convolution", "conv_transpose1d",
-        "conv_transpose2d", "conv_transpose3d", "batch_norm", "layer_norm", "group_norm",
-        "instance_norm", "embedding", "rms_norm",
+        "linear",           "conv1d",           "conv2d",           "conv3d",     "convolution",
+        "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "batch_norm", "layer_norm",
+        "group_norm",       "instance_norm",    "embedding",        "rms_norm",
     };
     return layers.count(baseOpName(op)) > 0;
 }

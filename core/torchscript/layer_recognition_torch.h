@@ -18,14 +18,14 @@ namespace torchprep {
 // Answers are kept per module type.
 class LayerRecognition
 {
-public:
+  public:
     // `walk` builds the model graph of a module's forward (the graph builder's own walk).
     using Walk = std::function<ModelGraph(const torch::jit::Module &)>;
     explicit LayerRecognition(Walk walk) : walk_(std::move(walk)) {}
 
     bool isLayer(const torch::jit::Module &module, const std::string &className);
 
-private:
+  private:
     Walk walk_;
     std::unordered_map<const c10::Type *, bool> known_;
 };

@@ -63,7 +63,7 @@ namespace {
 // the call is the line between its neighbours that calls a function of the same name.
 class SourceInference
 {
-public:
+  public:
     explicit SourceInference(const Graph &graph)
     {
         collectKnown(graph.block());
@@ -77,7 +77,7 @@ public:
         return it == assigned_.end() ? SourceLocation() : it->second;
     }
 
-private:
+  private:
     void collectKnown(const Block *block)
     {
         for (const Node *node : block->nodes()) {
@@ -159,7 +159,6 @@ private:
     std::unordered_map<const Node *, SourceLocation> assigned_;
 };
 
-
 void collectCallFunctions(Block *block, std::vector<Node *> &out)
 {
     for (Node *node : block->nodes()) {
@@ -194,7 +193,7 @@ void pairNodes(torch::jit::graph_node_list::iterator c, torch::jit::graph_node_l
 
 class ViewBuilder
 {
-public:
+  public:
     explicit ViewBuilder(const torch::jit::Function &function)
         : original_(torch::jit::toGraphFunction(function).graph())
     {
@@ -226,8 +225,9 @@ public:
         for (int round = 0; round < 16; ++round) {
             calls.clear();
             collectCallFunctions(graph.block(), calls);
-            calls.erase(std::remove_if(calls.begin(), calls.end(), [](Node *c) { return !inlines(c); }),
-                        calls.end());
+            calls.erase(
+                std::remove_if(calls.begin(), calls.end(), [](Node *c) { return !inlines(c); }),
+                calls.end());
             if (calls.empty())
                 break;
             for (Node *call : calls)
@@ -238,7 +238,7 @@ public:
         return std::move(view_);
     }
 
-private:
+  private:
     void inlineCall(Node *call)
     {
         torch::jit::Function *fn = calledFunction(call);

@@ -27,8 +27,8 @@ RawSource rawSource(const torch::jit::Node *node);
 // A node that came from inlining a scripted function call.
 struct InlinedOrigin
 {
-    SourceLocation call;     // the line of the call it came from, in the method viewed
-    bool torchCode = false;  // the function is torch's (F.multi_head_attention_forward)
+    SourceLocation call;    // the line of the call it came from, in the method viewed
+    bool torchCode = false; // the function is torch's (F.multi_head_attention_forward)
 };
 
 struct MethodView
@@ -52,7 +52,7 @@ struct MethodView
     // TorchScript's builtins expand to (they name "<string>") and calls that lost their range.
     SourceLocation lineOfStatement(const torch::jit::Node *node, bool constants = false) const;
 
-private:
+  private:
     // Serialized (code file, line) -> the line in the Python source, built on first use.
     mutable std::map<std::pair<std::string, int>, SourceLocation> statementLines_[2];
     mutable bool statementLinesBuilt_ = false;
@@ -62,11 +62,11 @@ private:
 // between instances, attribute values, is read during the walk).
 class MethodViews
 {
-public:
+  public:
     // Throws InputError when `module` has no method `name`.
     const MethodView &of(const torch::jit::Module &module, const std::string &name);
 
-private:
+  private:
     std::unordered_map<const torch::jit::Function *, MethodView> views_;
 };
 

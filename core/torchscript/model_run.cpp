@@ -4,9 +4,9 @@
 #include "libtorch/dtypes_torch.h"
 
 #include "base/errors.h"
+#include "base/printable.h"
 #include "io/archive_check.h"
 #include "io/regular_file.h"
-#include "base/printable.h"
 
 #include <torch/csrc/jit/serialization/pickle.h>
 
@@ -45,7 +45,8 @@ at::ScalarType scalarTypeNamed(const std::string &dtype)
     return *type;
 }
 
-static void requireAllocatable(const Shape &shape, at::ScalarType dtype, const std::string &dtypeName)
+static void requireAllocatable(const Shape &shape, at::ScalarType dtype,
+                               const std::string &dtypeName)
 {
     std::uint64_t bytes = c10::elementSize(dtype);
     bool overflow = false;
@@ -56,9 +57,11 @@ static void requireAllocatable(const Shape &shape, at::ScalarType dtype, const s
     if (overflow || bytes > memory) {
         char size[32];
         std::snprintf(size, sizeof size, "%.3g GiB", static_cast<double>(bytes) / (1ull << 30));
-        throw InputError("--input-shape " + shapeText(shape) + " is too large: one " + dtypeName + " tensor of " +
-                         (overflow ? std::string("that shape overflows 64 bits") : std::string(size)) +
-                         ", more than this machine's memory");
+        throw InputError(
+            "--input-shape " + shapeText(shape) + " is too large: one " + dtypeName +
+            " tensor of " +
+            (overflow ? std::string("that shape overflows 64 bits") : std::string(size)) +
+            ", more than this machine's memory");
     }
 }
 
@@ -79,18 +82,20 @@ std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch, const at
             if (dtype == at::kBool)
                 t = torch::randint(range.set ? static_cast<int64_t>(range.low) : 0,
                                    (range.set ? static_cast<int64_t>(range.high) : 1) + 1, shape,
-                                   at::TensorOptions().dtype(at::kLong)).to(at::kBool);
+                                   at::TensorOptions().dtype(at::kLong))
+                        .to(at::kBool);
             else if (at::isFloatingType(dtype))
                 t = range.set ? torch::rand(shape, options) * (range.high - range.low) + range.low
                               : torch::randn(shape, options);
             else
                 t = torch::randint(range.set ? static_cast<int64_t>(std::ceil(range.low)) : 0,
-                                   (range.set ? static_cast<int64_t>(std::floor(range.high)) : 9) + 1, shape,
-                                   options);
+                                   (range.set ? static_cast<int64_t>(std::floor(range.high)) : 9) +
+                                       1,
+                                   shape, options);
             inputs.emplace_back(t.to(device));
         } catch (const std::exception &) { // c10::Error or std::bad_alloc from the allocator
-            throw InputError("--input-shape " + describeInput(spec, i) + ": cannot allocate that tensor on " +
-                             device.str());
+            throw InputError("--input-shape " + describeInput(spec, i) +
+                             ": cannot allocate that tensor on " + device.str());
         }
     }
     return inputs;
@@ -110,14 +115,16 @@ c10::IValue loadSavedValue(const std::string &path, const std::string &what)
     }
     const RegularFile file(path, what);
     if (file.size() > kMaxInputsFileBytes)
-        throw InputError(what + " is " + std::to_string(file.size() >> 20) + " MiB, more than the " +
-                         std::to_string(kMaxInputsFileBytes >> 20) + " MiB a file of tensors may be");
+        throw InputError(what + " is " + std::to_string(file.size() >> 20) +
+                         " MiB, more than the " + std::to_string(kMaxInputsFileBytes >> 20) +
+                         " MiB a file of tensors may be");
     const std::string content = file.read(0, static_cast<std::size_t>(file.size()));
     const std::vector<char> bytes(content.begin(), content.end());
     try {
         return torch::jit::pickle_load(bytes);
     } catch (const std::exception &e) {
-        throw InputError(what + " is not a file saved by torch.save: " + printable(firstLine(e.what())));
+        throw InputError(what +
+                         " is not a file saved by torch.save: " + printable(firstLine(e.what())));
     }
 }
 
@@ -139,7 +146,8 @@ std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Devic
         throw InputError(what + " holds no tensor: save a tensor or a tuple of tensors");
     for (c10::IValue &item : items) {
         if (!item.isTensor())
-            throw InputError(what + ": every input must be a tensor (found " + item.tagKind() + ")");
+            throw InputError(what + ": every input must be a tensor (found " + item.tagKind() +
+                             ")");
         item = item.toTensor().to(device);
     }
     return items;
@@ -150,7 +158,8 @@ std::vector<at::Tensor> loadOutputsFile(const std::string &path, const at::Devic
     const std::string what = "the reference outputs '" + printable(path) + "'";
     std::vector<at::Tensor> outputs = flattenTensors(loadSavedValue(path, what));
     if (outputs.empty())
-        throw InputError(what + " hold no tensor: save the model's outputs with torch.save(outputs, FILE)");
+        throw InputError(
+            what + " hold no tensor: save the model's outputs with torch.save(outputs, FILE)");
     for (at::Tensor &t : outputs)
         t = t.to(device);
     return outputs;
@@ -158,7 +167,8 @@ std::vector<at::Tensor> loadOutputsFile(const std::string &path, const at::Devic
 
 std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch, const at::Device &device)
 {
-    return spec.inputsFile.empty() ? randomInputs(spec, batch, device) : loadInputsFile(spec.inputsFile, device);
+    return spec.inputsFile.empty() ? randomInputs(spec, batch, device)
+                                   : loadInputsFile(spec.inputsFile, device);
 }
 
 std::vector<at::Tensor> flattenTensors(const c10::IValue &value)
@@ -177,10 +187,9 @@ c10::IValue runForward(torch::jit::Module &module, const std::vector<c10::IValue
         throw InputError("the " + what + " model rejects the inputs: " +
                          interpreterErrorLine(e.what_without_backtrace()));
     } catch (const std::exception &e) { // the interpreter's own errors
-        throw InputError("the " + what + " model rejects the inputs: " +
-                         interpreterErrorLine(e.what()));
+        throw InputError("the " + what +
+                         " model rejects the inputs: " + interpreterErrorLine(e.what()));
     }
 }
-
 
 } // namespace torchprep

@@ -21,15 +21,18 @@ std::vector<c10::IValue> randomInputs(const InputSpec &spec, int batch,
 
 // torch.save(tensor) or torch.save((t1, t2, ...)) from Python: one batch of inputs, checked like a
 // model file first (regular file, bounded, no bombs, no deep nesting). Throws InputError.
-std::vector<c10::IValue> loadInputsFile(const std::string &path, const at::Device &device = at::kCPU);
+std::vector<c10::IValue> loadInputsFile(const std::string &path,
+                                        const at::Device &device = at::kCPU);
 
 // What a model returned, saved by torch.save (a tensor, or tuples, lists and dicts of them): the
 // reference `compare` holds a model to. Tensors flattened in order, as flattenTensors(). Throws
 // InputError.
-std::vector<at::Tensor> loadOutputsFile(const std::string &path, const at::Device &device = at::kCPU);
+std::vector<at::Tensor> loadOutputsFile(const std::string &path,
+                                        const at::Device &device = at::kCPU);
 
 // Batch `batch` of `spec`: the inputs file when it names one, else randomInputs().
-std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch, const at::Device &device = at::kCPU);
+std::vector<c10::IValue> batchInputs(const InputSpec &spec, int batch,
+                                     const at::Device &device = at::kCPU);
 
 // Every tensor in a result, in order: tuples, lists and dict values flattened.
 std::vector<at::Tensor> flattenTensors(const c10::IValue &value);

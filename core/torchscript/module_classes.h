@@ -5,7 +5,8 @@
 
 namespace torchprep {
 
-// "__torch__.torch.nn.modules.activation.___torch_mangle_4.ReLU" -> "torch.nn.modules.activation.ReLU"
+// "__torch__.torch.nn.modules.activation.___torch_mangle_4.ReLU" ->
+// "torch.nn.modules.activation.ReLU"
 std::string demangleClassName(const std::string &qualifiedName);
 
 // Atomic torch.nn layers are leaves: their internals are not user code (conv, linear, norms,

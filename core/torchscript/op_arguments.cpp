@@ -17,7 +17,8 @@ std::vector<std::string> opArgumentNames(const std::string &op, std::size_t coun
         return cached->second;
     std::vector<std::string> names;
     if (op.find("::") != std::string::npos) {
-        for (const auto &candidate : torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op))) {
+        for (const auto &candidate :
+             torch::jit::getAllOperatorsFor(c10::Symbol::fromQualString(op))) {
             const c10::FunctionSchema &schema = candidate->schema();
             if (schema.is_vararg() || schema.arguments().size() != count)
                 continue;

@@ -55,8 +55,7 @@ bool isCallMachinery(const StackFrame &frame)
 bool isTorchSourceFile(const std::string &file)
 {
     // Installed torch lives in site-packages or dist-packages; torchvision is model code.
-    return file.find("-packages/torch/") != std::string::npos || file == "<string>" ||
-           file.empty();
+    return file.find("-packages/torch/") != std::string::npos || file == "<string>" || file.empty();
 }
 
 bool isTorchLayerFile(const std::string &file)
@@ -74,7 +73,8 @@ std::string pythonModuleOf(const std::string &file)
     if (name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0)
         name.resize(name.size() - 3);
     const std::string init = "/__init__";
-    if (name.size() > init.size() && name.compare(name.size() - init.size(), init.size(), init) == 0)
+    if (name.size() > init.size() &&
+        name.compare(name.size() - init.size(), init.size(), init) == 0)
         name.resize(name.size() - init.size());
     for (char &c : name)
         if (c == '/')
@@ -113,7 +113,8 @@ std::vector<StackFrame> parseTracerStack(const std::string &text)
     return frames;
 }
 
-SourceLocation userFrame(const std::vector<StackFrame> &frames, int moduleDepth, bool torchLayerCode)
+SourceLocation userFrame(const std::vector<StackFrame> &frames, int moduleDepth,
+                         bool torchLayerCode)
 {
     int depth = 0;
     for (const StackFrame &frame : frames) {
@@ -136,8 +137,8 @@ TracedOrigin tracedOrigin(const std::vector<StackFrame> &frames)
     TracedOrigin origin;
     for (std::size_t k = 0; k < frames.size() && !isCallMachinery(frames[k]); ++k) {
         const StackFrame &frame = frames[k];
-        const std::string name = frame.torchInternal ? pythonModuleOf(frame.file) + "." + frame.function
-                                                     : std::string();
+        const std::string name =
+            frame.torchInternal ? pythonModuleOf(frame.file) + "." + frame.function : std::string();
         const bool layerCode = isTorchLayerFile(frame.file) && frame.function != "_slow_forward";
         if (frame.torchInternal && !layerCode && !isCompositeTorchFunction(name))
             continue; // inside a torch function the code called

@@ -50,11 +50,11 @@ bool isCompositeTorchFunction(const std::string &pythonName);
 // Where a traced op ran, read off its stack within the module forward that ran it.
 struct TracedOrigin
 {
-    SourceLocation code;     // the innermost frame of code the walk looks into
-    bool torchCode = false;  // that frame is torch's (a composite layer or function)
+    SourceLocation code;           // the innermost frame of code the walk looks into
+    bool torchCode = false;        // that frame is torch's (a composite layer or function)
     SourceLocation torchLayerLine; // torchCode: the innermost line in torch/nn/modules
-    std::string function;    // the torch function that code called ("torch.nn.functional.relu")
-    std::string callKey;     // tells calls of `function` from different lines apart
+    std::string function; // the torch function that code called ("torch.nn.functional.relu")
+    std::string callKey;  // tells calls of `function` from different lines apart
 };
 TracedOrigin tracedOrigin(const std::vector<StackFrame> &frames);
 

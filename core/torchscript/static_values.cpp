@@ -29,7 +29,7 @@ bool readsGlobalState(const torch::jit::Node *node)
 {
     static const std::vector<std::string> names = {
         "aten::is_grad_enabled", "aten::is_autocast_enabled", "aten::is_autocast_cpu_enabled",
-        "prim::requires_grad", "aten::has_torch_function", "prim::TimePoint",
+        "prim::requires_grad",   "aten::has_torch_function",  "prim::TimePoint",
     };
     const std::string kind = node->kind().toQualString();
     for (const std::string &name : names)

@@ -1,8 +1,8 @@
 // Scripted function calls: whose code they are, and what one of torch's functions computes.
 #include "torchscript/torch_functions_torch.h"
 
-#include "torchscript/module_classes.h"
 #include "graph/op_catalogue.h"
+#include "torchscript/module_classes.h"
 #include "torchscript/source_trace.h"
 #include "torchscript/static_values_torch.h"
 
@@ -37,14 +37,15 @@ bool hasTensorOutput(const Node *node)
 // may run: data ops apart from exempt ones.
 class OpCollector
 {
-public:
+  public:
     std::vector<std::string> dataOps;
     std::vector<std::string> exemptOps;
     std::vector<KnownValue> results; // what it returns, as far as the arguments fix it
 
     void run(torch::jit::Function &function, const std::vector<KnownValue> &arguments, int depth)
     {
-        const std::shared_ptr<torch::jit::Graph> graph = torch::jit::toGraphFunction(function).graph();
+        const std::shared_ptr<torch::jit::Graph> graph =
+            torch::jit::toGraphFunction(function).graph();
         auto inputs = graph->inputs();
         for (std::size_t i = 0; i < inputs.size() && i < arguments.size(); ++i)
             learn(inputs[i], arguments[i]);
@@ -53,7 +54,7 @@ public:
             results.push_back(factOf(out));
     }
 
-private:
+  private:
     void walk(const Block *block, int depth)
     {
         for (const Node *node : block->nodes())
@@ -154,7 +155,8 @@ private:
         KnownValue fact;
         if (auto it = known_.find(value); it != known_.end())
             fact.value = it->second;
-        fact.notNone = notNone_.count(value) > 0 || value->type()->kind() == c10::TypeKind::TensorType;
+        fact.notNone =
+            notNone_.count(value) > 0 || value->type()->kind() == c10::TypeKind::TensorType;
         fact.floating = floating_.count(value) > 0;
         return fact;
     }
@@ -221,7 +223,8 @@ FunctionRole roleOf(const torch::jit::Function &function)
     const std::string name = pythonNameOf(function);
     if (name.compare(0, 6, "torch.") != 0)
         return FunctionRole::User;
-    return isCompositeTorchFunction(name) ? FunctionRole::TorchComposite : FunctionRole::TorchAtomic;
+    return isCompositeTorchFunction(name) ? FunctionRole::TorchComposite
+                                          : FunctionRole::TorchAtomic;
 }
 
 torch::jit::Function *calledFunction(const Node *node)
@@ -260,9 +263,11 @@ const TorchFunctionCall &TorchFunctionOps::callOf(torch::jit::Function &function
 bool callsFusedKernel(const Block *block)
 {
     static const std::unordered_set<std::string> fused = {
-        "aten::_transformer_encoder_layer_fwd", "aten::_native_multi_head_attention",
+        "aten::_transformer_encoder_layer_fwd",
+        "aten::_native_multi_head_attention",
         "aten::_transformer_decoder_only_layer_fwd",
-        "aten::_native_decoder_only_multi_head_attention", "aten::_nested_tensor_from_mask",
+        "aten::_native_decoder_only_multi_head_attention",
+        "aten::_nested_tensor_from_mask",
     };
     for (const Node *node : block->nodes()) {
         if (fused.count(node->kind().toQualString()))

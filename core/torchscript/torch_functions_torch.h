@@ -12,8 +12,7 @@
 
 namespace torchprep {
 
-enum class FunctionRole
-{
+enum class FunctionRole {
     User,           // the model's code (torchvision's functions too): looked into
     TorchComposite, // torch code that is layers' worth of ops (F.multi_head_attention_forward)
     TorchAtomic,    // one of torch's functions (F.relu, F.interpolate): one op, never looked into
@@ -51,11 +50,11 @@ struct TorchFunctionCall
 // when it computes no data. Answers are kept per function and fixed arguments.
 class TorchFunctionOps
 {
-public:
+  public:
     const TorchFunctionCall &callOf(torch::jit::Function &function,
                                     const std::vector<KnownValue> &arguments);
 
-private:
+  private:
     std::map<std::string, TorchFunctionCall> cache_;
 };
 

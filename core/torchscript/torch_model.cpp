@@ -2,15 +2,15 @@
 #include "torchscript/torch_model.h"
 
 #include "base/errors.h"
+#include "base/large_stack.h"
+#include "base/printable.h"
 #include "io/archive_check.h"
 #include "io/atomic_file.h"
 #include "io/run_files.h"
-#include "base/large_stack.h"
 #include "libtorch/missing_aten_ops.h"
 #include "libtorch/ops_libraries.h"
-#include "base/printable.h"
-#include "torchscript/torch_model_impl.h"
 #include "libtorch/type_registry.h"
+#include "torchscript/torch_model_impl.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 
@@ -23,7 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string quoted(const std::string &path) { return "'" + printable(path) + "'"; }
+std::string quoted(const std::string &path)
+{
+    return "'" + printable(path) + "'";
+}
 
 // Every method and function graph of the model: their ops, blocks included.
 std::size_t countNodes(const torch::jit::Block *block)
@@ -47,8 +50,7 @@ void requireRunnableSize(const torch::jit::Module &module, const std::string &pa
         for (const torch::jit::Function *fn : m.type()->methods()) {
             if (!fn->isGraphFunction())
                 continue;
-            const std::size_t nodes =
-                countNodes(torch::jit::toGraphFunction(*fn).graph()->block());
+            const std::size_t nodes = countNodes(torch::jit::toGraphFunction(*fn).graph()->block());
             if (nodes > kMaxGraphNodes)
                 throw InputError(quoted(path) + ": method " + printable(fn->name()) + " of " +
                                  printable(m.type()->name()->qualifiedName()) + " has " +
@@ -81,8 +83,9 @@ std::string newerTorchWithOp(const std::string &op)
 std::string describeTorchSave(const ArchiveContents &archive)
 {
     const std::string cls = archive.objectClass();
-    return cls.empty() ? "a state_dict or tensors"
-                       : "a whole model pickled with torch.save(model) (class " + printable(cls) + ")";
+    return cls.empty()
+               ? "a state_dict or tensors"
+               : "a whole model pickled with torch.save(model) (class " + printable(cls) + ")";
 }
 
 } // namespace
@@ -90,12 +93,16 @@ std::string describeTorchSave(const ArchiveContents &archive)
 TorchModel::TorchModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 TorchModel::~TorchModel() = default;
 
-const std::string &TorchModel::path() const { return impl_->path; }
+const std::string &TorchModel::path() const
+{
+    return impl_->path;
+}
 
 void TorchModel::saveAtomically(const std::string &path) const
 {
     if (sameFile(path, impl_->path))
-        throw InputError(quoted(path) + " is the file the model was loaded from: choose another file");
+        throw InputError(quoted(path) +
+                         " is the file the model was loaded from: choose another file");
     try {
         AtomicFile file(path);
         impl_->module.save(file.stream());
@@ -107,7 +114,6 @@ void TorchModel::saveAtomically(const std::string &path) const
     }
 }
 
-
 std::unique_ptr<TorchModel> TorchModel::copy() const
 {
     auto impl = std::make_unique<Impl>();
@@ -118,7 +124,10 @@ std::unique_ptr<TorchModel> TorchModel::copy() const
     return std::unique_ptr<TorchModel>(new TorchModel(std::move(impl)));
 }
 
-std::unique_ptr<TorchModel> TorchModel::load(const std::string &path) { return load(path, "cpu"); }
+std::unique_ptr<TorchModel> TorchModel::load(const std::string &path)
+{
+    return load(path, "cpu");
+}
 
 std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std::string &device)
 {
@@ -137,7 +146,8 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
             break;
         } catch (const std::exception &e) { // c10::Error and the script compiler's own errors
             const std::string reason = firstLine(e.what());
-            // An op of a custom library (torchvision::nms): load the library that provides it, once.
+            // An op of a custom library (torchvision::nms): load the library that provides it,
+            // once.
             const std::string op = unknownOp(reason);
             const std::string ns = op.substr(0, op.find("::"));
             if (!op.empty() && triedNamespaces.insert(ns).second) {
@@ -148,22 +158,26 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
                 }
             }
             if (ns == "aten" || ns == "prim")
-                throw InputError(quoted(path) + " uses the op " + printable(op) + ", which the linked libtorch " +
-                                 linkedTorchVersion() + " lacks: the file was saved by a newer torch" +
+                throw InputError(quoted(path) + " uses the op " + printable(op) +
+                                 ", which the linked libtorch " + linkedTorchVersion() +
+                                 " lacks: the file was saved by a newer torch" +
                                  newerTorchWithOp(op) + ", and TorchPrep has no kernel for it yet");
             const std::vector<std::string> loadedLibraries = loadedOpsLibraries();
             const std::string own = op.empty() ? std::string() : findOpsLibraryFor(ns);
-            if (!own.empty() && std::find(loadedLibraries.begin(), loadedLibraries.end(), own) != loadedLibraries.end())
-                throw InputError(quoted(path) + " uses the op " + printable(op) + ", which " + opsLibraryProvider(ns) +
+            if (!own.empty() && std::find(loadedLibraries.begin(), loadedLibraries.end(), own) !=
+                                    loadedLibraries.end())
+                throw InputError(quoted(path) + " uses the op " + printable(op) + ", which " +
+                                 opsLibraryProvider(ns) +
                                  " here lacks: the file was saved with a newer " + printable(ns) +
-                                 "; load an operator library that has it, built for libtorch " + linkedTorchVersion() +
-                                 ", with --ops-library PATH");
+                                 "; load an operator library that has it, built for libtorch " +
+                                 linkedTorchVersion() + ", with --ops-library PATH");
             if (!op.empty())
                 throw InputError(quoted(path) + " uses the op " + printable(op) +
                                  ", which no loaded library provides: it comes with " +
                                  opsLibraryProvider(ns) + "; load it with --ops-library PATH");
-            throw InputError(quoted(path) + " cannot be loaded as TorchScript: " +
-                             (reason.empty() ? std::string("libtorch gave no reason") : printable(reason)));
+            throw InputError(
+                quoted(path) + " cannot be loaded as TorchScript: " +
+                (reason.empty() ? std::string("libtorch gave no reason") : printable(reason)));
         }
     }
     if (!impl->module.find_method("forward"))

@@ -8,7 +8,7 @@ namespace torchprep {
 
 class TorchModel
 {
-public:
+  public:
     // Loads a file saved by torch.jit.trace(...).save() or torch.jit.script(...).save().
     // Throws InputError with one line saying why for anything that is not such a file
     // (missing, a directory, empty, truncated, a state_dict saved with torch.save, ...).
@@ -34,7 +34,7 @@ public:
     Impl &impl() { return *impl_; }
     const Impl &impl() const { return *impl_; }
 
-private:
+  private:
     explicit TorchModel(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

@@ -10,10 +10,10 @@
 #include "libtorch/dtypes_torch.h"
 
 #include "base/errors.h"
+#include "libtorch/type_registry.h"
 #include "torchscript/graph_builder_torch.h"
 #include "torchscript/model_run_torch.h"
 #include "torchscript/torch_model_impl.h"
-#include "libtorch/type_registry.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -36,7 +36,10 @@ const char *const kSizes = "__torchprep_shape_sizes";   // one per tensor record
 const char *const kDtypes = "__torchprep_shape_dtypes"; // one per tensor recorded
 constexpr std::int64_t kLeave = -1;
 
-bool isTensor(const Value *value) { return value->type()->kind() == c10::TypeKind::TensorType; }
+bool isTensor(const Value *value)
+{
+    return value->type()->kind() == c10::TypeKind::TensorType;
+}
 
 void collectNodes(Block *block, std::vector<Node *> &out)
 {
@@ -47,7 +50,10 @@ void collectNodes(Block *block, std::vector<Node *> &out)
     }
 }
 
-std::string dtypeName(at::ScalarType type) { return dtypeNameOf(type).value_or(c10::toString(type)); }
+std::string dtypeName(at::ScalarType type)
+{
+    return dtypeNameOf(type).value_or(c10::toString(type));
+}
 
 TensorShape shapeOf(const at::Tensor &tensor)
 {
@@ -59,7 +65,7 @@ using RecordKey = std::pair<std::vector<std::int64_t>, std::int64_t>;
 
 class ShapeRecorder
 {
-public:
+  public:
     ShapeRecorder(const TorchModel &model, const ModelGraph &graph)
         : clone_([&] { // new types and graphs: the model stays as it is
               const std::lock_guard<std::mutex> registering(typeRegistryMutex());
@@ -72,7 +78,8 @@ public:
         for (const auto &item : clone_.named_modules()) {
             torch::jit::Module module = item.value;
             module.register_attribute(kIds, c10::ListType::ofInts(), ids_);
-            module.register_attribute(kSizes, c10::ListType::create(c10::ListType::ofInts()), sizes_);
+            module.register_attribute(kSizes, c10::ListType::create(c10::ListType::ofInts()),
+                                      sizes_);
             module.register_attribute(kDtypes, c10::ListType::ofInts(), dtypes_);
             if (!tapped.insert(module.type().get()).second)
                 continue; // a type shared by several modules: its methods are tapped once
@@ -90,7 +97,8 @@ public:
         try {
             clone_.forward(inputs);
         } catch (const std::exception &e) { // c10::Error and the interpreter's own errors
-            throw InputError("the model rejects " + described(spec) + ": " + interpreterErrorLine(e.what()));
+            throw InputError("the model rejects " + described(spec) + ": " +
+                             interpreterErrorLine(e.what()));
         }
 
         ValueShapes shapes;
@@ -123,7 +131,7 @@ public:
         return shapes;
     }
 
-private:
+  private:
     static std::string described(const InputSpec &spec)
     {
         if (!spec.inputsFile.empty())
@@ -137,11 +145,14 @@ private:
     // Value ids mean the same in both graphs only when they were built alike.
     void requireSameGraph(const ModelGraph &graph) const
     {
-        bool same = graph.nodes.size() == built_.nodes.size() && graph.values.size() == built_.values.size();
+        bool same = graph.nodes.size() == built_.nodes.size() &&
+                    graph.values.size() == built_.values.size();
         for (std::size_t i = 0; same && i < graph.nodes.size(); ++i)
-            same = graph.nodes[i].op == built_.nodes[i].op && graph.nodes[i].outputs == built_.nodes[i].outputs;
+            same = graph.nodes[i].op == built_.nodes[i].op &&
+                   graph.nodes[i].outputs == built_.nodes[i].outputs;
         if (!same)
-            throw InputError("the graph on show is not the graph of this model: cannot record its shapes");
+            throw InputError(
+                "the graph on show is not the graph of this model: cannot record its shapes");
     }
 
     // Records each tensor a node of `graph` computes; marks entering and leaving submodule calls.
@@ -210,7 +221,8 @@ private:
         std::size_t index = 0;
         while (index < node.outputs.size() && node.outputs[index] != value.id)
             ++index;
-        if (!origin || index == node.outputs.size() || origin->outputs().size() != node.outputs.size())
+        if (!origin || index == node.outputs.size() ||
+            origin->outputs().size() != node.outputs.size())
             return nullptr;
         const c10::Symbol kind = origin->kind();
         const bool same = node.kind == NodeKind::ModuleCall ? kind == c10::prim::CallMethod
@@ -241,7 +253,8 @@ private:
         if (tap == tapOf_.end())
             return false;
         std::vector<std::int64_t> calls;
-        for (NodeId c = built_.nodes[value.producer].parentCall; c != kNoId; c = built_.nodes[c].parentCall) {
+        for (NodeId c = built_.nodes[value.producer].parentCall; c != kNoId;
+             c = built_.nodes[c].parentCall) {
             const auto site = siteOf_.find(origins_.nodes.at(c));
             if (site == siteOf_.end())
                 return false;
@@ -265,14 +278,17 @@ private:
 
 const TensorShape *ValueShapes::of(ValueId value) const
 {
-    return value >= 0 && value < static_cast<ValueId>(values.size()) && values[value].known ? &values[value]
-                                                                                           : nullptr;
+    return value >= 0 && value < static_cast<ValueId>(values.size()) && values[value].known
+               ? &values[value]
+               : nullptr;
 }
 
-ValueShapes recordValueShapes(const TorchModel &model, const ModelGraph &graph, const InputSpec &inputs)
+ValueShapes recordValueShapes(const TorchModel &model, const ModelGraph &graph,
+                              const InputSpec &inputs)
 {
     if (inputs.inputsFile.empty() && inputs.shapes.empty())
-        throw InputError("describe the model's inputs first: one shape per forward input, or a file of inputs");
+        throw InputError(
+            "describe the model's inputs first: one shape per forward input, or a file of inputs");
     try {
         ShapeRecorder recorder(model, graph);
         return recorder.run(inputs);

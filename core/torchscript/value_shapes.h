@@ -34,7 +34,8 @@ struct ValueShapes
 // (TorchScript has no hooks); the model itself is never changed. Values inside a module that
 // runs more than once get each call's own shapes; inside a loop, the first iteration's. Throws
 // InputError (one line) when the inputs cannot be made or the model rejects them.
-ValueShapes recordValueShapes(const TorchModel &model, const ModelGraph &graph, const InputSpec &inputs);
+ValueShapes recordValueShapes(const TorchModel &model, const ModelGraph &graph,
+                              const InputSpec &inputs);
 
 // "1x64x112x112" for float32 tensors, "1x16 int64" for others, "scalar" for zero dimensions.
 std::string tensorShapeText(const TensorShape &shape);

@@ -21,7 +21,8 @@ namespace prim = c10::prim;
 // ForChecks: the lines findings can name; views, shape queries and bookkeeping have none.
 bool findingsCanName(const std::string &kind)
 {
-    return ((!isExemptOp(kind) || kind == "prim::SetAttr") && !isScalarConversion(kind)) || onnxMayRefuse(kind);
+    return ((!isExemptOp(kind) || kind == "prim::SetAttr") && !isScalarConversion(kind)) ||
+           onnxMayRefuse(kind);
 }
 
 bool tensorsOnly(const std::vector<SignatureEntry> &entries)
@@ -94,7 +95,8 @@ SourceLocation WalkSources::builtinLine(const Node *node, const WalkContext &ctx
         return ops;
     SourceLocation line = ctx.method->lineOfStatement(node, true);
     const SourceLocation &recent = env.recentSource;
-    if (!ctx.insideTorch && recent.known() && (!line.known() || (recent.file == line.file && recent.line > line.line))) {
+    if (!ctx.insideTorch && recent.known() &&
+        (!line.known() || (recent.file == line.file && recent.line > line.line))) {
         line = recent;
         line.inferred = true;
     }
@@ -238,7 +240,8 @@ Where WalkSources::callLine(const Node *node, NodeId id, const torch::jit::Modul
         }
         if (call.expanded && !graph_.modules[call.callee].composite)
             return where; // read off the body once it is walked: afterBody
-        where.source = callSiteFromBody(callee, method, 0, ctx.insideTorch).value_or(SourceLocation());
+        where.source =
+            callSiteFromBody(callee, method, 0, ctx.insideTorch).value_or(SourceLocation());
     }
     return placed(where, ctx, env);
 }
@@ -274,8 +277,9 @@ void WalkSources::resolvePending()
             tensorsOnly(call.signatureInputs) && tensorsOnly(call.signatureOutputs))
             continue;
         Where where;
-        where.source = callSiteFromBody(pending.callee, pending.method, 0, pending.context.insideTorch)
-                           .value_or(SourceLocation());
+        where.source =
+            callSiteFromBody(pending.callee, pending.method, 0, pending.context.insideTorch)
+                .value_or(SourceLocation());
         WalkEnv env;
         where = placed(where, pending.context, env);
         graph_.nodes[pending.call].source = where.source;

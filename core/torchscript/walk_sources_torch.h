@@ -4,8 +4,8 @@
 // traced call's line is read off the stacks of the ops inside the callee.
 #pragma once
 
-#include "torchscript/source_detail.h"
 #include "torchscript/graph_walk_torch.h"
+#include "torchscript/source_detail.h"
 
 #include <torch/script.h>
 
@@ -27,7 +27,7 @@ struct Where
 
 class WalkSources
 {
-public:
+  public:
     WalkSources(ModelGraph &graph, MethodViews &views, SourceDetail detail)
         : graph_(graph), views_(views), detail_(detail)
     {
@@ -58,7 +58,7 @@ public:
     // Saw only scripted sources (no tracer stacks).
     bool scripted() const { return sawScriptedSource_ && !sawTracerStack_; }
 
-private:
+  private:
     Where rawLine(const torch::jit::Node *node, const WalkContext &ctx);
     Where placed(Where where, const WalkContext &ctx, WalkEnv &env) const;
     SourceLocation builtinLine(const torch::jit::Node *node, const WalkContext &ctx,

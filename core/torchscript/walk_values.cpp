@@ -18,7 +18,8 @@ using torch::jit::Node;
 using torch::jit::Value;
 namespace prim = c10::prim;
 
-void collectAssignments(const Block *block, std::set<std::pair<const c10::Type *, std::string>> &out)
+void collectAssignments(const Block *block,
+                        std::set<std::pair<const c10::Type *, std::string>> &out)
 {
     for (const Node *node : block->nodes()) {
         if (node->kind() == prim::SetAttr)
@@ -59,7 +60,8 @@ void WalkValues::scanAssignments(const c10::ClassType &type)
         collectAssignments(torch::jit::toGraphFunction(*method).graph()->block(), assigned_);
 }
 
-void WalkValues::readAttribute(const Node *getAttr, const torch::jit::Module &owner, WalkEnv &env) const
+void WalkValues::readAttribute(const Node *getAttr, const torch::jit::Module &owner,
+                               WalkEnv &env) const
 {
     const std::string name = getAttr->s(c10::attr::name);
     if (assigned_.count({getAttr->input(0)->type().get(), name}))
@@ -136,7 +138,8 @@ void WalkValues::computeAhead(const Node *node, WalkEnv &env)
     if (kind == prim::unchecked_cast) {
         if (auto f = env.fixed.find(node->input(0)); f != env.fixed.end())
             env.fixed[node->output()] = f->second;
-        // The cast is the object it casts (`mask` narrowed from Optional inside `if mask is not None`).
+        // The cast is the object it casts (`mask` narrowed from Optional inside `if mask is not
+        // None`).
         auto in = env.values.find(node->input(0)), out = env.values.find(node->output());
         if (in != env.values.end() && out != env.values.end() &&
             representative(in->second) != representative(out->second))
@@ -148,8 +151,8 @@ void WalkValues::computeAhead(const Node *node, WalkEnv &env)
         c10::TypePtr type = node->input()->type();
         if (auto t = env.types.find(node->input()); t != env.types.end())
             type = t->second;
-        if (type->kind() == c10::TypeKind::UnionType || type->kind() == c10::TypeKind::OptionalType ||
-            type->kind() == c10::TypeKind::AnyType)
+        if (type->kind() == c10::TypeKind::UnionType ||
+            type->kind() == c10::TypeKind::OptionalType || type->kind() == c10::TypeKind::AnyType)
             return;
         bool matches = false;
         for (const c10::TypePtr &candidate : node->tys(c10::attr::types))
@@ -295,21 +298,22 @@ void WalkValues::joinBranches(const Node *node, WalkEnv &env)
         // An Optional result every branch sets to a tensor is a tensor (`mask is not None`).
         auto out = env.values.find(node->output(i));
         if (out != env.values.end() && graph_.values[out->second].type == "Optional[Tensor]" &&
-            eachReturning([&](const Block *block) { return isTensorValue(block->outputs()[i], env); }))
+            eachReturning(
+                [&](const Block *block) { return isTensorValue(block->outputs()[i], env); }))
             graph_.values[out->second].type = "Tensor";
         const ValueId outRep = rep(node->output(i));
         // A result every branch passes through untouched is that object (torch's attention
         // threads `key_padding_mask` through each test of its fast path).
-        const Block *returning = blockRaises(node->blocks()[0]) ? node->blocks()[1] : node->blocks()[0];
+        const Block *returning =
+            blockRaises(node->blocks()[0]) ? node->blocks()[1] : node->blocks()[0];
         const ValueId first = rep(returning->outputs()[i]);
         if (outRep != kNoId && first != kNoId && first != outRep &&
             eachReturning([&](const Block *block) { return rep(block->outputs()[i]) == first; })) {
             identical_[outRep] = first;
             continue;
         }
-        if (outRep != kNoId && eachReturning([&](const Block *block) {
-                return isFloating(block->outputs()[i], env);
-            }))
+        if (outRep != kNoId &&
+            eachReturning([&](const Block *block) { return isFloating(block->outputs()[i], env); }))
             floating_.insert(outRep);
         // Results one object in every branch stay one (`key = value = query.transpose(1, 0)`
         // in one branch, untouched in the other).

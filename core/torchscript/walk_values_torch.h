@@ -16,7 +16,7 @@ namespace torchprep {
 
 class WalkValues
 {
-public:
+  public:
     explicit WalkValues(ModelGraph &graph) : graph_(graph) {}
 
     // Notes the attributes the methods of `type` assign at run time: never fixed.
@@ -50,7 +50,7 @@ public:
     static std::optional<int64_t> fixedInt(const torch::jit::Value *value, const WalkEnv &env);
     static std::optional<bool> fixedBool(const torch::jit::Value *value, const WalkEnv &env);
 
-private:
+  private:
     ValueId representative(ValueId id) const;
     std::optional<bool> identity(const torch::jit::Value *a, const torch::jit::Value *b,
                                  const WalkEnv &env) const;

@@ -35,7 +35,7 @@ class TestCliCompare : public QObject
 
     QTemporaryDir out_;
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(testing::modelPath("resnet18_perturbed_traced")),
@@ -69,10 +69,10 @@ private slots:
 
     void perturbedConvIsTheFirstDivergence()
     {
-        const QJsonObject r = compareJson({testing::modelPath("resnet18_traced"),
-                                           testing::modelPath("resnet18_perturbed_traced"),
-                                           "--input-shape", "1,3,64,64", "--per-layer", "--runs", "1"},
-                                          1);
+        const QJsonObject r = compareJson(
+            {testing::modelPath("resnet18_traced"), testing::modelPath("resnet18_perturbed_traced"),
+             "--input-shape", "1,3,64,64", "--per-layer", "--runs", "1"},
+            1);
         QVERIFY(!r["passed"].toBool(true));
         const QJsonObject out = r["outputs"].toArray()[0].toObject();
         QVERIFY(out["max_abs_diff"].toDouble() > 1e-5);
@@ -97,9 +97,11 @@ private slots:
     {
         const QString original = testing::modelPath("resnet18_traced");
         const QString prepared = out_.filePath("r18_prepared.pt");
-        QCOMPARE(torchprep({"prepare", original, "-o", prepared, "--input-shape", "1,3,64,64"}).exitCode, 0);
-        const QJsonObject r =
-            compareJson({original, prepared, "--input-shape", "1,3,64,64", "--per-layer", "--runs", "1"}, 0);
+        QCOMPARE(
+            torchprep({"prepare", original, "-o", prepared, "--input-shape", "1,3,64,64"}).exitCode,
+            0);
+        const QJsonObject r = compareJson(
+            {original, prepared, "--input-shape", "1,3,64,64", "--per-layer", "--runs", "1"}, 0);
         QVERIFY(r["passed"].toBool());
         int byPath = 0, byDataflow = 0, fresh = 0;
         for (const QJsonValue &l : r["layers"].toArray()) {
@@ -116,7 +118,8 @@ private slots:
                 QCOMPARE(l["max_abs_diff"].toDouble(-1), 0.0);
             } else {
                 QCOMPARE(match, QString("new"));
-                QVERIFY2(module.contains(QRegularExpression("\\.module_add(_\\d)?$")), qPrintable(module));
+                QVERIFY2(module.contains(QRegularExpression("\\.module_add(_\\d)?$")),
+                         qPrintable(module));
                 QVERIFY(l["max_abs_diff"].isNull());
                 ++fresh;
             }
@@ -131,8 +134,9 @@ private slots:
     {
         const QString inputs = out_.filePath("inputs.pt");
         const Run save = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
-                                 {"-c", "import sys, torch; torch.manual_seed(0); "
-                                        "torch.save(torch.randn(2, 3, 16, 16), sys.argv[1])",
+                                 {"-c",
+                                  "import sys, torch; torch.manual_seed(0); "
+                                  "torch.save(torch.randn(2, 3, 16, 16), sys.argv[1])",
                                   inputs});
         QCOMPARE(save.exitCode, 0);
         const QString m = testing::modelPath("reused_relu_traced");
@@ -148,15 +152,26 @@ private slots:
         const QString clean = testing::modelPath("clean_traced");
         const QString reused = testing::modelPath("reused_relu_traced");
         const QString shape = "1,3,16,16";
-        QTest::newRow("other output shapes") << QStringList{clean, reused, "--input-shape", shape} << "cannot be compared";
-        QTest::newRow("rejected shape") << QStringList{clean, clean, "--input-shape", "1,5,16,16"} << "rejects the inputs";
-        QTest::newRow("one model") << QStringList{clean, "--input-shape", shape} << "two model files";
+        QTest::newRow("other output shapes")
+            << QStringList{clean, reused, "--input-shape", shape} << "cannot be compared";
+        QTest::newRow("rejected shape")
+            << QStringList{clean, clean, "--input-shape", "1,5,16,16"} << "rejects the inputs";
+        QTest::newRow("one model")
+            << QStringList{clean, "--input-shape", shape} << "two model files";
         QTest::newRow("no inputs") << QStringList{clean, clean} << "--input-shape";
-        QTest::newRow("bad model") << QStringList{clean, testing::modelPath("bad_text"), "--input-shape", shape} << "bad_text";
-        QTest::newRow("bad device") << QStringList{clean, clean, "--input-shape", shape, "--device", "tpu"} << "--device";
-        QTest::newRow("bad runs") << QStringList{clean, clean, "--input-shape", shape, "--runs", "0"} << "--runs";
-        QTest::newRow("missing inputs file") << QStringList{clean, clean, "--inputs", "/no/such.pt"} << "--inputs";
-        QTest::newRow("inputs not torch.save") << QStringList{clean, clean, "--inputs", testing::modelPath("bad_text")} << "torch.save";
+        QTest::newRow("bad model")
+            << QStringList{clean, testing::modelPath("bad_text"), "--input-shape", shape}
+            << "bad_text";
+        QTest::newRow("bad device")
+            << QStringList{clean, clean, "--input-shape", shape, "--device", "tpu"} << "--device";
+        QTest::newRow("bad runs") << QStringList{clean, clean,    "--input-shape",
+                                                 shape, "--runs", "0"}
+                                  << "--runs";
+        QTest::newRow("missing inputs file")
+            << QStringList{clean, clean, "--inputs", "/no/such.pt"} << "--inputs";
+        QTest::newRow("inputs not torch.save")
+            << QStringList{clean, clean, "--inputs", testing::modelPath("bad_text")}
+            << "torch.save";
     }
 
     void unusable()
@@ -175,11 +190,13 @@ private slots:
     void cudaWhereThereIsNone()
     {
         const QString m = testing::modelPath("clean_traced");
-        const Run probe = torchprep({"compare", m, m, "--input-shape", "1,3,16,16", "--runs", "1", "--json"});
+        const Run probe =
+            torchprep({"compare", m, m, "--input-shape", "1,3,16,16", "--runs", "1", "--json"});
         QCOMPARE(probe.exitCode, 0);
         if (QJsonDocument::fromJson(probe.out).object()["device"].toString() != "cpu")
             QSKIP("this machine has a CUDA device");
-        const Run run = torchprep({"compare", m, m, "--input-shape", "1,3,16,16", "--device", "cuda"});
+        const Run run =
+            torchprep({"compare", m, m, "--input-shape", "1,3,16,16", "--device", "cuda"});
         QCOMPARE(run.exitCode, 2);
         QVERIFY(run.err.contains("no CUDA device"));
     }

@@ -18,9 +18,15 @@ namespace {
 using testing::Run;
 using testing::torchprep;
 
-QString inputModel(const QString &name) { return qEnvironmentVariable("TORCHPREP_INPUT_MODELS") + "/" + name; }
+QString inputModel(const QString &name)
+{
+    return qEnvironmentVariable("TORCHPREP_INPUT_MODELS") + "/" + name;
+}
 
-QJsonObject json(const Run &run) { return QJsonDocument::fromJson(run.out).object(); }
+QJsonObject json(const Run &run)
+{
+    return QJsonDocument::fromJson(run.out).object();
+}
 
 void verifyOneLine(const Run &run, const QString &says)
 {
@@ -37,7 +43,7 @@ class TestCliInputs : public QObject
 
     QTemporaryDir out_;
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(inputModel("lengths_masked_scripted.pt")),
@@ -48,39 +54,43 @@ private slots:
     void eachInputHasItsDtypeAndRange()
     {
         const QString output = out_.filePath("lengths.pt");
-        const Run run = torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o", output,
-                                   "--input-shape", "2,6,8", "--input-shape", "2:int64:1..6", "--json"});
+        const Run run =
+            torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o", output,
+                       "--input-shape", "2,6,8", "--input-shape", "2:int64:1..6", "--json"});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject proof = json(run)["equivalence"].toObject();
         QVERIFY(proof["passed"].toBool());
         QCOMPARE(proof["input_dtypes"].toArray(), (QJsonArray{"float32", "int64"}));
         QVERIFY(QFileInfo::exists(output));
         // Lengths beyond the frames: the model's own reason, one line.
-        verifyOneLine(torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o", out_.filePath("x.pt"),
-                                 "--input-shape", "2,6,8", "--input-shape", "2:int64:7..9"}),
+        verifyOneLine(torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o",
+                                 out_.filePath("x.pt"), "--input-shape", "2,6,8", "--input-shape",
+                                 "2:int64:7..9"}),
                       "lengths beyond the frames");
         QVERIFY(!QFileInfo::exists(out_.filePath("x.pt")));
     }
 
     void tokenIdsWithinTheVocabulary()
     {
-        const Run run = torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o", out_.filePath("ids.pt"),
-                                   "--input-shape", "1,5:int64:0..99"});
+        const Run run = torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o",
+                                   out_.filePath("ids.pt"), "--input-shape", "1,5:int64:0..99"});
         QVERIFY2(run.exitCode == 0, run.out.constData());
-        verifyOneLine(torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o", out_.filePath("y.pt"),
-                                 "--input-shape", "1,5:int64:100..200"}),
+        verifyOneLine(torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o",
+                                 out_.filePath("y.pt"), "--input-shape", "1,5:int64:100..200"}),
                       "index out of range");
     }
 
     // Real inputs saved with torch.save: prepare takes them as compare does.
     void realInputsFromAFile()
     {
-        const Run run = torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o", out_.filePath("f.pt"),
-                                   "--inputs", inputModel("lengths_masked_inputs.pt"), "--json"});
+        const Run run = torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o",
+                                   out_.filePath("f.pt"), "--inputs",
+                                   inputModel("lengths_masked_inputs.pt"), "--json"});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QCOMPARE(json(run)["equivalence"].toObject()["batches"].toInt(), 1);
-        verifyOneLine(torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o", out_.filePath("g.pt"),
-                                 "--inputs", inputModel("lengths_masked_inputs.pt"), "--input-shape", "1"}),
+        verifyOneLine(torchprep({"prepare", inputModel("lengths_masked_scripted.pt"), "-o",
+                                 out_.filePath("g.pt"), "--inputs",
+                                 inputModel("lengths_masked_inputs.pt"), "--input-shape", "1"}),
                       "either --inputs or --input-shape");
     }
 
@@ -98,8 +108,8 @@ private slots:
     {
         QFETCH(QString, shape);
         QFETCH(QString, says);
-        verifyOneLine(torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o", out_.filePath("z.pt"),
-                                 "--input-shape", shape}),
+        verifyOneLine(torchprep({"prepare", inputModel("token_ids_traced.pt"), "-o",
+                                 out_.filePath("z.pt"), "--input-shape", shape}),
                       says);
     }
 
@@ -114,8 +124,8 @@ private slots:
     void dropoutInTrainingModeIsProven()
     {
         QFETCH(QString, model);
-        const Run run = torchprep({"prepare", inputModel(model), "-o", out_.filePath(model), "--input-shape", "2,8",
-                                   "--json"});
+        const Run run = torchprep({"prepare", inputModel(model), "-o", out_.filePath(model),
+                                   "--input-shape", "2,8", "--json"});
         QVERIFY2(run.exitCode == 0, run.out.constData());
         QCOMPARE(json(run)["equivalence"].toObject()["max_abs_diff"].toDouble(), 0.0);
     }
@@ -143,17 +153,21 @@ private slots:
         QStringList ops;
         for (const QJsonValue &f : json(run)["findings"].toArray())
             ops << f["op"].toString();
-        QVERIFY2(ops.contains("torchvision::nms") && ops.contains("torchvision::roi_align"), qPrintable(ops.join(' ')));
-        const Run detector = torchprep({"validate", inputModel("ssdlite320_scripted.pt"), "--json"});
+        QVERIFY2(ops.contains("torchvision::nms") && ops.contains("torchvision::roi_align"),
+                 qPrintable(ops.join(' ')));
+        const Run detector =
+            torchprep({"validate", inputModel("ssdlite320_scripted.pt"), "--json"});
         QVERIFY2(detector.exitCode == 1, detector.err.constData());
         QVERIFY(json(detector)["findings"].toArray().size() > 0);
     }
 
     void unknownOpsNameTheirLibrary()
     {
-        verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt")}), "acme_ops::scale");
+        verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt")}),
+                      "acme_ops::scale");
         verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt")}), "--ops-library");
-        verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt"), "--ops-library", "/no/such/lib.so"}),
+        verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt"), "--ops-library",
+                                 "/no/such/lib.so"}),
                       "no such file");
         verifyOneLine(torchprep({"validate", inputModel("acme_op_scripted.pt"), "--ops-library",
                                  inputModel("token_ids_traced.pt")}),
@@ -164,19 +178,22 @@ private slots:
     void manyModelsInOneRun()
     {
         const QTemporaryDir zoo;
-        for (const char *name : {"clean_traced", "resnet18_traced", "bad_truncated", "reused_relu_scripted"})
+        for (const char *name :
+             {"clean_traced", "resnet18_traced", "bad_truncated", "reused_relu_scripted"})
             QVERIFY(QFile::copy(testing::modelPath(name), zoo.filePath(QString(name) + ".pt")));
         const Run table = torchprep({"validate", zoo.path(), "-j", "2"});
         QCOMPARE(table.exitCode, 2);
         const QStringList lines = QString::fromUtf8(table.out).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 6); // header, four rows, summary
-        QVERIFY2(lines[1].contains("bad_truncated.pt") && lines[1].contains("unusable"), qPrintable(lines[1]));
+        QVERIFY2(lines[1].contains("bad_truncated.pt") && lines[1].contains("unusable"),
+                 qPrintable(lines[1]));
         QVERIFY(lines[2].contains("clean_traced.pt") && lines[2].contains("passed"));
-        QVERIFY(lines[3].contains("resnet18_traced.pt") && lines[3].contains("findings")); // sorted by name
+        QVERIFY(lines[3].contains("resnet18_traced.pt") &&
+                lines[3].contains("findings")); // sorted by name
         QVERIFY(lines[5].contains("4 models: 1 passed, 2 with findings, 1 unusable"));
 
-        const Run jsonLines = torchprep({"validate", zoo.filePath("clean_traced.pt"), zoo.filePath("resnet18_traced.pt"),
-                                         "--json"});
+        const Run jsonLines = torchprep({"validate", zoo.filePath("clean_traced.pt"),
+                                         zoo.filePath("resnet18_traced.pt"), "--json"});
         QCOMPARE(jsonLines.exitCode, 1);
         const QList<QByteArray> docs = jsonLines.out.trimmed().split('\n');
         QCOMPARE(docs.size(), 2);
@@ -184,12 +201,13 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(docs[1]).object()["checks"].toArray().size(), 6);
 
         const QTemporaryDir out;
-        const Run prepared = torchprep({"prepare", zoo.path(), "-o", out.path(), "--input-shape", "1,3,32,32",
-                                        "--json", "-j2"});
+        const Run prepared = torchprep({"prepare", zoo.path(), "-o", out.path(), "--input-shape",
+                                        "1,3,32,32", "--json", "-j2"});
         QCOMPARE(prepared.exitCode, 2); // the truncated file
         const QList<QByteArray> rows = prepared.out.trimmed().split('\n');
         QCOMPARE(rows.size(), 4);
-        QVERIFY(QJsonDocument::fromJson(rows[0]).object()["error"].toString().contains("truncated"));
+        QVERIFY(
+            QJsonDocument::fromJson(rows[0]).object()["error"].toString().contains("truncated"));
         QVERIFY(QFileInfo::exists(out.filePath("resnet18_traced.pt")));
         QVERIFY(QFileInfo::exists(out.filePath("clean_traced.pt")));
     }

@@ -1,7 +1,7 @@
 // The first guideline, as a user meets it: export-onnx runs PyTorch's own exporter, the ONNX
-// checker and ONNX Runtime (Python's onnxruntime, in the venv the install_onnxruntime fixture makes)
-// against the TorchScript outputs; an op the exporter refuses is named with the user's
-// line; prepare --onnx exports the prepared model. Models from make_onnx_models.py.
+// checker and ONNX Runtime (Python's onnxruntime, in the venv the install_onnxruntime fixture
+// makes) against the TorchScript outputs; an op the exporter refuses is named with the user's line;
+// prepare --onnx exports the prepared model. Models from make_onnx_models.py.
 #include "test_models.h"
 
 #include <QFile>
@@ -17,9 +17,15 @@ namespace {
 using testing::Run;
 using testing::torchprep;
 
-QString onnxModel(const QString &name) { return qEnvironmentVariable("TORCHPREP_ONNX_MODELS") + "/" + name + ".pt"; }
+QString onnxModel(const QString &name)
+{
+    return qEnvironmentVariable("TORCHPREP_ONNX_MODELS") + "/" + name + ".pt";
+}
 
-QJsonObject json(const Run &run) { return QJsonDocument::fromJson(run.out).object(); }
+QJsonObject json(const Run &run)
+{
+    return QJsonDocument::fromJson(run.out).object();
+}
 
 QJsonArray onnxFindings(const QJsonObject &report)
 {
@@ -38,7 +44,7 @@ class TestCliOnnx : public QObject
 
     QTemporaryDir out_;
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(onnxModel("lower_triangle_traced")),
@@ -53,7 +59,8 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("shape");
         QTest::newRow("resnet18") << testing::modelPath("resnet18_traced") << "1,3,64,64";
-        QTest::newRow("resnet18_scripted") << testing::modelPath("resnet18_scripted") << "1,3,64,64";
+        QTest::newRow("resnet18_scripted")
+            << testing::modelPath("resnet18_scripted") << "1,3,64,64";
         QTest::newRow("small_transformer") << onnxModel("small_transformer_traced") << "1,5,16";
     }
 
@@ -62,7 +69,8 @@ private slots:
         QFETCH(QString, model);
         QFETCH(QString, shape);
         const QString output = out_.filePath(QFileInfo(model).baseName() + ".onnx");
-        const Run run = torchprep({"export-onnx", model, "-o", output, "--input-shape", shape, "--json"});
+        const Run run =
+            torchprep({"export-onnx", model, "-o", output, "--input-shape", shape, "--json"});
         if (model.contains("small_transformer") && testing::modelsAttentionIsOneOp()) {
             // torch 2's TorchScript exporter cannot export a saved trace of its own attention:
             // the file keeps no shapes, and its SDPA symbolic needs the key's rank. Said so,
@@ -99,7 +107,8 @@ private slots:
     {
         QFETCH(QString, model);
         const QString output = out_.filePath(QFileInfo(model).baseName() + ".onnx");
-        const Run early = torchprep({"export-onnx", model, "-o", output, "--input-shape", "2,8,8", "--opset", "11", "--json"});
+        const Run early = torchprep({"export-onnx", model, "-o", output, "--input-shape", "2,8,8",
+                                     "--opset", "11", "--json"});
         QCOMPARE(early.exitCode, 1);
         const QJsonObject refused = json(early);
         QVERIFY(!refused["exported"].toBool());
@@ -108,9 +117,11 @@ private slots:
         const QJsonObject op = refused["refused_ops"].toArray().first().toObject();
         QCOMPARE(op["op"].toString(), QString("aten::tril"));
         const QString source = op["sources"].toArray().first().toString();
-        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt()).contains("torch.tril"),
+        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt())
+                     .contains("torch.tril"),
                  qPrintable(source));
-        const Run late = torchprep({"export-onnx", model, "-o", output, "--input-shape", "2,8,8", "--opset", "17"});
+        const Run late = torchprep(
+            {"export-onnx", model, "-o", output, "--input-shape", "2,8,8", "--opset", "17"});
         QVERIFY2(late.exitCode == 0, late.out.constData());
         QVERIFY(QFileInfo::exists(output));
     }
@@ -119,12 +130,14 @@ private slots:
     void anOpRefusedForItsArguments()
     {
         const QString output = out_.filePath("resize.onnx");
-        const Run early = torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o", output, "--input-shape",
-                                     "1,3,8,8", "--opset", "10"});
+        const Run early = torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o",
+                                     output, "--input-shape", "1,3,8,8", "--opset", "10"});
         QCOMPARE(early.exitCode, 1);
-        QVERIFY2(early.out.contains("align_corners") && early.out.contains("aten::upsample_bilinear2d"), early.out.constData());
-        QCOMPARE(torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o", output, "--input-shape", "1,3,8,8",
-                            "--opset", "11"})
+        QVERIFY2(early.out.contains("align_corners") &&
+                     early.out.contains("aten::upsample_bilinear2d"),
+                 early.out.constData());
+        QCOMPARE(torchprep({"export-onnx", onnxModel("aligned_resize_traced"), "-o", output,
+                            "--input-shape", "1,3,8,8", "--opset", "11"})
                      .exitCode,
                  0);
     }
@@ -139,8 +152,9 @@ private slots:
         QFETCH(QString, model);
         const QString output = out_.filePath(QFileInfo(model).baseName() + "_prepared.pt");
         auto remainingOps = [&](const QStringList &extra) {
-            const QJsonObject report = json(torchprep(QStringList{"prepare", model, "-o", output, "--input-shape",
-                                                                  "2,8,8", "--json"} + extra));
+            const QJsonObject report = json(torchprep(
+                QStringList{"prepare", model, "-o", output, "--input-shape", "2,8,8", "--json"} +
+                extra));
             QStringList ops;
             for (const QJsonValue &f : report["remaining_findings"].toArray())
                 if (f["check"].toString() == "onnx_exportable")
@@ -149,7 +163,10 @@ private slots:
         };
         QCOMPARE(remainingOps({"--opset", "11"}), QStringList({"aten::tril"}));
         QCOMPARE(remainingOps({}), QStringList());
-        QCOMPARE(torchprep({"prepare", model, "-o", output, "--input-shape", "2,8,8", "--opset", "8"}).exitCode, 2);
+        QCOMPARE(
+            torchprep({"prepare", model, "-o", output, "--input-shape", "2,8,8", "--opset", "8"})
+                .exitCode,
+            2);
     }
 
     void validateNamesAnOpOfALaterOpset_data() { anOpOfALaterOpsetIsNamedWithItsLine_data(); }
@@ -164,11 +181,15 @@ private slots:
         const QJsonObject finding = findings.first().toObject();
         QCOMPARE(finding["op"].toString(), QString("aten::tril"));
         const QString source = finding["source"].toString();
-        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt()).contains("torch.tril"),
+        QVERIFY2(testing::sourceLine(source.section(':', 0, -2), source.section(':', -1).toInt())
+                     .contains("torch.tril"),
                  qPrintable(source));
-        QVERIFY2(finding["fix"].toString().contains("--opset 14"), qPrintable(finding["fix"].toString()));
-        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "17", "--json"}))).isEmpty());
-        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--allow", "aten::tril", "--json"})))
+        QVERIFY2(finding["fix"].toString().contains("--opset 14"),
+                 qPrintable(finding["fix"].toString()));
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "17", "--json"})))
+                    .isEmpty());
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--allow",
+                                             "aten::tril", "--json"})))
                     .isEmpty());
         const QJsonObject none = json(torchprep({"validate", model, "--opset", "none", "--json"}));
         QVERIFY(onnxFindings(none).isEmpty());
@@ -178,10 +199,12 @@ private slots:
     void validateAppliesTheAlignCornersRule()
     {
         const QString model = onnxModel("aligned_resize_traced");
-        const QJsonArray early = onnxFindings(json(torchprep({"validate", model, "--opset", "10", "--json"})));
+        const QJsonArray early =
+            onnxFindings(json(torchprep({"validate", model, "--opset", "10", "--json"})));
         QCOMPARE(early.size(), 1);
         QVERIFY(early.first().toObject()["message"].toString().contains("align_corners=True"));
-        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--json"}))).isEmpty());
+        QVERIFY(onnxFindings(json(torchprep({"validate", model, "--opset", "11", "--json"})))
+                    .isEmpty());
     }
 
     // The static verdict against PyTorch's exporter itself on the oracle's real and test models
@@ -190,13 +213,15 @@ private slots:
     void staticVerdictsAgreeWithTheExporter()
     {
         QFile file(qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/onnx_truth.json");
-        QVERIFY2(file.open(QIODevice::ReadOnly), "run through ctest: the generate_onnx_truth fixture writes it");
+        QVERIFY2(file.open(QIODevice::ReadOnly),
+                 "run through ctest: the generate_onnx_truth fixture writes it");
         const QJsonArray truth = QJsonDocument::fromJson(file.readAll()).array();
         QVERIFY(truth.size() >= 40);
         int exported = 0, refused = 0, sameOp = 0, failed = 0;
         for (const QJsonValue &value : truth) {
             const QJsonObject entry = value.toObject();
-            const QString model = qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/" + entry["file"].toString();
+            const QString model =
+                qEnvironmentVariable("TORCHPREP_ORACLE_MODELS") + "/" + entry["file"].toString();
             const QString opset = QString::number(entry["opset"].toInt());
             const Run run = torchprep({"validate", model, "--opset", opset, "--json"});
             const QString what = entry["file"].toString() + " at opset " + opset + ": " + run.err;
@@ -207,7 +232,8 @@ private slots:
             const QString result = entry["result"].toString();
             if (result == "ok") {
                 ++exported;
-                QVERIFY2(ops.isEmpty(), qPrintable(what + " exports, yet flagged: " + ops.join(", ")));
+                QVERIFY2(ops.isEmpty(),
+                         qPrintable(what + " exports, yet flagged: " + ops.join(", ")));
             } else if (result == "refused") {
                 ++refused;
                 const QString op = entry["op"].toString();
@@ -219,17 +245,19 @@ private slots:
                 // reasons (`f"...{query.dim()}"`) into a string the code then tests; the
                 // TorchScript exporter stops at that aten::format before it reaches the fused
                 // kernels the check flags there. Same verdict; the check names other ops.
-                const bool formattedReason = op == "aten::format" && entry["file"].toString().endsWith("_scripted.pt");
+                const bool formattedReason =
+                    op == "aten::format" && entry["file"].toString().endsWith("_scripted.pt");
                 sameOp += same || formattedReason ? 1 : 0;
                 if (!same)
-                    qInfo("%s: the exporter names %s first, the check flags %s", qPrintable(entry["file"].toString()),
-                          qPrintable(op), qPrintable(ops.join(", ")));
+                    qInfo("%s: the exporter names %s first, the check flags %s",
+                          qPrintable(entry["file"].toString()), qPrintable(op),
+                          qPrintable(ops.join(", ")));
             } else {
                 ++failed;
             }
         }
-        qInfo("exported %d (no finding), refused %d (flagged; the same op %d), failed otherwise %d", exported,
-              refused, sameOp, failed);
+        qInfo("exported %d (no finding), refused %d (flagged; the same op %d), failed otherwise %d",
+              exported, refused, sameOp, failed);
         QVERIFY(exported >= 30);
         QVERIFY(refused >= 5);
         QCOMPARE(sameOp, refused);
@@ -240,8 +268,8 @@ private slots:
     {
         const QString pt = out_.filePath("prepared.pt");
         const QString onnx = out_.filePath("prepared.onnx");
-        const Run run = torchprep({"prepare", testing::modelPath("resnet18_traced"), "-o", pt, "--input-shape",
-                                   "1,3,32,32", "--onnx", onnx, "--json"});
+        const Run run = torchprep({"prepare", testing::modelPath("resnet18_traced"), "-o", pt,
+                                   "--input-shape", "1,3,32,32", "--onnx", onnx, "--json"});
         QVERIFY2(run.exitCode == 0, run.out.constData());
         const QJsonObject exported = json(run)["onnx"].toObject();
         QCOMPARE(exported["output"].toString(), onnx);
@@ -254,12 +282,14 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("says");
         const QString m = testing::modelPath("clean_traced");
-        QTest::newRow("no_shape") << QStringList{"export-onnx", m, "-o", "/tmp/x.onnx"} << "--input-shape is required";
-        QTest::newRow("opset") << QStringList{"export-onnx", m, "-o", "/tmp/x.onnx", "--input-shape", "1,3,8,8",
-                                              "--opset", "99"}
+        QTest::newRow("no_shape") << QStringList{"export-onnx", m, "-o", "/tmp/x.onnx"}
+                                  << "--input-shape is required";
+        QTest::newRow("opset") << QStringList{"export-onnx",   m,         "-o",      "/tmp/x.onnx",
+                                              "--input-shape", "1,3,8,8", "--opset", "99"}
                                << "--opset";
-        QTest::newRow("over_input") << QStringList{"export-onnx", m, "-o", m, "--input-shape", "1,3,8,8"}
-                                    << "choose another file";
+        QTest::newRow("over_input")
+            << QStringList{"export-onnx", m, "-o", m, "--input-shape", "1,3,8,8"}
+            << "choose another file";
     }
 
     void unusableArguments()
@@ -279,11 +309,12 @@ private slots:
         const QString python = out_.filePath("python-without-torch");
         QFile wrapper(python);
         QVERIFY(wrapper.open(QIODevice::WriteOnly));
-        wrapper.write("#!/bin/sh\nexec " + qEnvironmentVariable("TORCHPREP_PYTHON").toUtf8() + " -S \"$@\"\n");
+        wrapper.write("#!/bin/sh\nexec " + qEnvironmentVariable("TORCHPREP_PYTHON").toUtf8() +
+                      " -S \"$@\"\n");
         wrapper.close();
         wrapper.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-        const Run run = torchprep({"export-onnx", testing::modelPath("clean_traced"), "-o", out_.filePath("n.onnx"),
-                                   "--input-shape", "1,3,8,8"},
+        const Run run = torchprep({"export-onnx", testing::modelPath("clean_traced"), "-o",
+                                   out_.filePath("n.onnx"), "--input-shape", "1,3,8,8"},
                                   {{"TORCHPREP_PYTHON=" + python}});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("python3-torch"), run.err.constData());

@@ -25,7 +25,8 @@ using testing::torchprep;
 QJsonObject pythonCheck(const QString &original, const QString &prepared, const QString &shape,
                         const QString &emitted = QString())
 {
-    QStringList args{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/models/check_prepared.py",
+    QStringList args{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") +
+                         "/tests/models/check_prepared.py",
                      original, prepared, shape};
     if (!emitted.isEmpty())
         args << "--emitted" << emitted;
@@ -49,7 +50,7 @@ class TestCliPrepare : public QObject
 
     QString outPath(const QString &name) const { return out_.filePath(name + ".pt"); }
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(testing::modelPath("clean_traced")),
@@ -78,10 +79,13 @@ private slots:
             // F.linear on parameters becomes a real Linear holding the weights.
             row("functional_linear", "2,8", {{"module_relu", "ReLU"}, {"module_linear", "Linear"}});
             row("elementwise_add", image, {{"module_add", "Add"}});
-            row("square_and_product", image, {{"module_mul", "Multiply"}, {"module_mul_1", "Multiply"}});
+            row("square_and_product", image,
+                {{"module_mul", "Multiply"}, {"module_mul_1", "Multiply"}});
             row("excluded_custom", image,
-                {{"module_relu", "ReLU"}, {"custom.module_softplus", "Softplus"},
-                 {"custom.module_sigmoid", "Sigmoid"}, {"custom.module_mul", "Multiply"},
+                {{"module_relu", "ReLU"},
+                 {"custom.module_softplus", "Softplus"},
+                 {"custom.module_sigmoid", "Sigmoid"},
+                 {"custom.module_mul", "Multiply"},
                  {"module_add", "Add"}});
             row("excluded_custom", image, {{"module_relu", "ReLU"}, {"module_add", "Add"}},
                 {"--exclude", "custom"}, 0, "_exclude");
@@ -94,7 +98,9 @@ private slots:
             // arguments were kept (F.elu's alpha=0.2, F.hardshrink's lambd=0.2, cat's dims).
             const bool traced = variant == "traced";
             row("aimet_relu6_alternating", image,
-                {{"module_relu6", "ReLU6"}, {"module_relu", "ReLU"}, {"module_relu6_1", "ReLU6"},
+                {{"module_relu6", "ReLU6"},
+                 {"module_relu", "ReLU"},
+                 {"module_relu6_1", "ReLU6"},
                  {"module_relu_1", "ReLU"}});
             row("aimet_elu_alpha", image, {{"module_elu", "ELU"}});
             row("aimet_hardshrink_lambd", image, {{"module_hardshrink", "Hardshrink"}});
@@ -107,7 +113,9 @@ private slots:
             row("aimet_cat_forms", image,
                 {{"module_cat", "Concat"}, {"module_cat_1", "Concat"}, {"module_cat_2", "Concat"}});
             row("aimet_two_conv_arithmetic", image,
-                {{"module_sub", "Subtract"}, {"module_mul", "Multiply"}, {"module_div", "Divide"},
+                {{"module_sub", "Subtract"},
+                 {"module_mul", "Multiply"},
+                 {"module_div", "Divide"},
                  {"module_matmul", "MatMul"}});
             ModuleClasses means{{"module_mean", "Mean"}};
             for (int i = 1; i < 7; ++i)
@@ -120,15 +128,19 @@ private slots:
             row("aimet_conv_twice", image, {{"module_conv_1", "Conv2d"}});
             // TorchScript compiles `7.1 - x` to rsub when tracing, to neg + add when scripting.
             row("aimet_constants_first", image,
-                traced ? ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
+                traced ? ModuleClasses{{"module_mul", "Multiply"},
+                                       {"module_add", "Add"},
                                        {"module_rsub", "Subtract"}}
-                       : ModuleClasses{{"module_mul", "Multiply"}, {"module_add", "Add"},
-                                       {"module_neg", "Neg"}, {"module_add_1", "Add"}});
-            row("aimet_max_pool_indices", image,
-                {{"module_max_pool2d", "MaxPool2d"}});
+                       : ModuleClasses{{"module_mul", "Multiply"},
+                                       {"module_add", "Add"},
+                                       {"module_neg", "Neg"},
+                                       {"module_add_1", "Add"}});
+            row("aimet_max_pool_indices", image, {{"module_max_pool2d", "MaxPool2d"}});
             row("aimet_matmul_forms", "2,4,4",
-                {{"module_baddbmm", "Baddbmm"}, {"module_addmm", "Addmm"},
-                 {"module_bmm", "Bmm"}, {"module_bmm_1", "Bmm"}});
+                {{"module_baddbmm", "Baddbmm"},
+                 {"module_addmm", "Addmm"},
+                 {"module_bmm", "Bmm"},
+                 {"module_bmm_1", "Bmm"}});
             row("aimet_cumsum_dtype", image, {{"module_cumsum", "CumSum"}});
             row("aimet_dynamic_linear", "4,8",
                 {{"module_relu", "ReLU"}, {"module_linear", "DynamicLinear"}});
@@ -148,9 +160,12 @@ private slots:
             row("helper_twice", image,
                 {{"module_add", "Add"}, {"module_add_1", "Add"}, {"module_conv_1", "Conv2d"}});
             row("function_twice", "2,4,8",
-                {{"module_matmul", "MatMul"}, {"module_softmax", "Softmax"},
-                 {"module_matmul_1", "MatMul"}, {"module_matmul_2", "MatMul"},
-                 {"module_softmax_1", "Softmax"}, {"module_matmul_3", "MatMul"}});
+                {{"module_matmul", "MatMul"},
+                 {"module_softmax", "Softmax"},
+                 {"module_matmul_1", "MatMul"},
+                 {"module_matmul_2", "MatMul"},
+                 {"module_softmax_1", "Softmax"},
+                 {"module_matmul_3", "MatMul"}});
         }
         // AIMET's names: one counter per name across the model (module_add ... module_add_7).
         ModuleClasses resnet;
@@ -158,11 +173,14 @@ private slots:
         for (const char *block : {"layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0",
                                   "layer3.1", "layer4.0", "layer4.1"}) {
             resnet[QString(block) + ".module_relu_1"] = "ReLU";
-            resnet[QString(block) + (add ? QString(".module_add_%1").arg(add) : ".module_add")] = "Add";
+            resnet[QString(block) + (add ? QString(".module_add_%1").arg(add) : ".module_add")] =
+                "Add";
             ++add;
         }
-        QTest::newRow("resnet18_traced") << "resnet18_traced" << "1,3,64,64" << QStringList() << resnet << 0;
-        QTest::newRow("resnet18_scripted") << "resnet18_scripted" << "1,3,64,64" << QStringList() << resnet << 0;
+        QTest::newRow("resnet18_traced")
+            << "resnet18_traced" << "1,3,64,64" << QStringList() << resnet << 0;
+        QTest::newRow("resnet18_scripted")
+            << "resnet18_scripted" << "1,3,64,64" << QStringList() << resnet << 0;
         ModuleClasses shufflenet{{"module_mean", "Mean"}};
         const int blocks[] = {4, 8, 4};
         int cat = 0;
@@ -170,7 +188,8 @@ private slots:
             for (int b = 0; b < blocks[s]; ++b, ++cat)
                 shufflenet[QString("stage%1.%2.module_cat").arg(s + 2).arg(b) +
                            (cat ? QString("_%1").arg(cat) : QString())] = "Concat";
-        QTest::newRow("shufflenet") << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
+        QTest::newRow("shufflenet")
+            << "shufflenet_v2_x0_5_traced" << "1,3,64,64" << QStringList() << shufflenet << 0;
         // nn.MultiheadAttention, traced: q, k and v as nn.Linear, its matmuls and softmax as
         // modules (torch 2: its scaled_dot_product_attention as one).
         ModuleClasses vit{{"module_cat", "Concat"},
@@ -206,7 +225,8 @@ private slots:
         const QString output = outPath(QString(QTest::currentDataTag()));
         const QString pythonDir = out_.filePath("py_" + QString(QTest::currentDataTag()));
         const Run run = torchprep(QStringList{"prepare", input, "-o", output, "--input-shape",
-                                              shape, "--json", "--emit-python", pythonDir} + extra);
+                                              shape, "--json", "--emit-python", pythonDir} +
+                                  extra);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(report["input"].toString(), input);
@@ -232,7 +252,8 @@ private slots:
 
         // Python loads the file, computes the same outputs and sees the new modules' classes.
         const QJsonObject files = report["python"].toObject();
-        QCOMPARE(files["source"].toString(), pythonDir + "/" + QString(QTest::currentDataTag()) + ".py");
+        QCOMPARE(files["source"].toString(),
+                 pythonDir + "/" + QString(QTest::currentDataTag()) + ".py");
         const QJsonObject python = pythonCheck(input, output, shape, files["source"].toString());
         QCOMPARE(python["max_abs_diff"].toDouble(-1), 0.0);
         // Every module the preparer added computes one op and takes no parameter in.
@@ -247,7 +268,8 @@ private slots:
         // The emitted Python computes what the prepared file computes, with the same modules:
         // torch.nn twins as torch.nn classes, wrappers as classes of the same name.
         const QJsonObject emitted = python["emitted"].toObject();
-        QVERIFY2(emitted["max_abs_diff"].toDouble(-1) >= 0 && emitted["max_abs_diff"].toDouble() <= 1e-6,
+        QVERIFY2(emitted["max_abs_diff"].toDouble(-1) >= 0 &&
+                     emitted["max_abs_diff"].toDouble() <= 1e-6,
                  qPrintable(QString::number(emitted["max_abs_diff"].toDouble(-1))));
         QVERIFY(!emitted["is_script"].toBool(true));
         const QJsonObject classes = emitted["classes"].toObject();
@@ -308,13 +330,15 @@ private slots:
         QFETCH(QString, value);
         const QString output = outPath("attr_" + model);
         if (!QFileInfo::exists(output))
-            QCOMPARE(torchprep({"prepare", testing::modelPath(model), "-o", output, "--input-shape", shape})
+            QCOMPARE(torchprep({"prepare", testing::modelPath(model), "-o", output, "--input-shape",
+                                shape})
                          .exitCode,
                      0);
         const Run read = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
-                                 {"-c", "import sys, torch\nv = torch.jit.load(sys.argv[1])\n"
-                                        "for part in sys.argv[2].split('.'):\n    v = getattr(v, part)\n"
-                                        "print(repr(v))",
+                                 {"-c",
+                                  "import sys, torch\nv = torch.jit.load(sys.argv[1])\n"
+                                  "for part in sys.argv[2].split('.'):\n    v = getattr(v, part)\n"
+                                  "print(repr(v))",
                                   output, attribute});
         QCOMPARE(QString::fromUtf8(read.out.trimmed()), value);
     }
@@ -340,23 +364,27 @@ private slots:
         QFETCH(QString, shape);
         QFETCH(QStringList, called);
         const QString output = outPath("calls_" + model);
-        const Run run = torchprep({"prepare", testing::modelPath(model), "-o", output,
-                                   "--input-shape", shape, "--json"});
+        const Run run = torchprep(
+            {"prepare", testing::modelPath(model), "-o", output, "--input-shape", shape, "--json"});
         QCOMPARE(run.exitCode, 0);
         QStringList layers;
         for (const QJsonValue &pass : QJsonDocument::fromJson(run.out).object()["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray())
-                if (c["kind"].toString() == "linear_to_layer" && !c["module"].toString().contains("module_"))
+                if (c["kind"].toString() == "linear_to_layer" &&
+                    !c["module"].toString().contains("module_"))
                     layers << c["module"].toString();
         QCOMPARE(layers, called);
         // The layers made from the owner's parameters hold them; qkv and proj keep their own.
-        const Run keys = execute(
-            qEnvironmentVariable("TORCHPREP_PYTHON"),
-            {"-c", "import sys, torch\nm = torch.jit.load(sys.argv[1])\n"
-                   "print(sorted(k for k in m.state_dict() if 'module_' in k))",
-             output});
-        QCOMPARE(keys.out.trimmed(), QByteArray(model.startsWith("function") ? "[]" :
-                 "['module_conv2d.bias', 'module_conv2d.weight', 'module_conv2d_1.bias', 'module_conv2d_1.weight']"));
+        const Run keys = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
+                                 {"-c",
+                                  "import sys, torch\nm = torch.jit.load(sys.argv[1])\n"
+                                  "print(sorted(k for k in m.state_dict() if 'module_' in k))",
+                                  output});
+        QCOMPARE(keys.out.trimmed(),
+                 QByteArray(model.startsWith("function")
+                                ? "[]"
+                                : "['module_conv2d.bias', 'module_conv2d.weight', "
+                                  "'module_conv2d_1.bias', 'module_conv2d_1.weight']"));
     }
 
     // Control flow, lists, helper functions and tensor constants become plain Python;
@@ -366,20 +394,23 @@ private slots:
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("shape");
         QTest::addColumn<ModuleClasses>("classes");
-        QTest::newRow("control flow") << "control_flow_scripted" << "1,3,16,16"
-                                      << ModuleClasses{{"conv", "nn.Conv2d"}, {"module_relu", "nn.ReLU"}};
-        QTest::newRow("tensor constant") << "tensor_constant_traced" << "1,3,16,16"
-                                         << ModuleClasses{{"module_mul", "Multiply"}};
+        QTest::newRow("control flow")
+            << "control_flow_scripted" << "1,3,16,16"
+            << ModuleClasses{{"conv", "nn.Conv2d"}, {"module_relu", "nn.ReLU"}};
+        QTest::newRow("tensor constant")
+            << "tensor_constant_traced" << "1,3,16,16" << ModuleClasses{{"module_mul", "Multiply"}};
         QTest::newRow("resnet18") << "resnet18_traced" << "1,3,64,64"
-                                  << ModuleClasses{{"conv1", "nn.Conv2d"}, {"bn1", "nn.BatchNorm2d"},
+                                  << ModuleClasses{{"conv1", "nn.Conv2d"},
+                                                   {"bn1", "nn.BatchNorm2d"},
                                                    {"layer1.0.module_relu_1", "nn.ReLU"},
                                                    {"layer1.0.module_add", "Add"},
                                                    {"layer2.0.downsample.0", "nn.Conv2d"},
                                                    {"fc", "nn.Linear"}};
         QTest::newRow("vit") << "vit_tiny_traced" << "1,3,32,32"
-                             << ModuleClasses{{"conv_proj", "nn.Conv2d"},
-                                              {"encoder.layers.encoder_layer_0.ln_1", "nn.LayerNorm"},
-                                              {"encoder.layers.encoder_layer_0.mlp.1", "nn.GELU"}};
+                             << ModuleClasses{
+                                    {"conv_proj", "nn.Conv2d"},
+                                    {"encoder.layers.encoder_layer_0.ln_1", "nn.LayerNorm"},
+                                    {"encoder.layers.encoder_layer_0.mlp.1", "nn.GELU"}};
     }
 
     void emittedPythonRunsTheSameModel()
@@ -394,9 +425,9 @@ private slots:
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY(run.out.contains("load_model()"));
         QVERIFY(QFileInfo::exists(dir + "/emit_" + model + "_state_dict.pt"));
-        const QJsonObject emitted =
-            pythonCheck(testing::modelPath(model), output, shape, dir + "/emit_" + model + ".py")["emitted"]
-                .toObject();
+        const QJsonObject emitted = pythonCheck(testing::modelPath(model), output, shape,
+                                                dir + "/emit_" + model + ".py")["emitted"]
+                                        .toObject();
         QCOMPARE(emitted["max_abs_diff"].toDouble(-1), 0.0);
         QVERIFY(!emitted["training"].toBool(true));
         const QJsonObject found = emitted["classes"].toObject();
@@ -449,9 +480,10 @@ private slots:
                      .exitCode,
                  0);
         const Run keys = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
-                                 {"-c", "import sys, torch; m = torch.jit.load(sys.argv[1]); "
-                                        "print(sorted(m.state_dict()), m.module_linear.in_features, "
-                                        "m.module_linear.out_features)",
+                                 {"-c",
+                                  "import sys, torch; m = torch.jit.load(sys.argv[1]); "
+                                  "print(sorted(m.state_dict()), m.module_linear.in_features, "
+                                  "m.module_linear.out_features)",
                                   output});
         QCOMPARE(keys.out.trimmed(),
                  QByteArray("['module_linear.bias', 'module_linear.weight'] 8 4"));
@@ -470,15 +502,16 @@ private slots:
     void failedProofWritesNothing()
     {
         const QString output = outPath("broken");
-        const Run run = torchprep({"prepare", testing::modelPath("elementwise_add_traced"), "-o", output,
-                                   "--input-shape", "1,3,16,16", "--json"},
+        const Run run = torchprep({"prepare", testing::modelPath("elementwise_add_traced"), "-o",
+                                   output, "--input-shape", "1,3,16,16", "--json"},
                                   {{"TORCHPREP_TEST_BREAK_PASS=functional_to_module"}});
         QCOMPARE(run.exitCode, 1);
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QVERIFY(!report["equivalence"].toObject()["passed"].toBool(true));
         QVERIFY(report["output"].isNull());
         QVERIFY(!QFileInfo::exists(output));
-        QCOMPARE(QDir(out_.path()).entryList({".*torchprep*"}, QDir::Hidden | QDir::Files).size(), 0);
+        QCOMPARE(QDir(out_.path()).entryList({".*torchprep*"}, QDir::Hidden | QDir::Files).size(),
+                 0);
     }
 
     void unusableArguments_data()
@@ -487,17 +520,43 @@ private slots:
         QTest::addColumn<QString>("says");
         const QString m = testing::modelPath("reused_relu_traced");
         const QString o = QDir::temp().filePath("torchprep-never-written.pt");
-        QTest::newRow("no shape") << QStringList{"prepare", m, "-o", o} << "--input-shape is required";
-        QTest::newRow("no output") << QStringList{"prepare", m, "--input-shape", "1,3,16,16"} << "-o OUT.pt";
-        QTest::newRow("over input") << QStringList{"prepare", m, "-o", m, "--input-shape", "1,3,16,16"} << "is the input model";
-        QTest::newRow("bad shape") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,x"} << "positive integers";
-        QTest::newRow("bad tolerance") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--tolerance", "abc"} << "--tolerance";
-        QTest::newRow("bad pass") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--only", "magic"} << "no such pass";
-        QTest::newRow("bad class") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--exclude-class", "Nope"} << "no module of the model";
-        QTest::newRow("rejected shape") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,5,16,16"} << "rejects the inputs";
-        QTest::newRow("missing folder") << QStringList{"prepare", m, "-o", "/no/such/folder/out.pt", "--input-shape", "1,3,16,16"} << "does not exist";
-        QTest::newRow("python into a file") << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--emit-python", m} << "--emit-python";
-        QTest::newRow("bad model") << QStringList{"prepare", testing::modelPath("bad_state_dict"), "-o", o, "--input-shape", "1,3,16,16"} << "state_dict";
+        QTest::newRow("no shape") << QStringList{"prepare", m, "-o", o}
+                                  << "--input-shape is required";
+        QTest::newRow("no output")
+            << QStringList{"prepare", m, "--input-shape", "1,3,16,16"} << "-o OUT.pt";
+        QTest::newRow("over input")
+            << QStringList{"prepare", m, "-o", m, "--input-shape", "1,3,16,16"}
+            << "is the input model";
+        QTest::newRow("bad shape")
+            << QStringList{"prepare", m, "-o", o, "--input-shape", "1,x"} << "positive integers";
+        QTest::newRow("bad tolerance")
+            << QStringList{"prepare",       m,           "-o",          o,
+                           "--input-shape", "1,3,16,16", "--tolerance", "abc"}
+            << "--tolerance";
+        QTest::newRow("bad pass") << QStringList{"prepare",       m,           "-o",     o,
+                                                 "--input-shape", "1,3,16,16", "--only", "magic"}
+                                  << "no such pass";
+        QTest::newRow("bad class")
+            << QStringList{"prepare",         m,     "-o", o, "--input-shape", "1,3,16,16",
+                           "--exclude-class", "Nope"}
+            << "no module of the model";
+        QTest::newRow("rejected shape")
+            << QStringList{"prepare", m, "-o", o, "--input-shape", "1,5,16,16"}
+            << "rejects the inputs";
+        QTest::newRow("missing folder")
+            << QStringList{"prepare",       m,          "-o", "/no/such/folder/out.pt",
+                           "--input-shape", "1,3,16,16"}
+            << "does not exist";
+        QTest::newRow("python into a file")
+            << QStringList{"prepare", m, "-o", o, "--input-shape", "1,3,16,16", "--emit-python", m}
+            << "--emit-python";
+        QTest::newRow("bad model") << QStringList{"prepare",
+                                                  testing::modelPath("bad_state_dict"),
+                                                  "-o",
+                                                  o,
+                                                  "--input-shape",
+                                                  "1,3,16,16"}
+                                   << "state_dict";
     }
 
     void unusableArguments()

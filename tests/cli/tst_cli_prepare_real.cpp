@@ -28,7 +28,8 @@ QJsonObject pythonCheck(const QString &original, const QString &prepared, const 
     const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"),
                             QStringList{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") +
                                             "/tests/models/check_prepared.py",
-                                        original, prepared} + shapes);
+                                        original, prepared} +
+                                shapes);
     if (run.exitCode != 0)
         qWarning().noquote() << run.err;
     return QJsonDocument::fromJson(run.out).object();
@@ -42,7 +43,8 @@ QPair<int, qint64> modulesAndTensorBytes(const QString &path)
                             {"-c",
                              "import sys, torch\n"
                              "m = torch.jit.load(sys.argv[1])\n"
-                             "storages = {t.storage().data_ptr(): t.storage().nbytes() for t in m.state_dict().values()}\n"
+                             "storages = {t.storage().data_ptr(): t.storage().nbytes() for t in "
+                             "m.state_dict().values()}\n"
                              "print(len(list(m.modules())), sum(storages.values()))",
                              path});
     const QList<QByteArray> fields = run.out.trimmed().split(' ');
@@ -57,7 +59,7 @@ class TestCliPrepareReal : public QObject
 
     QTemporaryDir out_;
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(oraclePath("tv_mnasnet0_5_scripted")),
@@ -71,22 +73,28 @@ private slots:
         QTest::addColumn<QStringList>("shapes");
         const QStringList image{"1,3,64,64"};
         for (const QString form : {"_traced", "_scripted"}) {
-            for (const char *name : {"tv_mnasnet0_5", "tv_shufflenet_v2", "tv_mobilenet_v2", "tv_densenet"})
+            for (const char *name :
+                 {"tv_mnasnet0_5", "tv_shufflenet_v2", "tv_mobilenet_v2", "tv_densenet"})
                 QTest::newRow(qPrintable(name + form)) << name + form << image;
-            QTest::newRow(qPrintable("tv_swin" + form)) << "tv_swin" + form << QStringList{"1,3,32,32"};
-            QTest::newRow(qPrintable("helper_twice" + form)) << "helper_twice" + form << QStringList{"1,3,16,16"};
+            QTest::newRow(qPrintable("tv_swin" + form))
+                << "tv_swin" + form << QStringList{"1,3,32,32"};
+            QTest::newRow(qPrintable("helper_twice" + form))
+                << "helper_twice" + form << QStringList{"1,3,16,16"};
             // torch's composite layers: their adds and activations get modules.
-            QTest::newRow(qPrintable("encoder_layer" + form)) << "encoder_layer" + form << QStringList{"5,2,8"};
+            QTest::newRow(qPrintable("encoder_layer" + form))
+                << "encoder_layer" + form << QStringList{"5,2,8"};
             QTest::newRow(qPrintable("encoder_layer_gelu_norm_first" + form))
                 << "encoder_layer_gelu_norm_first" + form << QStringList{"5,2,8"};
             QTest::newRow(qPrintable("encoder_layer_batch_first" + form))
                 << "encoder_layer_batch_first" + form << QStringList{"2,5,8"};
-            QTest::newRow(qPrintable("encoder_stack" + form)) << "encoder_stack" + form << QStringList{"5,2,16"};
+            QTest::newRow(qPrintable("encoder_stack" + form))
+                << "encoder_stack" + form << QStringList{"5,2,16"};
             QTest::newRow(qPrintable("decoder_layer" + form))
                 << "decoder_layer" + form << QStringList{"5,2,16", "4,2,16"};
             QTest::newRow(qPrintable("transformer" + form))
                 << "transformer" + form << QStringList{"5,2,16", "4,2,16"};
-            QTest::newRow(qPrintable("attention" + form)) << "attention" + form << QStringList{"5,2,16"};
+            QTest::newRow(qPrintable("attention" + form))
+                << "attention" + form << QStringList{"5,2,16"};
             QTest::newRow(qPrintable("attention_masked" + form))
                 << "attention_masked" + form << QStringList{"2,5,16", "2,7,8", "2,7,12", "5,7"};
             QTest::newRow(qPrintable("attention_cross" + form))
@@ -114,16 +122,19 @@ private slots:
         // (a scripted MultiheadAttention's own ops, as a manual fix; a traced one is prepared).
         // ...or an op the exporter already refused in the original (prepare adds no such op).
         QStringList refusedBefore;
-        const QJsonObject original = QJsonDocument::fromJson(torchprep({"validate", input, "--json"}).out).object();
+        const QJsonObject original =
+            QJsonDocument::fromJson(torchprep({"validate", input, "--json"}).out).object();
         for (const QJsonValue &f : original["findings"].toArray())
             if (f["check"].toString() == "onnx_exportable")
                 refusedBefore << f["op"].toString();
         for (const QJsonValue &f : report["remaining_findings"].toArray()) {
-            const bool onnx = f["check"].toString() == "onnx_exportable" && refusedBefore.contains(f["op"].toString());
+            const bool onnx = f["check"].toString() == "onnx_exportable" &&
+                              refusedBefore.contains(f["op"].toString());
             const bool shapeFlow = f["check"].toString() == "dynamic_control_flow" &&
                                    f["severity"].toString() == "warning";
             const bool io = f["check"].toString() == "non_tensor_io";
-            const bool attention = model.endsWith("_scripted") && f["check"].toString() == "missing_module" &&
+            const bool attention = model.endsWith("_scripted") &&
+                                   f["check"].toString() == "missing_module" &&
                                    f["message"].toString().contains("(MultiheadAttention,") &&
                                    f["manual_fix"].toBool();
             QVERIFY2(shapeFlow || io || attention || onnx,
@@ -146,7 +157,8 @@ private slots:
         int changes = 0, copies = 0;
         for (const QJsonValue &pass : report["passes"].toArray())
             for (const QJsonValue &c : pass["changes"].toArray()) {
-                changes += testing::isAddedModuleName(c["module"].toString().section('.', -1)) ? 1 : 0;
+                changes +=
+                    testing::isAddedModuleName(c["module"].toString().section('.', -1)) ? 1 : 0;
                 copies += c["kind"].toString() == "unroll_reuse" ? 1 : 0;
             }
         const auto before = modulesAndTensorBytes(input);
@@ -154,10 +166,13 @@ private slots:
         QCOMPARE(after.first - before.first, changes);
         // An unrolled copy of a reused module holds weights of its own, as AIMET's copies do;
         // nothing else adds any.
-        QVERIFY2(before.second > 0 && after.second <= before.second * (1 + copies),
-                 qPrintable(QString("tensors: %1 -> %2 bytes").arg(before.second).arg(after.second)));
+        QVERIFY2(
+            before.second > 0 && after.second <= before.second * (1 + copies),
+            qPrintable(QString("tensors: %1 -> %2 bytes").arg(before.second).arg(after.second)));
         QVERIFY2(QFileInfo(output).size() < QFileInfo(input).size() * 1.02 + 64 * 1024,
-                 qPrintable(QString("file: %1 -> %2 bytes").arg(QFileInfo(input).size()).arg(QFileInfo(output).size())));
+                 qPrintable(QString("file: %1 -> %2 bytes")
+                                .arg(QFileInfo(input).size())
+                                .arg(QFileInfo(output).size())));
     }
 
     // swin's shifted_window_attention is inlined: its linears call qkv and proj, each of its
@@ -167,21 +182,24 @@ private slots:
         for (const QString form : {"traced", "scripted"}) {
             const QString input = oraclePath("tv_swin_" + form);
             const QString output = out_.filePath("swin_ops_" + form + ".pt");
-            const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "1,3,32,32", "--json"});
+            const Run run =
+                torchprep({"prepare", input, "-o", output, "--input-shape", "1,3,32,32", "--json"});
             QCOMPARE(run.exitCode, 0);
             QStringList called;
-            for (const QJsonValue &pass : QJsonDocument::fromJson(run.out).object()["passes"].toArray())
+            for (const QJsonValue &pass :
+                 QJsonDocument::fromJson(run.out).object()["passes"].toArray())
                 for (const QJsonValue &c : pass["changes"].toArray())
                     if (!c["module"].toString().section('.', -1).startsWith("module_"))
                         called << c["module"].toString();
             QCOMPARE(called, QStringList({"features.1.0.attn.qkv", "features.1.0.attn.proj",
                                           "features.3.0.attn.qkv", "features.3.0.attn.proj"}));
             QSet<QString> classes;
-            const QJsonObject modules = pythonCheck(input, output, {"1,3,32,32"})["modules"].toObject();
+            const QJsonObject modules =
+                pythonCheck(input, output, {"1,3,32,32"})["modules"].toObject();
             for (auto it = modules.begin(); it != modules.end(); ++it)
                 classes.insert(it.value().toString());
-            QCOMPARE(classes, (QSet<QString>{"Add", "Concat", "Dropout", "MatMul", "Multiply", "Pad",
-                                            "Softmax", "StochasticDepth"}));
+            QCOMPARE(classes, (QSet<QString>{"Add", "Concat", "Dropout", "MatMul", "Multiply",
+                                             "Pad", "Softmax", "StochasticDepth"}));
         }
     }
 
@@ -199,17 +217,21 @@ private slots:
             QCOMPARE(run.exitCode, 0);
             const QJsonObject report = QJsonDocument::fromJson(run.out).object();
             for (const QJsonValue &f : report["remaining_findings"].toArray())
-                QVERIFY2(f["check"].toString() != "missing_module", qPrintable(f["message"].toString()));
+                QVERIFY2(f["check"].toString() != "missing_module",
+                         qPrintable(f["message"].toString()));
             QStringList layers;
             for (const QJsonValue &pass : report["passes"].toArray())
                 if (pass["name"].toString() == "linear_to_layer")
                     for (const QJsonValue &c : pass["changes"].toArray())
                         layers << c["module"].toString();
-            QCOMPARE(layers, QStringList({"attn.linear_Q", "attn.linear_K", "attn.linear_V", "attn.out_proj"}));
+            QCOMPARE(layers, QStringList({"attn.linear_Q", "attn.linear_K", "attn.linear_V",
+                                          "attn.out_proj"}));
             const QJsonObject python = pythonCheck(input, output, {"5,2,16", "4,2,16"});
-            QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0 && python["max_abs_diff"].toDouble() <= 1e-5);
+            QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0 &&
+                    python["max_abs_diff"].toDouble() <= 1e-5);
             QVERIFY(python["projections"].toObject()["attn"].toObject()["rows_match"].toBool());
-            QCOMPARE(python["projections"].toObject()["attn"].toObject()["packed_left"].toArray(), QJsonArray());
+            QCOMPARE(python["projections"].toObject()["attn"].toObject()["packed_left"].toArray(),
+                     QJsonArray());
             QMap<QString, QString> classes;
             const QJsonObject modules = python["modules"].toObject();
             for (auto it = modules.begin(); it != modules.end(); ++it)
@@ -224,12 +246,15 @@ private slots:
 
         const Run twice = torchprep({"validate", oraclePath("attention_twice_scripted"), "--json"});
         int attention = 0;
-        for (const QJsonValue &f : QJsonDocument::fromJson(twice.out).object()["findings"].toArray()) {
-            if (f["check"].toString() != "missing_module" || !f["message"].toString().contains("(MultiheadAttention,"))
+        for (const QJsonValue &f :
+             QJsonDocument::fromJson(twice.out).object()["findings"].toArray()) {
+            if (f["check"].toString() != "missing_module" ||
+                !f["message"].toString().contains("(MultiheadAttention,"))
                 continue;
             ++attention;
             QVERIFY(f["manual_fix"].toBool());
-            QVERIFY2(f["fix"].toString().contains("an nn.MultiheadAttention of its own"), qPrintable(f["fix"].toString()));
+            QVERIFY2(f["fix"].toString().contains("an nn.MultiheadAttention of its own"),
+                     qPrintable(f["fix"].toString()));
         }
         QVERIFY(attention > 0);
     }
@@ -243,9 +268,11 @@ private slots:
         const Run run = torchprep({"prepare", input, "-o", output, "--input-shape", "5,2,16",
                                    "--input-shape", "4,2,16", "--json"});
         QVERIFY2(run.exitCode == 0, run.err.constData());
-        QCOMPARE(QJsonDocument::fromJson(run.out).object()["remaining_findings"].toArray(), QJsonArray());
+        QCOMPARE(QJsonDocument::fromJson(run.out).object()["remaining_findings"].toArray(),
+                 QJsonArray());
         const QJsonObject python = pythonCheck(input, output, {"5,2,16", "4,2,16"});
-        QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0 && python["max_abs_diff"].toDouble() <= 1e-5);
+        QVERIFY(python["max_abs_diff"].toDouble(-1) >= 0 &&
+                python["max_abs_diff"].toDouble() <= 1e-5);
         const QJsonObject projections = python["projections"].toObject();
         QCOMPARE(projections.keys(), QStringList({"attn", "module_attn_1"}));
         for (const QString &path : projections.keys())
@@ -265,17 +292,18 @@ private slots:
         const QString input = oraclePath("encoder_layer_batch_first_scripted");
         const QString output = out_.filePath("fast_path.pt");
         QCOMPARE(torchprep({"prepare", input, "-o", output, "--input-shape", "2,5,8"}).exitCode, 0);
-        const QString script =
-            "import sys, torch\n"
-            "x = torch.randn(2, 5, 8)\n"
-            "for path in sys.argv[1:]:\n"
-            "    m = torch.jit.load(path).eval()\n"
-            "    with torch.no_grad():\n"
-            "        for _ in range(3): m(x)\n"
-            "        with torch.autograd.profiler.profile() as p: m(x)\n"
-            "    names = {e.name for e in p.function_events}\n"
-            "    print(int('aten::_transformer_encoder_layer_fwd' in names), int('aten::relu' in names))\n";
-        const Run run = execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {"-c", script, input, output});
+        const QString script = "import sys, torch\n"
+                               "x = torch.randn(2, 5, 8)\n"
+                               "for path in sys.argv[1:]:\n"
+                               "    m = torch.jit.load(path).eval()\n"
+                               "    with torch.no_grad():\n"
+                               "        for _ in range(3): m(x)\n"
+                               "        with torch.autograd.profiler.profile() as p: m(x)\n"
+                               "    names = {e.name for e in p.function_events}\n"
+                               "    print(int('aten::_transformer_encoder_layer_fwd' in names), "
+                               "int('aten::relu' in names))\n";
+        const Run run =
+            execute(qEnvironmentVariable("TORCHPREP_PYTHON"), {"-c", script, input, output});
         QCOMPARE(run.exitCode, 0);
         const QList<QByteArray> lines = run.out.trimmed().split('\n');
         QCOMPARE(lines.size(), 2);

@@ -3,11 +3,11 @@
 #include "test_models.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QFileInfo>
 #include <QtTest>
 
 namespace {
@@ -21,7 +21,7 @@ class TestCliValidate : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(testing::modelPath("clean_traced")),
@@ -44,7 +44,8 @@ private slots:
         for (const QJsonValue &c : checks)
             names << c["name"].toString();
         QCOMPARE(names, QStringList({"reused_module", "missing_module", "non_tensor_io",
-                                     "dynamic_control_flow", "input_dependent_constructor", "onnx_exportable"}));
+                                     "dynamic_control_flow", "input_dependent_constructor",
+                                     "onnx_exportable"}));
         QCOMPARE(checks[0]["count"].toInt(), 8);
         QCOMPARE(checks[0]["warnings"].toInt(), 0);
         QCOMPARE(checks[1]["count"].toInt(), 8);
@@ -85,7 +86,8 @@ private slots:
     // A branch on an input's shape is a warning: reported, and validation passes.
     void warningsAloneExitZero()
     {
-        const Run run = torchprep({"validate", testing::modelPath("shape_branch_scripted"), "--json"});
+        const Run run =
+            torchprep({"validate", testing::modelPath("shape_branch_scripted"), "--json"});
         QCOMPARE(run.exitCode, 0);
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(report["passed"].toBool(), true);
@@ -100,13 +102,15 @@ private slots:
         const Run text = torchprep({"validate", testing::modelPath("shape_branch_scripted")});
         QCOMPARE(text.exitCode, 0);
         QVERIFY(text.out.contains("[warning]"));
-        QVERIFY(text.out.trimmed().endsWith("all 6 checks passed, 1 warning (dynamic_control_flow 1)"));
+        QVERIFY(
+            text.out.trimmed().endsWith("all 6 checks passed, 1 warning (dynamic_control_flow 1)"));
     }
 
     // Reuse in a loop the model sizes at run time: no count, and a fix only a hand can make.
     void loopReuseIsAManualFix()
     {
-        const Run run = torchprep({"validate", testing::modelPath("loop_reuse_scripted"), "--json"});
+        const Run run =
+            torchprep({"validate", testing::modelPath("loop_reuse_scripted"), "--json"});
         QCOMPARE(run.exitCode, 1);
         const QJsonArray findings = QJsonDocument::fromJson(run.out).object()["findings"].toArray();
         QCOMPARE(findings[0]["check"].toString(), QString("reused_module"));
@@ -148,7 +152,8 @@ private slots:
         QTest::newRow("text") << QStringList{"validate", bad("bad_text")} << "not a zip";
         QTest::newRow("truncated") << QStringList{"validate", bad("bad_truncated")} << "truncated";
         QTest::newRow("corrupt") << QStringList{"validate", bad("bad_corrupt")} << "corrupt";
-        QTest::newRow("state_dict") << QStringList{"validate", bad("bad_state_dict")} << "state_dict";
+        QTest::newRow("state_dict")
+            << QStringList{"validate", bad("bad_state_dict")} << "state_dict";
         QTest::newRow("legacy_pickle")
             << QStringList{"validate", bad("bad_legacy_pickle")} << "legacy";
         QTest::newRow("no_model") << QStringList{"validate"} << "one or more model files";

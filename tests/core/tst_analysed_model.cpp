@@ -1,11 +1,11 @@
 // The analysed model (load -> graph -> validate; prepare a copy -> rebuild -> re-validate)
 // against the steps it replaces, and the catalogue of checks and passes against the validator's
 // and the preparer's own order.
-#include "pipeline/analysed_model.h"
-#include "checks/check_catalogue.h"
 #include "base/errors.h"
-#include "torchscript/graph_builder.h"
+#include "checks/check_catalogue.h"
+#include "pipeline/analysed_model.h"
 #include "test_models.h"
+#include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
 
 #include <QtTest>
@@ -30,7 +30,7 @@ class TestAnalysedModel : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void catalogueFollowsTheValidatorAndThePreparer()
     {
         std::vector<std::string> checks, passes;
@@ -67,7 +67,8 @@ private slots:
 
     void revalidatingSharesTheGraph()
     {
-        const AnalysedModel analysed = AnalysedModel::load(testing::modelPath("resnet18_traced").toStdString());
+        const AnalysedModel analysed =
+            AnalysedModel::load(testing::modelPath("resnet18_traced").toStdString());
         CheckOptions options;
         options.excludedModules = {"layer1"};
         const AnalysedModel again = analysed.revalidated(options);
@@ -82,14 +83,16 @@ private slots:
 
     void preparingLeavesTheOriginalAndRevalidatesTheCopy()
     {
-        const AnalysedModel analysed = AnalysedModel::load(testing::modelPath("resnet18_traced").toStdString());
+        const AnalysedModel analysed =
+            AnalysedModel::load(testing::modelPath("resnet18_traced").toStdString());
         const PreparedModel all = analysed.prepared(PrepareOptions{});
         QVERIFY(all.analysed.model() != analysed.model());
         QVERIFY(all.analysed.sharedGraph() != analysed.sharedGraph());
         QCOMPARE(all.analysed.report().findings.size(), std::size_t(0));
         QCOMPARE(all.changes().size(), std::size_t(16)); // 8 adds become modules, 8 relus unrolled
         // The opened model is untouched: analysing it again still finds all 16.
-        QCOMPARE(AnalysedModel::analyse(analysed.model()).report().findings.size(), std::size_t(16));
+        QCOMPARE(AnalysedModel::analyse(analysed.model()).report().findings.size(),
+                 std::size_t(16));
 
         // One finding at a time, as the Studio fixes: that one goes, the others stay.
         PrepareOptions one;
@@ -105,8 +108,10 @@ private slots:
         PrepareOptions byClass;
         byClass.excludedClasses = {"BasicBlock"};
         const PreparedModel kept = analysed.prepared(byClass);
-        QCOMPARE(kept.analysed.checkOptions().excludedClasses, std::vector<std::string>{"BasicBlock"});
-        QCOMPARE(kept.analysed.checkOptions().excludedClasses, kept.result.checkOptions.excludedClasses);
+        QCOMPARE(kept.analysed.checkOptions().excludedClasses,
+                 std::vector<std::string>{"BasicBlock"});
+        QCOMPARE(kept.analysed.checkOptions().excludedClasses,
+                 kept.result.checkOptions.excludedClasses);
         QCOMPARE(kept.analysed.report().findings.size(), std::size_t(0));
         QCOMPARE(kept.changes().size(), std::size_t(0));
     }
@@ -119,7 +124,8 @@ private slots:
         } catch (const InputError &e) {
             QVERIFY(std::string(e.what()).find('\n') == std::string::npos);
         }
-        const AnalysedModel handMade(nullptr, std::make_shared<const ModelGraph>(), ValidationReport{}, CheckOptions{});
+        const AnalysedModel handMade(nullptr, std::make_shared<const ModelGraph>(),
+                                     ValidationReport{}, CheckOptions{});
         QVERIFY_THROWS_EXCEPTION(InputError, handMade.prepared(PrepareOptions{}));
     }
 };

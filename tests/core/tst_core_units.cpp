@@ -1,15 +1,15 @@
 // Unit tests of the core's torch-free pieces: stack parsing, op catalogue, class names,
 // signature types, JSON escaping, argument parsing.
-#include "graph/call_counts.h"
 #include "base/dtype_names.h"
+#include "base/errors.h"
+#include "base/json_writer.h"
 #include "checks/non_tensor_io.h"
 #include "commands/arguments.h"
 #include "compare/layer_matching.h"
-#include "base/errors.h"
-#include "base/json_writer.h"
+#include "graph/call_counts.h"
+#include "graph/op_catalogue.h"
 #include "libtorch/missing_aten_ops.h"
 #include "torchscript/module_classes.h"
-#include "graph/op_catalogue.h"
 #include "torchscript/source_trace.h"
 
 #include <QJsonDocument>
@@ -25,7 +25,7 @@ class TestCoreUnits : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     // One table names every dtype: torch's names, --dtype's aliases, complex only for printing.
     void dtypeNamesAreOneTable()
     {
@@ -36,8 +36,10 @@ private slots:
         QVERIFY(!isKnownDtype("float99"));
         QVERIFY(!isKnownDtype("complex64")); // printed, never generated as an input
         QVERIFY(!isKnownDtype(""));
-        QCOMPARE(inputDtypesText(),
-                 std::string("float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool"));
+        QCOMPARE(
+            inputDtypesText(),
+            std::string(
+                "float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8 or bool"));
         std::set<std::string> names;
         for (const DtypeName &d : dtypeNames()) {
             QVERIFY2(names.insert(d.name).second, d.name.c_str());
@@ -68,11 +70,11 @@ private slots:
     void tracerStackSkipsTorchOnlySegment()
     {
         // An op inside nn.ReLU: the first segment is all torch; the call site is one level out.
-        const auto frames = parseTracerStack(
-            "/x/site-packages/torch/nn/functional.py(1457): relu\n"
-            "/x/site-packages/torch/nn/modules/activation.py(98): forward\n"
-            "/x/site-packages/torch/nn/modules/module.py(1194): _call_impl\n"
-            "/x/site-packages/torchvision/models/resnet.py(94): forward\n");
+        const auto frames =
+            parseTracerStack("/x/site-packages/torch/nn/functional.py(1457): relu\n"
+                             "/x/site-packages/torch/nn/modules/activation.py(98): forward\n"
+                             "/x/site-packages/torch/nn/modules/module.py(1194): _call_impl\n"
+                             "/x/site-packages/torchvision/models/resnet.py(94): forward\n");
         QVERIFY(!userFrame(frames, 0).known());
         QCOMPARE(userFrame(frames, 1).str(),
                  std::string("/x/site-packages/torchvision/models/resnet.py:94"));
@@ -81,17 +83,18 @@ private slots:
     void tracedOpInsideATorchFunctionNamesTheCall()
     {
         // F.normalize's div runs in torch/_tensor.py inside functional.py's normalize.
-        const auto frames = parseTracerStack(
-            "/x/dist-packages/torch/_tensor.py(40): wrapped\n"
-            "/x/dist-packages/torch/nn/functional.py(4637): normalize\n"
-            "/home/me/model.py(9): forward\n"
-            "/x/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n");
+        const auto frames =
+            parseTracerStack("/x/dist-packages/torch/_tensor.py(40): wrapped\n"
+                             "/x/dist-packages/torch/nn/functional.py(4637): normalize\n"
+                             "/home/me/model.py(9): forward\n"
+                             "/x/dist-packages/torch/nn/modules/module.py(1194): _call_impl\n");
         const TracedOrigin origin = tracedOrigin(frames);
         QCOMPARE(origin.code.str(), std::string("/home/me/model.py:9"));
         QVERIFY(!origin.torchCode);
         QCOMPARE(origin.function, std::string("torch.nn.functional.normalize"));
         QVERIFY(!origin.callKey.empty());
-        QCOMPARE(pythonModuleOf("/x/dist-packages/torch/nn/functional.py"), std::string("torch.nn.functional"));
+        QCOMPARE(pythonModuleOf("/x/dist-packages/torch/nn/functional.py"),
+                 std::string("torch.nn.functional"));
         QCOMPARE(pythonModuleOf("/x/site-packages/torch/__init__.py"), std::string("torch"));
     }
 
@@ -108,7 +111,8 @@ private slots:
         const TracedOrigin origin = tracedOrigin(frames);
         QVERIFY(origin.torchCode);
         QCOMPARE(origin.function, std::string("torch.nn.functional.softmax"));
-        QCOMPARE(origin.torchLayerLine.str(), std::string("/x/dist-packages/torch/nn/modules/activation.py:1167"));
+        QCOMPARE(origin.torchLayerLine.str(),
+                 std::string("/x/dist-packages/torch/nn/modules/activation.py:1167"));
         QVERIFY(isTorchSourceFile("<string>"));
         QVERIFY(!isTorchSourceFile("/x/dist-packages/torchvision/models/resnet.py"));
         QVERIFY(isCompositeTorchFunction("torch.nn.functional.multi_head_attention_forward"));
@@ -163,13 +167,13 @@ private slots:
 
     void catalogueExemptsShapeOpsButNotArithmetic()
     {
-        for (const char *op : {"aten::size", "aten::view", "aten::flatten", "aten::transpose",
-                               "aten::contiguous", "aten::Int", "prim::NumToTensor",
-                               "prim::ListConstruct", "aten::chunk", "aten::to"})
+        for (const char *op :
+             {"aten::size", "aten::view", "aten::flatten", "aten::transpose", "aten::contiguous",
+              "aten::Int", "prim::NumToTensor", "prim::ListConstruct", "aten::chunk", "aten::to"})
             QVERIFY2(isExemptOp(op), op);
-        for (const char *op : {"aten::add", "aten::add_", "aten::sub", "aten::mul", "aten::div",
-                               "aten::relu", "aten::cat", "aten::linear", "aten::mean",
-                               "aten::matmul"})
+        for (const char *op :
+             {"aten::add", "aten::add_", "aten::sub", "aten::mul", "aten::div", "aten::relu",
+              "aten::cat", "aten::linear", "aten::mean", "aten::matmul"})
             QVERIFY2(!isExemptOp(op), op);
         QVERIFY(isTensorConstructor("aten::arange"));
         QVERIFY(!isTensorConstructor("aten::add"));
@@ -227,7 +231,8 @@ private slots:
         json.key("empty").beginObject().endObject();
         json.endObject();
         QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(json.str()), &error);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(QByteArray::fromStdString(json.str()), &error);
         QCOMPARE(error.error, QJsonParseError::NoError);
         QCOMPARE(doc.object()["text"].toString(), QString("a \"quoted\"\n\\ line\x01"));
         QCOMPARE(doc.object()["list"].toArray().size(), 4);
@@ -251,11 +256,11 @@ private slots:
         using torchprep::LayerCall;
         const torchprep::Shape s{1, 4};
         const torchprep::Shape t{1, 8};
-        const std::vector<LayerCall> a = {
-            {"conv", "Conv2d", 0, s}, {"relu", "ReLU", 0, s}, {"conv2", "Conv2d", 0, s},
-            {"relu", "ReLU", 1, s},   {"drop", "Dropout", 0, s}, {"fc", "Linear", 0, t}};
+        const std::vector<LayerCall> a = {{"conv", "Conv2d", 0, s},  {"relu", "ReLU", 0, s},
+                                          {"conv2", "Conv2d", 0, s}, {"relu", "ReLU", 1, s},
+                                          {"drop", "Dropout", 0, s}, {"fc", "Linear", 0, t}};
         const std::vector<LayerCall> b = {
-            {"conv", "Conv2d", 0, s}, {"relu", "ReLU", 0, s}, {"conv2", "Conv2d", 0, s},
+            {"conv", "Conv2d", 0, s},    {"relu", "ReLU", 0, s},          {"conv2", "Conv2d", 0, s},
             {"module_add", "Add", 0, s}, {"module_relu_1", "ReLU", 0, s}, {"fc", "Linear", 0, t}};
         const std::vector<torchprep::LayerPair> pairs = torchprep::matchLayers(a, b);
         QCOMPARE(pairs.size(), std::size_t(7));
@@ -267,9 +272,9 @@ private slots:
         check(0, 0, 0, "path");
         check(1, 1, 1, "path");
         check(2, 2, 2, "path");
-        check(3, -1, 3, "new");      // an Add is no ReLU, though the shape fits
-        check(4, 3, 4, "dataflow");  // relu's second call
-        check(5, 4, -1, "removed");  // after the pair that precedes it in A
+        check(3, -1, 3, "new");     // an Add is no ReLU, though the shape fits
+        check(4, 3, 4, "dataflow"); // relu's second call
+        check(5, 4, -1, "removed"); // after the pair that precedes it in A
         check(6, 5, 5, "path");
     }
 
@@ -277,9 +282,10 @@ private slots:
     void layersDoNotMatchAcrossAnchorsOrShapes()
     {
         using torchprep::LayerCall;
-        const std::vector<LayerCall> a = {{"x.relu", "ReLU", 0, {2}}, {"conv", "Conv2d", 0, {3}},
-                                          {"head", "Linear", 0, {4}}};
-        const std::vector<LayerCall> b = {{"conv", "Conv2d", 0, {3}}, {"module_relu", "ReLU", 0, {2}},
+        const std::vector<LayerCall> a = {
+            {"x.relu", "ReLU", 0, {2}}, {"conv", "Conv2d", 0, {3}}, {"head", "Linear", 0, {4}}};
+        const std::vector<LayerCall> b = {{"conv", "Conv2d", 0, {3}},
+                                          {"module_relu", "ReLU", 0, {2}},
                                           {"head", "Linear", 0, {5}}};
         const std::vector<torchprep::LayerPair> pairs = torchprep::matchLayers(a, b);
         int paired = 0;

@@ -1,13 +1,13 @@
 // What the Studio's fixes stand on: fixing one finding at a time, independent copies for undo,
 // and the before/after diff listing exactly what the preparer changed.
+#include "checks/validation_report.h"
+#include "checks/validator.h"
 #include "compare/equivalence.h"
-#include "torchscript/graph_builder.h"
 #include "graph/graph_diff.h"
 #include "prepare/preparer.h"
 #include "test_models.h"
+#include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
-#include "checks/validation_report.h"
-#include "checks/validator.h"
 
 #include <QtTest>
 
@@ -50,7 +50,7 @@ class TestFixes : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(testing::modelPath("resnet18_traced")),
@@ -109,7 +109,8 @@ private slots:
         prepareModel(*fixed, {});
         QVERIFY(validate(*fixed).findings.empty());
         QCOMPARE(validationJson(validate(*original)), before);
-        QCOMPARE(buildModelGraph(*original).nodes.size(), buildModelGraph(*loadModel("resnet18_traced")).nodes.size());
+        QCOMPARE(buildModelGraph(*original).nodes.size(),
+                 buildModelGraph(*loadModel("resnet18_traced")).nodes.size());
     }
 
     // Fix all on resnet18: 8 Add modules and 8 unrolled ReLUs added, 8 add_ ops gone, 8 relus
@@ -132,7 +133,8 @@ private slots:
             if (c.kind == "calls_changed")
                 QCOMPARE(c.detail, std::string("2 calls -> 1"));
         }
-        QCOMPARE(kinds, (std::map<std::string, int>{{"module_added", 16}, {"op_removed", 8}, {"calls_changed", 8}}));
+        QCOMPARE(kinds, (std::map<std::string, int>{
+                            {"module_added", 16}, {"op_removed", 8}, {"calls_changed", 8}}));
         // The same modules the preparer's log names.
         std::vector<std::string> logged, added;
         for (const PassLog &pass : result.passes)
@@ -189,7 +191,8 @@ private slots:
                 QCOMPARE(e.module, block + ".module_relu_1");
             }
         }
-        QCOMPARE(kinds, (std::map<DiffKind, int>{{DiffKind::OpRewritten, 8}, {DiffKind::ReuseUnrolled, 8}}));
+        QCOMPARE(kinds, (std::map<DiffKind, int>{{DiffKind::OpRewritten, 8},
+                                                 {DiffKind::ReuseUnrolled, 8}}));
         // Everything else is the same node in both graphs.
         int unpaired = 0;
         for (const GraphNode &n : before.nodes) {

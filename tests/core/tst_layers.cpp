@@ -67,8 +67,9 @@ struct Include
 std::vector<Include> includesUnder(const QString &root)
 {
     std::vector<Include> out;
-    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s*([\"<])([^\">]+)[\">]"),
-                                            QRegularExpression::MultilineOption);
+    static const QRegularExpression include(
+        QStringLiteral("^\\s*#\\s*include\\s*([\"<])([^\">]+)[\">]"),
+        QRegularExpression::MultilineOption);
     QDirIterator files(kSource + "/" + root, {"*.h", "*.cpp", "*.inc", "*.in"}, QDir::Files,
                        QDirIterator::Subdirectories);
     while (files.hasNext()) {
@@ -76,7 +77,8 @@ std::vector<Include> includesUnder(const QString &root)
         const QString relative = QDir(kSource).relativeFilePath(path);
         for (auto m = include.globalMatch(readText(path)); m.hasNext();) {
             const auto found = m.next();
-            out.push_back({relative, found.captured(1) == "<" ? "<" + found.captured(2) + ">" : found.captured(2)});
+            out.push_back({relative, found.captured(1) == "<" ? "<" + found.captured(2) + ">"
+                                                              : found.captured(2)});
         }
     }
     return out;
@@ -98,8 +100,9 @@ QString layerOf(const Include &inc, const QString &side)
 
 bool isPrivateTorchHeader(const QString &target)
 {
-    return target.endsWith("_torch.h") || target.endsWith("_impl.h") || target.startsWith("<torch/") ||
-           target.startsWith("<ATen/") || target.startsWith("<c10/");
+    return target.endsWith("_torch.h") || target.endsWith("_impl.h") ||
+           target.startsWith("<torch/") || target.startsWith("<ATen/") ||
+           target.startsWith("<c10/");
 }
 
 // Every include of core/ that runs against core/README.md's table, as "file -> include".
@@ -120,7 +123,8 @@ QStringList coreViolations(const LayerTable &core, const std::vector<Include> &i
             continue; // a generated file or a file of the build
         if (!reachable(core, from).count(to))
             bad << inc.file + " -> " + inc.target;
-        else if (isPrivateTorchHeader(inc.target) && !inc.file.endsWith(".cpp") && !isPrivateTorchHeader(inc.file))
+        else if (isPrivateTorchHeader(inc.target) && !inc.file.endsWith(".cpp") &&
+                 !isPrivateTorchHeader(inc.file))
             bad << inc.file + " -> " + inc.target + " (a private torch header in a plain one)";
     }
     return bad;
@@ -128,7 +132,8 @@ QStringList coreViolations(const LayerTable &core, const std::vector<Include> &i
 
 // Every include of ui/ that runs against ui/README.md's table; `core` there means the core's
 // pipeline and what it uses.
-QStringList uiViolations(const LayerTable &ui, const LayerTable &core, const std::vector<Include> &includes)
+QStringList uiViolations(const LayerTable &ui, const LayerTable &core,
+                         const std::vector<Include> &includes)
 {
     QStringList bad;
     const std::set<QString> coreAllowed = reachable(core, "pipeline");
@@ -144,7 +149,8 @@ QStringList uiViolations(const LayerTable &ui, const LayerTable &core, const std
             if (!allowed.count(to))
                 bad << inc.file + " -> " + inc.target;
         } else if (const QString layer = layerOf(inc, "core"); !layer.isEmpty()) {
-            if (!allowed.count("core") || !coreAllowed.count(layer) || isPrivateTorchHeader(inc.target))
+            if (!allowed.count("core") || !coreAllowed.count(layer) ||
+                isPrivateTorchHeader(inc.target))
                 bad << inc.file + " -> " + inc.target + " (core)";
         }
     }
@@ -157,22 +163,29 @@ class TestLayers : public QObject
 {
     Q_OBJECT
 
-private slots:
-    void initTestCase() { QVERIFY2(QFileInfo(kSource + "/core/README.md").exists(), "TORCHPREP_SOURCE_DIR"); }
+  private slots:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(kSource + "/core/README.md").exists(), "TORCHPREP_SOURCE_DIR");
+    }
 
     void tablesNameEveryFolder()
     {
         const LayerTable core = parseTable(readText(kSource + "/core/README.md"));
         const LayerTable ui = parseTable(readText(kSource + "/ui/README.md"));
-        for (const auto &[root, table] : {std::pair{QString("core"), core}, std::pair{QString("ui"), ui}}) {
-            const QStringList folders = QDir(kSource + "/" + root).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const auto &[root, table] :
+             {std::pair{QString("core"), core}, std::pair{QString("ui"), ui}}) {
+            const QStringList folders =
+                QDir(kSource + "/" + root).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
             QVERIFY2(!folders.isEmpty(), qPrintable(root));
             for (const QString &folder : folders)
-                QVERIFY2(table.count(folder), qPrintable(root + "/" + folder + " has no row in " + root + "/README.md"));
+                QVERIFY2(table.count(folder),
+                         qPrintable(root + "/" + folder + " has no row in " + root + "/README.md"));
             for (const auto &[folder, uses] : table)
                 for (const QString &used : uses)
-                    QVERIFY2(table.count(used) || (root == "ui" && used == "core"),
-                             qPrintable(root + "/" + folder + " uses " + used + ", which has no row"));
+                    QVERIFY2(
+                        table.count(used) || (root == "ui" && used == "core"),
+                        qPrintable(root + "/" + folder + " uses " + used + ", which has no row"));
         }
     }
 
@@ -197,19 +210,20 @@ private slots:
     {
         const LayerTable core = parseTable(readText(kSource + "/core/README.md"));
         const LayerTable ui = parseTable(readText(kSource + "/ui/README.md"));
-        const QStringList coreBad = coreViolations(
-            core, {{"core/graph/model_graph.cpp", "checks/finding.h"},
-                   {"core/checks/validator.cpp", "torchscript/torch_model.h"},
-                   {"core/graph/model_graph.h", "<torch/script.h>"},
-                   {"core/checks/finding.h", "torchscript/graph_builder_torch.h"},
-                   {"core/prepare/preparer.cpp", "checks/finding.h"}});
+        const QStringList coreBad =
+            coreViolations(core, {{"core/graph/model_graph.cpp", "checks/finding.h"},
+                                  {"core/checks/validator.cpp", "torchscript/torch_model.h"},
+                                  {"core/graph/model_graph.h", "<torch/script.h>"},
+                                  {"core/checks/finding.h", "torchscript/graph_builder_torch.h"},
+                                  {"core/prepare/preparer.cpp", "checks/finding.h"}});
         QCOMPARE(coreBad.size(), 4);
         QVERIFY(!coreBad.join('\n').contains("preparer.cpp"));
-        const QStringList uiBad = uiViolations(ui, core,
-                                               {{"ui/session/model_session.h", "commands/cli.h"},
-                                                {"ui/graph/graph_pane.h", "window/main_window.h"},
-                                                {"ui/panels/findings_panel.cpp", "<torch/script.h>"},
-                                                {"ui/fixes/fix_workflow.cpp", "diff/diff_view.h"}});
+        const QStringList uiBad =
+            uiViolations(ui, core,
+                         {{"ui/session/model_session.h", "commands/cli.h"},
+                          {"ui/graph/graph_pane.h", "window/main_window.h"},
+                          {"ui/panels/findings_panel.cpp", "<torch/script.h>"},
+                          {"ui/fixes/fix_workflow.cpp", "diff/diff_view.h"}});
         QCOMPARE(uiBad.size(), 3);
         QVERIFY(!uiBad.join('\n').contains("fix_workflow"));
     }

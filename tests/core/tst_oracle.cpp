@@ -3,10 +3,10 @@
 // every torch function the model's code calls and where. Models of every kind the validator
 // must judge right, and real ones from torchvision, torchaudio and torchtext, in traced and
 // scripted form: the findings agree with the truth and with each other.
-#include "torchscript/graph_builder.h"
-#include "test_models.h"
-#include "torchscript/torch_model.h"
 #include "checks/validator.h"
+#include "test_models.h"
+#include "torchscript/graph_builder.h"
+#include "torchscript/torch_model.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -22,7 +22,10 @@ using namespace torchprep;
 
 namespace {
 
-QString oracleDir() { return qEnvironmentVariable("TORCHPREP_ORACLE_MODELS"); }
+QString oracleDir()
+{
+    return qEnvironmentVariable("TORCHPREP_ORACLE_MODELS");
+}
 
 QJsonObject loadTruth()
 {
@@ -52,8 +55,8 @@ std::vector<const Finding *> underOpenControl(const QString &name, const Validat
         for (NodeId n = f.nodes.front(); n != kNoId;) {
             const GraphNode &node = graph.nodes[n];
             const NodeId control = node.parentControl;
-            if (control != kNoId && (graph.nodes[control].op == "prim::If" ||
-                                     graph.nodes[control].tripCount < 0)) {
+            if (control != kNoId &&
+                (graph.nodes[control].op == "prim::If" || graph.nodes[control].tripCount < 0)) {
                 inside.push_back(&f);
                 break;
             }
@@ -76,7 +79,10 @@ bool nearLine(const QSet<QString> &lines, const QString &module, const SourceLoc
     return false;
 }
 
-QString str(const std::string &s) { return QString::fromStdString(s); }
+QString str(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
 
 QString describe(const Finding &f)
 {
@@ -106,13 +112,45 @@ std::vector<const Finding *> ofCheck(const ValidationReport &report, const std::
 // Torch functions that compute data: what a model's own code must not call outside a module.
 bool computesData(const QString &name)
 {
-    static const QSet<QString> data = {
-        "add", "__add__", "__iadd__", "__radd__", "sub", "__sub__", "__rsub__", "mul", "__mul__",
-        "__rmul__", "div", "__truediv__", "matmul", "__matmul__", "bmm", "baddbmm", "relu",
-        "relu_", "gelu", "silu", "sigmoid", "tanh", "softmax", "cat", "mean", "sum",
-        "interpolate", "normalize", "layer_norm", "linear", "conv2d", "avg_pool2d", "max_pool2d",
-        "adaptive_avg_pool2d", "dropout", "hardswish", "multi_head_attention_forward", "pad",
-        "roll"};
+    static const QSet<QString> data = {"add",
+                                       "__add__",
+                                       "__iadd__",
+                                       "__radd__",
+                                       "sub",
+                                       "__sub__",
+                                       "__rsub__",
+                                       "mul",
+                                       "__mul__",
+                                       "__rmul__",
+                                       "div",
+                                       "__truediv__",
+                                       "matmul",
+                                       "__matmul__",
+                                       "bmm",
+                                       "baddbmm",
+                                       "relu",
+                                       "relu_",
+                                       "gelu",
+                                       "silu",
+                                       "sigmoid",
+                                       "tanh",
+                                       "softmax",
+                                       "cat",
+                                       "mean",
+                                       "sum",
+                                       "interpolate",
+                                       "normalize",
+                                       "layer_norm",
+                                       "linear",
+                                       "conv2d",
+                                       "avg_pool2d",
+                                       "max_pool2d",
+                                       "adaptive_avg_pool2d",
+                                       "dropout",
+                                       "hardswish",
+                                       "multi_head_attention_forward",
+                                       "pad",
+                                       "roll"};
     return data.contains(name);
 }
 
@@ -162,11 +200,12 @@ class TestOracle : public QObject
                 continue;
             }
             for (const QJsonValue &form : forms)
-                QTest::newRow(qPrintable(model + "_" + form.toString())) << model << form.toString();
+                QTest::newRow(qPrintable(model + "_" + form.toString()))
+                    << model << form.toString();
         }
     }
 
-private slots:
+  private slots:
     void initTestCase()
     {
         truth_ = loadTruth();
@@ -206,8 +245,11 @@ private slots:
             }
         }
         for (const auto &[module, calls] : expected)
-            QVERIFY2(seen.count(module), qPrintable(QString("reuse of %1 (%2 calls) not reported:\n%3")
-                                                       .arg(module).arg(calls).arg(dump(report))));
+            QVERIFY2(seen.count(module),
+                     qPrintable(QString("reuse of %1 (%2 calls) not reported:\n%3")
+                                    .arg(module)
+                                    .arg(calls)
+                                    .arg(dump(report))));
     }
 
     // Every missing_module finding is a torch function the model's code called, on that line,
@@ -254,7 +296,8 @@ private slots:
                      qPrintable("never ran: " + describe(f)));
         }
         for (const QString &line : dataRan)
-            QVERIFY2(found.contains(line), qPrintable("ran but not reported: " + line + "\n" + dump(report)));
+            QVERIFY2(found.contains(line),
+                     qPrintable("ran but not reported: " + line + "\n" + dump(report)));
     }
 
     // Traced and scripted forms of one model: the same functionals at the same lines and the
@@ -269,7 +312,8 @@ private slots:
         // ops of a submodule's other methods under the caller: then compare lines as a set.
         bool loops = false, methods = false;
         for (const Finding *f : ofCheck(scripted, "reused_module"))
-            loops = loops || f->calls == Finding::kCallsInLoop || str(f->message).contains("in a loop");
+            loops =
+                loops || f->calls == Finding::kCallsInLoop || str(f->message).contains("in a loop");
         for (const QJsonValue &op : truth_[model].toObject()["ops"].toArray())
             methods = methods || op.toArray()[0] != op.toArray()[1];
         // Code the inputs decide (an `if`, a loop's length) runs in the trace as its example
@@ -296,7 +340,8 @@ private slots:
                 continue;
             traced_ << k;
         }
-        const std::vector<const Finding *> openFindings = underOpenControl(model + "_scripted", scripted);
+        const std::vector<const Finding *> openFindings =
+            underOpenControl(model + "_scripted", scripted);
         for (const Finding *f : ofCheck(scripted, "missing_module")) {
             const QString k = key(f, f->source.line);
             if (std::count(openFindings.begin(), openFindings.end(), f) ||
@@ -323,8 +368,8 @@ private slots:
                 onlyScripted << key(f, f->source.line);
         }
         QVERIFY2(onlyScripted.isEmpty() && onlyTraced.isEmpty(),
-                 qPrintable("only scripted: " + onlyScripted.join(", ") + "\nonly traced: " +
-                            onlyTraced.join(", ")));
+                 qPrintable("only scripted: " + onlyScripted.join(", ") +
+                            "\nonly traced: " + onlyTraced.join(", ")));
         std::map<QString, int> reuseTraced, reuseScripted;
         for (const Finding *f : ofCheck(traced, "reused_module"))
             reuseTraced[str(f->module)] = f->calls;
@@ -410,7 +455,8 @@ private slots:
             // Two methods of one module: no reuse.
             QVERIFY(validate("two_methods_" + form).findings.empty());
             // Asserts, static flags, Optional arguments, layers recognised by what they are.
-            QVERIFY2(validate("asserts_" + form).findings.empty(), qPrintable(dump(validate("asserts_" + form))));
+            QVERIFY2(validate("asserts_" + form).findings.empty(),
+                     qPrintable(dump(validate("asserts_" + form))));
             QVERIFY(validate("flags_" + form).findings.empty());
             missing = findings("optional_args_" + form, "missing_module");
             QCOMPARE(missing.size(), std::size_t(1));
@@ -442,8 +488,10 @@ private slots:
             // The layer's two adds and relu, and its attention's ops: torch 2's attention runs
             // in-projection, scaled_dot_product_attention and out-projection where 1.13 spelled
             // out the scaling, both bmm and the softmax between the projections.
-            const bool sdpa = !truth_["encoder_layer"].toObject()["torch"].toString().startsWith("1.");
-            QCOMPARE(findings("encoder_layer_" + form, "missing_module").size(), std::size_t(sdpa ? 6 : 9));
+            const bool sdpa =
+                !truth_["encoder_layer"].toObject()["torch"].toString().startsWith("1.");
+            QCOMPARE(findings("encoder_layer_" + form, "missing_module").size(),
+                     std::size_t(sdpa ? 6 : 9));
         }
         // Scripted only: the loop's count, the branches.
         auto reuse = findings("loop_const_scripted", "reused_module");

@@ -1,17 +1,17 @@
 // The validator on generated models: exact findings, each pointing at the user's real source
 // line, the same for traced and scripted models, and agreeing with torch.fx as an oracle.
 #include "base/errors.h"
-#include "torchscript/graph_builder.h"
+#include "checks/validator.h"
 #include "graph/op_catalogue.h"
 #include "test_models.h"
+#include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
-#include "checks/validator.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QFileInfo>
 #include <QtTest>
 
 #include <algorithm>
@@ -96,7 +96,7 @@ class TestValidator : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(QFileInfo::exists(testing::modelPath("clean_traced")),
@@ -126,9 +126,9 @@ private slots:
             // The exporter refuses prim::DictConstruct too (checked with torch.onnx.export).
             row("dict_io", {{"non_tensor_io", "", "", 0, ""},
                             {"onnx_exportable", "", "prim::DictConstruct", 0, ""}});
-            row("arange_shape",
-                {{m, "", "aten::add", 0, "return x + positions"},
-                 {"input_dependent_constructor", "", "aten::arange", 0, "torch.arange(x.shape[-1])"}});
+            row("arange_shape", {{m, "", "aten::add", 0, "return x + positions"},
+                                 {"input_dependent_constructor", "", "aten::arange", 0,
+                                  "torch.arange(x.shape[-1])"}});
             row("excluded_custom", {{m, "", "aten::relu", 0, "x = F.relu(self.conv(x))"},
                                     {m, "custom", "aten::softplus", 0, "F.softplus(x).sigmoid()"},
                                     {m, "custom", "aten::sigmoid", 0, "F.softplus(x).sigmoid()"},
@@ -142,7 +142,8 @@ private slots:
                                      {"dynamic_control_flow", "", "prim::If", 0, "if flag:"}};
         QTest::newRow("if_data_scripted")
             << QString("if_data_scripted")
-            << std::vector<Expected>{{"dynamic_control_flow", "", "prim::If", 0, "if x.sum() > 0:"}};
+            << std::vector<Expected>{
+                   {"dynamic_control_flow", "", "prim::If", 0, "if x.sum() > 0:"}};
     }
 
     void seedModels()
@@ -161,7 +162,8 @@ private slots:
             QCOMPARE(f.callSites.size(), std::size_t(2));
             QVERIFY(sourceShows(f.callSites[0], "x = self.relu1(self.conv1(x))"));
             QVERIFY(sourceShows(f.callSites[1], "return self.relu1(x)"));
-            QVERIFY(QString::fromStdString(f.fix).contains("self.relu1_1 = copy.deepcopy(self.relu1)"));
+            QVERIFY(
+                QString::fromStdString(f.fix).contains("self.relu1_1 = copy.deepcopy(self.relu1)"));
         }
     }
 
@@ -235,10 +237,13 @@ private slots:
         const bool sdpa = testing::modelsAttentionIsOneOp();
         const QStringList attentionOps =
             sdpa ? QStringList{"aten::linear", "aten::scaled_dot_product_attention", "aten::linear"}
-                 : QStringList{"aten::linear", "aten::div", "aten::bmm", "aten::softmax", "aten::bmm", "aten::linear"};
-        std::vector<Expected> vit = {{"missing_module", "", "aten::cat", 0, "torch.cat([batch_class_token, x]"},
-                                     {"missing_module", "encoder", "aten::add", 0, "self.pos_embedding"}};
-        for (const QString layer : {"encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1"}) {
+                 : QStringList{"aten::linear",  "aten::div", "aten::bmm",
+                               "aten::softmax", "aten::bmm", "aten::linear"};
+        std::vector<Expected> vit = {
+            {"missing_module", "", "aten::cat", 0, "torch.cat([batch_class_token, x]"},
+            {"missing_module", "encoder", "aten::add", 0, "self.pos_embedding"}};
+        for (const QString layer :
+             {"encoder.layers.encoder_layer_0", "encoder.layers.encoder_layer_1"}) {
             const QString attention = layer + ".self_attention";
             for (const QString &op : attentionOps)
                 vit.push_back({"missing_module", attention, op, 0, "self.self_attention("});
@@ -253,8 +258,9 @@ private slots:
     {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("variant");
-        for (const char *name : {"clean", "reused_relu", "functional_linear", "three_relus",
-                                 "elementwise_add", "square_and_product", "dict_io", "excluded_custom", "resnet18"})
+        for (const char *name :
+             {"clean", "reused_relu", "functional_linear", "three_relus", "elementwise_add",
+              "square_and_product", "dict_io", "excluded_custom", "resnet18"})
             for (const char *variant : {"traced", "scripted"})
                 QTest::newRow(qPrintable(QString(name) + "_" + variant)) << name << variant;
     }

@@ -52,7 +52,10 @@ struct Outputs
 {
     at::Tensor input = torch::randn({2, 3});
     at::Tensor expected;
-    explicit Outputs(const std::function<at::Tensor(const at::Tensor &)> &truth) : expected(truth(input)) {}
+    explicit Outputs(const std::function<at::Tensor(const at::Tensor &)> &truth)
+        : expected(truth(input))
+    {
+    }
 
     // "" when `module`, run as the preparer leaves it, returns what it must, else both results.
     std::string same(Module &module) const
@@ -127,15 +130,19 @@ graph(%x : int):
 std::string ownTypesCase()
 {
     const Module sub = userModule("Sub", "def forward(self, x):\n    return x * 2.0\n");
-    Module net = userModule("Net", "def forward(self, x):\n    return self.b.forward(self.a.forward(x))\n",
-                            {{"a", sub}, {"b", sub.deepcopy()}});
+    Module net =
+        userModule("Net", "def forward(self, x):\n    return self.b.forward(self.a.forward(x))\n",
+                   {{"a", sub}, {"b", sub.deepcopy()}});
     const PassLog log = giveInstancesOwnTypes(net);
     if (log.changes.size() != 1 || log.changes[0].module != "b")
         return "expected one instance, b, given its own type";
     if (net.attr("a").toModule().type() == net.attr("b").toModule().type())
         return "a and b still share a type";
     FileCheck().check("__torch__.Sub = prim::GetAttr[name=\"a\"]")->run(forwardGraph(net));
-    FileCheck().check("___torch_mangle")->check_same("prim::GetAttr[name=\"b\"]")->run(forwardGraph(net));
+    FileCheck()
+        .check("___torch_mangle")
+        ->check_same("prim::GetAttr[name=\"b\"]")
+        ->run(forwardGraph(net));
     return {};
 }
 
@@ -148,7 +155,11 @@ std::string inlineCallsCase()
     const PassLog log = inlineUserCalls(net);
     if (log.changes.size() != 1 || !log.changes[0].module.empty())
         return "expected the model's own forward, changed once";
-    FileCheck().check_not("prim::CallMethod")->check("aten::relu")->check("aten::add")->run(forwardGraph(net));
+    FileCheck()
+        .check_not("prim::CallMethod")
+        ->check("aten::relu")
+        ->check("aten::add")
+        ->run(forwardGraph(net));
     return outputs.same(net);
 }
 
@@ -179,7 +190,8 @@ std::string linearToLayerCase()
     net.register_parameter("weight", torch::randn({4, 3}), false);
     net.register_parameter("bias", torch::randn({4}), false);
     net.define("def forward(self, x):\n    return torch.linear(x, self.weight, self.bias)\n");
-    const at::Tensor weight = net.attr("weight").toTensor().clone(), bias = net.attr("bias").toTensor().clone();
+    const at::Tensor weight = net.attr("weight").toTensor().clone(),
+                     bias = net.attr("bias").toTensor().clone();
     const Outputs outputs([&](const at::Tensor &x) { return at::linear(x, weight, bias); });
     CheckOptions options;
     PassState state(net, "", options);
@@ -200,14 +212,18 @@ std::string linearToLayerCase()
 std::string unrollReuseCase()
 {
     const Module sub = userModule("Sub", "def forward(self, x):\n    return torch.sigmoid(x)\n");
-    Module net = userModule("Net", "def forward(self, x):\n    return self.sub.forward(self.sub.forward(x))\n", {{"sub", sub}});
+    Module net = userModule(
+        "Net", "def forward(self, x):\n    return self.sub.forward(self.sub.forward(x))\n",
+        {{"sub", sub}});
     const Outputs outputs([](const at::Tensor &x) { return at::sigmoid(at::sigmoid(x)); });
     CheckOptions options;
     PassState state(net, "", options);
     const PassLog log = unrollReusedModules(state, {});
     if (log.changes.size() != 1 || log.changes[0].module != "module_sub_1")
         return "expected one copy, module_sub_1";
-    FileCheck().check_count("prim::CallMethod[name=\"forward\"]", 2, /*exactly=*/true)->run(forwardGraph(net));
+    FileCheck()
+        .check_count("prim::CallMethod[name=\"forward\"]", 2, /*exactly=*/true)
+        ->run(forwardGraph(net));
     std::vector<std::string> called; // the attribute each call's module is read from, in order
     for (const torch::jit::Node *node : forwardGraph(net).nodes())
         if (node->kind() == c10::prim::CallMethod)
@@ -229,7 +245,8 @@ std::string clearGraphCachesCase()
     for (torch::jit::Node *node : graph.nodes())
         if (node->kind() == c10::Symbol::fromQualString("aten::relu")) {
             torch::jit::WithInsertPoint here(node);
-            torch::jit::Value *sigmoid = graph.insert(c10::Symbol::fromQualString("aten::sigmoid"), {node->input(0)});
+            torch::jit::Value *sigmoid =
+                graph.insert(c10::Symbol::fromQualString("aten::sigmoid"), {node->input(0)});
             node->output()->replaceAllUsesWith(sigmoid);
             node->destroy();
             break;

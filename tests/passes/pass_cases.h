@@ -11,7 +11,8 @@ namespace torchprep::testing {
 struct PassCase
 {
     std::string name;
-    std::function<std::string()> run; // "" when the step did what its header guarantees, else why not
+    std::function<std::string()>
+        run; // "" when the step did what its header guarantees, else why not
 };
 
 std::vector<PassCase> passCases();

@@ -7,7 +7,7 @@ class TestPasses : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void step_data()
     {
         QTest::addColumn<int>("index");
@@ -19,7 +19,8 @@ private slots:
     void step()
     {
         QFETCH(int, index);
-        const std::string why = torchprep::testing::passCases().at(static_cast<std::size_t>(index)).run();
+        const std::string why =
+            torchprep::testing::passCases().at(static_cast<std::size_t>(index)).run();
         QVERIFY2(why.empty(), why.c_str());
     }
 };

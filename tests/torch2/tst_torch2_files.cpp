@@ -28,7 +28,10 @@ QJsonObject manifest()
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-QJsonObject jsonOf(const Run &run) { return QJsonDocument::fromJson(run.out).object(); }
+QJsonObject jsonOf(const Run &run)
+{
+    return QJsonDocument::fromJson(run.out).object();
+}
 
 // A file's entry in the manifest: its path, inputs, outputs and ops.
 QJsonObject entry(const QString &name, const QString &mode)
@@ -47,7 +50,7 @@ class TestTorch2Files : public QObject
 
     QTemporaryDir out_;
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QVERIFY2(!manifest()["models"].toArray().isEmpty(),
@@ -61,12 +64,14 @@ private slots:
     {
         const QJsonArray failed = manifest()["failed"].toArray();
         for (const QJsonValue f : failed)
-            qWarning().noquote() << "torch could not save" << f["name"].toString() << f["mode"].toString() << ":"
-                                 << f["reason"].toString();
+            qWarning().noquote() << "torch could not save" << f["name"].toString()
+                                 << f["mode"].toString() << ":" << f["reason"].toString();
         QVERIFY(failed.isEmpty());
         // The ops this work is about are really in the files, in the form torch writes them.
-        QVERIFY(entry("sdpa_plain", "traced")["ops"].toObject().contains("aten::scaled_dot_product_attention"));
-        QVERIFY(entry("mha_no_weights", "traced")["ops"].toObject().contains("aten::scaled_dot_product_attention"));
+        QVERIFY(entry("sdpa_plain", "traced")["ops"].toObject().contains(
+            "aten::scaled_dot_product_attention"));
+        QVERIFY(entry("mha_no_weights", "traced")["ops"].toObject().contains(
+            "aten::scaled_dot_product_attention"));
         QVERIFY(entry("rms_norm_module", "traced")["ops"].toObject().contains("aten::rms_norm"));
     }
 
@@ -93,14 +98,16 @@ private slots:
         QVERIFY2(validate.exitCode == 0 || validate.exitCode == 1, validate.out + validate.err);
 
         // The outputs the torch that wrote the file returned are what TorchPrep computes.
-        const Run compare = torchprep({"compare", model, outputs, "--inputs", inputs, "--tolerance", "1e-5", "--json"});
+        const Run compare = torchprep(
+            {"compare", model, outputs, "--inputs", inputs, "--tolerance", "1e-5", "--json"});
         QVERIFY2(compare.exitCode == 0, compare.out + compare.err);
         QVERIFY(jsonOf(compare)["passed"].toBool());
 
         // Prepares, proven equal, into a file that torch loads and runs to the same outputs.
         const QString prepared = out_.filePath(name + "_" + mode + ".pt");
         const QString python = out_.filePath(name + "_" + mode + "_py");
-        const Run prepare = torchprep({"prepare", model, "-o", prepared, "--inputs", inputs, "--emit-python", python, "--json"});
+        const Run prepare = torchprep({"prepare", model, "-o", prepared, "--inputs", inputs,
+                                       "--emit-python", python, "--json"});
         QVERIFY2(prepare.exitCode == 0 || prepare.exitCode == 1, prepare.out + prepare.err);
         QVERIFY2(QFileInfo::exists(prepared), prepare.out + prepare.err);
         const QJsonObject report = jsonOf(prepare);
@@ -110,10 +117,10 @@ private slots:
             for (const QJsonValue change : pass["changes"].toArray())
                 added.insert(change["module"].toString());
 
-        const Run check = execute(qEnvironmentVariable("TORCHPREP_TORCH2_PYTHON"),
-                                  {qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/torch2/check_torch2_file.py",
-                                   model, prepared, inputs, outputs,
-                                   python + "/" + name + "_" + mode + ".py"});
+        const Run check = execute(
+            qEnvironmentVariable("TORCHPREP_TORCH2_PYTHON"),
+            {qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/torch2/check_torch2_file.py",
+             model, prepared, inputs, outputs, python + "/" + name + "_" + mode + ".py"});
         const QJsonObject truth = jsonOf(check);
         QVERIFY2(truth["loads"].toBool(), check.out + check.err);
         QVERIFY(truth["same_count"].toBool());
@@ -136,7 +143,8 @@ private slots:
             QVERIFY2(!truth.contains("python_error"), check.out);
             QVERIFY2(truth["python_max_abs_diff"].toDouble() <= 1e-5, check.out);
         } else if (truth.contains("python_error")) {
-            qInfo().noquote() << name << mode << "as Python source:" << truth["python_error"].toString();
+            qInfo().noquote() << name << mode
+                              << "as Python source:" << truth["python_error"].toString();
         }
     }
 
@@ -146,8 +154,8 @@ private slots:
     void onnxVerdictsHoldToTheirExporter_data()
     {
         QTest::addColumn<QString>("name");
-        for (const char *name : {"sdpa_plain", "sdpa_causal", "rms_norm_module", "mha_no_weights", "encoder_layer",
-                                 "vit", "resnet18"})
+        for (const char *name : {"sdpa_plain", "sdpa_causal", "rms_norm_module", "mha_no_weights",
+                                 "encoder_layer", "vit", "resnet18"})
             if (!entry(name, "traced").isEmpty())
                 QTest::newRow(name) << QString(name);
     }
@@ -158,13 +166,15 @@ private slots:
         const QJsonObject file = entry(name, "traced");
         const QString torch = manifest()["torch"].toString().section('.', 0, 1);
         const QString onnx = out_.filePath(name + ".onnx");
-        const Run exported = torchprep({"export-onnx", file["file"].toString(), "-o", onnx, "--inputs",
-                                        file["inputs"].toString(), "--opset", "17", "--python",
-                                        qEnvironmentVariable("TORCHPREP_TORCH2_PYTHON"), "--json"});
+        const Run exported =
+            torchprep({"export-onnx", file["file"].toString(), "-o", onnx, "--inputs",
+                       file["inputs"].toString(), "--opset", "17", "--python",
+                       qEnvironmentVariable("TORCHPREP_TORCH2_PYTHON"), "--json"});
         QVERIFY2(exported.exitCode == 0 || exported.exitCode == 1, exported.out + exported.err);
         const QJsonObject truth = jsonOf(exported);
         QVERIFY2(truth["exporter"].toString().startsWith("torch " + torch), exported.out);
-        const Run judged = torchprep({"validate", file["file"].toString(), "--onnx-torch", torch, "--opset", "17", "--json"});
+        const Run judged = torchprep({"validate", file["file"].toString(), "--onnx-torch", torch,
+                                      "--opset", "17", "--json"});
         QSet<QString> flagged;
         for (const QJsonValue f : jsonOf(judged)["findings"].toArray())
             if (f["check"].toString() == "onnx_exportable")
@@ -197,7 +207,8 @@ private slots:
         QFETCH(QString, name);
         auto missing = [&](const char *mode) {
             QStringList found;
-            const QJsonObject report = jsonOf(torchprep({"validate", entry(name, mode)["file"].toString(), "--json"}));
+            const QJsonObject report =
+                jsonOf(torchprep({"validate", entry(name, mode)["file"].toString(), "--json"}));
             for (const QJsonValue f : report["findings"].toArray())
                 if (f["check"].toString() == "missing_module")
                     found << f["module"].toString() + " " + f["op"].toString();
@@ -213,21 +224,24 @@ private slots:
     // module; an RMSNorm layer is a layer, F.rms_norm a functional whose fix is nn.RMSNorm.
     void judgedAsWhatTheyAre()
     {
-        const QJsonObject sdpa = jsonOf(torchprep({"validate", entry("sdpa_plain", "traced")["file"].toString(), "--json"}));
+        const QJsonObject sdpa = jsonOf(
+            torchprep({"validate", entry("sdpa_plain", "traced")["file"].toString(), "--json"}));
         bool attention = false;
         for (const QJsonValue f : sdpa["findings"].toArray())
             attention = attention || f["op"].toString() == "aten::scaled_dot_product_attention";
         QVERIFY2(attention, QJsonDocument(sdpa).toJson());
 
-        const Run layer = torchprep({"validate", entry("rms_norm_module", "traced")["file"].toString(), "--json"});
+        const Run layer = torchprep(
+            {"validate", entry("rms_norm_module", "traced")["file"].toString(), "--json"});
         for (const QJsonValue f : jsonOf(layer)["findings"].toArray())
             QVERIFY2(f["check"].toString() != "missing_module", layer.out);
 
-        const QJsonObject functional =
-            jsonOf(torchprep({"validate", entry("rms_norm_functional", "traced")["file"].toString(), "--json"}));
+        const QJsonObject functional = jsonOf(torchprep(
+            {"validate", entry("rms_norm_functional", "traced")["file"].toString(), "--json"}));
         bool named = false;
         for (const QJsonValue f : functional["findings"].toArray())
-            named = named || (f["op"].toString() == "aten::rms_norm" && f["fix"].toString().contains("torch.nn.RMSNorm"));
+            named = named || (f["op"].toString() == "aten::rms_norm" &&
+                              f["fix"].toString().contains("torch.nn.RMSNorm"));
         QVERIFY2(named, QJsonDocument(functional).toJson());
     }
 };

@@ -23,7 +23,8 @@ inline void useOwnSettings(const QString &test)
 {
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setOrganizationName("TorchPrepTest");
-    QApplication::setApplicationName(test + QLatin1Char('-') + QString::number(QCoreApplication::applicationPid()));
+    QApplication::setApplicationName(test + QLatin1Char('-') +
+                                     QString::number(QCoreApplication::applicationPid()));
     QSettings().clear();
 }
 
@@ -62,10 +63,14 @@ inline bool waitIdle(torchprep::WorkTracker *work, int timeoutMs = kOpenTimeoutM
     return idle.wait(timeoutMs);
 }
 
-inline bool waitIdle(torchprep::MainWindow &window) { return waitIdle(window.work()); }
+inline bool waitIdle(torchprep::MainWindow &window)
+{
+    return waitIdle(window.work());
+}
 
 // Opens `path` and waits until it is laid out (true) or has failed (false, `reason` set).
-inline bool openAndWait(torchprep::MainWindow &window, const QString &path, QString *reason = nullptr)
+inline bool openAndWait(torchprep::MainWindow &window, const QString &path,
+                        QString *reason = nullptr)
 {
     QSignalSpy opened(&window, &torchprep::MainWindow::modelOpened);
     QSignalSpy failed(&window, &torchprep::MainWindow::openFailed);

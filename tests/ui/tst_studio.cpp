@@ -4,12 +4,12 @@
 #include "test_models.h"
 
 #include "base/errors.h"
+#include "checks/validation_report.h"
 #include "graph/graph_controller.h"
 #include "graph/graph_layout.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_scene.h"
 #include "graph/graph_view.h"
-#include "torchscript/graph_builder.h"
 #include "panels/findings_model.h"
 #include "panels/findings_panel.h"
 #include "panels/module_tree_model.h"
@@ -18,8 +18,8 @@
 #include "panels/source_panel.h"
 #include "session/model_session.h"
 #include "session/selection.h"
+#include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
-#include "checks/validation_report.h"
 
 #include <QApplication>
 #include <QFile>
@@ -30,16 +30,16 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QSettings>
 #include <QProcess>
+#include <QSettings>
 
-#include <unistd.h>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTreeView>
 #include <QXmlStreamReader>
+#include <unistd.h>
 
 using namespace torchprep;
 
@@ -76,7 +76,7 @@ class TestStudio : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true); // QSettings away from the user's
@@ -88,8 +88,8 @@ private slots:
     {
         QTest::addColumn<QString>("model");
         for (const char *name : {"resnet18_traced", "resnet18_scripted", "reused_relu_traced",
-                                 "vit_tiny_traced", "shufflenet_v2_x0_5_traced", "control_flow_scripted",
-                                 "arange_shape_traced", "clean_scripted"})
+                                 "vit_tiny_traced", "shufflenet_v2_x0_5_traced",
+                                 "control_flow_scripted", "arange_shape_traced", "clean_scripted"})
             QTest::newRow(name) << testing::modelPath(name);
     }
 
@@ -101,14 +101,19 @@ private slots:
         QVERIFY(testing::openAndWait(window, model));
         const QJsonObject cli = QJsonDocument::fromJson(cliJson(model)).object();
         QVERIFY(cli.contains("findings"));
-        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), cli["findings"].toArray().size());
+        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(),
+                 cli["findings"].toArray().size());
         QVERIFY(window.windowTitle().contains(QFileInfo(model).fileName()));
         QVERIFY(window.graphPane()->scene()->boxCount() >= 2); // at least the input and the output
         // Every finding row names the check and module the CLI names, in the same order.
         const QJsonArray findings = cli["findings"].toArray();
         for (int row = 0; row < findings.size(); ++row) {
             const QString module = findings[row].toObject()["module"].toString();
-            const QString shown = window.findingsPanel()->findingsModel()->index(row, FindingsModel::ModuleColumn).data().toString();
+            const QString shown = window.findingsPanel()
+                                      ->findingsModel()
+                                      ->index(row, FindingsModel::ModuleColumn)
+                                      .data()
+                                      .toString();
             QCOMPARE(shown, module.isEmpty() ? QStringLiteral("(model)") : module);
         }
     }
@@ -148,8 +153,9 @@ private slots:
     void badFilesGiveTheCoreReasonAndTheStudioStaysUsable_data()
     {
         QTest::addColumn<QString>("model");
-        for (const char *name : {"bad_text", "bad_state_dict", "bad_empty", "bad_truncated",
-                                 "bad_corrupt", "bad_legacy_pickle", "bad_directory", "no_such_model"})
+        for (const char *name :
+             {"bad_text", "bad_state_dict", "bad_empty", "bad_truncated", "bad_corrupt",
+              "bad_legacy_pickle", "bad_directory", "no_such_model"})
             QTest::newRow(name) << testing::modelPath(name);
     }
 
@@ -189,19 +195,22 @@ private slots:
         const auto session = window.session();
         for (int row = 0; row < window.findingsPanel()->findingsModel()->rowCount(); ++row) {
             table->scrollTo(window.findingsPanel()->findingsModel()->index(row, 1));
-            const QRect cell = table->visualRect(window.findingsPanel()->findingsModel()->index(row, 1));
+            const QRect cell =
+                table->visualRect(window.findingsPanel()->findingsModel()->index(row, 1));
             QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
             QVERIFY(testing::waitIdle(window));
             const NodeId anchor = session->anchorOf(row);
             QCOMPARE(window.graphPane()->scene()->selectedNode(), anchor);
             QGraphicsItem *item = window.graphPane()->scene()->itemFor(anchor);
             QVERIFY(item && item->isSelected());
-            QVERIFY(window.graphPane()->view()->visibleSceneRect().contains(item->sceneBoundingRect().center()));
+            QVERIFY(window.graphPane()->view()->visibleSceneRect().contains(
+                item->sceneBoundingRect().center()));
             const Finding &f = session->report().findings[row];
             QVERIFY(f.source.known());
             QVERIFY(window.sourcePanel()->heading().contains(QString::number(f.source.line)));
             // The source panel shows the user's very line.
-            const QString line = testing::sourceLine(QString::fromStdString(f.source.file), f.source.line);
+            const QString line =
+                testing::sourceLine(QString::fromStdString(f.source.file), f.source.line);
             if (!line.isNull())
                 QVERIFY(window.sourcePanel()->text().contains(line.trimmed()));
         }
@@ -234,8 +243,10 @@ private slots:
         QVERIFY(tree->flags(box) & Qt::ItemIsUserCheckable);
         QVERIFY(tree->setData(box, Qt::Checked, Qt::CheckStateRole));
         QVERIFY(testing::waitIdle(window));
-        const QJsonObject cli = QJsonDocument::fromJson(cliJson(model, {"--exclude", "layer1"})).object();
-        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), cli["findings"].toArray().size());
+        const QJsonObject cli =
+            QJsonDocument::fromJson(cliJson(model, {"--exclude", "layer1"})).object();
+        QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(),
+                 cli["findings"].toArray().size());
         QVERIFY(window.findingsPanel()->findingsModel()->rowCount() < 16);
         QCOMPARE(tree->data(box, Qt::CheckStateRole).toInt(), int(Qt::Checked));
         QVERIFY(tree->setData(box, Qt::Unchecked, Qt::CheckStateRole));
@@ -267,7 +278,8 @@ private slots:
         QCOMPARE(xml.name().toString(), QStringLiteral("svg"));
         int texts = 0;
         while (!xml.atEnd())
-            if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("text"))
+            if (xml.readNext() == QXmlStreamReader::StartElement &&
+                xml.name() == QLatin1String("text"))
                 ++texts;
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
         QVERIFY(texts > 10); // labels are text, not just shapes
@@ -298,10 +310,13 @@ private slots:
     void exportsNeverOverwriteTheOpenedModel()
     {
         QTemporaryDir dir;
-        const QString model = dir.filePath("m_state_dict.pt"); // what Python export of stem "m" writes
+        const QString model =
+            dir.filePath("m_state_dict.pt"); // what Python export of stem "m" writes
         QVERIFY(QFile::copy(testing::modelPath("reused_relu_traced"), model));
         QVERIFY(QFile::link(model, dir.filePath("link.pt")));
-        QCOMPARE(::link(QFile::encodeName(model).constData(), QFile::encodeName(dir.filePath("hard.pt")).constData()), 0);
+        QCOMPARE(::link(QFile::encodeName(model).constData(),
+                        QFile::encodeName(dir.filePath("hard.pt")).constData()),
+                 0);
         MainWindow window;
         window.show();
         QVERIFY(testing::openAndWait(window, model));
@@ -334,16 +349,19 @@ private slots:
         QSignalSpy laid(&window, &MainWindow::layoutApplied);
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(model)});
-        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
         QApplication::sendEvent(&window, &enter);
         QVERIFY(enter.isAccepted());
         QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
         QApplication::sendEvent(&window, &drop);
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!laid.isEmpty());
-        QCOMPARE(QString::fromStdString(window.session()->path()), QFileInfo(model).absoluteFilePath());
+        QCOMPARE(QString::fromStdString(window.session()->path()),
+                 QFileInfo(model).absoluteFilePath());
         // Remembered for File > Open Recent, newest first.
-        QCOMPARE(QSettings().value("recentFiles").toStringList().value(0), QFileInfo(model).absoluteFilePath());
+        QCOMPARE(QSettings().value("recentFiles").toStringList().value(0),
+                 QFileInfo(model).absoluteFilePath());
         QMenu *recent = nullptr;
         for (QMenu *menu : window.findChildren<QMenu *>())
             if (menu->title().contains("Recent"))
@@ -363,9 +381,14 @@ private slots:
         QCOMPARE(window.findingsPanel()->currentIndex().row(), 12);
         QCOMPARE(window.graphPane()->scene()->selectedNode(), window.session()->anchorOf(12));
         // The module tree follows: the finding's module is the current row.
-        const ModuleInfo *module = window.session()->graph().findModule(window.session()->report().findings[12].module);
+        const ModuleInfo *module =
+            window.session()->graph().findModule(window.session()->report().findings[12].module);
         QVERIFY(module);
-        QCOMPARE(window.findChild<QTreeView *>()->currentIndex().data(ModuleTreeModel::ModuleIdRole).toInt(), module->id);
+        QCOMPARE(window.findChild<QTreeView *>()
+                     ->currentIndex()
+                     .data(ModuleTreeModel::ModuleIdRole)
+                     .toInt(),
+                 module->id);
     }
 
     // Open resnet18, click `fc` in the module tree, open another model: the selection named a
@@ -391,7 +414,8 @@ private slots:
         QVERIFY(window.propertiesPanel()->toPlainText().contains("Linear"));
 
         QVERIFY(testing::openAndWait(window, testing::modelPath("reused_relu_traced")));
-        QVERIFY(fcCall >= static_cast<NodeId>(window.session()->graph().nodes.size())); // the id that aborted
+        QVERIFY(fcCall >=
+                static_cast<NodeId>(window.session()->graph().nodes.size())); // the id that aborted
         QCOMPARE(window.selection()->node(), kNoId);
         QCOMPARE(window.graphPane()->scene()->selectedNode(), kNoId);
         QVERIFY(window.graphPane()->scene()->selectedItems().isEmpty());
@@ -415,7 +439,8 @@ private slots:
         QVERIFY(conv1);
         const QModelIndex conv1Row = tree->treeModel()->indexOfModule(conv1->id);
         tree->scrollTo(conv1Row);
-        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, tree->visualRect(conv1Row).center());
+        QTest::mouseClick(tree->viewport(), Qt::LeftButton, {},
+                          tree->visualRect(conv1Row).center());
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(window.graphPane()->scene()->selectedNode(), conv1->calls.front());
     }

@@ -55,11 +55,11 @@ class TestStudioCompare : public QObject
 {
     Q_OBJECT
 
-private:
+  private:
     std::unique_ptr<MainWindow> window_;
     ComparisonPanel *panel() const { return window_->comparisonPanel(); }
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true); // QSettings away from the user's
@@ -69,7 +69,8 @@ private slots:
         window_->resize(1400, 900);
         window_->show();
         QString reason;
-        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_traced"), &reason), qPrintable(reason));
+        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_traced"), &reason),
+                 qPrintable(reason));
         QVERIFY(panel());
     }
 
@@ -86,7 +87,8 @@ private slots:
         panel()->setInputShapes("1,3,224,224");
         panel()->setDevice("cpu");
         panel()->setPerLayer(false);
-        QVERIFY(runAndWait(*window_, [&] { return window_->compareWith(testing::modelPath("resnet18_traced")); }));
+        QVERIFY(runAndWait(
+            *window_, [&] { return window_->compareWith(testing::modelPath("resnet18_traced")); }));
         QVERIFY(window_->findChild<QDockWidget *>("comparisonDock")->isVisible());
         const ComparisonReport *r = panel()->report();
         QVERIFY(r);
@@ -98,7 +100,8 @@ private slots:
         QTableWidget *table = panel()->metricsTable();
         QCOMPARE(table->rowCount(), static_cast<int>(r->outputs.size()));
         QCOMPARE(table->item(0, 2)->text(), QString("0 (identical)")); // max |diff|
-        QCOMPARE(table->item(0, 5)->text(), QString("identical"));     // SQNR of identical outputs, for people
+        QCOMPARE(table->item(0, 5)->text(),
+                 QString("identical")); // SQNR of identical outputs, for people
         QCOMPARE(table->item(0, 1)->text(), QString("1×1000"));
         // The histogram has bars, the layer plot nothing.
         QCOMPARE(panel()->histogramPlot()->plottableCount(), 1);
@@ -109,7 +112,8 @@ private slots:
     {
         const QString a = testing::modelPath("resnet18_traced");
         const QString b = testing::modelPath("resnet18_perturbed_traced");
-        QVERIFY(runAndWait(*window_, [&] { return panel()->run(a, b, testing::fastCompareOptions(true)); }));
+        QVERIFY(runAndWait(*window_,
+                           [&] { return panel()->run(a, b, testing::fastCompareOptions(true)); }));
         const ComparisonReport *r = panel()->report();
         QVERIFY(r);
         QVERIFY(!r->passed);
@@ -153,7 +157,10 @@ private slots:
         const ModuleInfo *module = window_->session()->graph().findModule("layer3.0.conv1");
         QVERIFY(module);
         QCOMPARE(window_->graphPane()->scene()->selectedNode(), module->calls.front());
-        QCOMPARE(window_->findChild<QTreeView *>()->currentIndex().data(ModuleTreeModel::ModuleIdRole).toInt(),
+        QCOMPARE(window_->findChild<QTreeView *>()
+                     ->currentIndex()
+                     .data(ModuleTreeModel::ModuleIdRole)
+                     .toInt(),
                  module->id);
 
         // A point of another layer goes to that layer.
@@ -168,7 +175,8 @@ private slots:
         QTemporaryDir dir;
         QStringList written;
         QString error;
-        QVERIFY2(panel()->exportPlots(dir.filePath("cmp.png"), &error, &written), qPrintable(error));
+        QVERIFY2(panel()->exportPlots(dir.filePath("cmp.png"), &error, &written),
+                 qPrintable(error));
         QCOMPARE(written.size(), 2);
         QCOMPARE(written[1], dir.filePath("cmp-layers.png"));
         for (const QString &f : written)
@@ -181,8 +189,10 @@ private slots:
         QFile csv(dir.filePath("cmp.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
         const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.front(),
-                 QString("kind,name,call,match,shape,compared,max_abs_diff,mean_abs_diff,cosine,sqnr_db"));
+        QCOMPARE(
+            lines.front(),
+            QString(
+                "kind,name,call,match,shape,compared,max_abs_diff,mean_abs_diff,cosine,sqnr_db"));
         QCOMPARE(lines.size(), 1 + static_cast<int>(r->outputs.size() + r->layers.size()));
         for (const QString &line : lines)
             QCOMPARE(line.count(','), 9);
@@ -197,9 +207,16 @@ private slots:
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QJsonObject root = QJsonDocument::fromJson(json.readAll()).object();
         QCOMPARE(root["passed"].toBool(true), false);
-        QCOMPARE(root["first_divergence"].toString(), QString("layer3.0.conv1")); // as compare --json
+        QCOMPARE(root["first_divergence"].toString(),
+                 QString("layer3.0.conv1")); // as compare --json
         QCOMPARE(root["layers"].toArray().size(), static_cast<int>(r->layers.size()));
-        QCOMPARE(root["outputs"].toArray().at(0).toObject()["histogram"].toObject()["counts"].toArray().size(),
+        QCOMPARE(root["outputs"]
+                     .toArray()
+                     .at(0)
+                     .toObject()["histogram"]
+                     .toObject()["counts"]
+                     .toArray()
+                     .size(),
                  static_cast<int>(r->outputs.front().histogram.counts.size()));
     }
 
@@ -214,8 +231,10 @@ private slots:
         const QPoint pixel(qRound(plot->xAxis->coordToPixel(mark->dataMainKey(0))),
                            qRound(plot->yAxis->coordToPixel(mark->dataMainValue(0))));
         QString reason;
-        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_scripted"), &reason), qPrintable(reason));
-        QVERIFY(window_->session()->graph().findModule("layer3.0.conv1")); // a name the old result knew
+        QVERIFY2(testing::openAndWait(*window_, testing::modelPath("resnet18_scripted"), &reason),
+                 qPrintable(reason));
+        QVERIFY(
+            window_->session()->graph().findModule("layer3.0.conv1")); // a name the old result knew
         QVERIFY(!panel()->report());
         QCOMPARE(plot->graphCount(), 0);
         QCOMPARE(panel()->metricsTable()->rowCount(), 0);
@@ -238,12 +257,14 @@ private slots:
         f.write("this is not a TorchScript archive");
         f.close();
         QVERIFY(!runAndWait(*window_, [&] {
-            return panel()->run(testing::modelPath("resnet18_traced"), bad, testing::fastCompareOptions(false));
+            return panel()->run(testing::modelPath("resnet18_traced"), bad,
+                                testing::fastCompareOptions(false));
         }));
         QVERIFY(!panel()->report());
         QVERIFY(!panel()->errorText().isEmpty());
         QVERIFY(!panel()->errorText().contains('\n'));
-        QVERIFY2(panel()->statusText().contains("Comparison failed"), qPrintable(panel()->statusText()));
+        QVERIFY2(panel()->statusText().contains("Comparison failed"),
+                 qPrintable(panel()->statusText()));
         QCOMPARE(panel()->metricsTable()->rowCount(), 0);
         QString error;
         QVERIFY(!panel()->exportCsv(dir.filePath("x.csv"), &error));

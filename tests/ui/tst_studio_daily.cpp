@@ -3,10 +3,10 @@
 #include "studio_test_support.h"
 #include "test_models.h"
 
+#include "base/errors.h"
 #include "compare/comparison_panel.h"
 #include "compare/divergence_colours.h"
 #include "diff/diff_window.h"
-#include "base/errors.h"
 #include "fixes/fix_workflow.h"
 #include "graph/edge_item.h"
 #include "graph/graph_pane.h"
@@ -19,16 +19,16 @@
 #include "libtorch/ops_libraries.h"
 #include "panels/findings_panel.h"
 #include "panels/module_tree_model.h"
-#include "panels/properties_panel.h"
 #include "panels/modules_panel.h"
+#include "panels/properties_panel.h"
 #include "panels/source_panel.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
 #include "session/ops_library_settings.h"
-#include "window/shapes_flow.h"
-#include "session/shape_recorder.h"
 #include "session/selection.h"
+#include "session/shape_recorder.h"
 #include "torchscript/torch_model.h"
+#include "window/shapes_flow.h"
 #include "window/shortcuts_page.h"
 #include "window/start_page.h"
 
@@ -103,14 +103,14 @@ QAction *actionNamed(QWidget *window, const QString &text)
     return nullptr;
 }
 
-
 bool compareAndWait(MainWindow &window, const QString &a, const QString &b, bool perLayer)
 {
     QSignalSpy done(window.comparisonPanel(), &ComparisonPanel::finished);
     window.comparisonPanel()->setModels(a, b);
     if (!window.comparisonPanel()->run(a, b, testing::fastCompareOptions(perLayer)))
         return false;
-    return testing::waitIdle(window.work(), kCompareTimeoutMs) && !done.isEmpty() && done.front().front().toBool();
+    return testing::waitIdle(window.work(), kCompareTimeoutMs) && !done.isEmpty() &&
+           done.front().front().toBool();
 }
 
 // The question about fixes not exported on screen now (one answered earlier may await deletion).
@@ -136,7 +136,7 @@ class TestStudioDaily : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase() { testing::useOwnSettings("StudioDailyTest"); }
     void cleanupTestCase() { testing::dropSettings(); }
 
@@ -148,14 +148,16 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const QString first = testing::modelPath("reused_relu_traced");
-        QVERIFY(dropFile(&window, window.startPage(), first)); // the empty window: where the graph will be
+        QVERIFY(dropFile(&window, window.startPage(),
+                         first)); // the empty window: where the graph will be
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(openedPath(window), first);
         const QString second = testing::modelPath("three_relus_traced");
         QVERIFY(dropFile(&window, window.graphPane()->view()->viewport(), second));
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(openedPath(window), second);
-        QVERIFY(dropFile(&window, window.findingsPanel()->viewport(), first)); // and the panels, as before
+        QVERIFY(dropFile(&window, window.findingsPanel()->viewport(),
+                         first)); // and the panels, as before
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(openedPath(window), first);
     }
@@ -200,11 +202,14 @@ private slots:
         const ComparisonReport *report = window.comparisonPanel()->report();
         QVERIFY(report && report->layers.size() > 100);
         const QString status = window.comparisonPanel()->statusText();
-        QVERIFY2(status.contains("could be paired") && status.contains("not versions of one another"),
+        QVERIFY2(status.contains("could be paired") &&
+                     status.contains("not versions of one another"),
                  qPrintable(status));
-        QVERIFY2(status.contains(QString(" of %1 layers").arg(report->layers.size())), qPrintable(status));
+        QVERIFY2(status.contains(QString(" of %1 layers").arg(report->layers.size())),
+                 qPrintable(status));
         // The same models compared with themselves pair every layer: nothing to warn about.
-        QVERIFY(compareAndWait(window, testing::modelPath("resnet18_traced"), testing::modelPath("resnet18_traced"), true));
+        QVERIFY(compareAndWait(window, testing::modelPath("resnet18_traced"),
+                               testing::modelPath("resnet18_traced"), true));
         QVERIFY(!window.comparisonPanel()->statusText().contains("could be paired"));
     }
 
@@ -284,7 +289,8 @@ private slots:
     {
         MainWindow window;
         window.show();
-        QPointer<DiffWindow> diff = window.openDiff(testing::modelPath("reused_relu_traced"), testing::modelPath("bad_empty"));
+        QPointer<DiffWindow> diff = window.openDiff(testing::modelPath("reused_relu_traced"),
+                                                    testing::modelPath("bad_empty"));
         QSignalSpy failed(diff.data(), &DiffWindow::failed);
         QSignalSpy shown(diff.data(), &DiffWindow::loaded);
         QSignalSpy gone(diff.data(), &QObject::destroyed);
@@ -298,8 +304,9 @@ private slots:
         QCOMPARE(failed.size(), 1);
         box->close();
         // A good pair shows its window once both files are read.
-        QPointer<DiffWindow> good = window.openDiff(testing::modelPath("reused_relu_traced"),
-                                                    testing::modelPath("reused_relu_hand_fixed_traced"));
+        QPointer<DiffWindow> good =
+            window.openDiff(testing::modelPath("reused_relu_traced"),
+                            testing::modelPath("reused_relu_hand_fixed_traced"));
         QSignalSpy loaded(good.data(), &DiffWindow::loaded);
         QVERIFY(testing::waitIdle(good->work()));
         QCOMPARE(loaded.size(), 1);
@@ -313,19 +320,23 @@ private slots:
         const QString file = dir.filePath("whole.pt");
         const testing::Run made = testing::execute(
             qEnvironmentVariable("TORCHPREP_PYTHON"),
-            {"-c", "import sys, torch, torch.nn as nn; torch.save(nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU()), sys.argv[1])",
+            {"-c",
+             "import sys, torch, torch.nn as nn; torch.save(nn.Sequential(nn.Conv2d(3, 8, 3), "
+             "nn.ReLU()), sys.argv[1])",
              file});
         QCOMPARE(made.exitCode, 0);
         MainWindow window;
         QString reason;
         QVERIFY(!testing::openAndWait(window, file, &reason));
-        QVERIFY2(reason.contains("whole model") && reason.contains("torch.save(model)") && !reason.contains("state_dict"),
+        QVERIFY2(reason.contains("whole model") && reason.contains("torch.save(model)") &&
+                     !reason.contains("state_dict"),
                  qPrintable(reason));
         for (QMessageBox *box : window.findChildren<QMessageBox *>())
             box->close();
     }
 
-    // 1: the colour key below the graph, never over it; every box style; hidden at will; in pictures.
+    // 1: the colour key below the graph, never over it; every box style; hidden at will; in
+    // pictures.
     void theColourKeyIsBelowTheGraphAndInItsPictures()
     {
         MainWindow window;
@@ -341,8 +352,9 @@ private slots:
         QStringList texts;
         for (const LegendWidget::Row &row : key->rows())
             texts << row.text;
-        for (const char *style : {"input / output", "op", "torch.nn layer", "module (double-click opens)", "open module",
-                                  "Reused module", "Functional op"})
+        for (const char *style :
+             {"input / output", "op", "torch.nn layer", "module (double-click opens)",
+              "open module", "Reused module", "Functional op"})
             QVERIFY2(texts.contains(style), style);
         // The picture carries the key under the graph.
         QTemporaryDir dir;
@@ -350,7 +362,8 @@ private slots:
         QVERIFY2(window.exportPng(dir.filePath("g.png"), &error), qPrintable(error));
         const QImage picture(dir.filePath("g.png"));
         const QRectF scene = window.graphPane()->scene()->sceneRect();
-        QVERIFY2(picture.height() > 2 * (scene.height() + 40), "no room for the key below the graph");
+        QVERIFY2(picture.height() > 2 * (scene.height() + 40),
+                 "no room for the key below the graph");
         QVERIFY2(window.exportSvg(dir.filePath("g.svg"), &error), qPrintable(error));
         QFile svg(dir.filePath("g.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
@@ -378,14 +391,18 @@ private slots:
         ModulesPanel *tree = window.modulesPanel();
         QVERIFY(QTest::qWaitFor([&] { return tree->viewport()->width() > 0; }));
         for (int column : {ModuleTreeModel::FindingsColumn, ModuleTreeModel::ExcludeColumn}) {
-            const int right = tree->header()->sectionViewportPosition(column) + tree->header()->sectionSize(column);
-            QVERIFY2(right <= tree->viewport()->width(), qPrintable(QString("column %1 cut off").arg(column)));
+            const int right = tree->header()->sectionViewportPosition(column) +
+                              tree->header()->sectionSize(column);
+            QVERIFY2(right <= tree->viewport()->width(),
+                     qPrintable(QString("column %1 cut off").arg(column)));
         }
         window.showFinding(0);
         QVERIFY(testing::waitIdle(window));
         auto *source = window.sourcePanel()->findChild<QPlainTextEdit *>();
-        const int columns = source->viewport()->width() / source->fontMetrics().horizontalAdvance('m');
-        QVERIFY2(columns >= 50, qPrintable(QString("the source panel shows %1 characters").arg(columns)));
+        const int columns =
+            source->viewport()->width() / source->fontMetrics().horizontalAdvance('m');
+        QVERIFY2(columns >= 50,
+                 qPrintable(QString("the source panel shows %1 characters").arg(columns)));
 
         QDockWidget *modules = window.findChild<QDockWidget *>("modulesDock");
         const int before = modules->width();
@@ -399,7 +416,8 @@ private slots:
         QTemporaryDir other;
         const QString copy = other.filePath("resnet18_traced.pt");
         QVERIFY(QFile::copy(testing::modelPath("resnet18_traced"), copy));
-        QSettings().setValue("recentFiles", QStringList{copy, testing::modelPath("resnet18_traced")});
+        QSettings().setValue("recentFiles",
+                             QStringList{copy, testing::modelPath("resnet18_traced")});
         MainWindow window;
         window.show();
         StartPage *start = window.startPage();
@@ -407,8 +425,10 @@ private slots:
         QVERIFY(start->openButton()->isVisible());
         QCOMPARE(start->recentList()->count(), 2);
         // Two files of one name: their folders tell them apart.
-        QVERIFY(start->recentList()->item(0)->text().contains(QDir::toNativeSeparators(other.path())));
-        QVERIFY(start->recentList()->item(1)->text().contains(QFileInfo(testing::modelPath("resnet18_traced")).absolutePath()));
+        QVERIFY(
+            start->recentList()->item(0)->text().contains(QDir::toNativeSeparators(other.path())));
+        QVERIFY(start->recentList()->item(1)->text().contains(
+            QFileInfo(testing::modelPath("resnet18_traced")).absolutePath()));
         emit start->recentList()->itemClicked(start->recentList()->item(0));
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(openedPath(window), copy);
@@ -423,7 +443,9 @@ private slots:
         MainWindow window;
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         int functional = -1;
-        for (int i = 0; i < static_cast<int>(window.session()->report().findings.size()) && functional < 0; ++i)
+        for (int i = 0;
+             i < static_cast<int>(window.session()->report().findings.size()) && functional < 0;
+             ++i)
             if (window.session()->report().findings[i].check == "missing_module")
                 functional = i;
         QVERIFY(functional >= 0);
@@ -432,7 +454,8 @@ private slots:
         QVERIFY(window.fixSelected());
         QVERIFY(testing::waitIdle(window));
         const QString undo = window.fixWorkflow()->undoStack()->undoText();
-        QVERIFY2(undo.contains("functional op") && !undo.contains("missing_module"), qPrintable(undo));
+        QVERIFY2(undo.contains("functional op") && !undo.contains("missing_module"),
+                 qPrintable(undo));
         window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         window.showFinding(functional);
@@ -461,7 +484,9 @@ private slots:
         window.showFinding(relu);
         QVERIFY(testing::waitIdle(window));
         QString text = window.propertiesPanel()->toPlainText();
-        QVERIFY2(text.contains("creates: layer1.0.module_relu_1 (ReLU)") && text.contains("By hand:"), qPrintable(text));
+        QVERIFY2(text.contains("creates: layer1.0.module_relu_1 (ReLU)") &&
+                     text.contains("By hand:"),
+                 qPrintable(text));
         window.showFinding(add);
         QVERIFY(testing::waitIdle(window));
         text = window.propertiesPanel()->toPlainText();
@@ -483,7 +508,7 @@ private slots:
         window.comparisonPanel()->setPerLayer(true);
         window.comparisonPanel()->setDevice("cpu");
         for (int round = 0; round < 3; ++round) {
-            window.showFinding(round);  // a preview starts
+            window.showFinding(round);     // a preview starts
             QVERIFY(window.fixSelected()); // and a fix beside it; shapes follow the fix
             QVERIFY(testing::waitIdle(window));
             QVERIFY(window.compareWithFixed()); // tapped copies of both models
@@ -492,7 +517,8 @@ private slots:
             QVERIFY(window.comparisonPanel()->report());
             QVERIFY(window.comparisonPanel()->report()->passed);
         }
-        QVERIFY(window.shapes()->shapes() && window.shapes()->shapes()->belongTo(*window.session()));
+        QVERIFY(window.shapes()->shapes() &&
+                window.shapes()->shapes()->belongTo(*window.session()));
         window.fixWorkflow()->undoStack()->setClean();
     }
 
@@ -510,7 +536,8 @@ private slots:
         int lit = 0;
         for (NodeItem *box : window.graphPane()->scene()->boxes())
             lit += box->highlighted();
-        QCOMPARE(lit, search->matchCount()); // resnet18 opens with every BatchNorm in a box of its own
+        QCOMPARE(lit,
+                 search->matchCount()); // resnet18 opens with every BatchNorm in a box of its own
         search->next();
         QCOMPARE(search->counterText(), QString("1 of %1").arg(search->matchCount()));
         search->hide();
@@ -542,8 +569,10 @@ private slots:
     void perLayerComparisonCountsCancelsAndColours()
     {
         // The engine counts every forward run it makes.
-        std::unique_ptr<TorchModel> a = TorchModel::load(testing::modelPath("resnet18_traced").toStdString());
-        std::unique_ptr<TorchModel> b = TorchModel::load(testing::modelPath("resnet18_perturbed_traced").toStdString());
+        std::unique_ptr<TorchModel> a =
+            TorchModel::load(testing::modelPath("resnet18_traced").toStdString());
+        std::unique_ptr<TorchModel> b =
+            TorchModel::load(testing::modelPath("resnet18_perturbed_traced").toStdString());
         CompareOptions options = testing::fastCompareOptions(true);
         int last = 0, total = 0, calls = 0;
         options.progress = [&](int done, int all) {
@@ -567,9 +596,11 @@ private slots:
         MainWindow window;
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         // Cancelled: no report, the window idle again.
-        window.comparisonPanel()->setModels(testing::modelPath("resnet18_traced"), testing::modelPath("resnet18_perturbed_traced"));
+        window.comparisonPanel()->setModels(testing::modelPath("resnet18_traced"),
+                                            testing::modelPath("resnet18_perturbed_traced"));
         QVERIFY(window.comparisonPanel()->run(testing::modelPath("resnet18_traced"),
-                                              testing::modelPath("resnet18_perturbed_traced"), testing::fastCompareOptions(true)));
+                                              testing::modelPath("resnet18_perturbed_traced"),
+                                              testing::fastCompareOptions(true)));
         window.comparisonPanel()->cancel();
         QVERIFY(testing::waitIdle(window.work(), kCompareTimeoutMs));
         QVERIFY(!window.comparisonPanel()->report());
@@ -581,11 +612,12 @@ private slots:
         const ModelGraph &graph = window.session()->graph();
         GraphScene *scene = window.graphPane()->scene();
         NodeItem *stem = scene->boxes().value(graph.findModule("conv1")->calls.front());
-        NodeItem *diverged = scene->boxes().value(graph.findModule("layer3.0.conv1")->calls.front());
+        NodeItem *diverged =
+            scene->boxes().value(graph.findModule("layer3.0.conv1")->calls.front());
         QVERIFY(stem && diverged);
         QVERIFY(stem->overlay().isValid() && diverged->overlay().isValid());
         QCOMPARE(stem->overlay().rgb(), QColor(divergenceScale().back()).rgb()); // identical: green
-        QVERIFY(diverged->overlay().green() < diverged->overlay().red());     // diverged: toward red
+        QVERIFY(diverged->overlay().green() < diverged->overlay().red()); // diverged: toward red
         bool scale = false;
         for (const LegendWidget::Row &row : window.graphPane()->keyRows())
             scale = scale || !row.scale.isEmpty();
@@ -606,9 +638,11 @@ private slots:
         MainWindow window;
         window.show();
         const QString page = shortcutsHtml(window.menuBar());
-        for (const char *entry : {"Fix Selected Finding", "Describe Inputs", "Keyboard Shortcuts", "Find"})
+        for (const char *entry :
+             {"Fix Selected Finding", "Describe Inputs", "Keyboard Shortcuts", "Find"})
             QVERIFY2(page.contains(entry), entry);
-        QVERIFY(page.contains(QKeySequence(Qt::CTRL | Qt::Key_F2).toString(QKeySequence::NativeText)));
+        QVERIFY(
+            page.contains(QKeySequence(Qt::CTRL | Qt::Key_F2).toString(QKeySequence::NativeText)));
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         const int count = static_cast<int>(window.session()->report().findings.size());
         window.showFinding(9);
@@ -634,7 +668,8 @@ private slots:
         MainWindow window;
         const QStringList failed = window.setOpsLibraries({"/nonexistent/libmyops.so"});
         QCOMPARE(failed.size(), 1);
-        QVERIFY2(failed.front().contains("libmyops.so") && !failed.front().contains('\n'), qPrintable(failed.front()));
+        QVERIFY2(failed.front().contains("libmyops.so") && !failed.front().contains('\n'),
+                 qPrintable(failed.front()));
         QCOMPARE(rememberedOpsLibraries(), QStringList{"/nonexistent/libmyops.so"});
         const QString torchvision = QString::fromStdString(findOpsLibraryFor("torchvision"));
         if (torchvision.isEmpty())

@@ -38,8 +38,14 @@ namespace {
 constexpr int kTimeoutMs = 180000;
 
 // The before/after view's layouts run on its window's tracker: wait for it to go idle.
-bool waitDiff(MainWindow &window) { return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy(); }
-bool waitDiff(DiffWindow &window) { return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy(); }
+bool waitDiff(MainWindow &window)
+{
+    return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy();
+}
+bool waitDiff(DiffWindow &window)
+{
+    return testing::waitIdle(window.work(), kTimeoutMs) && !window.diffView()->busy();
+}
 
 // The box or group standing for `node` in a side's scene, or nullptr.
 QGraphicsItem *itemOf(DiffView *view, DiffView::Side side, NodeId node)
@@ -49,7 +55,8 @@ QGraphicsItem *itemOf(DiffView *view, DiffView::Side side, NodeId node)
 
 bool inView(DiffView *view, DiffView::Side side, QGraphicsItem *item)
 {
-    return item && view->view(side)->visibleSceneRect().contains(item->sceneBoundingRect().center());
+    return item &&
+           view->view(side)->visibleSceneRect().contains(item->sceneBoundingRect().center());
 }
 
 NodeId firstCall(const ModelSession &session, const char *path)
@@ -64,7 +71,7 @@ class TestStudioDiff : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -99,13 +106,15 @@ private slots:
         for (const DiffEntry &e : diff->diff()->entries) {
             ++kinds[e.kind];
             for (DiffView::Side side : {DiffView::Before, DiffView::After}) {
-                const NodeId node = side == DiffView::Before ? e.beforeNodes.front() : e.afterNodes.front();
+                const NodeId node =
+                    side == DiffView::Before ? e.beforeNodes.front() : e.afterNodes.front();
                 auto *box = qgraphicsitem_cast<NodeItem *>(itemOf(diff, side, node));
                 QVERIFY2(box, e.module.c_str()); // every changed module is opened to its own box
                 QCOMPARE(box->mark(), diffColor(e.kind));
             }
         }
-        QCOMPARE(kinds, (std::map<DiffKind, int>{{DiffKind::OpRewritten, 8}, {DiffKind::ReuseUnrolled, 8}}));
+        QCOMPARE(kinds, (std::map<DiffKind, int>{{DiffKind::OpRewritten, 8},
+                                                 {DiffKind::ReuseUnrolled, 8}}));
         QVERIFY(diff->summaryText().contains("8 rewritten ops"));
         QVERIFY(diff->summaryText().contains("8 unrolled reuses"));
         // Nothing else is marked: unchanged boxes carry no mark.
@@ -118,8 +127,9 @@ private slots:
         const DiffEntry &first = diff->diff()->entries.front();
         QCOMPARE(diff->changesTable()->currentIndex().row(), 0);
         for (DiffView::Side side : {DiffView::Before, DiffView::After}) {
-            QGraphicsItem *item = itemOf(diff, side, side == DiffView::Before ? first.beforeNodes.front()
-                                                                              : first.afterNodes.front());
+            QGraphicsItem *item = itemOf(diff, side,
+                                         side == DiffView::Before ? first.beforeNodes.front()
+                                                                  : first.afterNodes.front());
             QVERIFY(item->isSelected());
             QVERIFY2(inView(diff, side, item), side == DiffView::Before ? "before" : "after");
         }
@@ -149,19 +159,23 @@ private slots:
         GraphView *right = diff->view(DiffView::After);
         left->setZoom(0.5);
         QCOMPARE(right->zoom(), 0.5);
-        QGraphicsItem *target = itemOf(diff, DiffView::Before, firstCall(*diff->session(DiffView::Before), "layer4.1.conv2"));
+        QGraphicsItem *target = itemOf(
+            diff, DiffView::Before, firstCall(*diff->session(DiffView::Before), "layer4.1.conv2"));
         left->centerOn(target);
-        QGraphicsItem *targetTwin =
-            itemOf(diff, DiffView::After, firstCall(*diff->session(DiffView::After), "layer4.1.conv2"));
+        QGraphicsItem *targetTwin = itemOf(
+            diff, DiffView::After, firstCall(*diff->session(DiffView::After), "layer4.1.conv2"));
         QVERIFY(inView(diff, DiffView::After, targetTwin));
-        const QPointF offLeft = left->visibleSceneRect().center() - target->sceneBoundingRect().center();
-        const QPointF offRight = right->visibleSceneRect().center() - targetTwin->sceneBoundingRect().center();
+        const QPointF offLeft =
+            left->visibleSceneRect().center() - target->sceneBoundingRect().center();
+        const QPointF offRight =
+            right->visibleSceneRect().center() - targetTwin->sceneBoundingRect().center();
         // At the same height; sideways each narrow graph is centred in its view.
         QVERIFY2(std::abs(offLeft.y() - offRight.y()) < 4, "the twin sits level with the box");
         // Off: the other view stays put.
         diff->viewSync()->setEnabled(false);
         const QPointF still = right->visibleSceneRect().center();
-        left->centerOn(itemOf(diff, DiffView::Before, firstCall(*diff->session(DiffView::Before), "conv1")));
+        left->centerOn(
+            itemOf(diff, DiffView::Before, firstCall(*diff->session(DiffView::Before), "conv1")));
         QCOMPARE(right->visibleSceneRect().center(), still);
         diff->viewSync()->setEnabled(true);
 
@@ -169,9 +183,11 @@ private slots:
         const NodeId layer4 = firstCall(*diff->session(DiffView::After), "layer4");
         diff->scene(DiffView::After)->toggleRequested(layer4);
         QVERIFY(waitDiff(window));
-        QVERIFY(qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::After, layer4))->collapsedModule());
+        QVERIFY(qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::After, layer4))
+                    ->collapsedModule());
         const NodeId layer4Before = firstCall(*diff->session(DiffView::Before), "layer4");
-        auto *collapsed = qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::Before, layer4Before));
+        auto *collapsed =
+            qgraphicsitem_cast<NodeItem *>(itemOf(diff, DiffView::Before, layer4Before));
         QVERIFY(collapsed && collapsed->collapsedModule());
 
         // The picture: both graphs side by side.
@@ -218,7 +234,8 @@ private slots:
         const NodeId marked = window.fixWorkflow()->lastChange().keys().front();
         const GraphNode &call = window.session()->graph().nodes[marked];
         QCOMPARE(call.kind, NodeKind::ModuleCall);
-        QVERIFY(QString::fromStdString(window.session()->graph().modules[call.callee].name).startsWith("module_"));
+        QVERIFY(QString::fromStdString(window.session()->graph().modules[call.callee].name)
+                    .startsWith("module_"));
         window.revealNode(marked);
         QVERIFY(testing::waitIdle(window));
         auto *box = qgraphicsitem_cast<NodeItem *>(window.graphPane()->scene()->itemFor(marked));
@@ -253,7 +270,8 @@ private slots:
         const ComparisonReport *report = panel->report();
         QVERIFY(report && report->passed);
         QCOMPARE(report->outputs.front().metrics.maxAbsDiff, 0.0);
-        QCOMPARE(panel->modelA(), QFileInfo(testing::modelPath("resnet18_traced")).absoluteFilePath());
+        QCOMPARE(panel->modelA(),
+                 QFileInfo(testing::modelPath("resnet18_traced")).absoluteFilePath());
         QVERIFY(panel->modelB().contains("after"));
         int added = 0;
         for (const LayerComparison &layer : report->layers)
@@ -270,8 +288,9 @@ private slots:
     void twoFilesOpenAsADiff()
     {
         MainWindow window;
-        DiffWindow *diffWindow = window.openDiff(testing::modelPath("reused_relu_traced"),
-                                                 testing::modelPath("reused_relu_hand_fixed_traced"));
+        DiffWindow *diffWindow =
+            window.openDiff(testing::modelPath("reused_relu_traced"),
+                            testing::modelPath("reused_relu_hand_fixed_traced"));
         QSignalSpy ready(diffWindow, &DiffWindow::ready);
         QVERIFY(waitDiff(*diffWindow));
         QVERIFY(!ready.isEmpty());
@@ -282,9 +301,13 @@ private slots:
         QCOMPARE(e.module, std::string("relu2"));
         QCOMPARE(view->title(DiffView::After), QString("reused_relu_hand_fixed_traced.pt"));
         // The second relu call is marked in the original, relu2 in the edited file.
-        QCOMPARE(qgraphicsitem_cast<NodeItem *>(view->scene(DiffView::Before)->itemFor(e.beforeNodes.front()))->mark(),
+        QCOMPARE(qgraphicsitem_cast<NodeItem *>(
+                     view->scene(DiffView::Before)->itemFor(e.beforeNodes.front()))
+                     ->mark(),
                  diffColor(DiffKind::ReuseUnrolled));
-        QCOMPARE(qgraphicsitem_cast<NodeItem *>(view->scene(DiffView::After)->itemFor(e.afterNodes.front()))->mark(),
+        QCOMPARE(qgraphicsitem_cast<NodeItem *>(
+                     view->scene(DiffView::After)->itemFor(e.afterNodes.front()))
+                     ->mark(),
                  diffColor(DiffKind::ReuseUnrolled));
         // Same weights: the outputs agree exactly.
         diffWindow->comparisonPanel()->setInputShapes("1,3,16,16");
@@ -302,7 +325,8 @@ private slots:
     {
         DiffWindow window;
         QSignalSpy ready(&window, &DiffWindow::ready);
-        window.openPair(testing::modelPath("resnet18_traced"), testing::modelPath("resnet18_traced"));
+        window.openPair(testing::modelPath("resnet18_traced"),
+                        testing::modelPath("resnet18_traced"));
         QVERIFY(waitDiff(window));
         QVERIFY(!ready.isEmpty());
         QCOMPARE(window.diffView()->changesModel()->rowCount(), 0);
@@ -328,7 +352,8 @@ private slots:
         QVERIFY(!window.compareOutputs());
         // Then a good pair in the same window.
         QSignalSpy ready(&window, &DiffWindow::ready);
-        window.openPair(testing::modelPath("reused_relu_traced"), testing::modelPath("reused_relu_hand_fixed_traced"));
+        window.openPair(testing::modelPath("reused_relu_traced"),
+                        testing::modelPath("reused_relu_hand_fixed_traced"));
         QVERIFY(waitDiff(window));
         QVERIFY(!ready.isEmpty());
         QCOMPARE(window.diffView()->changesModel()->rowCount(), 1);

@@ -4,7 +4,7 @@
 #include "test_models.h"
 
 #include "checks/finding.h"
-#include "torchscript/graph_builder.h"
+#include "checks/validator.h"
 #include "fixes/fix_preview.h"
 #include "fixes/fix_step.h"
 #include "fixes/fix_workflow.h"
@@ -12,8 +12,8 @@
 #include "panels/findings_panel.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
+#include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
-#include "checks/validator.h"
 
 #include <QApplication>
 #include <QFile>
@@ -51,7 +51,7 @@ class TestStudioFixes : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -72,7 +72,8 @@ private slots:
 
         // Fix the first finding through the findings table's selection, as a user would.
         window.findingsPanel()->selectionModel()->setCurrentIndex(
-            window.findingsPanel()->findingsModel()->indexOfFinding(0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            window.findingsPanel()->findingsModel()->indexOfFinding(0),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixSelected());
@@ -87,7 +88,8 @@ private slots:
         QCOMPARE(window.session()->graph().modules.size(), original->graph().modules.size() + 1);
         QCOMPARE(window.fixWorkflow()->undoStack()->count(), 1);
         // The opened model itself was not touched: validating it again gives 16.
-        QCOMPARE(validateGraph(buildModelGraph(*original->model()), CheckOptions{}).findings.size(), size_t(16));
+        QCOMPARE(validateGraph(buildModelGraph(*original->model()), CheckOptions{}).findings.size(),
+                 size_t(16));
 
         window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
@@ -125,7 +127,8 @@ private slots:
                 row = i;
         QVERIFY(row >= 0);
         window.findingsPanel()->selectionModel()->setCurrentIndex(
-            window.findingsPanel()->findingsModel()->indexOfFinding(row), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            window.findingsPanel()->findingsModel()->indexOfFinding(row),
+            QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
         QVERIFY(window.fixAllOfSelectedKind());
@@ -163,10 +166,12 @@ private slots:
         QVERIFY(exported.wait(300000));
         const QString report = exported.first().at(1).toString();
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));
-        QVERIFY2(report.contains("equivalence: proven on 3 random batches of [1,3,64,64] float32"), qPrintable(report));
+        QVERIFY2(report.contains("equivalence: proven on 3 random batches of [1,3,64,64] float32"),
+                 qPrintable(report));
         QVERIFY(!window.hasUnexportedFixes());
         const auto reloaded = TorchModel::load(pt.toStdString());
-        QCOMPARE(validateGraph(buildModelGraph(*reloaded), CheckOptions{}).findings.size(), size_t(0));
+        QCOMPARE(validateGraph(buildModelGraph(*reloaded), CheckOptions{}).findings.size(),
+                 size_t(0));
 
         QProcess cli;
         cli.start(testing::cliPath(), {"validate", pt, "--json"});
@@ -204,7 +209,8 @@ private slots:
         QVERIFY(window.fixSelected());
         QVERIFY(waitFix(window, applied, 1));
         QCOMPARE(window.session().get(), ready->after.get());
-        QCOMPARE(window.session()->report().findings.size(), ready->after->report().findings.size());
+        QCOMPARE(window.session()->report().findings.size(),
+                 ready->after->report().findings.size());
     }
 
     // The Studio holds a fixed model to the CLI's rule: a scripted TransformerEncoder given a
@@ -234,7 +240,8 @@ private slots:
         const QString report = exported.first().at(1).toString();
         QVERIFY2(!exported.first().at(0).toBool(), qPrintable(report));
         QVERIFY2(report.contains("equivalence: FAILED"), qPrintable(report));
-        QVERIFY2(report.contains("broken by: the set-up, before any pass (step fused_fast_paths)"), qPrintable(report));
+        QVERIFY2(report.contains("broken by: the set-up, before any pass (step fused_fast_paths)"),
+                 qPrintable(report));
         QVERIFY2(report.contains("nothing written"), qPrintable(report));
         QVERIFY(!QFileInfo::exists(pt));
         QVERIFY(window.hasUnexportedFixes());

@@ -48,7 +48,8 @@ QString geometryProblem(const GraphLayout &layout)
             return "edge to a box that is not there";
         if (!byKey[edge.from].adjusted(-3, -3, 3, 3).contains(edge.path.pointAtPercent(0)))
             return QString("edge %1->%2 does not start at its source").arg(edge.from).arg(edge.to);
-        if (edge.arrow.isEmpty() || !byKey[edge.to].adjusted(-3, -3, 3, 3).contains(edge.arrow.front()))
+        if (edge.arrow.isEmpty() ||
+            !byKey[edge.to].adjusted(-3, -3, 3, 3).contains(edge.arrow.front()))
             return QString("edge %1->%2 does not end at its target").arg(edge.from).arg(edge.to);
         reachesOutput = reachesOutput || edge.to == kOutputKey;
     }
@@ -67,7 +68,7 @@ class TestStudioGraph : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -101,7 +102,8 @@ private slots:
         // Double-clicking the collapsed box opens it one level: its two blocks, still closed
         // (closing a group closed what was open inside it).
         window.graphPane()->view()->centreOnItem(box);
-        const QPoint at = window.graphPane()->view()->mapFromScene(box->sceneBoundingRect().center());
+        const QPoint at =
+            window.graphPane()->view()->mapFromScene(box->sceneBoundingRect().center());
         QTest::mouseDClick(window.graphPane()->view()->viewport(), Qt::LeftButton, {}, at);
         QVERIFY(testing::waitIdle(window));
         QVERIFY(controller->expanded().count(layer1));
@@ -169,7 +171,8 @@ private slots:
         // Every call of a ReLU module: the stem's once, each BasicBlock's twice.
         std::vector<NodeId> relus;
         for (const GraphNode &node : session->graph().nodes)
-            if (node.kind == NodeKind::ModuleCall && session->graph().modules[node.callee].typeName == "ReLU")
+            if (node.kind == NodeKind::ModuleCall &&
+                session->graph().modules[node.callee].typeName == "ReLU")
                 relus.push_back(node.id);
         QCOMPARE(relus.size(), std::size_t(17));
         window.graphPane()->controller()->collapseAll();

@@ -30,9 +30,15 @@ using namespace torchprep;
 
 namespace {
 
-ModelInputs shapesOf(const QString &text) { return ModelInputs::fromText(text); }
+ModelInputs shapesOf(const QString &text)
+{
+    return ModelInputs::fromText(text);
+}
 
-QString absolute(const QString &path) { return QFileInfo(path).absoluteFilePath(); }
+QString absolute(const QString &path)
+{
+    return QFileInfo(path).absoluteFilePath();
+}
 
 // The label of the edge leaving the box of `node`.
 QString edgeLabelFrom(GraphScene *scene, NodeId node)
@@ -43,12 +49,16 @@ QString edgeLabelFrom(GraphScene *scene, NodeId node)
     return QStringLiteral("(no edge)");
 }
 
-QString text(const TensorShape *shape) { return shape ? QString::fromStdString(tensorShapeText(*shape)) : "(none)"; }
+QString text(const TensorShape *shape)
+{
+    return shape ? QString::fromStdString(tensorShapeText(*shape)) : "(none)";
+}
 
 // The eager model's output shape per module path and call, from forward hooks.
 QJsonObject eagerShapes(const QString &model, const QString &shape, const QString &saveIn = {})
 {
-    QStringList args{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/ui/eager_shapes.py", model, shape};
+    QStringList args{qEnvironmentVariable("TORCHPREP_SOURCE_DIR") + "/tests/ui/eager_shapes.py",
+                     model, shape};
     if (!saveIn.isEmpty())
         args << saveIn;
     const testing::Run run = testing::execute(qEnvironmentVariable("TORCHPREP_PYTHON"), args);
@@ -58,7 +68,8 @@ QJsonObject eagerShapes(const QString &model, const QString &shape, const QStrin
 }
 
 // Every module call of `graph` whose eager output is known has that shape; the calls compared.
-int compareWithEager(const ModelGraph &graph, const ValueShapes &shapes, const QJsonObject &eager, QString *problem)
+int compareWithEager(const ModelGraph &graph, const ValueShapes &shapes, const QJsonObject &eager,
+                     QString *problem)
 {
     int compared = 0;
     for (const ModuleInfo &m : graph.modules) {
@@ -67,7 +78,9 @@ int compareWithEager(const ModelGraph &graph, const ValueShapes &shapes, const Q
             continue;
         if (calls.size() != static_cast<int>(m.calls.size())) {
             *problem = QString("%1: %2 calls in the graph, %3 in the eager model")
-                           .arg(QString::fromStdString(m.path)).arg(m.calls.size()).arg(calls.size());
+                           .arg(QString::fromStdString(m.path))
+                           .arg(m.calls.size())
+                           .arg(calls.size());
             return compared;
         }
         for (int k = 0; k < calls.size(); ++k) {
@@ -75,10 +88,13 @@ int compareWithEager(const ModelGraph &graph, const ValueShapes &shapes, const Q
             QStringList want;
             for (const QJsonValue d : calls[k].toArray())
                 want << QString::number(d.toInt());
-            const TensorShape *got = call.outputs.empty() ? nullptr : shapes.of(call.outputs.front());
+            const TensorShape *got =
+                call.outputs.empty() ? nullptr : shapes.of(call.outputs.front());
             if (text(got) != want.join('x')) {
                 *problem = QString("%1 call %2: %3, the eager model says %4")
-                               .arg(QString::fromStdString(m.path)).arg(k + 1).arg(text(got), want.join('x'));
+                               .arg(QString::fromStdString(m.path))
+                               .arg(k + 1)
+                               .arg(text(got), want.join('x'));
                 return compared;
             }
             ++compared;
@@ -93,11 +109,12 @@ class TestStudioShapes : public QObject
 {
     Q_OBJECT
 
-private slots:
+  private slots:
     void initTestCase() { testing::useOwnSettings("StudioShapesTest"); }
     void cleanupTestCase() { testing::dropSettings(); }
 
-    // The check: on a 1x3x224x224 input the edge leaving resnet18's conv1 says 1x64x112x112.
+    // The check: on a 1x3x224x224 input the edge leaving resnet18's conv1 says
+    // 1x64x112x112.
     void conv1EdgeShowsItsShape()
     {
         const QString model = testing::modelPath("resnet18_traced");
@@ -112,7 +129,8 @@ private slots:
         window.revealNode(conv1);
         QVERIFY(testing::waitIdle(window));
         const QString properties = window.propertiesPanel()->toPlainText();
-        QVERIFY2(properties.contains("1x64x112x112") && properties.contains("= 1x3x224x224 model input"),
+        QVERIFY2(properties.contains("1x64x112x112") &&
+                     properties.contains("= 1x3x224x224 model input"),
                  qPrintable(properties));
     }
 
@@ -125,13 +143,15 @@ private slots:
         QVERIFY(testing::openAndWait(window, model));
         NodeId add = kNoId;
         for (const GraphNode &node : window.session()->graph().nodes)
-            if (node.op == "aten::add_" && window.session()->graph().modules[node.owner].path == "layer1.0")
+            if (node.op == "aten::add_" &&
+                window.session()->graph().modules[node.owner].path == "layer1.0")
                 add = node.id;
         QVERIFY(add != kNoId);
         window.revealNode(add);
         QVERIFY(testing::waitIdle(window));
         const QString properties = window.propertiesPanel()->toPlainText();
-        QVERIFY2(properties.contains("self = 1x64x56x56") && properties.contains("other = 1x64x56x56") &&
+        QVERIFY2(properties.contains("self = 1x64x56x56") &&
+                     properties.contains("other = 1x64x56x56") &&
                      properties.contains("alpha = 1") && !properties.contains('%'),
                  qPrintable(properties));
         // A layer's call: maxpool's result.
@@ -148,14 +168,16 @@ private slots:
         QVERIFY(!eager.isEmpty());
         for (const char *name : {"resnet18_traced", "resnet18_scripted"}) {
             const QString model = testing::modelPath(name);
-            const auto session = std::make_shared<const ModelSession>(AnalysedModel::load(model.toStdString()));
+            const auto session =
+                std::make_shared<const ModelSession>(AnalysedModel::load(model.toStdString()));
             InputSpec spec;
             addInputArgument(spec, "1,3,224,224");
             const ValueShapes shapes = recordValueShapes(*session->model(), session->graph(), spec);
             QString problem;
             const int compared = compareWithEager(session->graph(), shapes, eager, &problem);
             QVERIFY2(problem.isEmpty(), qPrintable(QString(name) + ": " + problem));
-            QVERIFY2(compared >= 60, qPrintable(QString("%1: only %2 calls compared").arg(name).arg(compared)));
+            QVERIFY2(compared >= 60,
+                     qPrintable(QString("%1: only %2 calls compared").arg(name).arg(compared)));
         }
     }
 
@@ -167,12 +189,14 @@ private slots:
         const QJsonObject eager = eagerShapes("twice", "1,3,16,16", dir.path());
         QCOMPARE(eager.value("block.conv").toArray().size(), 2);
         for (const char *name : {"twice_traced.pt", "twice_scripted.pt"}) {
-            const auto session = std::make_shared<const ModelSession>(AnalysedModel::load(dir.filePath(name).toStdString()));
+            const auto session = std::make_shared<const ModelSession>(
+                AnalysedModel::load(dir.filePath(name).toStdString()));
             InputSpec spec;
             addInputArgument(spec, "1,3,16,16");
             const ValueShapes shapes = recordValueShapes(*session->model(), session->graph(), spec);
             QString problem;
-            QCOMPARE(compareWithEager(session->graph(), shapes, eager, &problem), 8); // stem, pool, 2 x (block, conv, relu)
+            QCOMPARE(compareWithEager(session->graph(), shapes, eager, &problem),
+                     8); // stem, pool, 2 x (block, conv, relu)
             QVERIFY2(problem.isEmpty(), qPrintable(QString(name) + ": " + problem));
             // Inside the block, the add's result differs per call.
             QStringList adds;
@@ -204,9 +228,11 @@ private slots:
         QCOMPARE(rememberedInputs(absolute(model)).shapes, QStringList{"1,3,16,16"});
         QCOMPARE(window.comparisonPanel()->inputs().shapes, QStringList{"1,3,16,16"});
         const ModuleInfo *relu = window.session()->graph().findModule("relu1");
-        QCOMPARE(text(window.shapes()->shapes()->shapes.of(window.session()->graph().nodes[relu->calls[0]].outputs[0])),
+        QCOMPARE(text(window.shapes()->shapes()->shapes.of(
+                     window.session()->graph().nodes[relu->calls[0]].outputs[0])),
                  QString("1x8x14x14"));
-        QCOMPARE(text(window.shapes()->shapes()->shapes.of(window.session()->graph().nodes[relu->calls[1]].outputs[0])),
+        QCOMPARE(text(window.shapes()->shapes()->shapes.of(
+                     window.session()->graph().nodes[relu->calls[1]].outputs[0])),
                  QString("1x8x12x12"));
 
         // Another window on the same file: no question, the shapes at once.
@@ -236,7 +262,8 @@ private slots:
         QVERIFY(testing::waitIdle(window));
         QVERIFY(window.shapes()->bar()->isVisible());
         const QString line = window.shapes()->bar()->text();
-        QVERIFY2(line.contains("rejects") && line.contains("[1,5,16,16]") && !line.contains('\n'), qPrintable(line));
+        QVERIFY2(line.contains("rejects") && line.contains("[1,5,16,16]") && !line.contains('\n'),
+                 qPrintable(line));
         window.setModelInputs(shapesOf("1,3,16,16"));
         QVERIFY(testing::waitIdle(window));
         QVERIFY(window.shapes()->shapes());
@@ -260,7 +287,8 @@ private slots:
         QVERIFY(after && after != before && after->belongTo(*window.session()));
         const ModuleInfo *added = window.session()->graph().findModule("layer1.0.module_add");
         QVERIFY(added);
-        QCOMPARE(text(after->shapes.of(window.session()->graph().nodes[added->calls.front()].outputs.front())),
+        QCOMPARE(text(after->shapes.of(
+                     window.session()->graph().nodes[added->calls.front()].outputs.front())),
                  QString("1x64x56x56"));
         window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));

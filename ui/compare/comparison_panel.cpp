@@ -1,14 +1,15 @@
 #include "comparison_panel.h"
 
+#include "base/errors.h"
 #include "compare/comparison_plots.h"
 #include "compare/comparison_report.h"
 #include "compare/comparison_runner.h"
 #include "compare/divergence_colours.h"
-#include "base/errors.h"
 #include "session/counted.h"
 
 #include <qcustomplot.h>
 
+#include "session/export_file.h"
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -24,12 +25,11 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QToolButton>
-#include "session/export_file.h"
 #include <QSettings>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTextStream>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -72,16 +72,17 @@ bool nothingToExport(QString *error)
 
 ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     : QWidget(parent), runner_(new ComparisonRunner(work, this)), plots_(new ComparisonPlots(this)),
-      models_(new QLabel), shapes_(new QLineEdit), device_(new QComboBox), perLayer_(new QCheckBox(tr("Per layer"))),
-      run_(new QPushButton(tr("Run"))), progress_(new QProgressBar), status_(new QLabel),
-      table_(new QTableWidget(0, 6))
+      models_(new QLabel), shapes_(new QLineEdit), device_(new QComboBox),
+      perLayer_(new QCheckBox(tr("Per layer"))), run_(new QPushButton(tr("Run"))),
+      progress_(new QProgressBar), status_(new QLabel), table_(new QTableWidget(0, 6))
 {
     QSettings settings;
     shapes_->setPlaceholderText(tr("1,3,224,224; 1,16:int64:0..999   or   file: inputs.pt"));
     shapes_->setText(lastInputs().text());
-    shapes_->setToolTip(tr("Each forward input as SHAPE[:DTYPE][:LOW..HIGH], separated by ';' (the models run on the "
-                           "same seeded random inputs), or \"file: PATH\" for inputs saved with torch.save. "
-                           "Remembered for the open model's file."));
+    shapes_->setToolTip(tr(
+        "Each forward input as SHAPE[:DTYPE][:LOW..HIGH], separated by ';' (the models run on the "
+        "same seeded random inputs), or \"file: PATH\" for inputs saved with torch.save. "
+        "Remembered for the open model's file."));
     auto *describe = new QToolButton;
     describe->setText(QStringLiteral("…"));
     describe->setToolTip(tr("Describe the inputs (Tools ▸ Describe Inputs…)"));
@@ -92,7 +93,8 @@ ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     device_->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     device_->setCurrentText(settings.value(kDeviceKey, QStringLiteral("auto")).toString());
     perLayer_->setChecked(settings.value(kPerLayerKey, false).toBool());
-    perLayer_->setToolTip(tr("Also compare every module call's output and find the first divergence."));
+    perLayer_->setToolTip(
+        tr("Also compare every module call's output and find the first divergence."));
     run_->setDefault(true);
     connect(run_, &QPushButton::clicked, this, [this] {
         if (runner_->busy())
@@ -113,8 +115,10 @@ ComparisonPanel::ComparisonPanel(WorkTracker *work, QWidget *parent)
     inputs->addWidget(progress_);
     inputs->addSpacing(16);
     inputs->addWidget(new QLabel(tr("Export:")));
-    const std::pair<QString, int> exports[] = {
-        {tr("PNG…"), PngExport}, {tr("PDF…"), PdfExport}, {tr("CSV…"), CsvExport}, {tr("JSON…"), JsonExport}};
+    const std::pair<QString, int> exports[] = {{tr("PNG…"), PngExport},
+                                               {tr("PDF…"), PdfExport},
+                                               {tr("CSV…"), CsvExport},
+                                               {tr("JSON…"), JsonExport}};
     for (const auto &[label, kind] : exports) {
         auto *button = new QPushButton(label);
         const int k = kind;
@@ -189,25 +193,46 @@ void ComparisonPanel::setModels(const ComparedModel &a, const ComparedModel &b)
 {
     a_ = a;
     b_ = b;
-    auto shown = [](const ComparedModel &m) { return m.model ? m.name : QFileInfo(m.name).fileName(); };
+    auto shown = [](const ComparedModel &m) {
+        return m.model ? m.name : QFileInfo(m.name).fileName();
+    };
     models_->setText(tr("A (reference): %1    B: %2").arg(shown(a), shown(b)));
     models_->setToolTip(a.name + QLatin1Char('\n') + b.name);
 }
 
-bool ComparisonPanel::busy() const { return runner_->busy(); }
+bool ComparisonPanel::busy() const
+{
+    return runner_->busy();
+}
 
-void ComparisonPanel::setInputShapes(const QString &text) { shapes_->setText(text); }
-void ComparisonPanel::setInputs(const ModelInputs &inputs) { shapes_->setText(inputs.text()); }
-ModelInputs ComparisonPanel::inputs() const { return ModelInputs::fromText(shapes_->text()); }
-void ComparisonPanel::setPerLayer(bool on) { perLayer_->setChecked(on); }
-void ComparisonPanel::setDevice(const QString &device) { device_->setCurrentText(device); }
+void ComparisonPanel::setInputShapes(const QString &text)
+{
+    shapes_->setText(text);
+}
+void ComparisonPanel::setInputs(const ModelInputs &inputs)
+{
+    shapes_->setText(inputs.text());
+}
+ModelInputs ComparisonPanel::inputs() const
+{
+    return ModelInputs::fromText(shapes_->text());
+}
+void ComparisonPanel::setPerLayer(bool on)
+{
+    perLayer_->setChecked(on);
+}
+void ComparisonPanel::setDevice(const QString &device)
+{
+    device_->setCurrentText(device);
+}
 
 CompareOptions ComparisonPanel::optionsFromInputs() const
 {
     CompareOptions options;
     const ModelInputs described = inputs();
     if (described.isEmpty())
-        throw InputError("give the inputs, e.g. 1,3,224,224 (one per forward input, separated by ';')");
+        throw InputError(
+            "give the inputs, e.g. 1,3,224,224 (one per forward input, separated by ';')");
     options.inputs = described.spec();
     options.device = device_->currentText().toStdString();
     options.perLayer = perLayer_->isChecked();
@@ -239,7 +264,8 @@ bool ComparisonPanel::run(const QString &a, const QString &b, const CompareOptio
     return run(ComparedModel::file(a), ComparedModel::file(b), options);
 }
 
-bool ComparisonPanel::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
+bool ComparisonPanel::run(const ComparedModel &a, const ComparedModel &b,
+                          const CompareOptions &options)
 {
     if (runner_->busy())
         return false;
@@ -269,7 +295,10 @@ void ComparisonPanel::showProgress(int done, int total)
     progress_->setValue(done);
 }
 
-QString ComparisonPanel::statusText() const { return status_->text(); }
+QString ComparisonPanel::statusText() const
+{
+    return status_->text();
+}
 
 void ComparisonPanel::reset()
 {
@@ -281,8 +310,9 @@ void ComparisonPanel::reset()
     clearResults();
     error_.clear();
     status_->setStyleSheet({});
-    status_->setText(tr("Choose <i>Tools ▸ Compare with another model…</i> to compare the open model "
-                        "with another one on the same inputs."));
+    status_->setText(
+        tr("Choose <i>Tools ▸ Compare with another model…</i> to compare the open model "
+           "with another one on the same inputs."));
 }
 
 void ComparisonPanel::clearResults()
@@ -293,10 +323,22 @@ void ComparisonPanel::clearResults()
     updateEnabled();
 }
 
-QCustomPlot *ComparisonPanel::histogramPlot() const { return plots_->histogram(); }
-QCustomPlot *ComparisonPanel::layerPlot() const { return plots_->layers(); }
-int ComparisonPanel::divergencePoint() const { return plots_->divergencePoint(); }
-QString ComparisonPanel::modulePathAtPoint(int point) const { return plots_->modulePathAtPoint(point); }
+QCustomPlot *ComparisonPanel::histogramPlot() const
+{
+    return plots_->histogram();
+}
+QCustomPlot *ComparisonPanel::layerPlot() const
+{
+    return plots_->layers();
+}
+int ComparisonPanel::divergencePoint() const
+{
+    return plots_->divergencePoint();
+}
+QString ComparisonPanel::modulePathAtPoint(int point) const
+{
+    return plots_->modulePathAtPoint(point);
+}
 
 bool ComparisonPanel::exportPlots(const QString &path, QString *error, QStringList *written)
 {
@@ -322,11 +364,12 @@ void ComparisonPanel::showReport(std::shared_ptr<const ComparisonReport> report)
     for (const OutputComparison &o : r.outputs)
         maxDiff = std::max(maxDiff, o.metrics.maxAbsDiff);
     worst = number(maxDiff);
-    QString text = r.passed
-                       ? tr("<b>PASSED</b> on <b>%1</b>: every output within tolerance %2 (max |diff| %3)")
-                             .arg(QString::fromStdString(r.device), number(r.tolerance), worst)
-                       : tr("<b>FAILED</b> on <b>%1</b>: max |diff| %3 exceeds tolerance %2")
-                             .arg(QString::fromStdString(r.device), number(r.tolerance), worst);
+    QString text =
+        r.passed
+            ? tr("<b>PASSED</b> on <b>%1</b>: every output within tolerance %2 (max |diff| %3)")
+                  .arg(QString::fromStdString(r.device), number(r.tolerance), worst)
+            : tr("<b>FAILED</b> on <b>%1</b>: max |diff| %3 exceeds tolerance %2")
+                  .arg(QString::fromStdString(r.device), number(r.tolerance), worst);
     const QString pairing = pairingWarning(r);
     if (!r.firstDivergence.empty())
         text += tr(" · first divergence: <b>%1</b>%2")
@@ -335,7 +378,8 @@ void ComparisonPanel::showReport(std::shared_ptr<const ComparisonReport> report)
     if (!pairing.isEmpty())
         text += QStringLiteral("<br><b>%1</b>").arg(pairing.toHtmlEscaped());
     text += tr(" · median forward A %1 ms, B %2 ms · %3")
-                .arg(QString::number(r.timingA.medianMs, 'f', 2), QString::number(r.timingB.medianMs, 'f', 2),
+                .arg(QString::number(r.timingA.medianMs, 'f', 2),
+                     QString::number(r.timingB.medianMs, 'f', 2),
                      counted(r.batches, tr("batch"), tr("batches")));
     status_->setStyleSheet(QStringLiteral("color: %1;").arg((r.passed ? kGreen : kRed).name()));
     status_->setText(text);
@@ -359,7 +403,8 @@ void ComparisonPanel::fillTable()
                                    sqnrText(o.metrics.sqnrDb)};
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
-            item->setTextAlignment(c >= 2 ? Qt::AlignRight | Qt::AlignVCenter : Qt::AlignLeft | Qt::AlignVCenter);
+            item->setTextAlignment(c >= 2 ? Qt::AlignRight | Qt::AlignVCenter
+                                          : Qt::AlignLeft | Qt::AlignVCenter);
             if (c == 2 && o.metrics.maxAbsDiff > r.tolerance)
                 item->setForeground(kRed);
             table_->setItem(row, c, item);
@@ -377,13 +422,14 @@ bool ComparisonPanel::exportCsv(const QString &path, QString *error) const
 bool ComparisonPanel::exportJson(const QString &path, QString *error) const
 {
     return report_ ? writeText(path,
-                               QString::fromStdString(comparisonJson(a_.name.toStdString(),
-                                                                     b_.name.toStdString(), *report_)),
+                               QString::fromStdString(comparisonJson(
+                                   a_.name.toStdString(), b_.name.toStdString(), *report_)),
                                error)
                    : nothingToExport(error);
 }
 
-void ComparisonPanel::exportWithDialog(const QString &title, const QString &filter, const QString &suffix, int kind)
+void ComparisonPanel::exportWithDialog(const QString &title, const QString &filter,
+                                       const QString &suffix, int kind)
 {
     const QString dir = QSettings().value("lastExportDir").toString();
     QString path = QFileDialog::getSaveFileName(this, title, dir, filter);
@@ -393,9 +439,9 @@ void ComparisonPanel::exportWithDialog(const QString &title, const QString &filt
         path += QLatin1Char('.') + suffix;
     QSettings().setValue("lastExportDir", QFileInfo(path).absolutePath());
     QString error;
-    const bool ok = kind == CsvExport ? exportCsv(path, &error)
-                  : kind == JsonExport ? exportJson(path, &error)
-                                       : exportPlots(path, &error);
+    const bool ok = kind == CsvExport    ? exportCsv(path, &error)
+                    : kind == JsonExport ? exportJson(path, &error)
+                                         : exportPlots(path, &error);
     if (!ok)
         QMessageBox::warning(this, title, error);
 }
@@ -404,7 +450,8 @@ void ComparisonPanel::updateEnabled()
 {
     const bool running = runner_->busy();
     run_->setText(running ? tr("Cancel") : tr("Run"));
-    run_->setToolTip(running ? tr("Stop the comparison after the forward run under way") : QString());
+    run_->setToolTip(running ? tr("Stop the comparison after the forward run under way")
+                             : QString());
     progress_->setVisible(running);
     for (QPushButton *b : exportButtons_)
         b->setEnabled(!running && report_);

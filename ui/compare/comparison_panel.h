@@ -32,7 +32,7 @@ class WorkTracker;
 class ComparisonPanel : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     explicit ComparisonPanel(WorkTracker *work, QWidget *parent = nullptr);
     ~ComparisonPanel() override;
 
@@ -84,7 +84,7 @@ public:
     // Layer plot point `point` (in the SQNR graph's data) -> module path; "" when none.
     QString modulePathAtPoint(int point) const;
 
-signals:
+  signals:
     void moduleActivated(const QString &path);
     void finished(bool ok);
     // A comparison ran on inputs typed into the row: remember them for the reference's file.
@@ -92,12 +92,13 @@ signals:
     // The "…" beside the inputs: describe them in the dialog.
     void describeRequested();
 
-private:
+  private:
     void showReport(std::shared_ptr<const ComparisonReport> report);
     void showError(const QString &reason);
     void clearResults();
     void fillTable();
-    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix, int kind);
+    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+                          int kind);
     void updateEnabled();
     void showProgress(int done, int total);
 

@@ -33,7 +33,8 @@ void stylePlot(QCustomPlot *plot)
         axis->grid()->setPen(QPen(QColor(225, 225, 225), 0, Qt::DotLine));
     }
     plot->plotLayout()->insertRow(0);
-    auto *title = new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
+    auto *title =
+        new QCPTextElement(plot, QString(), QFont(plot->font().family(), -1, QFont::Bold));
     title->setObjectName("title");
     plot->plotLayout()->addElement(0, 0, title);
 }
@@ -147,7 +148,8 @@ void ComparisonPlots::plotHistogram()
     }
     histogram_->yAxis->setRangeLower(0);
     histogram_->yAxis->setRangeUpper(histogram_->yAxis->range().upper * 1.08 + 1);
-    setTitle(histogram_, tr("Differences B − A, output 0 (%1)").arg(shapeLabel(r.outputs.front().shape)));
+    setTitle(histogram_,
+             tr("Differences B − A, output 0 (%1)").arg(shapeLabel(r.outputs.front().shape)));
     histogram_->replot();
 }
 
@@ -165,7 +167,8 @@ void ComparisonPlots::plotLayers()
             minFinite = std::min(minFinite, l.metrics.sqnrDb);
         }
     // Identical layers (+inf) are drawn at a ceiling above every finite value.
-    const double ceiling = maxFinite > -1e299 ? std::max(60.0, std::ceil((maxFinite + 20) / 10) * 10) : 100.0;
+    const double ceiling =
+        maxFinite > -1e299 ? std::max(60.0, std::ceil((maxFinite + 20) / 10) * 10) : 100.0;
     QVector<double> keys, values;
     int divergenceLayer = -1;
     for (int i = 0; i < static_cast<int>(r.layers.size()); ++i) {
@@ -197,14 +200,16 @@ void ComparisonPlots::plotLayers()
     capText->setText(tr("identical (∞)"));
     capText->setColor(QColor(120, 120, 120));
 
-    const double lower = minFinite < 1e299 ? std::min(0.0, std::floor((minFinite - 10) / 10) * 10) : 0.0;
+    const double lower =
+        minFinite < 1e299 ? std::min(0.0, std::floor((minFinite - 10) / 10) * 10) : 0.0;
     layers_->xAxis->setRange(-1, std::max<double>(r.layers.size(), 1));
     layers_->yAxis->setRange(lower, ceiling + 15);
     layers_->yAxis->setLabel(tr("SQNR (dB); ∞ drawn at %1").arg(ceiling));
 
     if (divergenceLayer >= 0) {
         QCPGraph *mark = layers_->addGraph();
-        mark->setData(QVector<double>{double(divergenceLayer)}, QVector<double>{values[divergencePoint_]}, true);
+        mark->setData(QVector<double>{double(divergenceLayer)},
+                      QVector<double>{values[divergencePoint_]}, true);
         mark->setLineStyle(QCPGraph::lsNone);
         mark->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, kRed, kRed, 10));
         auto *line = new QCPItemStraightLine(layers_);
@@ -229,9 +234,11 @@ void ComparisonPlots::plotLayers()
     for (int i = 0; i < layers_->itemCount(); ++i)
         layers_->item(i)->setLayer(QStringLiteral("grid"));
     const int compared = static_cast<int>(pointLayers_.size());
-    setTitle(layers_, compared * 2 < static_cast<int>(r.layers.size())
-                          ? tr("SQNR per layer: only %1 of %2 layers paired").arg(compared).arg(r.layers.size())
-                          : tr("SQNR per layer (%1 layers)").arg(r.layers.size()));
+    setTitle(
+        layers_,
+        compared * 2 < static_cast<int>(r.layers.size())
+            ? tr("SQNR per layer: only %1 of %2 layers paired").arg(compared).arg(r.layers.size())
+            : tr("SQNR per layer (%1 layers)").arg(r.layers.size()));
     layers_->replot();
 }
 
@@ -255,7 +262,8 @@ bool ComparisonPlots::exportPlots(const QString &path, QString *error, QStringLi
     const bool pdf = info.suffix().compare(QLatin1String("pdf"), Qt::CaseInsensitive) == 0;
     QList<std::pair<QCustomPlot *, QString>> plots = {{histogram_, path}};
     if (!report_->layers.empty())
-        plots.append({layers_, info.dir().filePath(info.completeBaseName() + QStringLiteral("-layers.") + info.suffix())});
+        plots.append({layers_, info.dir().filePath(info.completeBaseName() +
+                                                   QStringLiteral("-layers.") + info.suffix())});
     for (const auto &[plot, file] : plots) {
         const int w = std::max(plot->width(), 640), h = std::max(plot->height(), 400);
         if (!writeExportFile(file, plotBytes(*plot, pdf, w, h), error))

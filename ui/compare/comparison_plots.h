@@ -24,7 +24,7 @@ QString shapeLabel(const Shape &shape);
 class ComparisonPlots : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit ComparisonPlots(QObject *parent = nullptr);
     ~ComparisonPlots() override;
 
@@ -44,10 +44,10 @@ public:
     // by `path`'s suffix.
     bool exportPlots(const QString &path, QString *error, QStringList *written = nullptr);
 
-signals:
+  signals:
     void moduleActivated(const QString &path);
 
-private:
+  private:
     void plotHistogram();
     void plotLayers();
 

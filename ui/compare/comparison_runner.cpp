@@ -20,7 +20,8 @@ struct ComparisonRunner::Progress
 };
 
 ComparisonRunner::ComparisonRunner(WorkTracker *work, QObject *parent)
-    : QObject(parent), job_(new Job(work, tr("comparing the models"), this)), poll_(new QTimer(this))
+    : QObject(parent), job_(new Job(work, tr("comparing the models"), this)),
+      poll_(new QTimer(this))
 {
     poll_->setInterval(150);
     connect(poll_, &QTimer::timeout, this, [this] {
@@ -40,7 +41,10 @@ ComparisonRunner::~ComparisonRunner()
         progress_->stop = true; // the job's destructor waits for the worker: let it end soon
 }
 
-bool ComparisonRunner::busy() const { return job_->running(); }
+bool ComparisonRunner::busy() const
+{
+    return job_->running();
+}
 
 void ComparisonRunner::cancel()
 {
@@ -55,7 +59,8 @@ ComparedModel ComparedModel::file(const QString &path)
     return {absolute, absolute, nullptr};
 }
 
-bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b, const CompareOptions &given)
+bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b,
+                           const CompareOptions &given)
 {
     if (job_->running())
         return false;
@@ -79,9 +84,12 @@ bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b, const
             };
             const auto modelA = held(a);
             const auto modelB = held(b);
-            return std::make_shared<const ComparisonReport>(compareModels(*modelA, *modelB, options));
+            return std::make_shared<const ComparisonReport>(
+                compareModels(*modelA, *modelB, options));
         },
-        [this](std::shared_ptr<const ComparisonReport> report) { emit finished(std::move(report)); },
+        [this](std::shared_ptr<const ComparisonReport> report) {
+            emit finished(std::move(report));
+        },
         [this](const QString &reason) { emit failed(reason); });
 }
 

@@ -20,9 +20,9 @@ class WorkTracker;
 // A model to compare: a file, or a model held in memory (the Studio's fixed model) by name.
 struct ComparedModel
 {
-    QString name;                             // what the panel and reports call it
-    QString path;                             // the file to load, when `model` is null
-    std::shared_ptr<const TorchModel> model;  // in memory: used as it is, never modified
+    QString name;                            // what the panel and reports call it
+    QString path;                            // the file to load, when `model` is null
+    std::shared_ptr<const TorchModel> model; // in memory: used as it is, never modified
 
     static ComparedModel file(const QString &path);
     bool empty() const { return !model && path.isEmpty(); }
@@ -31,7 +31,7 @@ struct ComparedModel
 class ComparisonRunner : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit ComparisonRunner(WorkTracker *work, QObject *parent = nullptr);
     ~ComparisonRunner() override;
 
@@ -41,14 +41,14 @@ public:
     // The comparison running now stops after its current forward run and reports nothing.
     void cancel();
 
-signals:
+  signals:
     void busyChanged(bool busy);
     // Forward runs done of all a comparison makes, while it runs (a few times a second).
     void progress(int done, int total);
     void finished(std::shared_ptr<const torchprep::ComparisonReport> report);
     void failed(const QString &reason);
 
-private:
+  private:
     struct Progress;
     Job *job_;
     std::shared_ptr<Progress> progress_; // shared with the worker running now

@@ -17,7 +17,9 @@ QString sqnrText(double sqnrDb)
         return QObject::tr("not a number");
     if (sqnrDb >= 100) // float32 rounding: nothing a person would call a difference
         return QObject::tr("≈ identical (%1 dB)").arg(sqnrDb, 0, 'f', 0);
-    return QObject::tr("%1 dB").arg(sqnrDb, 0, 'f', 1).replace(QLatin1Char('-'), QStringLiteral("−"));
+    return QObject::tr("%1 dB")
+        .arg(sqnrDb, 0, 'f', 1)
+        .replace(QLatin1Char('-'), QStringLiteral("−"));
 }
 
 QString maxDiffText(double maxAbsDiff, double tolerance)
@@ -30,8 +32,8 @@ QString maxDiffText(double maxAbsDiff, double tolerance)
 
 QVector<QColor> divergenceScale()
 {
-    return {QColor(0xd6, 0x27, 0x28), QColor(0xff, 0x98, 0x00), QColor(0xff, 0xe0, 0x4b), QColor(0x8b, 0xc3, 0x4a),
-            QColor(0x4c, 0xaf, 0x50)};
+    return {QColor(0xd6, 0x27, 0x28), QColor(0xff, 0x98, 0x00), QColor(0xff, 0xe0, 0x4b),
+            QColor(0x8b, 0xc3, 0x4a), QColor(0x4c, 0xaf, 0x50)};
 }
 
 QColor divergenceColour(const LayerComparison &layer, double tolerance)
@@ -50,11 +52,13 @@ QColor divergenceColour(const LayerComparison &layer, double tolerance)
     const int i = std::min(static_cast<int>(at), static_cast<int>(scale.size()) - 2);
     const double f = at - i;
     const QColor a = scale[i], b = scale[i + 1];
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * f, a.greenF() + (b.greenF() - a.greenF()) * f,
+    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * f,
+                            a.greenF() + (b.greenF() - a.greenF()) * f,
                             a.blueF() + (b.blueF() - a.blueF()) * f);
 }
 
-QHash<NodeId, QColor> divergenceFills(const ComparisonReport &report, const ModelGraph &graph, bool graphIsA)
+QHash<NodeId, QColor> divergenceFills(const ComparisonReport &report, const ModelGraph &graph,
+                                      bool graphIsA)
 {
     QHash<NodeId, QColor> fills;
     for (const LayerComparison &layer : report.layers) {
@@ -84,7 +88,8 @@ QString pairingWarning(const ComparisonReport &report)
     const int all = static_cast<int>(report.layers.size());
     if (all == 0 || paired * 2 >= all)
         return {};
-    return QObject::tr("only %1 of %2 layers could be paired with a layer of the other model (%3 are only in A, "
+    return QObject::tr("only %1 of %2 layers could be paired with a layer of the other model (%3 "
+                       "are only in A, "
                        "%4 only in B): these models are not versions of one another")
         .arg(paired)
         .arg(all)

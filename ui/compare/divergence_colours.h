@@ -25,7 +25,8 @@ constexpr double kIdenticalDb = 60;
 
 // Fills for the compared layers' calls in `graph`, the model the graph shows: A (the reference,
 // layers named by aModule) or B (named by module). Layers not compared are left out.
-QHash<NodeId, QColor> divergenceFills(const ComparisonReport &report, const ModelGraph &graph, bool graphIsA);
+QHash<NodeId, QColor> divergenceFills(const ComparisonReport &report, const ModelGraph &graph,
+                                      bool graphIsA);
 
 // How many of the report's layers found a twin in the other model; a person's sentence when
 // most did not ("only 1 of 282 layers has a counterpart: 140 only in A, 141 only in B"), else "".

@@ -1,7 +1,7 @@
 #include "changes_model.h"
 
-#include "diff/diff_style.h"
 #include "checks/finding.h"
+#include "diff/diff_style.h"
 #include "graph/graph_diff.h"
 
 #include <QFileInfo>
@@ -22,7 +22,10 @@ int ChangesModel::rowCount(const QModelIndex &parent) const
     return parent.isValid() || !diff_ ? 0 : static_cast<int>(diff_->entries.size());
 }
 
-int ChangesModel::columnCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ChangesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ChangesModel::data(const QModelIndex &index, int role) const
 {
@@ -43,11 +46,14 @@ QVariant ChangesModel::data(const QModelIndex &index, int role) const
     case ModuleColumn:
         return QString::fromStdString(displayPath(e.module));
     case WhatColumn:
-        return QString::fromStdString(e.summary).replace(QStringLiteral(" -> "), QStringLiteral(" → "));
+        return QString::fromStdString(e.summary).replace(QStringLiteral(" -> "),
+                                                         QStringLiteral(" → "));
     case SourceColumn:
-        return e.source.known() ? QStringLiteral("%1:%2").arg(QFileInfo(QString::fromStdString(e.source.file)).fileName())
-                                      .arg(e.source.line)
-                                : QString();
+        return e.source.known()
+                   ? QStringLiteral("%1:%2")
+                         .arg(QFileInfo(QString::fromStdString(e.source.file)).fileName())
+                         .arg(e.source.line)
+                   : QString();
     }
     return {};
 }

@@ -13,7 +13,7 @@ struct GraphDiff;
 class ChangesModel : public QAbstractTableModel
 {
     Q_OBJECT
-public:
+  public:
     enum Column { KindColumn, ModuleColumn, WhatColumn, SourceColumn, ColumnCount };
     static constexpr int EntryIndexRole = Qt::UserRole + 1;
 
@@ -27,7 +27,7 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-private:
+  private:
     std::shared_ptr<const GraphDiff> diff_;
 };
 

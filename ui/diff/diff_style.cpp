@@ -83,10 +83,12 @@ QString diffCount(DiffKind kind, int count)
         what = one ? QObject::tr("removed module") : QObject::tr("removed modules");
         break;
     case DiffKind::ClassChanged:
-        what = one ? QObject::tr("module of another class") : QObject::tr("modules of another class");
+        what =
+            one ? QObject::tr("module of another class") : QObject::tr("modules of another class");
         break;
     case DiffKind::CallsChanged:
-        what = one ? QObject::tr("module called more or less often") : QObject::tr("modules called more or less often");
+        what = one ? QObject::tr("module called more or less often")
+                   : QObject::tr("modules called more or less often");
         break;
     case DiffKind::OpAdded:
         what = one ? QObject::tr("added op") : QObject::tr("added ops");
@@ -98,8 +100,8 @@ QString diffCount(DiffKind kind, int count)
     return QStringLiteral("%1 %2").arg(count).arg(what);
 }
 
-QHash<NodeId, NodeMark> diffMarks(const GraphDiff &diff, const ModelGraph &graph, bool afterSide, const QColor &color,
-                                  std::vector<int> *rows)
+QHash<NodeId, NodeMark> diffMarks(const GraphDiff &diff, const ModelGraph &graph, bool afterSide,
+                                  const QColor &color, std::vector<int> *rows)
 {
     QHash<NodeId, NodeMark> marks;
     if (rows)
@@ -109,7 +111,8 @@ QHash<NodeId, NodeMark> diffMarks(const GraphDiff &diff, const ModelGraph &graph
         const std::vector<NodeId> &nodes = afterSide ? e.afterNodes : e.beforeNodes;
         const std::set<NodeId> own(nodes.begin(), nodes.end());
         for (NodeId n : nodes) {
-            marks.insert(n, {color.isValid() ? color : diffColor(e.kind), !own.count(graph.nodes[n].parentCall)});
+            marks.insert(n, {color.isValid() ? color : diffColor(e.kind),
+                             !own.count(graph.nodes[n].parentCall)});
             if (rows)
                 (*rows)[n] = static_cast<int>(row);
         }
@@ -123,7 +126,8 @@ QString diffSummary(const GraphDiff &diff)
         return QObject::tr("<b>No changes:</b> both graphs run the same modules and ops.");
     QStringList parts;
     for (const auto &[kind, count] : kindCounts(diff))
-        parts << QStringLiteral("<span style='color:%1'>■</span> %2").arg(diffColor(kind).name(), diffCount(kind, count));
+        parts << QStringLiteral("<span style='color:%1'>■</span> %2")
+                     .arg(diffColor(kind).name(), diffCount(kind, count));
     const int n = static_cast<int>(diff.entries.size());
     return (n == 1 ? QObject::tr("<b>1 change:</b> ") : QObject::tr("<b>%1 changes:</b> ").arg(n)) +
            parts.join(QStringLiteral(", "));
@@ -135,7 +139,8 @@ QVector<LegendWidget::Row> diffKeyRows(const GraphDiff &diff)
     for (const auto &[kind, count] : kindCounts(diff)) {
         QColor fill = diffColor(kind);
         fill.setAlpha(60);
-        rows.append({fill, diffColor(kind), QStringLiteral("%1 (%2)").arg(diffTitle(kind)).arg(count)});
+        rows.append(
+            {fill, diffColor(kind), QStringLiteral("%1 (%2)").arg(diffTitle(kind)).arg(count)});
     }
     return rows;
 }

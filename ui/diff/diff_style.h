@@ -3,9 +3,9 @@
 // the marks a diff puts on a graph; the summary line and the key rows of a whole diff.
 #pragma once
 
+#include "graph/graph_diff.h"
 #include "graph/legend_widget.h"
 #include "graph/node_mark.h"
-#include "graph/graph_diff.h"
 
 #include <QColor>
 #include <QHash>
@@ -17,7 +17,7 @@
 namespace torchprep {
 
 QColor diffColor(DiffKind kind);
-QString diffTitle(DiffKind kind); // "Rewritten op", "Unrolled reuse", ...
+QString diffTitle(DiffKind kind);            // "Rewritten op", "Unrolled reuse", ...
 QString diffCount(DiffKind kind, int count); // "8 rewritten ops", "1 unrolled reuse"
 
 // Each change's nodes on one side of `diff`, in its kind's colour (or in `color` when valid).

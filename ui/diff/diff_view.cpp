@@ -37,30 +37,42 @@ namespace {
 // opening every changed module would bury the overview.
 constexpr std::size_t kRevealAllLimit = 200;
 
-DiffView::Side otherSide(DiffView::Side side) { return side == DiffView::Before ? DiffView::After : DiffView::Before; }
+DiffView::Side otherSide(DiffView::Side side)
+{
+    return side == DiffView::Before ? DiffView::After : DiffView::Before;
+}
 
 } // namespace
 
 DiffView::DiffView(WorkTracker *work, QWidget *parent)
-    : QWidget(parent), diffing_(new LatestJob(work, tr("comparing the graphs"), this)), changes_(new ChangesModel(this)), stack_(new QStackedWidget), placeholder_(new QLabel),
-      summary_(new QLabel), table_(new QTableView), syncBox_(new QCheckBox(tr("Sync pan and zoom"))),
-      compare_(new QPushButton(tr("Compare Outputs…"))), export_(new QPushButton(tr("Export Picture…")))
+    : QWidget(parent), diffing_(new LatestJob(work, tr("comparing the graphs"), this)),
+      changes_(new ChangesModel(this)), stack_(new QStackedWidget), placeholder_(new QLabel),
+      summary_(new QLabel), table_(new QTableView),
+      syncBox_(new QCheckBox(tr("Sync pan and zoom"))),
+      compare_(new QPushButton(tr("Compare Outputs…"))),
+      export_(new QPushButton(tr("Export Picture…")))
 {
     sides_ = new QSplitter(Qt::Horizontal);
     for (Side side : {Before, After}) {
         GraphPane *p = panes_[side] = new GraphPane(GraphPane::Kind::Version, work);
         sides_->addWidget(p);
         connect(p, &GraphPane::laidOut, this, &DiffView::onLaidOut);
-        connect(p, &GraphPane::nodeSelected, this, [this, side](NodeId node) { onNodeSelected(side, node); });
-        connect(p, &GraphPane::toggled, this, [this, side](NodeId call, bool open) { onToggled(side, call, open); });
+        connect(p, &GraphPane::nodeSelected, this,
+                [this, side](NodeId node) { onNodeSelected(side, node); });
+        connect(p, &GraphPane::toggled, this,
+                [this, side](NodeId call, bool open) { onToggled(side, call, open); });
     }
     sides_->setChildrenCollapsible(false);
-    sync_ = new ViewSync(view(Before), view(After), [this](QGraphicsItem *item, bool toAfter) -> QGraphicsItem * {
-        const NodeId twin = twinOf(toAfter ? Before : After, GraphScene::nodeOf(item));
-        return twin == kNoId ? nullptr : scene(toAfter ? After : Before)->itemFor(twin);
-    }, this);
+    sync_ = new ViewSync(
+        view(Before), view(After),
+        [this](QGraphicsItem *item, bool toAfter) -> QGraphicsItem * {
+            const NodeId twin = twinOf(toAfter ? Before : After, GraphScene::nodeOf(item));
+            return twin == kNoId ? nullptr : scene(toAfter ? After : Before)->itemFor(twin);
+        },
+        this);
     syncBox_->setChecked(true);
-    syncBox_->setToolTip(tr("Zoom and scroll both graphs together, keeping the same module at the same place."));
+    syncBox_->setToolTip(
+        tr("Zoom and scroll both graphs together, keeping the same module at the same place."));
     connect(syncBox_, &QCheckBox::toggled, sync_, &ViewSync::setEnabled);
     compare_->setToolTip(tr("Run both versions on the same inputs and compare their outputs."));
     connect(compare_, &QPushButton::clicked, this, &DiffView::compareRequested);
@@ -125,9 +137,18 @@ void DiffView::showEvent(QShowEvent *event)
     }
 }
 
-GraphScene *DiffView::scene(Side side) const { return panes_[side]->scene(); }
-GraphView *DiffView::view(Side side) const { return panes_[side]->view(); }
-std::shared_ptr<const ModelSession> DiffView::session(Side side) const { return panes_[side]->session(); }
+GraphScene *DiffView::scene(Side side) const
+{
+    return panes_[side]->scene();
+}
+GraphView *DiffView::view(Side side) const
+{
+    return panes_[side]->view();
+}
+std::shared_ptr<const ModelSession> DiffView::session(Side side) const
+{
+    return panes_[side]->session();
+}
 
 bool DiffView::busy() const
 {
@@ -151,10 +172,12 @@ void DiffView::showPlaceholder(const QString &text)
     stack_->setCurrentWidget(placeholder_);
 }
 
-void DiffView::setSessions(std::shared_ptr<const ModelSession> before, std::shared_ptr<const ModelSession> after,
-                           const QString &beforeTitle, const QString &afterTitle)
+void DiffView::setSessions(std::shared_ptr<const ModelSession> before,
+                           std::shared_ptr<const ModelSession> after, const QString &beforeTitle,
+                           const QString &afterTitle)
 {
-    if (session(Before) != before) { // another model: nothing of the last one stays on screen meanwhile
+    if (session(Before) !=
+        before) { // another model: nothing of the last one stays on screen meanwhile
         diff_.reset();
         changes_->setDiff(nullptr);
         for (GraphPane *p : panes_)
@@ -162,22 +185,28 @@ void DiffView::setSessions(std::shared_ptr<const ModelSession> before, std::shar
         placeholder_->setText(tr("Comparing the graphs…"));
         stack_->setCurrentWidget(placeholder_);
     }
-    diffing_->request([this, before = std::move(before), after = std::move(after), beforeTitle, afterTitle](Job &job) {
-        job.start([before, after] {
-                      return std::make_shared<const GraphDiff>(diffModelGraphs(before->graph(), after->graph()));
-                  },
-                  [this, before, after, beforeTitle, afterTitle](std::shared_ptr<const GraphDiff> diff) {
-                      titles_[Before] = beforeTitle;
-                      titles_[After] = afterTitle;
-                      showDiff(before, after, std::move(diff));
-                  },
-                  [this](const QString &reason) { showPlaceholder(tr("Cannot diff the two graphs: %1").arg(reason)); },
-                  tr("Comparing the graphs"));
+    diffing_->request([this, before = std::move(before), after = std::move(after), beforeTitle,
+                       afterTitle](Job &job) {
+        job.start(
+            [before, after] {
+                return std::make_shared<const GraphDiff>(
+                    diffModelGraphs(before->graph(), after->graph()));
+            },
+            [this, before, after, beforeTitle, afterTitle](std::shared_ptr<const GraphDiff> diff) {
+                titles_[Before] = beforeTitle;
+                titles_[After] = afterTitle;
+                showDiff(before, after, std::move(diff));
+            },
+            [this](const QString &reason) {
+                showPlaceholder(tr("Cannot diff the two graphs: %1").arg(reason));
+            },
+            tr("Comparing the graphs"));
     });
 }
 
-void DiffView::showDiff(const std::shared_ptr<const ModelSession> &before, const std::shared_ptr<const ModelSession> &after,
-                    std::shared_ptr<const GraphDiff> diff)
+void DiffView::showDiff(const std::shared_ptr<const ModelSession> &before,
+                        const std::shared_ptr<const ModelSession> &after,
+                        std::shared_ptr<const GraphDiff> diff)
 {
     diff_ = std::move(diff);
     changes_->setDiff(diff_);
@@ -185,7 +214,8 @@ void DiffView::showDiff(const std::shared_ptr<const ModelSession> &before, const
 
     QHash<NodeId, NodeMark> marks[2];
     for (Side side : {Before, After})
-        marks[side] = diffMarks(*diff_, sessions[side]->graph(), side == After, QColor(), &entryOf_[side]);
+        marks[side] =
+            diffMarks(*diff_, sessions[side]->graph(), side == After, QColor(), &entryOf_[side]);
     // Both sides open alike: the after side's readable levels (and, within reason, every
     // changed module), mirrored onto the before side through the alignment.
     std::set<NodeId> open[2];
@@ -233,7 +263,8 @@ NodeId DiffView::twinOf(Side side, NodeId node) const
 {
     if (!diff_ || node == kNoId)
         return kNoId;
-    const std::vector<NodeId> &twins = side == Before ? diff_->alignment.afterOf : diff_->alignment.beforeOf;
+    const std::vector<NodeId> &twins =
+        side == Before ? diff_->alignment.afterOf : diff_->alignment.beforeOf;
     return node >= 0 && node < static_cast<NodeId>(twins.size()) ? twins[node] : kNoId;
 }
 
@@ -285,7 +316,8 @@ bool DiffView::selectModule(const QString &path)
         return false;
     std::vector<NodeId> calls[2];
     for (Side side : {Before, After})
-        if (const ModuleInfo *m = session(side)->graph().findModule(path.toStdString()); m && !m->calls.empty())
+        if (const ModuleInfo *m = session(side)->graph().findModule(path.toStdString());
+            m && !m->calls.empty())
             calls[side].push_back(m->calls.front());
     if (calls[Before].empty() && calls[After].empty())
         return false;
@@ -308,7 +340,8 @@ void DiffView::selectNodes(const std::vector<NodeId> &before, const std::vector<
         const ModelGraph &graph = session(side)->graph();
         std::vector<NodeId> heads;
         for (NodeId n : *nodes[side])
-            if (std::find(nodes[side]->begin(), nodes[side]->end(), graph.nodes[n].parentCall) == nodes[side]->end())
+            if (std::find(nodes[side]->begin(), nodes[side]->end(), graph.nodes[n].parentCall) ==
+                nodes[side]->end())
                 heads.push_back(n);
         selected_[side] = heads;
         panes_[side]->reveal(heads, false);
@@ -332,9 +365,15 @@ void DiffView::centreSelection()
     }
 }
 
-QString DiffView::summaryText() const { return diff_ ? diffSummary(*diff_) : QString(); }
+QString DiffView::summaryText() const
+{
+    return diff_ ? diffSummary(*diff_) : QString();
+}
 
-QVector<LegendWidget::Row> DiffView::legendRows() const { return diff_ ? diffKeyRows(*diff_) : QVector<LegendWidget::Row>(); }
+QVector<LegendWidget::Row> DiffView::legendRows() const
+{
+    return diff_ ? diffKeyRows(*diff_) : QVector<LegendWidget::Row>();
+}
 
 bool DiffView::exportPicture(const QString &path, QString *error)
 {
@@ -353,8 +392,10 @@ void DiffView::exportWithDialog()
 {
     if (!diff_)
         return;
-    const QString base = QFileInfo(QString::fromStdString(session(After)->path())).completeBaseName();
-    QString path = QFileDialog::getSaveFileName(this, tr("Export the before/after picture"), base + QStringLiteral("_diff.png"),
+    const QString base =
+        QFileInfo(QString::fromStdString(session(After)->path())).completeBaseName();
+    QString path = QFileDialog::getSaveFileName(this, tr("Export the before/after picture"),
+                                                base + QStringLiteral("_diff.png"),
                                                 tr("PNG image (*.png);;SVG image (*.svg)"));
     if (path.isEmpty())
         return;
@@ -362,7 +403,8 @@ void DiffView::exportWithDialog()
         path += QStringLiteral(".png");
     QString error;
     if (!exportPicture(path, &error))
-        QMessageBox::warning(this, tr("Export the before/after picture"), tr("Could not write %1: %2").arg(path, error));
+        QMessageBox::warning(this, tr("Export the before/after picture"),
+                             tr("Could not write %1: %2").arg(path, error));
 }
 
 } // namespace torchprep

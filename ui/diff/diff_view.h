@@ -4,8 +4,8 @@
 // follow; opening or closing a module does the same to its twin.
 #pragma once
 
-#include "graph/legend_widget.h"
 #include "graph/graph_diff.h"
+#include "graph/legend_widget.h"
 
 #include <QString>
 #include <QWidget>
@@ -34,7 +34,7 @@ class WorkTracker;
 class DiffView : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     enum Side { Before = 0, After = 1 };
 
     explicit DiffView(WorkTracker *work, QWidget *parent = nullptr);
@@ -42,8 +42,9 @@ public:
 
     // Diffs `after` against `before` in the background, then lays both out; laidOut() follows.
     // The latest call wins. The titles name the two versions ("resnet18.pt", "after 3 fixes").
-    void setSessions(std::shared_ptr<const ModelSession> before, std::shared_ptr<const ModelSession> after,
-                     const QString &beforeTitle, const QString &afterTitle);
+    void setSessions(std::shared_ptr<const ModelSession> before,
+                     std::shared_ptr<const ModelSession> after, const QString &beforeTitle,
+                     const QString &afterTitle);
     // Nothing to show: `text` says why (e.g. no fix applied yet).
     void showPlaceholder(const QString &text);
 
@@ -76,17 +77,18 @@ public:
     // Both graphs side by side with the key: PNG or SVG by `path`'s suffix.
     bool exportPicture(const QString &path, QString *error);
 
-protected:
+  protected:
     void showEvent(QShowEvent *event) override;
 
-signals:
+  signals:
     void laidOut(); // both graphs are on screen (after setSessions, and after each re-layout)
     void compareRequested();
 
-private:
+  private:
     QWidget *buildChangesBox();
     // Shows the two sessions and their diff, computed off the GUI thread.
-    void showDiff(const std::shared_ptr<const ModelSession> &before, const std::shared_ptr<const ModelSession> &after,
+    void showDiff(const std::shared_ptr<const ModelSession> &before,
+                  const std::shared_ptr<const ModelSession> &after,
                   std::shared_ptr<const GraphDiff> diff);
     void onLaidOut();
     void onNodeSelected(Side side, NodeId node);
@@ -99,7 +101,7 @@ private:
     GraphPane *panes_[2];
     QString titles_[2]; // "resnet18.pt", "after Fix all"
     std::shared_ptr<const GraphDiff> diff_;
-    std::vector<int> entryOf_[2]; // node -> row of the change holding it, -1 for none
+    std::vector<int> entryOf_[2];     // node -> row of the change holding it, -1 for none
     std::vector<NodeId> selected_[2]; // the change (or module) being brought into view
     ChangesModel *changes_;
     QStackedWidget *stack_;

@@ -20,7 +20,7 @@ class WorkTracker;
 class DiffWindow : public QMainWindow
 {
     Q_OBJECT
-public:
+  public:
     explicit DiffWindow(QWidget *parent = nullptr);
     ~DiffWindow() override;
 
@@ -35,12 +35,12 @@ public:
     DiffView *diffView() const { return view_; }
     ComparisonPanel *comparisonPanel() const { return comparison_; }
 
-signals:
-    void loaded();                       // both files are read: the window has something to show
-    void ready();                        // both graphs are laid out
-    void failed(const QString &reason);  // one file could not be opened: one line that names it
+  signals:
+    void loaded();                      // both files are read: the window has something to show
+    void ready();                       // both graphs are laid out
+    void failed(const QString &reason); // one file could not be opened: one line that names it
 
-private:
+  private:
     void onLoaded(int side, std::shared_ptr<const ModelSession> session);
     void onFailed(const QString &path, const QString &reason);
 

@@ -78,10 +78,12 @@ void ViewSync::alignOn(GraphView *leader, QGraphicsItem *item)
     place(leader, item, follower, twin);
 }
 
-void ViewSync::place(GraphView *leader, QGraphicsItem *anchor, GraphView *follower, QGraphicsItem *twin)
+void ViewSync::place(GraphView *leader, QGraphicsItem *anchor, GraphView *follower,
+                     QGraphicsItem *twin)
 {
     const QPointF centre = leader->visibleSceneRect().center();
-    follower->centerOn(twin->sceneBoundingRect().center() + (centre - anchor->sceneBoundingRect().center()));
+    follower->centerOn(twin->sceneBoundingRect().center() +
+                       (centre - anchor->sceneBoundingRect().center()));
 }
 
 } // namespace torchprep

@@ -16,7 +16,7 @@ class GraphView;
 class ViewSync : public QObject
 {
     Q_OBJECT
-public:
+  public:
     // `twin(item, toSecond)`: the item in the other view's scene standing for the same node, or
     // nullptr. `toSecond` says which way: from the first view's scene to the second's, or back.
     using TwinOf = std::function<QGraphicsItem *(QGraphicsItem *item, bool toSecond)>;
@@ -31,7 +31,7 @@ public:
     // box's twin comes into view beside it. With sync off, only brings the twin into view.
     void alignOn(GraphView *leader, QGraphicsItem *item);
 
-private:
+  private:
     // Centres `follower` so that `twin` sits where `anchor` sits in `leader`.
     void place(GraphView *leader, QGraphicsItem *anchor, GraphView *follower, QGraphicsItem *twin);
 

@@ -18,7 +18,7 @@ using Show = std::function<void(std::shared_ptr<const ModelSession>, const QStri
 
 class FixCommand : public QUndoCommand
 {
-public:
+  public:
     FixCommand(const FixResult &result, Show show)
         : before_(result.before), after_(result.after), message_(describeChanges(result.changes)),
           show_(std::move(show))
@@ -28,7 +28,7 @@ public:
     void undo() override { show_(before_, QObject::tr("Undid: %1").arg(text())); }
     void redo() override { show_(after_, message_); }
 
-private:
+  private:
     std::shared_ptr<const ModelSession> before_;
     std::shared_ptr<const ModelSession> after_;
     QString message_;
@@ -38,13 +38,17 @@ private:
 } // namespace
 
 FixHistory::FixHistory(WorkTracker *work, QObject *parent)
-    : QObject(parent), stack_(new QUndoStack(this)), job_(new Job(work, tr("fixing the model"), this))
+    : QObject(parent), stack_(new QUndoStack(this)),
+      job_(new Job(work, tr("fixing the model"), this))
 {
 }
 
 FixHistory::~FixHistory() = default;
 
-bool FixHistory::busy() const { return job_->running(); }
+bool FixHistory::busy() const
+{
+    return job_->running();
+}
 
 void FixHistory::setCurrent(std::shared_ptr<const ModelSession> session, bool newModel)
 {
@@ -55,7 +59,8 @@ void FixHistory::setCurrent(std::shared_ptr<const ModelSession> session, bool ne
     }
 }
 
-bool FixHistory::fix(const QStringList &keys, const QString &label, std::shared_ptr<const FixResult> ready)
+bool FixHistory::fix(const QStringList &keys, const QString &label,
+                     std::shared_ptr<const FixResult> ready)
 {
     if (!current_ || !current_->model())
         return false;
@@ -90,10 +95,11 @@ QStringList FixHistory::keysOf(const QString &check) const
 void FixHistory::onFixed(const FixResult &result)
 {
     // Pushing runs redo(), which shows the fixed session.
-    stack_->push(new FixCommand(result, [this](std::shared_ptr<const ModelSession> s, const QString &message) {
-        current_ = s;
-        emit sessionChanged(std::move(s), message);
-    }));
+    stack_->push(new FixCommand(
+        result, [this](std::shared_ptr<const ModelSession> s, const QString &message) {
+            current_ = s;
+            emit sessionChanged(std::move(s), message);
+        }));
     emit fixApplied();
 }
 

@@ -21,7 +21,7 @@ struct FixResult;
 class FixHistory : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit FixHistory(WorkTracker *work, QObject *parent = nullptr);
     ~FixHistory() override;
 
@@ -35,17 +35,19 @@ public:
     // `ready`: the same fix already computed (the preview's), landed instead of computed again
     // when it was made from the current session. False (nothing started) when there is no model
     // or a fix runs.
-    bool fix(const QStringList &keys, const QString &label, std::shared_ptr<const FixResult> ready = {});
+    bool fix(const QStringList &keys, const QString &label,
+             std::shared_ptr<const FixResult> ready = {});
     // The findingKey()s of the current session's findings: all, or those of `check`.
     QStringList keysOf(const QString &check = {}) const;
 
-signals:
+  signals:
     // Show `session`; `message` says what changed (for the status bar).
-    void sessionChanged(std::shared_ptr<const torchprep::ModelSession> session, const QString &message);
+    void sessionChanged(std::shared_ptr<const torchprep::ModelSession> session,
+                        const QString &message);
     void fixApplied();
     void failed(const QString &reason);
 
-private:
+  private:
     void onFixed(const FixResult &result);
 
     QUndoStack *stack_;

@@ -18,7 +18,7 @@ QString createdText(const FixResult &result)
     for (const PreparedChange &change : result.changes) {
         const ModuleInfo *module = result.after->graph().findModule(change.module);
         created << (module ? QStringLiteral("%1 (%2)").arg(QString::fromStdString(change.module),
-                                                          QString::fromStdString(module->typeName))
+                                                           QString::fromStdString(module->typeName))
                            : QString::fromStdString(change.module));
     }
     if (created.isEmpty())
@@ -45,13 +45,15 @@ void FixPreview::preview(std::shared_ptr<const ModelSession> session, int findin
         if (!session || !session->model() || finding < 0 ||
             finding >= static_cast<int>(session->report().findings.size()))
             return;
-        const std::string key = findingKey(session->report().findings[static_cast<std::size_t>(finding)]);
+        const std::string key =
+            findingKey(session->report().findings[static_cast<std::size_t>(finding)]);
         job.start(
             [session, key] {
                 auto result = std::make_shared<const FixResult>(applyFixes(session, {key}));
                 return std::make_pair(result, createdText(*result));
             },
-            [this, session, finding, key](std::pair<std::shared_ptr<const FixResult>, QString> done) {
+            [this, session, finding,
+             key](std::pair<std::shared_ptr<const FixResult>, QString> done) {
                 lastSession_ = session;
                 lastFinding_ = finding;
                 lastText_ = done.second;
@@ -62,14 +64,18 @@ void FixPreview::preview(std::shared_ptr<const ModelSession> session, int findin
     });
 }
 
-std::shared_ptr<const FixResult> FixPreview::resultFor(const std::shared_ptr<const ModelSession> &session,
-                                                       const std::string &key) const
+std::shared_ptr<const FixResult>
+FixPreview::resultFor(const std::shared_ptr<const ModelSession> &session,
+                      const std::string &key) const
 {
     if (!session || session != lastSession_.lock() || key != lastKey_)
         return nullptr;
     return lastResult_;
 }
 
-void FixPreview::cancel() { job_->cancel(); }
+void FixPreview::cancel()
+{
+    job_->cancel();
+}
 
 } // namespace torchprep

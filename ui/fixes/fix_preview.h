@@ -20,7 +20,7 @@ class WorkTracker;
 class FixPreview : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit FixPreview(WorkTracker *work, QObject *parent = nullptr);
     ~FixPreview() override;
 
@@ -33,11 +33,11 @@ public:
     std::shared_ptr<const FixResult> resultFor(const std::shared_ptr<const ModelSession> &session,
                                                const std::string &key) const;
 
-signals:
+  signals:
     // `text` says what Fix creates for finding `finding` of `session`, for a person.
     void previewed(const torchprep::ModelSession *session, int finding, const QString &text);
 
-private:
+  private:
     LatestJob *job_;
     std::weak_ptr<const ModelSession> lastSession_; // the last answer, for a request made again
     int lastFinding_ = -1;

@@ -11,7 +11,8 @@
 
 namespace torchprep {
 
-FixResult applyFixes(std::shared_ptr<const ModelSession> current, const std::vector<std::string> &keys)
+FixResult applyFixes(std::shared_ptr<const ModelSession> current,
+                     const std::vector<std::string> &keys)
 {
     PrepareOptions options;
     options.excludedModules = current->excludedModules();
@@ -41,9 +42,10 @@ QString describeChanges(const std::vector<PreparedChange> &changes)
     for (const std::string &kind : order) {
         const QStringList &list = modules[kind];
         const PassEntry *pass = findPass(kind);
-        const QString what = pass ? counted(list.size(), QObject::tr(pass->changeOne.c_str()),
-                                            QObject::tr(pass->changeMany.c_str()))
-                                  : counted(list.size(), QObject::tr("change"), QObject::tr("changes"));
+        const QString what =
+            pass ? counted(list.size(), QObject::tr(pass->changeOne.c_str()),
+                           QObject::tr(pass->changeMany.c_str()))
+                 : counted(list.size(), QObject::tr("change"), QObject::tr("changes"));
         QStringList shown = list.mid(0, 3);
         if (list.size() > 3)
             shown << QStringLiteral("…");

@@ -25,7 +25,8 @@ struct FixResult
 
 // Fixes the findings named by `keys` (findingKey()s; empty: all) in a copy of `current`'s
 // model. Throws InputError (one line) when there is no model or the preparer refuses.
-FixResult applyFixes(std::shared_ptr<const ModelSession> current, const std::vector<std::string> &keys);
+FixResult applyFixes(std::shared_ptr<const ModelSession> current,
+                     const std::vector<std::string> &keys);
 
 // "3 modules added: layer1.0.module_add, ...": the status bar's account of `changes`.
 QString describeChanges(const std::vector<PreparedChange> &changes);

@@ -13,7 +13,10 @@
 namespace torchprep {
 
 namespace {
-QColor lastChangeColor() { return QColor(0x2E, 0x7D, 0x32); } // green: "this came with the last step"
+QColor lastChangeColor()
+{
+    return QColor(0x2E, 0x7D, 0x32);
+} // green: "this came with the last step"
 } // namespace
 
 FixWorkflow::FixWorkflow(WorkTracker *work, QObject *parent)
@@ -36,9 +39,18 @@ FixWorkflow::~FixWorkflow()
         delete diff_;
 }
 
-QUndoStack *FixWorkflow::undoStack() const { return history_->undoStack(); }
-bool FixWorkflow::busy() const { return history_->busy(); }
-QStringList FixWorkflow::keysOf(const QString &check) const { return history_->keysOf(check); }
+QUndoStack *FixWorkflow::undoStack() const
+{
+    return history_->undoStack();
+}
+bool FixWorkflow::busy() const
+{
+    return history_->busy();
+}
+QStringList FixWorkflow::keysOf(const QString &check) const
+{
+    return history_->keysOf(check);
+}
 
 void FixWorkflow::setOpened(std::shared_ptr<const ModelSession> session)
 {
@@ -68,9 +80,15 @@ bool FixWorkflow::fix(const QStringList &keys, const QString &label, bool showDi
 }
 
 // Re-validation keeps the loaded model; only a fix (and not its undo) makes another one.
-bool FixWorkflow::fixed() const { return opened_ && current_ && current_->model() != opened_->model(); }
+bool FixWorkflow::fixed() const
+{
+    return opened_ && current_ && current_->model() != opened_->model();
+}
 
-LegendWidget::Row FixWorkflow::lastChangeKeyRow() { return {Qt::white, lastChangeColor(), tr("Changed by the last step")}; }
+LegendWidget::Row FixWorkflow::lastChangeKeyRow()
+{
+    return {Qt::white, lastChangeColor(), tr("Changed by the last step")};
+}
 
 QString FixWorkflow::fixesText() const
 {
@@ -81,11 +99,12 @@ QString FixWorkflow::fixesText() const
 }
 
 // A fix, an undo or a redo: outline what changed, hand the session on, redraw the diff later.
-void FixWorkflow::onSessionChanged(std::shared_ptr<const ModelSession> session, const QString &message)
+void FixWorkflow::onSessionChanged(std::shared_ptr<const ModelSession> session,
+                                   const QString &message)
 {
     if (current_ && session)
-        lastChange_ = diffMarks(diffModelGraphs(current_->graph(), session->graph()), session->graph(), true,
-                                lastChangeColor());
+        lastChange_ = diffMarks(diffModelGraphs(current_->graph(), session->graph()),
+                                session->graph(), true, lastChangeColor());
     else
         lastChange_.clear();
     current_ = session;
@@ -116,14 +135,16 @@ void FixWorkflow::refreshDiff()
 {
     diffStale_ = false;
     if (!opened_ || !current_) {
-        diff_->showPlaceholder(tr("Open a model, then fix its findings (Edit ▸ Fix All): the opened model "
-                                  "and the fixed one show here side by side."));
+        diff_->showPlaceholder(
+            tr("Open a model, then fix its findings (Edit ▸ Fix All): the opened model "
+               "and the fixed one show here side by side."));
         return;
     }
     if (!fixed()) {
-        diff_->showPlaceholder(tr("No fix applied yet.\n\nFix a finding (right-click it ▸ Fix) or all of them "
-                                  "(Edit ▸ Fix All, Ctrl+Shift+F): the opened model and the fixed one then show "
-                                  "here side by side, every change marked."));
+        diff_->showPlaceholder(
+            tr("No fix applied yet.\n\nFix a finding (right-click it ▸ Fix) or all of them "
+               "(Edit ▸ Fix All, Ctrl+Shift+F): the opened model and the fixed one then show "
+               "here side by side, every change marked."));
         return;
     }
     const QString name = QFileInfo(QString::fromStdString(opened_->path())).fileName();
@@ -151,7 +172,9 @@ bool FixWorkflow::comparedPair(ComparedModel *a, ComparedModel *b) const
         return false;
     const QString path = QString::fromStdString(opened_->path());
     *a = ComparedModel{path, path, opened_->model()};
-    *b = ComparedModel{tr("%1 %2 (in the Studio)").arg(QFileInfo(path).fileName(), fixesText()), {}, current_->model()};
+    *b = ComparedModel{tr("%1 %2 (in the Studio)").arg(QFileInfo(path).fileName(), fixesText()),
+                       {},
+                       current_->model()};
     return true;
 }
 

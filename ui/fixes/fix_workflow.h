@@ -4,8 +4,8 @@
 #pragma once
 
 #include "graph/legend_widget.h"
-#include "graph/node_mark.h"
 #include "graph/model_graph.h"
+#include "graph/node_mark.h"
 
 #include <QHash>
 #include <QObject>
@@ -28,7 +28,7 @@ struct ComparedModel;
 class FixWorkflow : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit FixWorkflow(WorkTracker *work, QObject *parent = nullptr);
     ~FixWorkflow() override;
 
@@ -41,7 +41,8 @@ public:
     // background; fixApplied() follows. `showDiff`: open the Before / After tab when it lands
     // (bulk fixes change the model all over). False when nothing is open or a fix runs.
     // `ready`: the fix as the preview computed it (see FixHistory::fix).
-    bool fix(const QStringList &keys, const QString &label, bool showDiff, std::shared_ptr<const FixResult> ready = {});
+    bool fix(const QStringList &keys, const QString &label, bool showDiff,
+             std::shared_ptr<const FixResult> ready = {});
     // The findingKey()s of the current session's findings: all, or those of `check`.
     QStringList keysOf(const QString &check = {}) const;
     bool busy() const;
@@ -66,9 +67,10 @@ public:
     // nothing is fixed or a fix runs.
     bool comparedPair(ComparedModel *a, ComparedModel *b) const;
 
-signals:
+  signals:
     // A fix, an undo or a redo: show `session`; `message` says what changed.
-    void sessionChanged(std::shared_ptr<const torchprep::ModelSession> session, const QString &message);
+    void sessionChanged(std::shared_ptr<const torchprep::ModelSession> session,
+                        const QString &message);
     void fixApplied();
     void failed(const QString &reason);
     // The undo stack moved: fixed() and fixesText() may say something else now.
@@ -78,7 +80,7 @@ signals:
     // The Before / After view's Compare Outputs button.
     void compareRequested();
 
-private:
+  private:
     void onSessionChanged(std::shared_ptr<const ModelSession> session, const QString &message);
     void onStepsChanged();
     void refreshDiff();

@@ -1,7 +1,7 @@
 #include "onnx_export_job.h"
 
-#include "onnx/onnx_report.h"
 #include "onnx/onnx_export.h"
+#include "onnx/onnx_report.h"
 #include "session/background_work.h"
 #include "session/export_file.h"
 #include "session/model_inputs.h"
@@ -17,17 +17,21 @@ OnnxExportJob::OnnxExportJob(WorkTracker *tracker, QObject *parent)
 {
 }
 
-bool OnnxExportJob::running() const { return job_->running(); }
+bool OnnxExportJob::running() const
+{
+    return job_->running();
+}
 
-bool OnnxExportJob::start(const std::shared_ptr<const ModelSession> &session, const ModelInputs &inputs,
-                          const QString &path, int opset, QString *error)
+bool OnnxExportJob::start(const std::shared_ptr<const ModelSession> &session,
+                          const ModelInputs &inputs, const QString &path, int opset, QString *error)
 {
     if (!session || !session->model()) {
         *error = tr("no model is open");
         return false;
     }
     if (inputs.isEmpty()) {
-        *error = tr("describe the model's inputs first (Tools ▸ Describe Inputs): the exporter runs the model on them");
+        *error = tr("describe the model's inputs first (Tools ▸ Describe Inputs): the exporter "
+                    "runs the model on them");
         return false;
     }
     if (!mayExportTo(path, error))
@@ -47,7 +51,8 @@ bool OnnxExportJob::start(const std::shared_ptr<const ModelSession> &session, co
     const std::string output = QFileInfo(path).absoluteFilePath().toStdString();
     return job_->start(
         [session, output, options] {
-            const OnnxExportResult result = exportOnnx(*session->model(), &session->graph(), output, options);
+            const OnnxExportResult result =
+                exportOnnx(*session->model(), &session->graph(), output, options);
             return std::make_pair(result.written, onnxText(output, options, result));
         },
         [this](std::pair<bool, std::string> outcome) {

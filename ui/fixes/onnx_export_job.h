@@ -19,21 +19,21 @@ struct ModelInputs;
 class OnnxExportJob : public QObject
 {
     Q_OBJECT
-public:
+  public:
     OnnxExportJob(WorkTracker *tracker, QObject *parent = nullptr);
 
     // Starts exporting `session`'s model to `path` at `opset`, fed `inputs`. False, with one line
     // in *error, when nothing started: no inputs described, `path` is a model's own file, a
     // previous export still runs.
-    bool start(const std::shared_ptr<const ModelSession> &session, const ModelInputs &inputs, const QString &path,
-               int opset, QString *error);
+    bool start(const std::shared_ptr<const ModelSession> &session, const ModelInputs &inputs,
+               const QString &path, int opset, QString *error);
     bool running() const;
 
-signals:
+  signals:
     // `written`: the file is on disk. `report`: what the export, the checker and the proof said.
     void finished(bool written, const QString &report);
 
-private:
+  private:
     Job *job_;
 };
 

@@ -30,7 +30,8 @@ struct Written
 // Proves `session`'s model equal to `opened`'s when they differ, then runs `write` (which says
 // what it wrote). Runs on a worker.
 Written proveThenWrite(const std::shared_ptr<const ModelSession> &session,
-                       const std::shared_ptr<const ModelSession> &opened, const std::optional<InputSpec> &inputs,
+                       const std::shared_ptr<const ModelSession> &opened,
+                       const std::optional<InputSpec> &inputs,
                        const std::function<std::string()> &write)
 {
     std::ostringstream report;
@@ -38,7 +39,8 @@ Written proveThenWrite(const std::shared_ptr<const ModelSession> &session,
         PrepareOptions options; // as the fixes ran: the opened file's exclusions and allowed ops
         options.excludedModules = opened->excludedModules();
         options.allowedOps = opened->analysed().checkOptions().allowedOps;
-        const PreparedProof proven = provePrepared(*opened->model(), *session->model(), options, *inputs, kTolerance);
+        const PreparedProof proven =
+            provePrepared(*opened->model(), *session->model(), options, *inputs, kTolerance);
         report << proofLine(proven.proof, *inputs) << "\n";
         if (!proven.proof.passed) {
             if (const std::string broken = brokenByLine(proven.diagnosis); !broken.empty())
@@ -58,7 +60,10 @@ PreparedExportJob::PreparedExportJob(WorkTracker *tracker, QObject *parent)
 {
 }
 
-bool PreparedExportJob::running() const { return job_->running(); }
+bool PreparedExportJob::running() const
+{
+    return job_->running();
+}
 
 void PreparedExportJob::finish(bool written, const QString &report)
 {
@@ -68,15 +73,16 @@ void PreparedExportJob::finish(bool written, const QString &report)
 }
 
 bool PreparedExportJob::ready(const std::shared_ptr<const ModelSession> &session,
-                              const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
-                              QString *error)
+                              const std::shared_ptr<const ModelSession> &opened,
+                              const ModelInputs &inputs, QString *error)
 {
     if (!session || !session->model()) {
         *error = tr("no model is open");
         return false;
     }
     if (opened && opened->model() != session->model() && inputs.isEmpty()) {
-        *error = tr("describe the model's inputs first (Tools ▸ Describe Inputs): a fixed model is written only once "
+        *error = tr("describe the model's inputs first (Tools ▸ Describe Inputs): a fixed model is "
+                    "written only once "
                     "proven equal to the opened one on them, as torchprep prepare writes");
         return false;
     }
@@ -88,8 +94,9 @@ bool PreparedExportJob::ready(const std::shared_ptr<const ModelSession> &session
 }
 
 bool PreparedExportJob::startTorchScript(const std::shared_ptr<const ModelSession> &session,
-                                         const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
-                                         const QString &path, QString *error)
+                                         const std::shared_ptr<const ModelSession> &opened,
+                                         const ModelInputs &inputs, const QString &path,
+                                         QString *error)
 {
     if (!ready(session, opened, inputs, error) || !mayExportTo(path, error))
         return false;
@@ -110,14 +117,16 @@ bool PreparedExportJob::startTorchScript(const std::shared_ptr<const ModelSessio
                 return "wrote " + output;
             });
         },
-        [this](Written outcome) { finish(outcome.written, QString::fromStdString(outcome.report)); },
-        [this](const QString &line) { finish(false, line); },
-        tr("Writing the prepared model"));
+        [this](Written outcome) {
+            finish(outcome.written, QString::fromStdString(outcome.report));
+        },
+        [this](const QString &line) { finish(false, line); }, tr("Writing the prepared model"));
 }
 
 bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &session,
-                                    const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
-                                    const QString &dir, const QString &stem, QString *error)
+                                    const std::shared_ptr<const ModelSession> &opened,
+                                    const ModelInputs &inputs, const QString &dir,
+                                    const QString &stem, QString *error)
 {
     if (!ready(session, opened, inputs, error))
         return false;
@@ -137,15 +146,17 @@ bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &s
     return job_->start(
         [session, opened, spec, folder, name] {
             return proveThenWrite(session, opened, spec, [&] {
-                const PythonPackage package = emitPythonPackage(*session->model(), name); // in memory first
+                const PythonPackage package =
+                    emitPythonPackage(*session->model(), name); // in memory first
                 preparePythonFolder(folder);
                 const std::vector<std::string> paths = writePythonPackage(package, folder);
                 return "wrote " + paths.at(0) + " and " + paths.at(1);
             });
         },
-        [this](Written outcome) { finish(outcome.written, QString::fromStdString(outcome.report)); },
-        [this](const QString &line) { finish(false, line); },
-        tr("Writing the Python source"));
+        [this](Written outcome) {
+            finish(outcome.written, QString::fromStdString(outcome.report));
+        },
+        [this](const QString &line) { finish(false, line); }, tr("Writing the Python source"));
 }
 
 } // namespace torchprep

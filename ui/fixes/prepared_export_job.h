@@ -20,7 +20,7 @@ struct ModelInputs;
 class PreparedExportJob : public QObject
 {
     Q_OBJECT
-public:
+  public:
     PreparedExportJob(WorkTracker *tracker, QObject *parent = nullptr);
 
     // Starts writing `session`'s model to `path` as TorchScript. `opened` is the session as loaded
@@ -28,8 +28,8 @@ public:
     // False, with one line in *error, when nothing started: no model, a fixed model with no
     // inputs described, `path` a model's own file, an export still running.
     bool startTorchScript(const std::shared_ptr<const ModelSession> &session,
-                          const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
-                          const QString &path, QString *error);
+                          const std::shared_ptr<const ModelSession> &opened,
+                          const ModelInputs &inputs, const QString &path, QString *error);
     // The same for STEM.py and STEM_state_dict.pt in `dir`; `stem` must be a Python identifier.
     bool startPython(const std::shared_ptr<const ModelSession> &session,
                      const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
@@ -38,14 +38,16 @@ public:
     // The session the last finished() wrote (null when it wrote nothing, or it is gone).
     std::shared_ptr<const ModelSession> lastWritten() const { return lastWritten_.lock(); }
 
-signals:
-    // `written`: the files are on disk. `report`: the proof's line, what broke it, what was written.
+  signals:
+    // `written`: the files are on disk. `report`: the proof's line, what broke it, what was
+    // written.
     void finished(bool written, const QString &report);
 
-private:
+  private:
     // What must hold before anything starts; the inputs as the core runs them in *spec.
-    bool ready(const std::shared_ptr<const ModelSession> &session, const std::shared_ptr<const ModelSession> &opened,
-               const ModelInputs &inputs, QString *error);
+    bool ready(const std::shared_ptr<const ModelSession> &session,
+               const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
+               QString *error);
 
     // Tells finished() once the session it wrote is known.
     void finish(bool written, const QString &report);

@@ -12,7 +12,7 @@ namespace {
 const QColor kEdgeColor(0x78, 0x84, 0x90);
 const QColor kLabelColor(0x3E, 0x6E, 0x9E);
 constexpr qreal kFaintSpan = 230; // points: an edge longer than about three ranks skips past
-}
+} // namespace
 
 EdgeItem::EdgeItem(const LaidEdge &edge)
     : from_(edge.from), to_(edge.to), path_(edge.path), arrow_(edge.arrow), label_(edge.label),
@@ -30,8 +30,9 @@ void EdgeItem::updateBounds()
     prepareGeometryChange();
     bounds_ = path_.boundingRect().united(arrow_.boundingRect());
     if (!label_.text().isEmpty())
-        bounds_ = bounds_.united(QRectF(labelPos_ + QPointF(4, -label_.size().height() / 2), label_.size())
-                                     .adjusted(-2, -2, 2, 2));
+        bounds_ = bounds_.united(
+            QRectF(labelPos_ + QPointF(4, -label_.size().height() / 2), label_.size())
+                .adjusted(-2, -2, 2, 2));
     bounds_.adjust(-2, -2, 2, 2);
 }
 
@@ -53,7 +54,10 @@ void EdgeItem::setEmphasis(bool on)
     update();
 }
 
-QRectF EdgeItem::boundingRect() const { return bounds_; }
+QRectF EdgeItem::boundingRect() const
+{
+    return bounds_;
+}
 
 void EdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *)
 {

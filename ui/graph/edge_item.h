@@ -14,7 +14,7 @@ struct LaidEdge;
 
 class EdgeItem : public QGraphicsItem
 {
-public:
+  public:
     enum { Type = UserType + 3 };
 
     explicit EdgeItem(const LaidEdge &edge);
@@ -32,7 +32,7 @@ public:
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
-private:
+  private:
     void updateBounds();
 
     int from_;

@@ -1,9 +1,9 @@
 #include "graph_controller.h"
 
-#include "session/background_work.h"
 #include "graph/graph_layout.h"
 #include "graph/layered_layout.h"
 #include "graph/visible_graph.h"
+#include "session/background_work.h"
 #include "session/model_session.h"
 
 #include <algorithm>
@@ -31,15 +31,21 @@ GraphController::GraphController(WorkTracker *work, QObject *parent)
 
 GraphController::~GraphController() = default;
 
-bool GraphController::busy() const { return job_->running(); }
+bool GraphController::busy() const
+{
+    return job_->running();
+}
 
-bool GraphController::layoutIsCurrent() const { return layout_ && layout_->expanded == expanded_; }
+bool GraphController::layoutIsCurrent() const
+{
+    return layout_ && layout_->expanded == expanded_;
+}
 
 void GraphController::onLaidOut(std::shared_ptr<const GraphLayout> result)
 {
     if (runningGeneration_ != generation_)
         result.reset(); // laid out for a model that is no longer open
-    if (pending_) { // the user moved on while this one ran
+    if (pending_) {     // the user moved on while this one ran
         pending_ = false;
         if (result)
             cache_.insert(cacheKey(result->expanded), result);
@@ -76,7 +82,8 @@ void GraphController::setSession(std::shared_ptr<const ModelSession> session)
     startLayout();
 }
 
-void GraphController::setSession(std::shared_ptr<const ModelSession> session, std::set<NodeId> expanded)
+void GraphController::setSession(std::shared_ptr<const ModelSession> session,
+                                 std::set<NodeId> expanded)
 {
     session_ = std::move(session);
     cache_.clear();
@@ -109,15 +116,22 @@ void GraphController::setExpanded(NodeId call, bool expanded)
         next.erase(call);
         for (auto it = next.begin(); it != next.end();) {
             const auto chain = session_->ancestorCalls(*it);
-            it = std::find(chain.begin(), chain.end(), call) != chain.end() ? next.erase(it) : std::next(it);
+            it = std::find(chain.begin(), chain.end(), call) != chain.end() ? next.erase(it)
+                                                                            : std::next(it);
         }
     }
     apply(std::move(next));
 }
 
-void GraphController::toggle(NodeId call) { setExpanded(call, !expanded_.count(call)); }
+void GraphController::toggle(NodeId call)
+{
+    setExpanded(call, !expanded_.count(call));
+}
 
-void GraphController::reveal(NodeId node) { reveal(std::vector<NodeId>{node}); }
+void GraphController::reveal(NodeId node)
+{
+    reveal(std::vector<NodeId>{node});
+}
 
 void GraphController::reveal(const std::vector<NodeId> &nodes)
 {
@@ -142,7 +156,10 @@ void GraphController::expandAll()
     apply(std::move(next));
 }
 
-void GraphController::collapseAll() { apply({}); }
+void GraphController::collapseAll()
+{
+    apply({});
+}
 
 void GraphController::apply(std::set<NodeId> expanded)
 {

@@ -22,7 +22,7 @@ struct GraphLayout;
 class GraphController : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit GraphController(WorkTracker *work, QObject *parent = nullptr);
     ~GraphController() override;
 
@@ -50,12 +50,12 @@ public:
     void expandAll();
     void collapseAll();
 
-signals:
+  signals:
     void layoutReady(std::shared_ptr<const torchprep::GraphLayout> layout);
     void cleared();
     void layoutFailed(const QString &reason);
 
-private:
+  private:
     void apply(std::set<NodeId> expanded);
     void startLayout();
     void onLaidOut(std::shared_ptr<const GraphLayout> result);

@@ -22,12 +22,18 @@ QMutex &gvMutex()
 }
 
 // cgraph takes char* everywhere; the strings are copied, so temporaries are fine.
-char *cs(const QByteArray &text) { return const_cast<char *>(text.constData()); }
+char *cs(const QByteArray &text)
+{
+    return const_cast<char *>(text.constData());
+}
 
 // Boxes times edges up to which the column is drawn (densenet121's first view: 85 x 619).
 constexpr double kSpineWorkLimit = 60000;
 
-QByteArray inches(qreal points) { return QByteArray::number(points / 72.0, 'f', 4); }
+QByteArray inches(qreal points)
+{
+    return QByteArray::number(points / 72.0, 'f', 4);
+}
 
 QPolygonF arrowHead(QPointF from, QPointF tip)
 {
@@ -91,7 +97,8 @@ GraphLayout layoutGraph(VisibleGraph graph)
     // Weighted, dot slows sharply on large dense graphs (densenet121 opened whole: 30x): those
     // keep the plain layout.
     agattr(g, AGEDGE, cs("weight"), cs("1"));
-    const bool spine = static_cast<double>(graph.boxes.size()) * graph.edges.size() <= kSpineWorkLimit;
+    const bool spine =
+        static_cast<double>(graph.boxes.size()) * graph.edges.size() <= kSpineWorkLimit;
     std::unordered_map<int, int> latestSource;
     for (const VisibleEdge &edge : graph.edges) {
         auto [it, fresh] = latestSource.try_emplace(edge.to, edge.from);
@@ -115,8 +122,8 @@ GraphLayout layoutGraph(VisibleGraph graph)
     for (std::size_t i = 0; i < boxNodes.size(); ++i) {
         const QSizeF size = graph.boxes[i].size;
         const QPointF c = pt(ND_coord(boxNodes[i]));
-        out.boxRects.emplace_back(c.x() - size.width() / 2, c.y() - size.height() / 2,
-                                  size.width(), size.height());
+        out.boxRects.emplace_back(c.x() - size.width() / 2, c.y() - size.height() / 2, size.width(),
+                                  size.height());
     }
     for (Agraph_t *sub : clusterGraphs)
         out.clusterRects.push_back(rect(GD_bb(sub)));

@@ -19,8 +19,7 @@ namespace torchprep {
 
 GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
     : QWidget(parent), kind_(kind), controller_(new GraphController(work, this)),
-      scene_(new GraphScene(controller_, this)),
-      view_(new GraphView)
+      scene_(new GraphScene(controller_, this)), view_(new GraphView)
 {
     view_->setScene(scene_);
     controller_->setFont(view_->font());
@@ -54,9 +53,13 @@ GraphPane::GraphPane(Kind kind, WorkTracker *work, QWidget *parent)
 
 GraphPane::~GraphPane() = default;
 
-std::shared_ptr<const ModelSession> GraphPane::session() const { return controller_->session(); }
+std::shared_ptr<const ModelSession> GraphPane::session() const
+{
+    return controller_->session();
+}
 
-void GraphPane::setSession(std::shared_ptr<const ModelSession> session, QHash<NodeId, NodeMark> marks)
+void GraphPane::setSession(std::shared_ptr<const ModelSession> session,
+                           QHash<NodeId, NodeMark> marks)
 {
     const std::shared_ptr<const ModelSession> shown = controller_->session();
     const bool another = !shown || !shown->sameGraph(*session);
@@ -124,9 +127,15 @@ void GraphPane::setKeyVisible(bool visible)
         legend_->setVisible(visible);
 }
 
-bool GraphPane::keyVisible() const { return legend_ && legend_->isVisibleTo(this); }
+bool GraphPane::keyVisible() const
+{
+    return legend_ && legend_->isVisibleTo(this);
+}
 
-void GraphPane::setShapes(std::shared_ptr<const SessionShapes> shapes) { scene_->setShapes(std::move(shapes)); }
+void GraphPane::setShapes(std::shared_ptr<const SessionShapes> shapes)
+{
+    scene_->setShapes(std::move(shapes));
+}
 
 void GraphPane::setOverlay(QHash<NodeId, QColor> fills, const QVector<LegendWidget::Row> &keyRows)
 {
@@ -135,10 +144,19 @@ void GraphPane::setOverlay(QHash<NodeId, QColor> fills, const QVector<LegendWidg
     updateKey();
 }
 
-void GraphPane::setHighlights(std::vector<NodeId> nodes) { scene_->setHighlights(std::move(nodes)); }
+void GraphPane::setHighlights(std::vector<NodeId> nodes)
+{
+    scene_->setHighlights(std::move(nodes));
+}
 
-void GraphPane::expandAll() { controller_->expandAll(); }
-void GraphPane::collapseAll() { controller_->collapseAll(); }
+void GraphPane::expandAll()
+{
+    controller_->expandAll();
+}
+void GraphPane::collapseAll()
+{
+    controller_->collapseAll();
+}
 
 QString GraphPane::layoutSummary() const
 {
@@ -214,8 +232,8 @@ QRectF GraphPane::firstLook() const
 {
     QRectF look;
     for (const QGraphicsItem *item : scene_->items()) // the model's inputs
-        if (auto *box = qgraphicsitem_cast<const NodeItem *>(item); box && box->node() == kNoId &&
-                                                                   box->isInput())
+        if (auto *box = qgraphicsitem_cast<const NodeItem *>(item);
+            box && box->node() == kNoId && box->isInput())
             look = look.united(box->sceneBoundingRect());
     const std::shared_ptr<const ModelSession> session = controller_->session();
     if (kind_ == Kind::Model && session && !session->report().findings.empty()) {

@@ -5,8 +5,8 @@
 #pragma once
 
 #include "graph/legend_widget.h"
-#include "graph/node_mark.h"
 #include "graph/model_graph.h"
+#include "graph/node_mark.h"
 
 #include <QHash>
 #include <QWidget>
@@ -30,9 +30,8 @@ struct SessionShapes;
 class GraphPane : public QWidget
 {
     Q_OBJECT
-public:
-    enum class Kind
-    {
+  public:
+    enum class Kind {
         Model,   // a model and its findings, the minimap over the view, the colour key below it
         Version, // one side of a before/after: changes marked instead of findings, a title above
     };
@@ -42,7 +41,8 @@ public:
 
     // Shows `session` with `marks` outlined (its graph's nodes). Another graph opens at a
     // readable default and is looked at from its start; a re-validation keeps what is open.
-    void setSession(std::shared_ptr<const ModelSession> session, QHash<NodeId, NodeMark> marks = {});
+    void setSession(std::shared_ptr<const ModelSession> session,
+                    QHash<NodeId, NodeMark> marks = {});
     // Another graph, opened with exactly these calls.
     void setSession(std::shared_ptr<const ModelSession> session, std::set<NodeId> expanded,
                     QHash<NodeId, NodeMark> marks);
@@ -89,15 +89,15 @@ public:
     GraphScene *scene() const { return scene_; }
     GraphView *view() const { return view_; }
 
-signals:
-    void nodeSelected(torchprep::NodeId node); // by the user; kNoId when cleared
+  signals:
+    void nodeSelected(torchprep::NodeId node);       // by the user; kNoId when cleared
     void toggled(torchprep::NodeId call, bool open); // the user opened or closed a module
     void laidOut(); // a layout of the session is on screen, any pending reveal applied
 
-protected:
+  protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
-private:
+  private:
     void onContentChanged();
     void applyReveal();
     void placeOverlays();

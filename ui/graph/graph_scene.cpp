@@ -54,7 +54,8 @@ void GraphScene::showLayout(std::shared_ptr<const GraphLayout> layout)
 {
     const std::shared_ptr<const ModelSession> session = controller_->session();
     // A node id means the same only within one graph.
-    const NodeId keep = session_ && session && session_->sameGraph(*session) ? selectedNode() : kNoId;
+    const NodeId keep =
+        session_ && session && session_->sameGraph(*session) ? selectedNode() : kNoId;
     {
         const QSignalBlocker block(this);
         clear();
@@ -68,7 +69,8 @@ void GraphScene::showLayout(std::shared_ptr<const GraphLayout> layout)
     layout_ = std::move(layout);
     for (std::size_t i = 0; i < layout_->graph.clusters.size(); ++i) {
         const VisibleCluster &cluster = layout_->graph.clusters[i];
-        auto *item = new GroupItem(cluster.call, layout_->clusterRects[i], cluster.title, cluster.depth);
+        auto *item =
+            new GroupItem(cluster.call, layout_->clusterRects[i], cluster.title, cluster.depth);
         addItem(item->background());
         addItem(item);
         groups_.insert(cluster.call, item);
@@ -178,14 +180,16 @@ void GraphScene::decorate()
     // Marked nodes counted inside each collapsed call, per colour (in order of first sight).
     QHash<NodeId, QVector<NodeItem::Badge>> markedInside;
     for (auto it = marks_.cbegin(); it != marks_.cend(); ++it) {
-        if (!it.value().counted || it.key() < 0 || it.key() >= static_cast<NodeId>(session_->graph().nodes.size()))
+        if (!it.value().counted || it.key() < 0 ||
+            it.key() >= static_cast<NodeId>(session_->graph().nodes.size()))
             continue;
         for (NodeId call : session_->ancestorCalls(it.key())) {
             if (!boxes_.contains(call))
                 continue;
             QVector<NodeItem::Badge> &badges = markedInside[call];
-            auto same = std::find_if(badges.begin(), badges.end(),
-                                     [&](const NodeItem::Badge &b) { return b.color == it.value().color; });
+            auto same = std::find_if(badges.begin(), badges.end(), [&](const NodeItem::Badge &b) {
+                return b.color == it.value().color;
+            });
             if (same == badges.end())
                 badges.append({it.value().color, 1});
             else
@@ -234,7 +238,10 @@ QGraphicsItem *GraphScene::itemFor(NodeId node) const
     return nullptr;
 }
 
-bool GraphScene::selectNode(NodeId node, bool notify) { return selectNodes({node}, notify); }
+bool GraphScene::selectNode(NodeId node, bool notify)
+{
+    return selectNodes({node}, notify);
+}
 
 bool GraphScene::selectNodes(const std::vector<NodeId> &nodes, bool notify)
 {
@@ -286,7 +293,8 @@ void GraphScene::markLinkedCalls(NodeId selected)
     // The selected box's edges stand out from the rest (a faint skip edge too).
     const bool boxSelected = selected != kNoId && boxes_.contains(selected);
     for (EdgeItem *edge : std::as_const(edges_))
-        edge->setEmphasis(boxSelected && (edge->from() == boxKeyOf(selected) || edge->to() == boxKeyOf(selected)));
+        edge->setEmphasis(boxSelected &&
+                          (edge->from() == boxKeyOf(selected) || edge->to() == boxKeyOf(selected)));
     if (!session_ || selected == kNoId)
         return;
     const GraphNode &node = session_->graph().nodes[selected];

@@ -3,8 +3,8 @@
 // and double-clicks. A selection survives a new layout of the same graph, never another graph.
 #pragma once
 
-#include "graph/node_mark.h"
 #include "graph/model_graph.h"
+#include "graph/node_mark.h"
 
 #include <QGraphicsScene>
 #include <QHash>
@@ -26,7 +26,7 @@ struct SessionShapes;
 class GraphScene : public QGraphicsScene
 {
     Q_OBJECT
-public:
+  public:
     explicit GraphScene(GraphController *controller, QObject *parent = nullptr);
     ~GraphScene() override;
 
@@ -61,15 +61,15 @@ public:
     // The box key (VisibleBox::key) of the box standing for `node`, for matching edges.
     static int boxKeyOf(NodeId node) { return node; }
 
-signals:
+  signals:
     void nodeSelected(torchprep::NodeId node); // the user's selection; kNoId when cleared
     void toggleRequested(torchprep::NodeId call);
     void contentChanged(); // a new layout (or none) is on show
 
-protected:
+  protected:
     void mouseDoubleClickEvent(QGraphicsSceneMouseEvent *event) override;
 
-private:
+  private:
     void showLayout(std::shared_ptr<const GraphLayout> layout);
     void clearContent();
     void onSelectionChanged();

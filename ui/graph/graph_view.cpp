@@ -1,9 +1,9 @@
 #include "graph_view.h"
 
 #include <QGraphicsItem>
-#include <algorithm>
 #include <QScrollBar>
 #include <QWheelEvent>
+#include <algorithm>
 
 #include <cmath>
 
@@ -13,7 +13,7 @@ namespace {
 constexpr qreal kMinZoom = 0.02;
 constexpr qreal kMaxZoom = 4.0;
 constexpr qreal kReadableZoom = 0.7;
-}
+} // namespace
 
 GraphView::GraphView(QWidget *parent) : QGraphicsView(parent)
 {
@@ -59,7 +59,10 @@ void GraphView::zoomOut()
     setTransformationAnchor(anchor);
 }
 
-void GraphView::resetZoom() { setZoom(1.0); }
+void GraphView::resetZoom()
+{
+    setZoom(1.0);
+}
 
 void GraphView::fitToWindow()
 {
@@ -80,17 +83,21 @@ void GraphView::showStart(const QRectF &focus)
         setTransform(QTransform::fromScale(std::min(fit, 1.0), std::min(fit, 1.0)));
         centerOn(rect.center());
     } else {
-        const QRectF wanted = focus.isEmpty() ? QRectF(rect.topLeft(), QSizeF(rect.width(), 1)) : focus;
+        const QRectF wanted =
+            focus.isEmpty() ? QRectF(rect.topLeft(), QSizeF(rect.width(), 1)) : focus;
         // As close as the graph's width allows, further out (never below readable) for the focus.
         const QSizeF room = wanted.size() + QSizeF(60, 60);
-        const qreal zoom = std::clamp(std::min({view.width() / rect.width(), view.width() / room.width(),
-                                                view.height() / room.height()}),
-                                      kReadableZoom, 1.0);
+        const qreal zoom =
+            std::clamp(std::min({view.width() / rect.width(), view.width() / room.width(),
+                                 view.height() / room.height()}),
+                       kReadableZoom, 1.0);
         setTransform(QTransform::fromScale(zoom, zoom));
         const QSizeF seen = view / zoom;
         // Centred on what should be seen; when it is taller than the view, from its top.
-        const qreal x = wanted.width() <= seen.width() ? wanted.center().x() : wanted.left() + seen.width() / 2 - 20;
-        const qreal y = wanted.height() <= seen.height() ? wanted.center().y() : wanted.top() + seen.height() / 2 - 20;
+        const qreal x = wanted.width() <= seen.width() ? wanted.center().x()
+                                                       : wanted.left() + seen.width() / 2 - 20;
+        const qreal y = wanted.height() <= seen.height() ? wanted.center().y()
+                                                         : wanted.top() + seen.height() / 2 - 20;
         centerOn(x, y);
     }
     emit viewportMoved();

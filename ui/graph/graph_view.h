@@ -9,7 +9,7 @@ namespace torchprep {
 class GraphView : public QGraphicsView
 {
     Q_OBJECT
-public:
+  public:
     explicit GraphView(QWidget *parent = nullptr);
 
     qreal zoom() const { return transform().m11(); }
@@ -17,7 +17,7 @@ public:
     // The visible part of the scene, in scene coordinates.
     QRectF visibleSceneRect() const;
 
-public slots:
+  public slots:
     void zoomIn();
     void zoomOut();
     void resetZoom();
@@ -28,10 +28,10 @@ public slots:
     void showStart(const QRectF &focus = {});
     void centreOnItem(QGraphicsItem *item);
 
-signals:
+  signals:
     void viewportMoved();
 
-protected:
+  protected:
     void wheelEvent(QWheelEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
     void resizeEvent(QResizeEvent *event) override;

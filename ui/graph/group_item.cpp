@@ -44,9 +44,15 @@ void GroupItem::setOverlay(const QColor &fill)
     update();
 }
 
-QRectF GroupItem::boundingRect() const { return rect_.adjusted(-4, -4, 4, 4); }
+QRectF GroupItem::boundingRect() const
+{
+    return rect_.adjusted(-4, -4, 4, 4);
+}
 
-QRectF GroupItem::titleRect() const { return QRectF(rect_.topLeft(), QSizeF(rect_.width(), 18)); }
+QRectF GroupItem::titleRect() const
+{
+    return QRectF(rect_.topLeft(), QSizeF(rect_.width(), 18));
+}
 
 QPainterPath GroupItem::shape() const
 {
@@ -59,11 +65,14 @@ void GroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option,
 {
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QColor frame = mark_.isValid() ? mark_ : accent_;
-    QColor border = isSelected() ? selectionColor() : frame.isValid() ? frame : QColor(0xA0, 0xA8, 0xB0);
+    QColor border = isSelected()      ? selectionColor()
+                    : frame.isValid() ? frame
+                                      : QColor(0xA0, 0xA8, 0xB0);
     painter->setPen(QPen(border, isSelected() || mark_.isValid() ? 3 : accent_.isValid() ? 2 : 1));
     painter->setBrush(Qt::NoBrush);
     painter->drawRect(rect_);
-    painter->fillRect(titleRect().adjusted(0.5, 0.5, -0.5, 0), overlay_.isValid() ? overlay_ : fill_);
+    painter->fillRect(titleRect().adjusted(0.5, 0.5, -0.5, 0),
+                      overlay_.isValid() ? overlay_ : fill_);
     if (mark_.isValid()) { // the title bar tinted: the whole group is the change
         QColor tint = mark_;
         tint.setAlpha(45);

@@ -14,7 +14,7 @@ namespace torchprep {
 
 class GroupItem : public QGraphicsItem
 {
-public:
+  public:
     enum { Type = UserType + 2 };
 
     GroupItem(NodeId call, const QRectF &rect, const QString &title, int depth);
@@ -35,7 +35,7 @@ public:
     QPainterPath shape() const override; // only the title bar picks: clicks inside reach the boxes
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
-private:
+  private:
     QRectF titleRect() const;
 
     NodeId call_;

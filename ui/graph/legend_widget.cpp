@@ -1,7 +1,7 @@
 #include "legend_widget.h"
 
-#include "session/check_style.h"
 #include "checks/check_catalogue.h"
+#include "session/check_style.h"
 
 #include <QFontMetricsF>
 #include <QLinearGradient>
@@ -17,7 +17,10 @@ constexpr qreal kScaleWidth = 60;
 constexpr qreal kGap = 18;
 constexpr qreal kPad = 4;
 
-qreal swatchWidth(const LegendWidget::Row &row) { return row.scale.isEmpty() ? kSwatch : kScaleWidth; }
+qreal swatchWidth(const LegendWidget::Row &row)
+{
+    return row.scale.isEmpty() ? kSwatch : kScaleWidth;
+}
 
 // Lays the rows out left to right, wrapping at `width`; calls `place` with each row's top-left.
 qreal flow(const QVector<LegendWidget::Row> &rows, qreal width, const QFontMetricsF &metrics,
@@ -69,11 +72,20 @@ void LegendWidget::setRows(QVector<Row> rows)
     update();
 }
 
-int LegendWidget::heightForWidth(int width) const { return static_cast<int>(std::ceil(keyHeight(rows_, width, font()))); }
+int LegendWidget::heightForWidth(int width) const
+{
+    return static_cast<int>(std::ceil(keyHeight(rows_, width, font())));
+}
 
-QSize LegendWidget::sizeHint() const { return {400, heightForWidth(width() > 0 ? width() : 400)}; }
+QSize LegendWidget::sizeHint() const
+{
+    return {400, heightForWidth(width() > 0 ? width() : 400)};
+}
 
-QSize LegendWidget::minimumSizeHint() const { return {100, heightForWidth(width() > 0 ? width() : 400)}; }
+QSize LegendWidget::minimumSizeHint() const
+{
+    return {100, heightForWidth(width() > 0 ? width() : 400)};
+}
 
 qreal LegendWidget::keyHeight(const QVector<Row> &rows, qreal width, const QFont &font)
 {
@@ -92,7 +104,8 @@ qreal LegendWidget::paintKey(QPainter &p, const QVector<Row> &rows, const QRectF
         if (!row.scale.isEmpty()) {
             QLinearGradient gradient(swatch.topLeft(), swatch.topRight());
             for (int i = 0; i < row.scale.size(); ++i)
-                gradient.setColorAt(row.scale.size() == 1 ? 0 : qreal(i) / (row.scale.size() - 1), row.scale[i]);
+                gradient.setColorAt(row.scale.size() == 1 ? 0 : qreal(i) / (row.scale.size() - 1),
+                                    row.scale[i]);
             p.setPen(QPen(row.border, 1));
             p.setBrush(gradient);
         } else {
@@ -101,8 +114,9 @@ qreal LegendWidget::paintKey(QPainter &p, const QVector<Row> &rows, const QRectF
         }
         p.drawRoundedRect(swatch, row.rounded ? 5 : 2, row.rounded ? 5 : 2);
         p.setPen(QColor(0x21, 0x21, 0x21));
-        p.drawText(QRectF(swatch.right() + 5, at.y(), metrics.horizontalAdvance(row.text) + 2, line),
-                   Qt::AlignVCenter | Qt::AlignLeft, row.text);
+        p.drawText(
+            QRectF(swatch.right() + 5, at.y(), metrics.horizontalAdvance(row.text) + 2, line),
+            Qt::AlignVCenter | Qt::AlignLeft, row.text);
     });
     p.restore();
     return height;

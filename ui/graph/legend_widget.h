@@ -14,7 +14,7 @@ namespace torchprep {
 class LegendWidget : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     struct Row
     {
         QColor fill;
@@ -39,10 +39,10 @@ public:
     // The height paintKey() needs for `rows` at `width` in `font`.
     static qreal keyHeight(const QVector<Row> &rows, qreal width, const QFont &font);
 
-protected:
+  protected:
     void paintEvent(QPaintEvent *event) override;
 
-private:
+  private:
     QVector<Row> rows_;
 };
 

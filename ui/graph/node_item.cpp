@@ -14,7 +14,7 @@ namespace {
 constexpr qreal kBadgeHeight = 14;
 constexpr qreal kHalo = 5; // the change mark's distance from the box
 const QColor kHighlight(0xFF, 0xD6, 0x00);
-}
+} // namespace
 
 NodeItem::NodeItem(const VisibleBox &box, const QRectF &rect)
     : node_(box.node), rect_(rect), title_(box.title), subtitle_(box.subtitle)
@@ -131,8 +131,8 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         // Far out only shapes and colours matter: no text, no antialiasing.
         painter->setRenderHint(QPainter::Antialiasing, false);
         painter->setPen(Qt::NoPen);
-        painter->fillRect(rect_, selected    ? selectionColor()
-                                 : highlight_ ? kHighlight
+        painter->fillRect(rect_, selected             ? selectionColor()
+                                 : highlight_         ? kHighlight
                                  : overlay_.isValid() ? overlay_
                                  : accent_.isValid()  ? accent_
                                                       : fill);
@@ -142,8 +142,12 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
                               badges_.front().color);
         return;
     }
-    QPen pen(selected ? selectionColor() : accent_.isValid() ? accent_ : border_,
-             selected ? 3 : accent_.isValid() ? 2.2 : 1.2);
+    QPen pen(selected            ? selectionColor()
+             : accent_.isValid() ? accent_
+                                 : border_,
+             selected            ? 3
+             : accent_.isValid() ? 2.2
+                                 : 1.2);
     if (linked_ && !selected)
         pen = QPen(selectionColor(), 2.2, Qt::DashLine);
     painter->setPen(pen);
@@ -172,8 +176,9 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         painter->setBrush(badges_[i].color);
         painter->drawRoundedRect(pill, kBadgeHeight / 2, kBadgeHeight / 2);
         painter->setPen(Qt::white);
-        painter->drawStaticText(QPointF(pill.left() + 5, pill.center().y() - badgeTexts_[i].size().height() / 2),
-                                badgeTexts_[i]);
+        painter->drawStaticText(
+            QPointF(pill.left() + 5, pill.center().y() - badgeTexts_[i].size().height() / 2),
+            badgeTexts_[i]);
         x -= w + 3;
     }
 }

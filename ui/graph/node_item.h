@@ -15,7 +15,7 @@ struct VisibleBox;
 
 class NodeItem : public QGraphicsItem
 {
-public:
+  public:
     enum { Type = UserType + 1 };
 
     struct Badge
@@ -52,7 +52,7 @@ public:
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
-private:
+  private:
     NodeId node_;
     QRectF rect_;
     QStaticText title_;

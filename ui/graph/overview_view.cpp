@@ -23,7 +23,8 @@ QRectF OverviewView::pictureRect() const
         return {};
     const QSizeF fitted =
         scene->sceneRect().size().scaled(QSizeF(width() - 8, height() - 8), Qt::KeepAspectRatio);
-    return QRectF(QPointF((width() - fitted.width()) / 2, (height() - fitted.height()) / 2), fitted);
+    return QRectF(QPointF((width() - fitted.width()) / 2, (height() - fitted.height()) / 2),
+                  fitted);
 }
 
 void OverviewView::refresh()
@@ -56,7 +57,8 @@ void OverviewView::fitTo(const QSize &bounds)
 {
     const QGraphicsScene *scene = view_->scene();
     if (scene && !scene->sceneRect().isEmpty()) {
-        QSize fitted = scene->sceneRect().size().scaled(QSizeF(bounds), Qt::KeepAspectRatio).toSize();
+        QSize fitted =
+            scene->sceneRect().size().scaled(QSizeF(bounds), Qt::KeepAspectRatio).toSize();
         fitted = fitted.expandedTo(QSize(80, 60)) + QSize(8, 8);
         if (fitted != size()) {
             resize(fitted); // resizeEvent refreshes
@@ -94,10 +96,14 @@ void OverviewView::moveViewTo(const QPoint &pos)
         return;
     const QRectF scene = view_->scene()->sceneRect();
     const qreal s = scene.width() / target.width();
-    view_->centerOn(scene.left() + (pos.x() - target.left()) * s, scene.top() + (pos.y() - target.top()) * s);
+    view_->centerOn(scene.left() + (pos.x() - target.left()) * s,
+                    scene.top() + (pos.y() - target.top()) * s);
 }
 
-void OverviewView::mousePressEvent(QMouseEvent *event) { moveViewTo(event->pos()); }
+void OverviewView::mousePressEvent(QMouseEvent *event)
+{
+    moveViewTo(event->pos());
+}
 
 void OverviewView::mouseMoveEvent(QMouseEvent *event)
 {

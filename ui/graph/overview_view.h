@@ -12,22 +12,22 @@ class GraphView;
 class OverviewView : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     OverviewView(GraphView *view, QWidget *parent = nullptr);
 
-public slots:
+  public slots:
     // Re-renders the picture: call when the scene's content changes.
     void refresh();
     // Resizes to the scene's aspect within `bounds`, then refreshes.
     void fitTo(const QSize &bounds);
 
-protected:
+  protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
-private:
+  private:
     QRectF pictureRect() const; // where the scene is drawn inside the widget
     void moveViewTo(const QPoint &pos);
 

@@ -1,10 +1,10 @@
 #include "scene_export.h"
 
+#include "session/export_file.h"
 #include <QFileInfo>
 #include <QFontMetricsF>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
-#include "session/export_file.h"
 
 #include <QBuffer>
 #include <QImage>
@@ -42,13 +42,14 @@ void paintClean(const QList<QGraphicsScene *> &scenes, const std::function<void(
 }
 
 // `paint` draws a picture of `size` (points) from the origin.
-bool writePng(const QList<QGraphicsScene *> &scenes, const QSizeF &size, const Paint &paint, const QString &path,
-              QString *error)
+bool writePng(const QList<QGraphicsScene *> &scenes, const QSizeF &size, const Paint &paint,
+              const QString &path, QString *error)
 {
     qreal scale = 2.0;
     if (size.width() * size.height() * scale * scale > kMaxPixels)
         scale = std::sqrt(kMaxPixels / (size.width() * size.height()));
-    QImage image((size * scale).toSize().expandedTo(QSize(1, 1)), QImage::Format_ARGB32_Premultiplied);
+    QImage image((size * scale).toSize().expandedTo(QSize(1, 1)),
+                 QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
     paintClean(scenes, [&] {
         QPainter painter(&image);
@@ -66,8 +67,8 @@ bool writePng(const QList<QGraphicsScene *> &scenes, const QSizeF &size, const P
     return writeExportFile(path, bytes.data(), error);
 }
 
-bool writeSvg(const QList<QGraphicsScene *> &scenes, const QSizeF &size, const Paint &paint, const QString &path,
-              const QString &title, QString *error)
+bool writeSvg(const QList<QGraphicsScene *> &scenes, const QSizeF &size, const Paint &paint,
+              const QString &path, const QString &title, QString *error)
 {
     QBuffer bytes;
     bytes.open(QIODevice::WriteOnly);
@@ -101,8 +102,9 @@ bool nothingShown(const QGraphicsScene &scene, QString *error)
 }
 
 // Graphs side by side under their titles, `heading` above, the key below (wrapped to the width).
-bool exportPanels(const QList<ScenePanel> &panels, const QString &heading, const QVector<LegendWidget::Row> &key,
-                  const QString &path, const QString &svgTitle, QString *error)
+bool exportPanels(const QList<ScenePanel> &panels, const QString &heading,
+                  const QVector<LegendWidget::Row> &key, const QString &path,
+                  const QString &svgTitle, QString *error)
 {
     constexpr qreal kMargin = 24, kGap = 48;
     QList<QGraphicsScene *> scenes;
@@ -129,16 +131,18 @@ bool exportPanels(const QList<ScenePanel> &panels, const QString &heading, const
         graphsHeight = std::max(graphsHeight, panel.scene->sceneRect().height());
     }
     width = std::max(width + kMargin - kGap, 480.0); // room for the key beside a narrow graph
-    const qreal keyHeight = key.isEmpty() ? 0 : LegendWidget::keyHeight(key, width - 2 * kMargin, keyFont) + 8;
-    const QSizeF size(width, kMargin + headingHeight + titleHeight + graphsHeight + keyHeight + kMargin);
+    const qreal keyHeight =
+        key.isEmpty() ? 0 : LegendWidget::keyHeight(key, width - 2 * kMargin, keyFont) + 8;
+    const QSizeF size(width,
+                      kMargin + headingHeight + titleHeight + graphsHeight + keyHeight + kMargin);
 
     const Paint paint = [&](QPainter &p) {
         p.fillRect(QRectF(QPointF(), size), Qt::white);
         p.setPen(QColor(0x21, 0x21, 0x21));
         p.setFont(headingFont);
         if (!heading.isEmpty())
-            p.drawText(QRectF(kMargin, kMargin, width - 2 * kMargin, headingHeight), Qt::AlignLeft | Qt::AlignTop,
-                       heading);
+            p.drawText(QRectF(kMargin, kMargin, width - 2 * kMargin, headingHeight),
+                       Qt::AlignLeft | Qt::AlignTop, heading);
         qreal x = kMargin;
         const qreal top = kMargin + headingHeight;
         for (const ScenePanel &panel : panels) {
@@ -146,13 +150,16 @@ bool exportPanels(const QList<ScenePanel> &panels, const QString &heading, const
             p.setFont(titleFont);
             p.setPen(QColor(0x45, 0x4F, 0x5A));
             if (titled)
-                p.drawText(QRectF(x, top, source.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, panel.title);
+                p.drawText(QRectF(x, top, source.width(), titleHeight),
+                           Qt::AlignHCenter | Qt::AlignTop, panel.title);
             p.setFont(QFont()); // the boxes' labels draw with the painter's font, as in the view
             panel.scene->render(&p, QRectF(QPointF(x, top + titleHeight), source.size()), source);
             x += source.width() + kGap;
         }
         p.setFont(keyFont); // the colour key along the bottom
-        LegendWidget::paintKey(p, key, QRectF(kMargin, top + titleHeight + graphsHeight + 8, width - 2 * kMargin, keyHeight));
+        LegendWidget::paintKey(
+            p, key,
+            QRectF(kMargin, top + titleHeight + graphsHeight + 8, width - 2 * kMargin, keyHeight));
     };
     if (QFileInfo(path).suffix().compare(QStringLiteral("svg"), Qt::CaseInsensitive) == 0)
         return writeSvg(scenes, size, paint, path, svgTitle, error);
@@ -168,7 +175,8 @@ bool exportScene(QGraphicsScene &scene, const QVector<LegendWidget::Row> &key, c
 }
 
 bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &heading,
-                            const QVector<LegendWidget::Row> &key, const QString &path, QString *error)
+                            const QVector<LegendWidget::Row> &key, const QString &path,
+                            QString *error)
 {
     return exportPanels(panels, heading, key, path, heading, error);
 }

@@ -28,6 +28,7 @@ struct ScenePanel
 // the before/after view as one picture. PNG or SVG by `path`'s suffix. An empty heading or
 // title takes no room.
 bool exportScenesSideBySide(const QList<ScenePanel> &panels, const QString &heading,
-                            const QVector<LegendWidget::Row> &key, const QString &path, QString *error);
+                            const QVector<LegendWidget::Row> &key, const QString &path,
+                            QString *error);
 
 } // namespace torchprep

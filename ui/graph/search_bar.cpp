@@ -54,7 +54,10 @@ void SearchBar::activate()
     edit_->selectAll();
 }
 
-void SearchBar::setText(const QString &text) { edit_->setText(text); }
+void SearchBar::setText(const QString &text)
+{
+    edit_->setText(text);
+}
 
 void SearchBar::research()
 {
@@ -77,8 +80,14 @@ void SearchBar::showEvent(QShowEvent *event)
     emit matchesChanged(matches_);
 }
 
-void SearchBar::next() { step(1); }
-void SearchBar::previous() { step(-1); }
+void SearchBar::next()
+{
+    step(1);
+}
+void SearchBar::previous()
+{
+    step(-1);
+}
 
 void SearchBar::step(int delta)
 {
@@ -90,7 +99,10 @@ void SearchBar::step(int delta)
     emit matchRequested(matches_[current_]);
 }
 
-void SearchBar::updateCounter() { counter_->setText(counterText()); }
+void SearchBar::updateCounter()
+{
+    counter_->setText(counterText());
+}
 
 QString SearchBar::counterText() const
 {
@@ -108,7 +120,8 @@ bool SearchBar::eventFilter(QObject *watched, QEvent *event)
     if (watched == edit_ && event->type() == QEvent::KeyPress) {
         auto *key = static_cast<QKeyEvent *>(event);
         const bool back = key->modifiers() & Qt::ShiftModifier;
-        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter || key->key() == Qt::Key_F3) {
+        if (key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter ||
+            key->key() == Qt::Key_F3) {
             step(back ? -1 : 1);
             return true;
         }

@@ -20,7 +20,7 @@ class ModelSession;
 class SearchBar : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     explicit SearchBar(QWidget *parent = nullptr);
 
     void setSession(std::shared_ptr<const ModelSession> session);
@@ -31,21 +31,21 @@ public:
     const std::vector<NodeId> &matches() const { return matches_; }
     QString counterText() const;
 
-public slots:
+  public slots:
     void next();
     void previous();
 
-signals:
+  signals:
     void matchRequested(torchprep::NodeId node);
     // Every match of the text as typed (empty: none, or the bar closed).
     void matchesChanged(const std::vector<torchprep::NodeId> &matches);
 
-protected:
+  protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
     void hideEvent(QHideEvent *event) override;
     void showEvent(QShowEvent *event) override;
 
-private:
+  private:
     void research();
     void step(int delta);
     void updateCounter();

@@ -47,10 +47,10 @@ QString lastComponent(const std::string &path)
 bool isPlumbing(const GraphNode &node)
 {
     static const std::unordered_set<std::string> plumbing = {
-        "prim::Constant",       "prim::GetAttr",     "prim::ListConstruct", "prim::ListUnpack",
-        "prim::TupleConstruct", "prim::TupleUnpack", "prim::NumToTensor",   "aten::Int",
+        "prim::Constant",       "prim::GetAttr",     "prim::ListConstruct",  "prim::ListUnpack",
+        "prim::TupleConstruct", "prim::TupleUnpack", "prim::NumToTensor",    "aten::Int",
         "aten::size",           "prim::TupleIndex",  "aten::ScalarImplicit", "aten::Float",
-        "prim::device",         "prim::dtype",       "prim::DictConstruct", "prim::unchecked_cast",
+        "prim::device",         "prim::dtype",       "prim::DictConstruct",  "prim::unchecked_cast",
     };
     return node.kind == NodeKind::Op && plumbing.count(node.op) != 0;
 }
@@ -113,18 +113,24 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
     VisibleGraph out;
 
     auto sized = [&](VisibleBox box) {
-        const qreal text = std::max(metrics.horizontalAdvance(box.title),
-                                    metrics.horizontalAdvance(box.subtitle));
+        const qreal text =
+            std::max(metrics.horizontalAdvance(box.title), metrics.horizontalAdvance(box.subtitle));
         const qreal lines = box.subtitle.isEmpty() ? 1 : 2;
         box.size = QSizeF(std::max<qreal>(64, text + 20), lines * metrics.height() + 12);
         out.boxes.push_back(std::move(box));
     };
 
     for (std::size_t i = 0; i < graph.inputs.size(); ++i) {
-        const std::string name = i < graph.signatureInputs.size() ? graph.signatureInputs[i].name
-                                                                   : graph.values[graph.inputs[i]].name;
-        sized({kInputKeyBase - static_cast<int>(i), BoxKind::Input, kNoId, kNoId,
-               QObject::tr("input"), QString::fromStdString(name), {}});
+        const std::string name = i < graph.signatureInputs.size()
+                                     ? graph.signatureInputs[i].name
+                                     : graph.values[graph.inputs[i]].name;
+        sized({kInputKeyBase - static_cast<int>(i),
+               BoxKind::Input,
+               kNoId,
+               kNoId,
+               QObject::tr("input"),
+               QString::fromStdString(name),
+               {}});
     }
 
     std::unordered_set<NodeId> shown;
@@ -164,8 +170,9 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
         shown.insert(node.id);
         sized(std::move(box));
     }
-    std::stable_sort(out.clusters.begin(), out.clusters.end(),
-                     [](const VisibleCluster &a, const VisibleCluster &b) { return a.depth < b.depth; });
+    std::stable_sort(
+        out.clusters.begin(), out.clusters.end(),
+        [](const VisibleCluster &a, const VisibleCluster &b) { return a.depth < b.depth; });
     sized({kOutputKey, BoxKind::Output, kNoId, kNoId, QObject::tr("output"), {}, {}});
 
     // Which boxes a value comes from, and what each hands on: its producer's box, or through
@@ -176,7 +183,8 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
         ValueId value;
     };
     std::unordered_map<ValueId, std::vector<Source>> memo;
-    std::function<const std::vector<Source> &(ValueId)> sources = [&](ValueId v) -> const std::vector<Source> & {
+    std::function<const std::vector<Source> &(ValueId)> sources =
+        [&](ValueId v) -> const std::vector<Source> & {
         auto found = memo.find(v);
         if (found != memo.end())
             return found->second;
@@ -184,14 +192,16 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
         memo[v] = {}; // guards against cycles through malformed input
         const GraphValue &value = graph.values[v];
         auto add = [&](const Source &s) {
-            if (std::none_of(result.begin(), result.end(), [&](const Source &r) { return r.box == s.box; }))
+            if (std::none_of(result.begin(), result.end(),
+                             [&](const Source &r) { return r.box == s.box; }))
                 result.push_back(s);
         };
         if (value.producer == kNoId) {
             const auto at = std::find(graph.inputs.begin(), graph.inputs.end(), v);
             if (at != graph.inputs.end())
                 add({kInputKeyBase - static_cast<int>(at - graph.inputs.begin()), v});
-        } else if (value.origin != ValueOrigin::Parameter && value.origin != ValueOrigin::Constant) {
+        } else if (value.origin != ValueOrigin::Parameter &&
+                   value.origin != ValueOrigin::Constant) {
             const NodeId rep = representative(graph, expanded, value.producer);
             if (shown.count(rep)) {
                 add({rep, v});
@@ -208,7 +218,8 @@ VisibleGraph buildVisibleGraph(const ModelSession &session, const std::set<NodeI
     auto connect = [&](ValueId v, int to) {
         for (const Source &from : sources(v))
             if (from.box != to && seen.insert({from.box, to}).second)
-                out.edges.push_back({from.box, to, edgeLabel(graph.values[from.value].type), from.value});
+                out.edges.push_back(
+                    {from.box, to, edgeLabel(graph.values[from.value].type), from.value});
     };
     for (const VisibleBox &box : out.boxes)
         if (box.node != kNoId)

@@ -17,8 +17,7 @@ namespace torchprep {
 
 class ModelSession;
 
-enum class BoxKind
-{
+enum class BoxKind {
     Input,
     Output,
     Op,
@@ -28,7 +27,7 @@ enum class BoxKind
 
 struct VisibleBox
 {
-    int key = 0;            // the graph node, or kInputKeyBase - i / kOutputKey
+    int key = 0; // the graph node, or kInputKeyBase - i / kOutputKey
     BoxKind kind = BoxKind::Op;
     NodeId node = kNoId;    // kNoId for inputs and outputs
     NodeId cluster = kNoId; // the expanded call whose group holds it
@@ -41,7 +40,7 @@ struct VisibleEdge
 {
     int from = 0; // box keys
     int to = 0;
-    QString label; // the value's type where it says more than "Tensor"
+    QString label;         // the value's type where it says more than "Tensor"
     ValueId value = kNoId; // what `from` hands on: its shape labels the edge once recorded
 };
 

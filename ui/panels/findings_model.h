@@ -12,8 +12,16 @@ class ModelSession;
 class FindingsModel : public QAbstractTableModel
 {
     Q_OBJECT
-public:
-    enum Column { CheckColumn, ModuleColumn, OpColumn, SourceColumn, MessageColumn, FixColumn, ColumnCount };
+  public:
+    enum Column {
+        CheckColumn,
+        ModuleColumn,
+        OpColumn,
+        SourceColumn,
+        MessageColumn,
+        FixColumn,
+        ColumnCount
+    };
     static constexpr int FindingIndexRole = Qt::UserRole + 1;
 
     explicit FindingsModel(QObject *parent = nullptr);
@@ -27,7 +35,7 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-private:
+  private:
     std::shared_ptr<const ModelSession> session_;
 };
 

@@ -6,8 +6,8 @@
 #include "session/selection.h"
 
 #include <QHeaderView>
-#include <QStyledItemDelegate>
 #include <QScopedValueRollback>
+#include <QStyledItemDelegate>
 
 #include <algorithm>
 
@@ -17,10 +17,10 @@ namespace {
 // A module path's end says which one it is: elided in the middle, not at its end.
 class MiddleElidingDelegate : public QStyledItemDelegate
 {
-public:
+  public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
-protected:
+  protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
@@ -51,7 +51,10 @@ FindingsPanel::FindingsPanel(Selection *selection, QWidget *parent)
     });
 }
 
-void FindingsPanel::setSession(std::shared_ptr<const ModelSession> session) { model_->setSession(std::move(session)); }
+void FindingsPanel::setSession(std::shared_ptr<const ModelSession> session)
+{
+    model_->setSession(std::move(session));
+}
 
 std::vector<int> FindingsPanel::selectedFindings() const
 {
@@ -65,7 +68,8 @@ std::vector<int> FindingsPanel::selectedFindings() const
 void FindingsPanel::choose(const QModelIndex &index)
 {
     if (!following_ && index.isValid())
-        selection_->selectFinding(index.data(FindingsModel::FindingIndexRole).toInt(), Selection::Origin::Findings);
+        selection_->selectFinding(index.data(FindingsModel::FindingIndexRole).toInt(),
+                                  Selection::Origin::Findings);
 }
 
 // The chosen finding as the current row; else the selected node's findings, the first in view.
@@ -74,7 +78,8 @@ void FindingsPanel::follow()
     const QScopedValueRollback<bool> quiet(following_, true);
     if (selection_->finding() >= 0) {
         const QModelIndex row = model_->indexOfFinding(selection_->finding());
-        selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect |
+                                                   QItemSelectionModel::Rows);
         scrollTo(row);
         return;
     }
@@ -84,7 +89,8 @@ void FindingsPanel::follow()
     clearSelection();
     const std::vector<int> &own = session->findingsOf(selection_->node());
     for (int f : own)
-        selectionModel()->select(model_->indexOfFinding(f), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        selectionModel()->select(model_->indexOfFinding(f),
+                                 QItemSelectionModel::Select | QItemSelectionModel::Rows);
     if (!own.empty())
         scrollTo(model_->indexOfFinding(own.front()));
 }

@@ -16,7 +16,7 @@ class Selection;
 class FindingsPanel : public QTableView
 {
     Q_OBJECT
-public:
+  public:
     explicit FindingsPanel(Selection *selection, QWidget *parent = nullptr);
 
     void setSession(std::shared_ptr<const ModelSession> session);
@@ -24,7 +24,7 @@ public:
     // Indexes into the report of the selected rows, in row order.
     std::vector<int> selectedFindings() const;
 
-private:
+  private:
     void follow();
     void choose(const QModelIndex &index);
 

@@ -45,7 +45,8 @@ QModelIndex ModuleTreeModel::indexOfModule(ModuleId id, int column) const
     if (id == 0)
         return createIndex(0, column, quintptr(0));
     const auto &siblings = session_->graph().modules[session_->graph().modules[id].parent].children;
-    const int row = static_cast<int>(std::find(siblings.begin(), siblings.end(), id) - siblings.begin());
+    const int row =
+        static_cast<int>(std::find(siblings.begin(), siblings.end(), id) - siblings.begin());
     return createIndex(row, column, quintptr(id));
 }
 
@@ -66,8 +67,9 @@ QModelIndex ModuleTreeModel::index(int row, int column, const QModelIndex &paren
     if (!parent.isValid())
         return row == 0 ? createIndex(0, column, quintptr(0)) : QModelIndex();
     const auto &children = module(parent).children;
-    return row < static_cast<int>(children.size()) ? createIndex(row, column, quintptr(children[row]))
-                                                   : QModelIndex();
+    return row < static_cast<int>(children.size())
+               ? createIndex(row, column, quintptr(children[row]))
+               : QModelIndex();
 }
 
 QModelIndex ModuleTreeModel::parent(const QModelIndex &child) const
@@ -86,7 +88,10 @@ int ModuleTreeModel::rowCount(const QModelIndex &parent) const
     return parent.column() == 0 ? static_cast<int>(module(parent).children.size()) : 0;
 }
 
-int ModuleTreeModel::columnCount(const QModelIndex &) const { return ColumnCount; }
+int ModuleTreeModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
 
 QVariant ModuleTreeModel::data(const QModelIndex &index, int role) const
 {
@@ -102,7 +107,8 @@ QVariant ModuleTreeModel::data(const QModelIndex &index, int role) const
         return excluded_.count(m.path) ? Qt::Checked : Qt::Unchecked;
     if (role == Qt::DecorationRole && index.column() == FindingsColumn && !below.empty())
         return checkColor(session_->report().findings[below.front()].check);
-    if (role == Qt::TextAlignmentRole && (index.column() == ParamsColumn || index.column() == FindingsColumn))
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == ParamsColumn || index.column() == FindingsColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};

@@ -19,8 +19,15 @@ class ModelSession;
 class ModuleTreeModel : public QAbstractItemModel
 {
     Q_OBJECT
-public:
-    enum Column { NameColumn, FindingsColumn, ExcludeColumn, ParamsColumn, ClassColumn, ColumnCount };
+  public:
+    enum Column {
+        NameColumn,
+        FindingsColumn,
+        ExcludeColumn,
+        ParamsColumn,
+        ClassColumn,
+        ColumnCount
+    };
     static constexpr int ModuleIdRole = Qt::UserRole + 1;
 
     explicit ModuleTreeModel(QObject *parent = nullptr);
@@ -39,11 +46,11 @@ public:
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-signals:
+  signals:
     // The user ticked or cleared an exclusion; excludedModules() already reflects it.
     void exclusionsChanged();
 
-private:
+  private:
     const ModuleInfo &module(const QModelIndex &index) const;
 
     std::shared_ptr<const ModelSession> session_;

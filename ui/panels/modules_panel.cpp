@@ -21,10 +21,11 @@ ModulesPanel::ModulesPanel(Selection *selection, QWidget *parent)
     header()->setSectionResizeMode(ModuleTreeModel::ClassColumn, QHeaderView::Interactive);
     header()->setMinimumSectionSize(36);
     setAlternatingRowColors(true);
-    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
-        if (const NodeId call = firstCall(current); !following_ && call != kNoId)
-            selection_->selectNode(call, Selection::Origin::Modules);
-    });
+    connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (const NodeId call = firstCall(current); !following_ && call != kNoId)
+                    selection_->selectNode(call, Selection::Origin::Modules);
+            });
     connect(this, &QTreeView::doubleClicked, this, [this](const QModelIndex &index) {
         if (const NodeId call = firstCall(index); call != kNoId)
             emit toggleRequested(call);
@@ -50,7 +51,8 @@ NodeId ModulesPanel::firstCall(const QModelIndex &index) const
 {
     if (!session_ || !index.isValid())
         return kNoId;
-    const ModuleInfo &m = session_->graph().modules.at(index.data(ModuleTreeModel::ModuleIdRole).toInt());
+    const ModuleInfo &m =
+        session_->graph().modules.at(index.data(ModuleTreeModel::ModuleIdRole).toInt());
     return m.calls.empty() ? kNoId : m.calls.front();
 }
 
@@ -60,7 +62,8 @@ void ModulesPanel::follow()
     if (!session_ || selection_->node() == kNoId || selection_->session() != session_)
         return;
     const GraphNode &n = session_->graph().nodes.at(selection_->node());
-    const QModelIndex module = model_->indexOfModule(n.kind == NodeKind::ModuleCall ? n.callee : n.owner);
+    const QModelIndex module =
+        model_->indexOfModule(n.kind == NodeKind::ModuleCall ? n.callee : n.owner);
     const QScopedValueRollback<bool> quiet(following_, true);
     setCurrentIndex(module);
     scrollTo(module);

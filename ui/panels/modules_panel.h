@@ -20,19 +20,19 @@ class Selection;
 class ModulesPanel : public QTreeView
 {
     Q_OBJECT
-public:
+  public:
     explicit ModulesPanel(Selection *selection, QWidget *parent = nullptr);
 
     // A new graph resets the tree (opened one level deep); a re-validation refreshes its counts.
     void setSession(std::shared_ptr<const ModelSession> session);
     ModuleTreeModel *treeModel() const { return model_; }
 
-signals:
+  signals:
     void toggleRequested(torchprep::NodeId call);
     // The user ticked or cleared an Exclude box: validate again without these module paths.
     void exclusionsChanged(const std::vector<std::string> &excluded);
 
-private:
+  private:
     void follow();
     // The first call of the module at `index`, kNoId for a module never called.
     NodeId firstCall(const QModelIndex &index) const;

@@ -1,10 +1,10 @@
 #include "properties_panel.h"
 
-#include "torchscript/op_arguments.h"
 #include "session/check_style.h"
 #include "session/model_session.h"
 #include "session/selection.h"
 #include "session/shape_recorder.h"
+#include "torchscript/op_arguments.h"
 
 #include <QLocale>
 
@@ -12,7 +12,10 @@ namespace torchprep {
 
 namespace {
 
-QString esc(const std::string &text) { return QString::fromStdString(text).toHtmlEscaped(); }
+QString esc(const std::string &text)
+{
+    return QString::fromStdString(text).toHtmlEscaped();
+}
 
 QString row(const QString &key, const QString &value)
 {
@@ -25,14 +28,17 @@ QString argumentLines(const std::vector<std::pair<QString, QString>> &arguments)
 {
     QString text;
     for (const auto &[name, value] : arguments)
-        text += (name.isEmpty() ? value : QStringLiteral("<b>%1</b> = %2").arg(name.toHtmlEscaped(), value)) +
-                QStringLiteral("<br>");
+        text +=
+            (name.isEmpty() ? value
+                            : QStringLiteral("<b>%1</b> = %2").arg(name.toHtmlEscaped(), value)) +
+            QStringLiteral("<br>");
     return text;
 }
 
 } // namespace
 
-PropertiesPanel::PropertiesPanel(Selection *selection, QWidget *parent) : QTextBrowser(parent), selection_(selection)
+PropertiesPanel::PropertiesPanel(Selection *selection, QWidget *parent)
+    : QTextBrowser(parent), selection_(selection)
 {
     setOpenLinks(false);
     setPlaceholderText(tr("Select a box in the graph to see its properties."));
@@ -82,9 +88,11 @@ QString PropertiesPanel::valueText(const ModelGraph &graph, ValueId id) const
         text += QStringLiteral(" <span style='color:#5f6368'>from %1</span>")
                     .arg(esc(displayPath(graph.modules[producer->callee].path)));
     else if (producer && producer->op != "prim::GetAttr")
-        text += QStringLiteral(" <span style='color:#5f6368'>from %1</span>").arg(esc(producer->op));
+        text +=
+            QStringLiteral(" <span style='color:#5f6368'>from %1</span>").arg(esc(producer->op));
     else if (producer)
-        text += QStringLiteral(" <span style='color:#5f6368'>self.%1</span>").arg(esc(producer->attribute));
+        text += QStringLiteral(" <span style='color:#5f6368'>self.%1</span>")
+                    .arg(esc(producer->attribute));
     else
         text += QStringLiteral(" <span style='color:#5f6368'>model input</span>");
     return text;
@@ -108,8 +116,9 @@ void PropertiesPanel::showNode(const ModelSession &session, NodeId id)
         if (m.calls.size() > 1)
             html += row(tr("Calls"), tr("%1 (this is one of them)").arg(m.calls.size()));
         for (std::size_t i = 0; i < node.inputs.size(); ++i)
-            arguments.emplace_back(i < node.signatureInputs.size() ? QString::fromStdString(node.signatureInputs[i].name)
-                                                                   : QString(),
+            arguments.emplace_back(i < node.signatureInputs.size()
+                                       ? QString::fromStdString(node.signatureInputs[i].name)
+                                       : QString(),
                                    valueText(graph, node.inputs[i]));
     } else {
         html = QStringLiteral("<h3>%1</h3><table>").arg(esc(node.op));
@@ -124,17 +133,19 @@ void PropertiesPanel::showNode(const ModelSession &session, NodeId id)
     }
     for (ValueId out : node.outputs) {
         const TensorShape *shape = shapesUsable_ ? shapes_->shapes.of(out) : nullptr;
-        results.emplace_back(QString(), shape ? QStringLiteral("<span style='color:#3e6e9e'>%1</span>")
-                                                    .arg(esc(tensorShapeText(*shape)))
-                                              : esc(graph.values[out].type));
+        results.emplace_back(QString(),
+                             shape ? QStringLiteral("<span style='color:#3e6e9e'>%1</span>")
+                                         .arg(esc(tensorShapeText(*shape)))
+                                   : esc(graph.values[out].type));
     }
     if (!arguments.empty())
         html += row(tr("Arguments"), argumentLines(arguments));
     if (!results.empty())
         html += row(results.size() == 1 ? tr("Result") : tr("Results"), argumentLines(results));
     if (!shapesUsable_ && session.model())
-        html += row(QString(), tr("<i style='color:#5f6368'>Shapes: describe the inputs (Tools ▸ Describe "
-                                  "Inputs…)</i>"));
+        html += row(QString(),
+                    tr("<i style='color:#5f6368'>Shapes: describe the inputs (Tools ▸ Describe "
+                       "Inputs…)</i>"));
     html += row(tr("Source"), node.source.known() ? esc(node.source.str()) : tr("not recorded"));
     html += QStringLiteral("</table>");
 
@@ -149,7 +160,8 @@ void PropertiesPanel::showNode(const ModelSession &session, NodeId id)
             html += QStringLiteral("<p><b style='color:%1'>%2</b> %3<br><i>%4</i> %5%6</p>")
                         .arg(checkColor(f.check).name(), checkTitle(f.check), esc(f.message),
                              previewed ? tr("By hand:") : tr("Fix:"), esc(f.fix),
-                             previewed ? tr("<br><i>Fix (Ctrl+F2) creates:</i> <code>%1</code>").arg(preview_.toHtmlEscaped())
+                             previewed ? tr("<br><i>Fix (Ctrl+F2) creates:</i> <code>%1</code>")
+                                             .arg(preview_.toHtmlEscaped())
                                        : QString());
         }
     };

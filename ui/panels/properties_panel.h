@@ -18,7 +18,7 @@ struct SessionShapes;
 class PropertiesPanel : public QTextBrowser
 {
     Q_OBJECT
-public:
+  public:
     explicit PropertiesPanel(Selection *selection, QWidget *parent = nullptr);
 
     // Tensor shapes to show (used while they are the selected session's graph's); null: none.
@@ -27,7 +27,7 @@ public:
     // that finding beside the checks' text for a fix by hand.
     void setFixPreview(const ModelSession *session, int finding, const QString &text);
 
-private:
+  private:
     void refresh();
     void showNode(const ModelSession &session, NodeId node);
     // A value as a person reads it: a constant's value, a list of constants, a tensor's shape.

@@ -1,8 +1,8 @@
 #include "report_export.h"
 
+#include "checks/validation_report.h"
 #include "session/check_style.h"
 #include "session/model_session.h"
-#include "checks/validation_report.h"
 
 #include "session/export_file.h"
 
@@ -25,7 +25,8 @@ QString md(const std::string &text)
 QString findingsMarkdown(const ModelSession &session)
 {
     const ValidationReport &report = session.report();
-    QString out = QStringLiteral("# TorchPrep findings: %1\n\n").arg(QString::fromStdString(report.modelPath));
+    QString out = QStringLiteral("# TorchPrep findings: %1\n\n")
+                      .arg(QString::fromStdString(report.modelPath));
     out += report.passed() ? QStringLiteral("**Passed**: every check passes.\n\n")
                            : QStringLiteral("**%1 findings.**\n\n").arg(report.findings.size());
     if (!session.excludedModules().empty()) {

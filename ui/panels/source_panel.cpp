@@ -21,7 +21,8 @@ constexpr int kContextLines = 8;
 }
 
 SourcePanel::SourcePanel(Selection *selection, QWidget *parent)
-    : QWidget(parent), selection_(selection), heading_(new QLabel(this)), text_(new QPlainTextEdit(this))
+    : QWidget(parent), selection_(selection), heading_(new QLabel(this)),
+      text_(new QPlainTextEdit(this))
 {
     connect(selection_, &Selection::changed, this,
             [this](Selection::Origin origin) { follow(origin == Selection::Origin::Session); });
@@ -54,8 +55,14 @@ void SourcePanel::follow(bool sessionChanged)
         clear(); // nothing of another model stays on show
 }
 
-QString SourcePanel::heading() const { return heading_->text(); }
-QString SourcePanel::text() const { return text_->toPlainText(); }
+QString SourcePanel::heading() const
+{
+    return heading_->text();
+}
+QString SourcePanel::text() const
+{
+    return text_->toPlainText();
+}
 
 void SourcePanel::showLocation(const SourceLocation &location)
 {
@@ -64,8 +71,9 @@ void SourcePanel::showLocation(const SourceLocation &location)
         heading_->setText(tr("TorchScript kept no source line for this."));
         return;
     }
-    const QString where = QString::fromStdString(location.str()) +
-                          (location.inferred ? tr(" (inferred from the lines around it)") : QString());
+    const QString where =
+        QString::fromStdString(location.str()) +
+        (location.inferred ? tr(" (inferred from the lines around it)") : QString());
     QFile file(QString::fromStdString(location.file));
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
         heading_->setText(tr("%1 — the file is not readable on this machine.").arg(where));
@@ -83,7 +91,11 @@ void SourcePanel::showLocation(const SourceLocation &location)
     int indent = std::numeric_limits<int>::max();
     for (const QString &line : std::as_const(lines))
         if (!line.trimmed().isEmpty())
-            indent = std::min(indent, static_cast<int>(line.size() - QString(line).remove(QRegularExpression(QStringLiteral("^\\s+"))).size()));
+            indent = std::min(
+                indent,
+                static_cast<int>(
+                    line.size() -
+                    QString(line).remove(QRegularExpression(QStringLiteral("^\\s+"))).size()));
     if (indent == std::numeric_limits<int>::max())
         indent = 0;
     QString shown;

@@ -17,7 +17,7 @@ class Selection;
 class SourcePanel : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     explicit SourcePanel(Selection *selection, QWidget *parent = nullptr);
 
     void showLocation(const SourceLocation &location);
@@ -26,7 +26,7 @@ public:
     QString heading() const;
     QString text() const;
 
-private:
+  private:
     void follow(bool sessionChanged);
 
     Selection *selection_;

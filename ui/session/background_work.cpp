@@ -35,9 +35,13 @@ Job::Job(WorkTracker *tracker, const QString &activity, QObject *parent)
     connect(&watcher_, &QFutureWatcher<Delivery>::finished, this, &Job::onFinished);
 }
 
-Job::~Job() { watcher_.waitForFinished(); }
+Job::~Job()
+{
+    watcher_.waitForFinished();
+}
 
-bool Job::launch(std::function<Delivery()> work, std::function<void(const QString &)> failed, const QString &what)
+bool Job::launch(std::function<Delivery()> work, std::function<void(const QString &)> failed,
+                 const QString &what)
 {
     if (running_)
         return false;
@@ -54,20 +58,24 @@ bool Job::launch(std::function<Delivery()> work, std::function<void(const QStrin
     // A comparison or a shape run takes seconds: a layout must not queue behind them.
     if (pool->maxThreadCount() < kMaxJobs)
         pool->setMaxThreadCount(kMaxJobs);
-    watcher_.setFuture(QtConcurrent::run(pool, [work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
-        Delivery delivery;
-        const QString error = guarded([&] { delivery = work(); }, activity);
-        if (error.isEmpty())
-            return delivery;
-        return [failed, error] {
-            if (failed)
-                failed(error);
-        };
-    }));
+    watcher_.setFuture(QtConcurrent::run(
+        pool, [work = std::move(work), failed = std::move(failed), activity]() -> Delivery {
+            Delivery delivery;
+            const QString error = guarded([&] { delivery = work(); }, activity);
+            if (error.isEmpty())
+                return delivery;
+            return [failed, error] {
+                if (failed)
+                    failed(error);
+            };
+        }));
     return true;
 }
 
-void Job::cancel() { cancelled_ = cancelled_ || running_; }
+void Job::cancel()
+{
+    cancelled_ = cancelled_ || running_;
+}
 
 // The delivery runs before the tracker hears the job ended: work it starts keeps the window busy.
 void Job::onFinished()
@@ -109,7 +117,10 @@ void LatestJob::cancel()
     job_->cancel();
 }
 
-bool LatestJob::busy() const { return job_->running() || next_; }
+bool LatestJob::busy() const
+{
+    return job_->running() || next_;
+}
 
 void LatestJob::startNext()
 {

@@ -18,17 +18,17 @@ namespace torchprep {
 class WorkTracker : public QObject
 {
     Q_OBJECT
-public:
+  public:
     using QObject::QObject;
 
     bool busy() const { return running_ > 0; }
 
-signals:
+  signals:
     void started(const QString &what); // a job began; `what` ("Loading resnet18.pt") may be empty
     void busyChanged(bool busy);
     void idle(); // the last running job has delivered its result
 
-private:
+  private:
     friend class Job;
     void jobStarted(const QString &what);
     void jobEnded();
@@ -39,7 +39,7 @@ private:
 class Job : public QObject
 {
     Q_OBJECT
-public:
+  public:
     // `activity` names the work in the error for an exception that says nothing ("unknown
     // error while <activity>"). The tracker may be null (the work is then counted nowhere).
     Job(WorkTracker *tracker, const QString &activity, QObject *parent = nullptr);
@@ -53,7 +53,8 @@ public:
     // `failed(line)` when it threw (an InputError's message as it is, another exception's first
     // line). False, and nothing started, while a job runs. `what` is told to the tracker.
     template <typename Work, typename Done>
-    bool start(Work work, Done done, std::function<void(const QString &)> failed = {}, const QString &what = {})
+    bool start(Work work, Done done, std::function<void(const QString &)> failed = {},
+               const QString &what = {})
     {
         using Result = std::invoke_result_t<Work>;
         return launch(
@@ -68,12 +69,13 @@ public:
     // cannot be stopped midway). running() stays true until then.
     void cancel();
 
-signals:
+  signals:
     void runningChanged(bool running);
 
-private:
+  private:
     using Delivery = std::function<void()>; // built on the worker, run on the GUI thread
-    bool launch(std::function<Delivery()> work, std::function<void(const QString &)> failed, const QString &what);
+    bool launch(std::function<Delivery()> work, std::function<void(const QString &)> failed,
+                const QString &what);
     void onFinished();
 
     WorkTracker *tracker_;
@@ -89,17 +91,18 @@ private:
 class LatestJob : public QObject
 {
     Q_OBJECT
-public:
+  public:
     LatestJob(WorkTracker *tracker, const QString &activity, QObject *parent = nullptr);
 
-    // `start` starts the work on the job it is handed (Job::start), now or once the running job ends.
+    // `start` starts the work on the job it is handed (Job::start), now or once the running job
+    // ends.
     void request(std::function<void(Job &)> start);
     // Drops the waiting request and the running job's result.
     void cancel();
     // A job runs or a request waits.
     bool busy() const;
 
-private:
+  private:
     void startNext();
 
     Job *job_;

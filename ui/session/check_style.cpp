@@ -31,9 +31,18 @@ QString checkTitle(const std::string &check)
     return entry ? QObject::tr(entry->title.c_str()) : QString::fromStdString(check);
 }
 
-QColor opFill() { return QColor(0xFA, 0xFA, 0xFA); }
-QColor layerFill() { return QColor(0xE3, 0xEE, 0xFA); }
-QColor collapsedFill() { return QColor(0xFF, 0xF8, 0xE1); }
+QColor opFill()
+{
+    return QColor(0xFA, 0xFA, 0xFA);
+}
+QColor layerFill()
+{
+    return QColor(0xE3, 0xEE, 0xFA);
+}
+QColor collapsedFill()
+{
+    return QColor(0xFF, 0xF8, 0xE1);
+}
 
 QColor groupFill(int depth)
 {
@@ -41,6 +50,9 @@ QColor groupFill(int depth)
     return depth % 2 ? QColor(0xF4, 0xF6, 0xF8) : QColor(0xEC, 0xEF, 0xF3);
 }
 
-QColor selectionColor() { return QColor(0x1E, 0x88, 0xE5); }
+QColor selectionColor()
+{
+    return QColor(0x1E, 0x88, 0xE5);
+}
 
 } // namespace torchprep

@@ -41,7 +41,9 @@ bool mayExportTo(const QString &path, QString *error)
     for (const QString &model : opened()) {
         if (sameFile(path.toStdString(), model.toStdString())) {
             if (error)
-                *error = QObject::tr("'%1' is the file a model was opened from: choose another file").arg(path);
+                *error =
+                    QObject::tr("'%1' is the file a model was opened from: choose another file")
+                        .arg(path);
             return false;
         }
     }

@@ -7,7 +7,7 @@
 namespace torchprep {
 
 namespace {
-const char *const kInputsKey = "modelInputs";     // absolute model path -> ModelInputs::text()
+const char *const kInputsKey = "modelInputs";      // absolute model path -> ModelInputs::text()
 const char *const kDeclinedKey = "inputsDeclined"; // absolute model paths
 const char *const kLastKey = "lastInputs";
 const QString kFilePrefix = QStringLiteral("file:");
@@ -15,7 +15,8 @@ const QString kFilePrefix = QStringLiteral("file:");
 
 QString ModelInputs::text() const
 {
-    return file.isEmpty() ? shapes.join(QStringLiteral("; ")) : kFilePrefix + QLatin1Char(' ') + file;
+    return file.isEmpty() ? shapes.join(QStringLiteral("; "))
+                          : kFilePrefix + QLatin1Char(' ') + file;
 }
 
 ModelInputs ModelInputs::fromText(const QString &text)
@@ -25,7 +26,8 @@ ModelInputs ModelInputs::fromText(const QString &text)
     if (trimmed.startsWith(kFilePrefix))
         inputs.file = trimmed.mid(kFilePrefix.size()).trimmed();
     else
-        inputs.shapes = trimmed.split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
+        inputs.shapes =
+            trimmed.split(QRegularExpression(QStringLiteral("[;\\s]+")), Qt::SkipEmptyParts);
     return inputs;
 }
 
@@ -44,7 +46,8 @@ InputSpec ModelInputs::spec() const
 ModelInputs rememberedInputs(const QString &modelPath)
 {
     const QVariantMap all = QSettings().value(kInputsKey).toMap();
-    return all.contains(modelPath) ? ModelInputs::fromText(all.value(modelPath).toString()) : ModelInputs();
+    return all.contains(modelPath) ? ModelInputs::fromText(all.value(modelPath).toString())
+                                   : ModelInputs();
 }
 
 void rememberInputs(const QString &modelPath, const ModelInputs &inputs)
@@ -62,7 +65,8 @@ void rememberInputs(const QString &modelPath, const ModelInputs &inputs)
 
 ModelInputs lastInputs()
 {
-    return ModelInputs::fromText(QSettings().value(kLastKey, QStringLiteral("1,3,224,224")).toString());
+    return ModelInputs::fromText(
+        QSettings().value(kLastKey, QStringLiteral("1,3,224,224")).toString());
 }
 
 void declineInputs(const QString &modelPath)

@@ -23,7 +23,10 @@ struct ModelInputs
     static ModelInputs fromText(const QString &text);
     // As the core runs them; throws InputError naming a bad shape, dtype or range.
     InputSpec spec() const;
-    bool operator==(const ModelInputs &other) const { return shapes == other.shapes && file == other.file; }
+    bool operator==(const ModelInputs &other) const
+    {
+        return shapes == other.shapes && file == other.file;
+    }
 };
 
 // The description remembered for `modelPath` (absolute), empty when none.

@@ -16,7 +16,10 @@ ModelLoader::ModelLoader(WorkTracker *work, QObject *parent)
 
 ModelLoader::~ModelLoader() = default;
 
-bool ModelLoader::busy() const { return job_->running(); }
+bool ModelLoader::busy() const
+{
+    return job_->running();
+}
 
 bool ModelLoader::open(const QString &path)
 {
@@ -33,7 +36,8 @@ bool ModelLoader::open(const QString &path)
         tr("Loading %1").arg(QFileInfo(path).fileName()));
 }
 
-bool ModelLoader::revalidate(std::shared_ptr<const ModelSession> session, std::vector<std::string> excluded)
+bool ModelLoader::revalidate(std::shared_ptr<const ModelSession> session,
+                             std::vector<std::string> excluded)
 {
     const QString path = QString::fromStdString(session->path());
     return job_->start(
@@ -42,7 +46,9 @@ bool ModelLoader::revalidate(std::shared_ptr<const ModelSession> session, std::v
             options.excludedModules = excluded;
             return std::make_shared<const ModelSession>(session->analysed().revalidated(options));
         },
-        [this](std::shared_ptr<const ModelSession> revalidated) { emit this->revalidated(std::move(revalidated)); },
+        [this](std::shared_ptr<const ModelSession> revalidated) {
+            emit this->revalidated(std::move(revalidated));
+        },
         [this, path](const QString &reason) { emit failed(path, reason); }, tr("Validating"));
 }
 

@@ -18,7 +18,7 @@ class WorkTracker;
 class ModelLoader : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit ModelLoader(WorkTracker *work, QObject *parent = nullptr);
     ~ModelLoader() override;
 
@@ -28,12 +28,12 @@ public:
     // Validates `session`'s graph again with `excluded` module paths; false while busy.
     bool revalidate(std::shared_ptr<const ModelSession> session, std::vector<std::string> excluded);
 
-signals:
+  signals:
     void opened(std::shared_ptr<const torchprep::ModelSession> session);
     void revalidated(std::shared_ptr<const torchprep::ModelSession> session);
     void failed(const QString &path, const QString &reason);
 
-private:
+  private:
     Job *job_;
 };
 

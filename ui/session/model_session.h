@@ -3,9 +3,9 @@
 // worker threads may share it. Two sessions show the same nodes exactly when sameGraph().
 #pragma once
 
-#include "pipeline/analysed_model.h"
-#include "graph/model_graph.h"
 #include "checks/validator.h"
+#include "graph/model_graph.h"
+#include "pipeline/analysed_model.h"
 
 #include <memory>
 #include <string>
@@ -18,7 +18,7 @@ class TorchModel;
 
 class ModelSession
 {
-public:
+  public:
     explicit ModelSession(AnalysedModel analysed);
 
     const AnalysedModel &analysed() const { return analysed_; }
@@ -27,10 +27,16 @@ public:
     const std::shared_ptr<const TorchModel> &model() const { return analysed_.model(); }
     const ModelGraph &graph() const { return analysed_.graph(); }
     const ValidationReport &report() const { return analysed_.report(); }
-    const std::vector<std::string> &excludedModules() const { return analysed_.checkOptions().excludedModules; }
+    const std::vector<std::string> &excludedModules() const
+    {
+        return analysed_.checkOptions().excludedModules;
+    }
     const std::string &path() const { return analysed_.path(); }
     // True when `other` shows this very graph (a re-validation of it): node ids mean the same.
-    bool sameGraph(const ModelSession &other) const { return analysed_.sharedGraph() == other.analysed_.sharedGraph(); }
+    bool sameGraph(const ModelSession &other) const
+    {
+        return analysed_.sharedGraph() == other.analysed_.sharedGraph();
+    }
 
     // Indexes into report().findings that name `node` itself.
     const std::vector<int> &findingsOf(NodeId node) const;
@@ -41,9 +47,12 @@ public:
     // Enclosing calls of `node`, outermost first.
     std::vector<NodeId> ancestorCalls(NodeId node) const;
     // True for an id of a node of this graph.
-    bool hasNode(NodeId node) const { return node >= 0 && node < static_cast<NodeId>(graph().nodes.size()); }
+    bool hasNode(NodeId node) const
+    {
+        return node >= 0 && node < static_cast<NodeId>(graph().nodes.size());
+    }
 
-private:
+  private:
     void indexFindings();
 
     AnalysedModel analysed_;

@@ -12,16 +12,22 @@ namespace {
 const char *const kLibrariesKey = "opsLibraries";
 }
 
-QStringList rememberedOpsLibraries() { return QSettings().value(kLibrariesKey).toStringList(); }
+QStringList rememberedOpsLibraries()
+{
+    return QSettings().value(kLibrariesKey).toStringList();
+}
 
-void rememberOpsLibraries(const QStringList &paths) { QSettings().setValue(kLibrariesKey, paths); }
+void rememberOpsLibraries(const QStringList &paths)
+{
+    QSettings().setValue(kLibrariesKey, paths);
+}
 
 QStringList loadOpsLibraries(const QStringList &paths)
 {
     QStringList errors;
     for (const QString &path : paths) {
-        const QString error =
-            guarded([&] { loadOpsLibrary(path.toStdString()); }, QObject::tr("loading %1").arg(path));
+        const QString error = guarded([&] { loadOpsLibrary(path.toStdString()); },
+                                      QObject::tr("loading %1").arg(path));
         if (!error.isEmpty())
             errors << error;
     }

@@ -25,7 +25,8 @@ void Selection::selectNode(NodeId node, Origin origin)
 
 void Selection::selectFinding(int index, Origin origin)
 {
-    const bool valid = session_ && index >= 0 && index < static_cast<int>(session_->report().findings.size());
+    const bool valid =
+        session_ && index >= 0 && index < static_cast<int>(session_->report().findings.size());
     finding_ = valid ? index : -1;
     node_ = valid ? session_->anchorOf(index) : kNoId;
     emit changed(origin);

@@ -19,9 +19,8 @@ class ModelSession;
 class Selection : public QObject
 {
     Q_OBJECT
-public:
-    enum class Origin
-    {
+  public:
+    enum class Origin {
         Graph,    // a box clicked in the graph
         Findings, // a row of the findings table
         Modules,  // a row of the module tree
@@ -46,11 +45,11 @@ public:
     void selectFinding(int index, Origin origin);
     void clear();
 
-signals:
+  signals:
     // Every selection request, also one that chose the same again ("go there once more").
     void changed(torchprep::Selection::Origin origin);
 
-private:
+  private:
     std::shared_ptr<const ModelSession> session_;
     NodeId node_ = kNoId;
     int finding_ = -1;

@@ -6,7 +6,10 @@
 
 namespace torchprep {
 
-bool SessionShapes::belongTo(const ModelSession &session) const { return graph == session.analysed().sharedGraph(); }
+bool SessionShapes::belongTo(const ModelSession &session) const
+{
+    return graph == session.analysed().sharedGraph();
+}
 
 ShapeRecorder::ShapeRecorder(WorkTracker *work, QObject *parent)
     : QObject(parent), job_(new LatestJob(work, tr("recording the tensor shapes"), this))
@@ -15,7 +18,10 @@ ShapeRecorder::ShapeRecorder(WorkTracker *work, QObject *parent)
 
 ShapeRecorder::~ShapeRecorder() = default;
 
-bool ShapeRecorder::busy() const { return job_->busy(); }
+bool ShapeRecorder::busy() const
+{
+    return job_->busy();
+}
 
 void ShapeRecorder::record(std::shared_ptr<const ModelSession> session, const ModelInputs &inputs)
 {
@@ -29,14 +35,20 @@ void ShapeRecorder::record(std::shared_ptr<const ModelSession> session, const Mo
                 auto shapes = std::make_shared<SessionShapes>();
                 shapes->graph = session->analysed().sharedGraph();
                 shapes->inputs = inputs;
-                shapes->shapes = recordValueShapes(*session->model(), session->graph(), inputs.spec());
+                shapes->shapes =
+                    recordValueShapes(*session->model(), session->graph(), inputs.spec());
                 return std::shared_ptr<const SessionShapes>(std::move(shapes));
             },
-            [this](std::shared_ptr<const SessionShapes> shapes) { emit recorded(std::move(shapes)); },
+            [this](std::shared_ptr<const SessionShapes> shapes) {
+                emit recorded(std::move(shapes));
+            },
             [this](const QString &reason) { emit failed(reason); }, tr("Recording tensor shapes"));
     });
 }
 
-void ShapeRecorder::cancel() { job_->cancel(); }
+void ShapeRecorder::cancel()
+{
+    job_->cancel();
+}
 
 } // namespace torchprep

@@ -32,7 +32,7 @@ struct SessionShapes
 class ShapeRecorder : public QObject
 {
     Q_OBJECT
-public:
+  public:
     explicit ShapeRecorder(WorkTracker *work, QObject *parent = nullptr);
     ~ShapeRecorder() override;
 
@@ -43,11 +43,11 @@ public:
     // Nothing running or waiting reports any more.
     void cancel();
 
-signals:
+  signals:
     void recorded(std::shared_ptr<const torchprep::SessionShapes> shapes);
     void failed(const QString &reason);
 
-private:
+  private:
     LatestJob *job_;
 };
 

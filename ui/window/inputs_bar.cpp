@@ -11,7 +11,8 @@ InputsBar::InputsBar(QWidget *parent)
       notNow_(new QPushButton(tr("Not Now")))
 {
     setObjectName(QStringLiteral("inputsBar"));
-    setStyleSheet(QStringLiteral("#inputsBar { background: #e8f1fb; border-bottom: 1px solid #b6cde8; }"));
+    setStyleSheet(
+        QStringLiteral("#inputsBar { background: #e8f1fb; border-bottom: 1px solid #b6cde8; }"));
     text_->setWordWrap(true);
     text_->setTextFormat(Qt::PlainText);
     auto *row = new QHBoxLayout(this);
@@ -29,9 +30,10 @@ InputsBar::InputsBar(QWidget *parent)
 
 void InputsBar::ask(const QString &model)
 {
-    text_->setText(tr("Tensor shapes: %1 keeps no input shapes. Describe its inputs once and the Studio shows "
-                      "the shape of every edge (and compares models on them).")
-                       .arg(model));
+    text_->setText(
+        tr("Tensor shapes: %1 keeps no input shapes. Describe its inputs once and the Studio shows "
+           "the shape of every edge (and compares models on them).")
+            .arg(model));
     notNow_->show();
     show();
 }
@@ -43,6 +45,9 @@ void InputsBar::showFailure(const QString &reason)
     show();
 }
 
-QString InputsBar::text() const { return text_->text(); }
+QString InputsBar::text() const
+{
+    return text_->text();
+}
 
 } // namespace torchprep

@@ -13,7 +13,7 @@ namespace torchprep {
 class InputsBar : public QFrame
 {
     Q_OBJECT
-public:
+  public:
     explicit InputsBar(QWidget *parent = nullptr);
 
     // Asks for the inputs of `model` (a file name).
@@ -22,11 +22,11 @@ public:
     void showFailure(const QString &reason);
     QString text() const;
 
-signals:
+  signals:
     void describeRequested();
     void declined();
 
-private:
+  private:
     QLabel *text_;
     QPushButton *describe_;
     QPushButton *notNow_;

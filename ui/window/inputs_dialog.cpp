@@ -16,19 +16,26 @@
 
 namespace torchprep {
 
-InputsDialog::InputsDialog(const QString &model, const QString &signature, const ModelInputs &inputs, QWidget *parent)
-    : QDialog(parent), byShape_(new QRadioButton(tr("Random inputs of these shapes, one line per input:"))),
-      byFile_(new QRadioButton(tr("The inputs in a file saved with torch.save(x) or torch.save((x, y)):"))),
+InputsDialog::InputsDialog(const QString &model, const QString &signature,
+                           const ModelInputs &inputs, QWidget *parent)
+    : QDialog(parent),
+      byShape_(new QRadioButton(tr("Random inputs of these shapes, one line per input:"))),
+      byFile_(new QRadioButton(
+          tr("The inputs in a file saved with torch.save(x) or torch.save((x, y)):"))),
       shapes_(new QPlainTextEdit), file_(new QLineEdit), error_(new QLabel)
 {
     setWindowTitle(tr("Inputs of %1").arg(QFileInfo(model).fileName()));
-    auto *intro = new QLabel(
-        tr("<p>TorchScript files keep no input shapes. Describe what <code>forward(%1)</code> takes, as "
-           "<code>torchprep prepare --input-shape</code> does: <code>SHAPE[:DTYPE][:LOW..HIGH]</code>, e.g. "
-           "<code>1,3,224,224</code> or <code>1,16:int64:0..999</code>.</p><p>The Studio runs the model once on "
-           "these inputs to show the tensor shapes on the graph, and compares models on them. It remembers them "
-           "for this file.</p>")
-            .arg(signature.toHtmlEscaped()));
+    auto *intro =
+        new QLabel(tr("<p>TorchScript files keep no input shapes. Describe what "
+                      "<code>forward(%1)</code> takes, as "
+                      "<code>torchprep prepare --input-shape</code> does: "
+                      "<code>SHAPE[:DTYPE][:LOW..HIGH]</code>, e.g. "
+                      "<code>1,3,224,224</code> or <code>1,16:int64:0..999</code>.</p><p>The "
+                      "Studio runs the model once on "
+                      "these inputs to show the tensor shapes on the graph, and compares models on "
+                      "them. It remembers them "
+                      "for this file.</p>")
+                       .arg(signature.toHtmlEscaped()));
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::RichText);
     shapes_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -55,9 +62,9 @@ InputsDialog::InputsDialog(const QString &model, const QString &signature, const
     resize(560, 420);
 
     connect(browse, &QPushButton::clicked, this, [this, model] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Inputs saved with torch.save"),
-                                                          QFileInfo(model).absolutePath(),
-                                                          tr("Saved tensors (*.pt *.pth);;All files (*)"));
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Inputs saved with torch.save"), QFileInfo(model).absolutePath(),
+            tr("Saved tensors (*.pt *.pth);;All files (*)"));
         if (!path.isEmpty()) {
             file_->setText(path);
             byFile_->setChecked(true);
@@ -86,14 +93,17 @@ ModelInputs InputsDialog::inputs() const
     else if (byFile_->isChecked())
         return inputs;
     else
-        inputs = ModelInputs::fromText(shapes_->toPlainText().replace(QLatin1Char('\n'), QLatin1Char(';')));
+        inputs = ModelInputs::fromText(
+            shapes_->toPlainText().replace(QLatin1Char('\n'), QLatin1Char(';')));
     return inputs;
 }
 
 void InputsDialog::accept()
 {
     const ModelInputs described = inputs();
-    QString reason = described.isEmpty() ? tr("Give one shape per forward input, or a file of inputs.") : QString();
+    QString reason = described.isEmpty()
+                         ? tr("Give one shape per forward input, or a file of inputs.")
+                         : QString();
     if (reason.isEmpty())
         reason = guarded([&] { described.spec(); }, tr("reading the inputs"));
     if (reason.isEmpty() && !described.file.isEmpty() && !QFileInfo(described.file).isFile())

@@ -17,16 +17,17 @@ namespace torchprep {
 class InputsDialog : public QDialog
 {
     Q_OBJECT
-public:
+  public:
     // `model` names the file; `signature` is forward's ("x: Tensor, lengths: Tensor").
-    InputsDialog(const QString &model, const QString &signature, const ModelInputs &inputs, QWidget *parent = nullptr);
+    InputsDialog(const QString &model, const QString &signature, const ModelInputs &inputs,
+                 QWidget *parent = nullptr);
 
     ModelInputs inputs() const;
     void setInputs(const ModelInputs &inputs);
     // Accepts when the description reads; else shows why and stays open.
     void accept() override;
 
-private:
+  private:
     QRadioButton *byShape_;
     QRadioButton *byFile_;
     QPlainTextEdit *shapes_;

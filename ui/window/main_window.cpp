@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "compare/comparison_panel.h"
+#include "compare/divergence_colours.h"
 #include "diff/diff_view.h"
 #include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
@@ -13,7 +14,6 @@
 #include "panels/modules_panel.h"
 #include "panels/properties_panel.h"
 #include "panels/source_panel.h"
-#include "compare/divergence_colours.h"
 #include "session/background_work.h"
 #include "session/counted.h"
 #include "session/model_inputs.h"
@@ -48,7 +48,8 @@ namespace torchprep {
 
 namespace {
 // The docks each tab wants the first time it is shown: the before/after view needs the width.
-const char *const kGraphOnlyDocks[] = {"modulesDock", "propertiesDock", "sourceDock", "findingsDock", "historyDock"};
+const char *const kGraphOnlyDocks[] = {"modulesDock", "propertiesDock", "sourceDock",
+                                       "findingsDock", "historyDock"};
 // The panel with the keyboard is outlined: a user moving with Tab sees where they are.
 const char *const kFocusOutline = "QAbstractScrollArea { border: 1px solid #c8ccd0; }"
                                   "QAbstractScrollArea:focus { border: 2px solid #1e88e5; }";
@@ -61,8 +62,9 @@ MainWindow::MainWindow(QWidget *parent)
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
       comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
-      onnx_(new OnnxExportJob(work_, this)), prepared_(new PreparedExportJob(work_, this)), fixPreview_(new FixPreview(work_, this)), start_(new StartPage),
-      central_(new QStackedWidget), tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
+      onnx_(new OnnxExportJob(work_, this)), prepared_(new PreparedExportJob(work_, this)),
+      fixPreview_(new FixPreview(work_, this)), start_(new StartPage), central_(new QStackedWidget),
+      tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
     setAcceptDrops(true); // anywhere: the graph and the panels leave drops to the window
@@ -73,7 +75,8 @@ MainWindow::MainWindow(QWidget *parent)
     tabs_->setDocumentMode(true);
     tabs_->addTab(pane_, tr("Graph"));
     tabs_->addTab(fixes_->diffView(), tr("Before / After"));
-    tabs_->setTabToolTip(1, tr("The opened model beside the fixed one, every change marked (Ctrl+D)"));
+    tabs_->setTabToolTip(1,
+                         tr("The opened model beside the fixed one, every change marked (Ctrl+D)"));
     central_->addWidget(start_);
     central_->addWidget(tabs_);
     setCentralWidget(central_);
@@ -94,22 +97,26 @@ MainWindow::MainWindow(QWidget *parent)
     wireFixes();
 
     connect(loader_, &ModelLoader::opened, this, &MainWindow::onOpened);
-    connect(loader_, &ModelLoader::revalidated, this, [this](std::shared_ptr<const ModelSession> s) {
-        fixes_->setCurrent(s);
-        showSession(std::move(s));
-    });
-    connect(loader_, &ModelLoader::failed, this, [this](const QString &path, const QString &reason) {
-        start_->setLoading({});
-        statusBar()->showMessage(tr("Could not open %1").arg(path), 6000);
-        showError(tr("Cannot open model"),
-                  tr("<b>%1</b><br><br>%2").arg(QFileInfo(path).fileName().toHtmlEscaped(), reason.toHtmlEscaped()));
-        emit openFailed(reason);
-    });
+    connect(loader_, &ModelLoader::revalidated, this,
+            [this](std::shared_ptr<const ModelSession> s) {
+                fixes_->setCurrent(s);
+                showSession(std::move(s));
+            });
+    connect(
+        loader_, &ModelLoader::failed, this, [this](const QString &path, const QString &reason) {
+            start_->setLoading({});
+            statusBar()->showMessage(tr("Could not open %1").arg(path), 6000);
+            showError(tr("Cannot open model"),
+                      tr("<b>%1</b><br><br>%2")
+                          .arg(QFileInfo(path).fileName().toHtmlEscaped(), reason.toHtmlEscaped()));
+            emit openFailed(reason);
+        });
     connect(pane_, &GraphPane::laidOut, this, &MainWindow::onLaidOut);
-    connect(modules_, &ModulesPanel::exclusionsChanged, this, [this](const std::vector<std::string> &excluded) {
-        if (session_)
-            loader_->revalidate(session_, excluded);
-    });
+    connect(modules_, &ModulesPanel::exclusionsChanged, this,
+            [this](const std::vector<std::string> &excluded) {
+                if (session_)
+                    loader_->revalidate(session_, excluded);
+            });
     connect(modules_, &ModulesPanel::toggleRequested, pane_, &GraphPane::toggle);
     connect(search_, &SearchBar::matchRequested, this, &MainWindow::revealNode);
     connect(search_, &SearchBar::matchesChanged, pane_, &GraphPane::setHighlights);
@@ -124,8 +131,9 @@ MainWindow::MainWindow(QWidget *parent)
         if (!inputs.isEmpty())
             comparison_->setInputs(inputs);
     });
-    connect(shapes_, &ShapesFlow::failed, this,
-            [this](const QString &reason) { statusBar()->showMessage(tr("No tensor shapes: %1").arg(reason), 8000); });
+    connect(shapes_, &ShapesFlow::failed, this, [this](const QString &reason) {
+        statusBar()->showMessage(tr("No tensor shapes: %1").arg(reason), 8000);
+    });
     connect(comparison_, &ComparisonPanel::inputsEdited, this, [this](const ModelInputs &inputs) {
         if (session_ && !(inputs == shapes_->inputs()))
             shapes_->setInputs(inputs);
@@ -135,17 +143,20 @@ MainWindow::MainWindow(QWidget *parent)
     connect(onnx_, &OnnxExportJob::finished, this, [this](bool written, const QString &report) {
         statusBar()->showMessage(report.section('\n', written ? -1 : 0, written ? -1 : 0), 8000);
         if (!written)
-            showError(tr("Export ONNX"), QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
+            showError(tr("Export ONNX"),
+                      QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
         emit onnxExported(written, report);
     });
-    connect(prepared_, &PreparedExportJob::finished, this, [this](bool written, const QString &report) {
-        if (written && prepared_->lastWritten() == session_)
-            fixes_->undoStack()->setClean(); // what is on screen is on disk now
-        statusBar()->showMessage(report.section('\n', -1, -1), 8000);
-        if (!written)
-            showError(tr("Export prepared model"), QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
-        emit preparedExported(written, report);
-    });
+    connect(prepared_, &PreparedExportJob::finished, this,
+            [this](bool written, const QString &report) {
+                if (written && prepared_->lastWritten() == session_)
+                    fixes_->undoStack()->setClean(); // what is on screen is on disk now
+                statusBar()->showMessage(report.section('\n', -1, -1), 8000);
+                if (!written)
+                    showError(tr("Export prepared model"),
+                              QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
+                emit preparedExported(written, report);
+            });
 
     QSettings settings;
     restoreGeometry(settings.value("geometry").toByteArray());
@@ -153,10 +164,12 @@ MainWindow::MainWindow(QWidget *parent)
     if (!settings.contains("geometry")) {
         resize(1400, 900);
         QTimer::singleShot(0, this, [this] { // docks take sizes only once laid out
-            resizeDocks({findChild<QDockWidget *>("modulesDock"), findChild<QDockWidget *>("propertiesDock")},
+            resizeDocks({findChild<QDockWidget *>("modulesDock"),
+                         findChild<QDockWidget *>("propertiesDock")},
                         {width() / 4, width() / 4}, Qt::Horizontal);
-            resizeDocks({findChild<QDockWidget *>("findingsDock"), findChild<QDockWidget *>("sourceDock")},
-                        {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
+            resizeDocks(
+                {findChild<QDockWidget *>("findingsDock"), findChild<QDockWidget *>("sourceDock")},
+                {width() * 3 / 5, width() * 2 / 5}, Qt::Horizontal);
             resizeDocks({findChild<QDockWidget *>("findingsDock")}, {height() / 4}, Qt::Vertical);
         });
     }
@@ -165,16 +178,21 @@ MainWindow::MainWindow(QWidget *parent)
     updateActions();
     const QStringList failed = loadOpsLibraries(rememberedOpsLibraries());
     if (!failed.isEmpty())
-        statusBar()->showMessage(tr("Operator library not loaded: %1").arg(failed.join(QStringLiteral("; "))), 10000);
+        statusBar()->showMessage(
+            tr("Operator library not loaded: %1").arg(failed.join(QStringLiteral("; "))), 10000);
 }
 
 MainWindow::~MainWindow() = default;
 
-DiffView *MainWindow::diffView() const { return fixes_->diffView(); }
+DiffView *MainWindow::diffView() const
+{
+    return fixes_->diffView();
+}
 
 void MainWindow::buildDocks()
 {
-    auto dock = [this](const QString &title, const QString &name, QWidget *widget, Qt::DockWidgetArea area) {
+    auto dock = [this](const QString &title, const QString &name, QWidget *widget,
+                       Qt::DockWidgetArea area) {
         auto *d = new QDockWidget(title, this);
         d->setObjectName(name);
         d->setWidget(widget);
@@ -182,12 +200,14 @@ void MainWindow::buildDocks()
         return d;
     };
     dock(tr("Modules"), "modulesDock", modules_, Qt::LeftDockWidgetArea);
-    QDockWidget *findings = dock(tr("Findings"), "findingsDock", findings_, Qt::BottomDockWidgetArea);
+    QDockWidget *findings =
+        dock(tr("Findings"), "findingsDock", findings_, Qt::BottomDockWidgetArea);
     dock(tr("Properties"), "propertiesDock", properties_, Qt::RightDockWidgetArea);
     // Source lines are wide: beside the findings, under the whole width of the window.
     QDockWidget *src = dock(tr("Source"), "sourceDock", source_, Qt::BottomDockWidgetArea);
     splitDockWidget(findings, src, Qt::Horizontal);
-    QDockWidget *compare = dock(tr("Comparison"), "comparisonDock", comparison_, Qt::BottomDockWidgetArea);
+    QDockWidget *compare =
+        dock(tr("Comparison"), "comparisonDock", comparison_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(findings, compare);
     compare->hide();
     auto *history = new QUndoView(fixes_->undoStack());
@@ -254,12 +274,16 @@ void MainWindow::wireFixes()
             [this](std::shared_ptr<const ModelSession> session, const QString &message) {
                 showSession(std::move(session));
                 // After the new layout, whose own message would hide this one.
-                connect(pane_, &GraphPane::laidOut, this, [this, message] {
-                    const QString hint = fixes_->fixed() && !diffShown()
-                                             ? tr("  —  Before / After (Ctrl+D) shows every change")
-                                             : QString();
-                    statusBar()->showMessage(message + hint, 15000);
-                }, Qt::SingleShotConnection);
+                connect(
+                    pane_, &GraphPane::laidOut, this,
+                    [this, message] {
+                        const QString hint =
+                            fixes_->fixed() && !diffShown()
+                                ? tr("  —  Before / After (Ctrl+D) shows every change")
+                                : QString();
+                        statusBar()->showMessage(message + hint, 15000);
+                    },
+                    Qt::SingleShotConnection);
             });
     connect(fixes_, &FixWorkflow::fixApplied, this, [this] {
         const int row = std::exchange(fixRow_, -1);
@@ -296,7 +320,10 @@ void MainWindow::loadModel(const QString &path)
     loader_->open(path);
 }
 
-bool MainWindow::hasUnexportedFixes() const { return fixes_->fixed() && !fixes_->undoStack()->isClean(); }
+bool MainWindow::hasUnexportedFixes() const
+{
+    return fixes_->fixed() && !fixes_->undoStack()->isClean();
+}
 
 // Fixes live only in memory until exported: another model or closing would drop them.
 void MainWindow::confirmDiscard(const std::function<void()> &then)
@@ -306,13 +333,15 @@ void MainWindow::confirmDiscard(const std::function<void()> &then)
         return;
     }
     const QString name = QFileInfo(QString::fromStdString(fixes_->opened()->path())).fileName();
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Fixes not exported"),
-                                tr("<b>The fixes to %1 are not exported.</b><br><br>They live only in the Studio "
-                                   "(%2): the file on disk is unchanged. Export the prepared model first, or drop "
-                                   "the fixes?")
-                                    .arg(name.toHtmlEscaped(), fixes_->fixesText().toHtmlEscaped()),
-                                QMessageBox::Discard | QMessageBox::Cancel, this);
-    QPushButton *exportFirst = box->addButton(tr("Export Prepared Model…"), QMessageBox::AcceptRole);
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Fixes not exported"),
+        tr("<b>The fixes to %1 are not exported.</b><br><br>They live only in the Studio "
+           "(%2): the file on disk is unchanged. Export the prepared model first, or drop "
+           "the fixes?")
+            .arg(name.toHtmlEscaped(), fixes_->fixesText().toHtmlEscaped()),
+        QMessageBox::Discard | QMessageBox::Cancel, this);
+    QPushButton *exportFirst =
+        box->addButton(tr("Export Prepared Model…"), QMessageBox::AcceptRole);
     box->setDefaultButton(QMessageBox::Cancel);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setObjectName(QStringLiteral("discardFixesBox"));
@@ -321,10 +350,13 @@ void MainWindow::confirmDiscard(const std::function<void()> &then)
         if (box->clickedButton() == exportFirst) {
             // Once written (proven), the fixes are on disk: go on; a failed proof stops here.
             if (exportPreparedWithDialog())
-                connect(this, &MainWindow::preparedExported, this, [this, then](bool written) {
-                    if (written && !hasUnexportedFixes())
-                        then();
-                }, Qt::SingleShotConnection);
+                connect(
+                    this, &MainWindow::preparedExported, this,
+                    [this, then](bool written) {
+                        if (written && !hasUnexportedFixes())
+                            then();
+                    },
+                    Qt::SingleShotConnection);
         } else if (box->standardButton(box->clickedButton()) == QMessageBox::Discard) {
             then();
         }
@@ -341,7 +373,8 @@ void MainWindow::onOpened(std::shared_ptr<const ModelSession> session)
     comparison_->reset();
     fixes_->setOpened(session);
     showSession(session);
-    setWindowTitle(tr("%1 — TorchPrep Studio").arg(QFileInfo(QString::fromStdString(session->path())).fileName()));
+    setWindowTitle(tr("%1 — TorchPrep Studio")
+                       .arg(QFileInfo(QString::fromStdString(session->path())).fileName()));
     statusBar()->showMessage(tr("Opened %1").arg(loadingPath_), 4000);
     emit modelOpened();
 }
@@ -400,7 +433,10 @@ void MainWindow::onLaidOut()
     emit layoutApplied();
 }
 
-bool MainWindow::busy() const { return work_->busy(); }
+bool MainWindow::busy() const
+{
+    return work_->busy();
+}
 
 void MainWindow::revealNode(NodeId node)
 {
@@ -451,7 +487,8 @@ void MainWindow::showDivergence()
     for (const LayerComparison &layer : report->layers) {
         if (layer.module != report->firstDivergence || !layer.compared)
             continue;
-        const ModuleInfo *m = session_->graph().findModule(divergenceIsA_ ? layer.aModule : layer.module);
+        const ModuleInfo *m =
+            session_->graph().findModule(divergenceIsA_ ? layer.aModule : layer.module);
         if (m && layer.call >= 0 && layer.call < static_cast<int>(m->calls.size()))
             revealNode(m->calls[static_cast<std::size_t>(layer.call)]);
         break;
@@ -477,8 +514,9 @@ void MainWindow::updateFixedState()
 {
     const int steps = fixes_->undoStack()->index();
     tabs_->setTabText(tabs_->indexOf(fixes_->diffView()),
-                      steps == 0 ? tr("Before / After")
-                                 : steps == 1 ? tr("Before / After (1 fix)") : tr("Before / After (%1 fixes)").arg(steps));
+                      steps == 0   ? tr("Before / After")
+                      : steps == 1 ? tr("Before / After (1 fix)")
+                                   : tr("Before / After (%1 fixes)").arg(steps));
     if (compareFixedAction_)
         compareFixedAction_->setEnabled(fixes_->fixed());
 }
@@ -502,12 +540,24 @@ void MainWindow::onTabChanged(int index)
     fixes_->setDiffShown(diffShown());
 }
 
-bool MainWindow::diffShown() const { return tabs_->currentWidget() == fixes_->diffView(); }
+bool MainWindow::diffShown() const
+{
+    return tabs_->currentWidget() == fixes_->diffView();
+}
 
-QByteArray MainWindow::graphDockState() { return shownTab_ == 0 ? saveState() : graphDocks_; }
+QByteArray MainWindow::graphDockState()
+{
+    return shownTab_ == 0 ? saveState() : graphDocks_;
+}
 
-void MainWindow::showDiff() { tabs_->setCurrentWidget(fixes_->diffView()); }
-void MainWindow::showGraph() { tabs_->setCurrentIndex(0); }
+void MainWindow::showDiff()
+{
+    tabs_->setCurrentWidget(fixes_->diffView());
+}
+void MainWindow::showGraph()
+{
+    tabs_->setCurrentIndex(0);
+}
 
 void MainWindow::updateActions()
 {
@@ -523,7 +573,8 @@ void MainWindow::updateSummary()
     }
     const ValidationReport &report = session_->report();
     summary_->setText(report.passed() ? tr("✔ every check passes")
-                                      : counted(static_cast<long long>(report.findings.size()), tr("finding"), tr("findings")));
+                                      : counted(static_cast<long long>(report.findings.size()),
+                                                tr("finding"), tr("findings")));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -45,7 +45,7 @@ struct ModelInputs;
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -127,7 +127,7 @@ public:
     DiffView *diffView() const;
     QTabWidget *tabs() const { return tabs_; }
 
-signals:
+  signals:
     void modelOpened();
     void openFailed(const QString &reason);
     void layoutApplied();
@@ -140,14 +140,14 @@ signals:
     // `report`: the proof, what broke it, what was written, as the CLI words them.
     void preparedExported(bool written, const QString &report);
 
-protected:
+  protected:
     void closeEvent(QCloseEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dragMoveEvent(QDragMoveEvent *event) override;
     void dropEvent(QDropEvent *event) override;
 
-private:
+  private:
     bool exportPreparedWithDialog();
     void buildDocks();
     void buildActions();
@@ -173,8 +173,8 @@ private:
                           bool (MainWindow::*write)(const QString &, QString *));
     void showError(const QString &title, const QString &text);
     void showComparisonDock();
-    QByteArray graphDockState(); // the Graph tab's docks, whichever tab is shown
-    bool diffShown() const;      // the Before / After tab is the one on show
+    QByteArray graphDockState();         // the Graph tab's docks, whichever tab is shown
+    bool diffShown() const;              // the Before / After tab is the one on show
     void loadModel(const QString &path); // openModel() once agreed
 
     std::shared_ptr<const ModelSession> session_;
@@ -207,9 +207,9 @@ private:
     int shownTab_ = 0;
     QByteArray graphDocks_; // each tab's dock arrangement while the other is shown
     QByteArray diffDocks_;
-    bool closeAgreed_ = false;   // the user chose to drop fixes not exported: close now
-    bool divergenceIsA_ = true;  // the last per-layer comparison's A is the graph on show
-    int fixRow_ = -1;            // a fix of one finding runs: its row, for the next one
+    bool closeAgreed_ = false;  // the user chose to drop fixes not exported: close now
+    bool divergenceIsA_ = true; // the last per-layer comparison's A is the graph on show
+    int fixRow_ = -1;           // a fix of one finding runs: its row, for the next one
 };
 
 } // namespace torchprep

@@ -2,10 +2,10 @@
 // the user can ask for, kept apart from the window's parts and their wiring (main_window.cpp).
 #include "main_window.h"
 
+#include "checks/finding.h"
 #include "compare/comparison_panel.h"
 #include "compare/comparison_runner.h"
 #include "diff/diff_window.h"
-#include "checks/finding.h"
 #include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
 #include "fixes/onnx_export_job.h"
@@ -55,26 +55,31 @@ void MainWindow::buildActions()
     file->addAction(tr("Open Two Models as a &Diff…"), this, [this] {
         const QString dir = QSettings().value("lastDir").toString();
         const QString filter = tr("TorchScript models (*.pt *.pth);;All files (*)");
-        const QString before = QFileDialog::getOpenFileName(this, tr("Diff: the first model (before)"), dir, filter);
+        const QString before =
+            QFileDialog::getOpenFileName(this, tr("Diff: the first model (before)"), dir, filter);
         if (before.isEmpty())
             return;
-        const QString after = QFileDialog::getOpenFileName(this, tr("Diff: the second model (after)"),
-                                                           QFileInfo(before).absolutePath(), filter);
+        const QString after = QFileDialog::getOpenFileName(
+            this, tr("Diff: the second model (after)"), QFileInfo(before).absolutePath(), filter);
         if (!after.isEmpty())
             openDiff(before, after);
     });
-    modelActions_ << file->addAction(tr("&Close"), QKeySequence::Close, this, &MainWindow::closeModel);
+    modelActions_ << file->addAction(tr("&Close"), QKeySequence::Close, this,
+                                     &MainWindow::closeModel);
     file->addSeparator();
     QMenu *exports = file->addMenu(tr("&Export"));
     modelActions_ << exports->menuAction();
     exports->addAction(tr("Graph as &PNG…"), this, [this] {
-        exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png", &MainWindow::exportPng);
+        exportWithDialog(tr("Export graph as PNG"), tr("PNG image (*.png)"), "png",
+                         &MainWindow::exportPng);
     });
     exports->addAction(tr("Graph as &SVG…"), this, [this] {
-        exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg", &MainWindow::exportSvg);
+        exportWithDialog(tr("Export graph as SVG"), tr("SVG image (*.svg)"), "svg",
+                         &MainWindow::exportSvg);
     });
     exports->addAction(tr("&Before / After as Picture…"), this, [this] {
-        exportWithDialog(tr("Export the before/after picture"), tr("PNG image (*.png);;SVG image (*.svg)"), "png",
+        exportWithDialog(tr("Export the before/after picture"),
+                         tr("PNG image (*.png);;SVG image (*.svg)"), "png",
                          &MainWindow::exportDiffPicture);
     });
     exports->addAction(tr("Findings as &JSON…"), this, [this] {
@@ -82,19 +87,21 @@ void MainWindow::buildActions()
                          &MainWindow::exportFindingsJson);
     });
     exports->addAction(tr("Findings as &Markdown report…"), this, [this] {
-        exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md", &MainWindow::exportReport);
+        exportWithDialog(tr("Export findings report"), tr("Markdown (*.md)"), "md",
+                         &MainWindow::exportReport);
     });
     file->addSeparator();
-    modelActions_ << file->addAction(tr("Export &Prepared Model…"), this, [this] { exportPreparedWithDialog(); });
+    modelActions_ << file->addAction(tr("Export &Prepared Model…"), this,
+                                     [this] { exportPreparedWithDialog(); });
     modelActions_ << file->addAction(tr("Export P&ython Source…"), this, [this] {
         if (!session_) {
             showError(tr("Export Python source"), tr("Open a model first."));
             return;
         }
         const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
-        const QString chosen = QFileDialog::getSaveFileName(this, tr("Export Python source (STEM.py and STEM_state_dict.pt)"),
-                                                            base + QStringLiteral("_prepared.py"),
-                                                            tr("Python source (*.py)"));
+        const QString chosen = QFileDialog::getSaveFileName(
+            this, tr("Export Python source (STEM.py and STEM_state_dict.pt)"),
+            base + QStringLiteral("_prepared.py"), tr("Python source (*.py)"));
         if (chosen.isEmpty())
             return;
         QString error;
@@ -103,19 +110,22 @@ void MainWindow::buildActions()
             statusBar()->showMessage(tr("Proving and writing %1.py and %1_state_dict.pt in %2…")
                                          .arg(info.completeBaseName(), info.absolutePath()));
         else
-            showError(tr("Export Python source"), tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
+            showError(tr("Export Python source"),
+                      tr("Could not write %1: %2").arg(chosen, error.toHtmlEscaped()));
     });
     modelActions_ << file->addAction(tr("Export &ONNX…"), this, [this] {
         if (session_ && rememberedInputs(QString::fromStdString(session_->path())).isEmpty()) {
-            showError(tr("Export ONNX"), tr("The exporter runs the model: describe its inputs first, then export."));
+            showError(tr("Export ONNX"),
+                      tr("The exporter runs the model: describe its inputs first, then export."));
             describeInputs();
             return;
         }
         if (!session_)
             return;
         const QString base = QFileInfo(QString::fromStdString(session_->path())).completeBaseName();
-        QString path = QFileDialog::getSaveFileName(this, tr("Export ONNX (opset 17; checked, proven in ONNX Runtime)"),
-                                                    base + QStringLiteral(".onnx"), tr("ONNX models (*.onnx)"));
+        QString path = QFileDialog::getSaveFileName(
+            this, tr("Export ONNX (opset 17; checked, proven in ONNX Runtime)"),
+            base + QStringLiteral(".onnx"), tr("ONNX models (*.onnx)"));
         if (path.isEmpty())
             return;
         if (QFileInfo(path).suffix().isEmpty())
@@ -124,7 +134,8 @@ void MainWindow::buildActions()
         if (exportOnnx(path, 17, &error))
             statusBar()->showMessage(tr("Exporting %1 to ONNX…").arg(QFileInfo(path).fileName()));
         else
-            showError(tr("Export ONNX"), tr("Could not export %1: %2").arg(path, error.toHtmlEscaped()));
+            showError(tr("Export ONNX"),
+                      tr("Could not export %1: %2").arg(path, error.toHtmlEscaped()));
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -137,11 +148,13 @@ void MainWindow::buildActions()
     redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     edit->addAction(redo);
     edit->addSeparator();
-    modelActions_ << edit->addAction(tr("&Fix Selected Finding"), QKeySequence(Qt::CTRL | Qt::Key_F2), this,
+    modelActions_ << edit->addAction(tr("&Fix Selected Finding"),
+                                     QKeySequence(Qt::CTRL | Qt::Key_F2), this,
                                      &MainWindow::fixSelected);
-    modelActions_ << edit->addAction(tr("Fix All of This &Kind"), this, &MainWindow::fixAllOfSelectedKind);
-    modelActions_ << edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), this,
-                                     &MainWindow::fixAll);
+    modelActions_ << edit->addAction(tr("Fix All of This &Kind"), this,
+                                     &MainWindow::fixAllOfSelectedKind);
+    modelActions_ << edit->addAction(tr("Fix &All"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+                                     this, &MainWindow::fixAll);
     edit->addSeparator();
     edit->addAction(tr("Undo &History"), this, [this] {
         QDockWidget *d = findChild<QDockWidget *>("historyDock");
@@ -155,7 +168,8 @@ void MainWindow::buildActions()
         connect(dialog, &QDialog::accepted, this, [this, dialog] {
             const QStringList failed = setOpsLibraries(dialog->libraries());
             if (!failed.isEmpty())
-                showError(tr("Operator libraries"), failed.join(QStringLiteral("<br>")).toHtmlEscaped());
+                showError(tr("Operator libraries"),
+                          failed.join(QStringLiteral("<br>")).toHtmlEscaped());
         });
         dialog->open();
     });
@@ -175,8 +189,10 @@ void MainWindow::buildActions()
     connect(zoomIn2, &QAction::triggered, graph, &GraphView::zoomIn);
     addAction(zoomIn2);
     view->addAction(tr("Zoom &Out"), QKeySequence::ZoomOut, graph, &GraphView::zoomOut);
-    view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), graph, &GraphView::resetZoom);
-    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), graph, &GraphView::fitToWindow);
+    view->addAction(tr("&Actual Size"), QKeySequence(Qt::CTRL | Qt::Key_0), graph,
+                    &GraphView::resetZoom);
+    view->addAction(tr("&Fit to Window"), QKeySequence(Qt::CTRL | Qt::Key_9), graph,
+                    &GraphView::fitToWindow);
     view->addSeparator();
     view->addAction(tr("&Expand All Modules"), pane_, &GraphPane::expandAll);
     view->addAction(tr("&Collapse All Modules"), pane_, &GraphPane::collapseAll);
@@ -186,55 +202,65 @@ void MainWindow::buildActions()
     key->setChecked(QSettings().value("showKey", true).toBool());
     pane_->setKeyVisible(key->isChecked());
     connect(key, &QAction::toggled, this, [](bool on) { QSettings().setValue("showKey", on); });
-    divergenceAction_ = view->addAction(tr("Colour by &Divergence"), this, &MainWindow::setDivergenceShown);
+    divergenceAction_ =
+        view->addAction(tr("Colour by &Divergence"), this, &MainWindow::setDivergenceShown);
     divergenceAction_->setCheckable(true);
     divergenceAction_->setEnabled(false);
-    divergenceAction_->setToolTip(tr("After a per-layer comparison: each compared layer's box coloured by its SQNR"));
+    divergenceAction_->setToolTip(
+        tr("After a per-layer comparison: each compared layer's box coloured by its SQNR"));
     view->addSeparator();
     view->addAction(tr("&Find…"), QKeySequence::Find, search_, &SearchBar::activate);
     view->addAction(tr("Find &Next"), QKeySequence::FindNext, search_, &SearchBar::next);
-    view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_, &SearchBar::previous);
+    view->addAction(tr("Find &Previous"), QKeySequence::FindPrevious, search_,
+                    &SearchBar::previous);
     view->addSeparator();
     for (QDockWidget *dock : findChildren<QDockWidget *>())
         view->addAction(dock->toggleViewAction());
 
     QMenu *tools = menuBar()->addMenu(tr("&Tools"));
-    modelActions_ << tools->addAction(tr("Describe &Inputs…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
-                                      &MainWindow::describeInputs);
-    modelActions_.back()->setToolTip(tr("What forward takes: for the tensor shapes and the comparisons"));
+    modelActions_ << tools->addAction(tr("Describe &Inputs…"), QKeySequence(Qt::CTRL | Qt::Key_I),
+                                      this, &MainWindow::describeInputs);
+    modelActions_.back()->setToolTip(
+        tr("What forward takes: for the tensor shapes and the comparisons"));
     modelActions_ << tools->addAction(tr("&Compare with Another Model…"), this, [this] {
-        const QString path = session_ ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
-                                                                    QSettings().value("lastDir").toString(),
-                                                                    tr("TorchScript models (*.pt *.pth);;All files (*)"))
-                                      : QString();
+        const QString path =
+            session_
+                ? QFileDialog::getOpenFileName(this, tr("Compare with model"),
+                                               QSettings().value("lastDir").toString(),
+                                               tr("TorchScript models (*.pt *.pth);;All files (*)"))
+                : QString();
         if (!session_)
             showError(tr("Compare models"), tr("Open a model first: it is the reference (A)."));
         else if (!path.isEmpty())
             compareWith(path);
     });
-    compareFixedAction_ = tools->addAction(tr("Compare with the &Fixed Model"), this, &MainWindow::compareWithFixed);
-    compareFixedAction_->setToolTip(tr("Run the opened model and the fixed one on the same inputs"));
+    compareFixedAction_ =
+        tools->addAction(tr("Compare with the &Fixed Model"), this, &MainWindow::compareWithFixed);
+    compareFixedAction_->setToolTip(
+        tr("Run the opened model and the fixed one on the same inputs"));
     compareFixedAction_->setEnabled(false);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this,
                     [this] { showShortcutsPage(menuBar(), this); });
     help->addAction(tr("&About TorchPrep Studio"), this, [this] {
-        QMessageBox::about(this, tr("About TorchPrep Studio"),
-                           tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
-                              "where it breaks the quantization guidelines: reused modules, "
-                              "functional ops, non-tensor I/O, dynamic control flow and "
-                              "input-dependent constructors.</p><p>Double-click a module to open "
-                              "or close it; click a finding to go to it.</p>")
-                               .arg(QStringLiteral(TORCHPREP_VERSION)));
+        QMessageBox::about(
+            this, tr("About TorchPrep Studio"),
+            tr("<h3>TorchPrep Studio %1</h3><p>Shows a TorchScript model's graph and "
+               "where it breaks the quantization guidelines: reused modules, "
+               "functional ops, non-tensor I/O, dynamic control flow and "
+               "input-dependent constructors.</p><p>Double-click a module to open "
+               "or close it; click a finding to go to it.</p>")
+                .arg(QStringLiteral(TORCHPREP_VERSION)));
     });
 }
 
 void MainWindow::chooseAndOpen()
 {
     const QString dir = QSettings().value("lastDir").toString();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), dir,
-                                                      tr("TorchScript models (*.pt *.pth);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), dir,
+                                     tr("TorchScript models (*.pt *.pth);;All files (*)"));
     if (!path.isEmpty()) {
         QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
         openModel(path);
@@ -258,9 +284,10 @@ void MainWindow::rebuildRecentMenu()
     recentMenu_->clear();
     const QStringList recent = QSettings().value(kRecentKey).toStringList();
     for (const QString &path : recent)
-        recentMenu_->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") +
-                                   QDir::toNativeSeparators(QFileInfo(path).absolutePath()),
-                               this, [this, path] { openModel(path); })
+        recentMenu_
+            ->addAction(QFileInfo(path).fileName() + QStringLiteral("  —  ") +
+                            QDir::toNativeSeparators(QFileInfo(path).absolutePath()),
+                        this, [this, path] { openModel(path); })
             ->setToolTip(path);
     start_->setRecent(recent);
     if (recent.isEmpty())
@@ -275,7 +302,8 @@ void MainWindow::rebuildRecentMenu()
     recentMenu_->setToolTipsVisible(true);
 }
 
-void MainWindow::exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
+void MainWindow::exportWithDialog(const QString &title, const QString &filter,
+                                  const QString &suffix,
                                   bool (MainWindow::*write)(const QString &, QString *))
 {
     if (!session_) {
@@ -295,9 +323,15 @@ void MainWindow::exportWithDialog(const QString &title, const QString &filter, c
         showError(title, tr("Could not write %1: %2").arg(path, error));
 }
 
-bool MainWindow::exportPng(const QString &path, QString *error) { return pane_->exportPicture(path, {}, error); }
+bool MainWindow::exportPng(const QString &path, QString *error)
+{
+    return pane_->exportPicture(path, {}, error);
+}
 
-bool MainWindow::exportSvg(const QString &path, QString *error) { return pane_->exportPicture(path, windowTitle(), error); }
+bool MainWindow::exportSvg(const QString &path, QString *error)
+{
+    return pane_->exportPicture(path, windowTitle(), error);
+}
 
 bool MainWindow::exportFindingsJson(const QString &path, QString *error)
 {
@@ -315,7 +349,8 @@ bool MainWindow::exportPreparedModel(const QString &path, QString *error)
         return false;
     }
     return prepared_->startTorchScript(session_, fixes_->opened(),
-                                       rememberedInputs(QString::fromStdString(session_->path())), path, error);
+                                       rememberedInputs(QString::fromStdString(session_->path())),
+                                       path, error);
 }
 
 bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QString *error)
@@ -324,8 +359,9 @@ bool MainWindow::exportPythonSource(const QString &dir, const QString &stem, QSt
         *error = tr("no model is open");
         return false;
     }
-    return prepared_->startPython(session_, fixes_->opened(), rememberedInputs(QString::fromStdString(session_->path())),
-                                  dir, stem, error);
+    return prepared_->startPython(session_, fixes_->opened(),
+                                  rememberedInputs(QString::fromStdString(session_->path())), dir,
+                                  stem, error);
 }
 
 // Asks where, offering a name the export accepts (never the opened file's), and starts the
@@ -341,18 +377,23 @@ bool MainWindow::exportPreparedWithDialog()
     if (fixes_->fixed() && rememberedInputs(opened.absoluteFilePath()).isEmpty()) {
         // The proof needs inputs: ask for them, and go on once they are described.
         const std::shared_ptr<const ModelSession> asked = session_;
-        connect(shapes_, &ShapesFlow::inputsChanged, this, [this, asked](const ModelInputs &inputs) {
-            if (session_ == asked && !inputs.isEmpty())
-                exportPreparedWithDialog();
-        }, Qt::SingleShotConnection);
-        statusBar()->showMessage(tr("Describe the model's inputs: the fixed model is proven equal to the opened "
-                                    "one on them before it is written"), 8000);
+        connect(
+            shapes_, &ShapesFlow::inputsChanged, this,
+            [this, asked](const ModelInputs &inputs) {
+                if (session_ == asked && !inputs.isEmpty())
+                    exportPreparedWithDialog();
+            },
+            Qt::SingleShotConnection);
+        statusBar()->showMessage(
+            tr("Describe the model's inputs: the fixed model is proven equal to the opened "
+               "one on them before it is written"),
+            8000);
         shapes_->describe(this);
         return false;
     }
-    QString path = QFileDialog::getSaveFileName(this, title,
-                                                opened.absoluteDir().filePath(opened.completeBaseName() + "_prepared.pt"),
-                                                tr("TorchScript models (*.pt)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, title, opened.absoluteDir().filePath(opened.completeBaseName() + "_prepared.pt"),
+        tr("TorchScript models (*.pt)"));
     if (path.isEmpty())
         return false;
     if (QFileInfo(path).suffix().isEmpty())
@@ -372,7 +413,8 @@ bool MainWindow::exportOnnx(const QString &path, int opset, QString *error)
         *error = tr("no model is open");
         return false;
     }
-    return onnx_->start(session_, rememberedInputs(QString::fromStdString(session_->path())), path, opset, error);
+    return onnx_->start(session_, rememberedInputs(QString::fromStdString(session_->path())), path,
+                        opset, error);
 }
 
 bool MainWindow::exportReport(const QString &path, QString *error)
@@ -384,7 +426,10 @@ bool MainWindow::exportReport(const QString &path, QString *error)
     return writeFindingsMarkdown(*session_, path, error);
 }
 
-bool MainWindow::exportDiffPicture(const QString &path, QString *error) { return fixes_->exportDiffPicture(path, error); }
+bool MainWindow::exportDiffPicture(const QString &path, QString *error)
+{
+    return fixes_->exportDiffPicture(path, error);
+}
 
 // The window shows once both files are read; a file that cannot be read gets one line here
 // and no window at all.
@@ -396,12 +441,14 @@ DiffWindow *MainWindow::openDiff(const QString &before, const QString &after)
         showError(tr("Cannot show the diff"), line.toHtmlEscaped());
         // Once the other file's load has ended: deleting now would wait for it on the GUI thread.
         if (window->busy())
-            connect(window->work(), &WorkTracker::idle, window, &QObject::deleteLater, Qt::SingleShotConnection);
+            connect(window->work(), &WorkTracker::idle, window, &QObject::deleteLater,
+                    Qt::SingleShotConnection);
         else
             window->deleteLater();
     });
-    statusBar()->showMessage(tr("Reading %1 and %2 for the diff…").arg(QFileInfo(before).fileName(),
-                                                                        QFileInfo(after).fileName()), 5000);
+    statusBar()->showMessage(tr("Reading %1 and %2 for the diff…")
+                                 .arg(QFileInfo(before).fileName(), QFileInfo(after).fileName()),
+                             5000);
     window->openPair(before, after);
     return window;
 }
@@ -458,11 +505,14 @@ bool MainWindow::fixSelected()
     }
     const int row = findings_->selectedFindings().front();
     const Finding &f = session_->report().findings.at(row);
-    const QString label = keys.size() == 1 ? tr("Fix %1 in %2").arg(checkTitle(f.check).toLower(),
-                                                                      QString::fromStdString(displayPath(f.module)))
-                                           : tr("Fix %1").arg(counted(keys.size(), tr("finding"), tr("findings")));
+    const QString label =
+        keys.size() == 1
+            ? tr("Fix %1 in %2")
+                  .arg(checkTitle(f.check).toLower(), QString::fromStdString(displayPath(f.module)))
+            : tr("Fix %1").arg(counted(keys.size(), tr("finding"), tr("findings")));
     // One finding: Fix lands what its preview already computed, when it has.
-    const auto ready = keys.size() == 1 ? fixPreview_->resultFor(session_, keys.front().toStdString()) : nullptr;
+    const auto ready =
+        keys.size() == 1 ? fixPreview_->resultFor(session_, keys.front().toStdString()) : nullptr;
     const bool started = session_ && !loader_->busy() && fixes_->fix(keys, label, false, ready);
     if (started && keys.size() == 1)
         fixRow_ = row;
@@ -475,7 +525,8 @@ bool MainWindow::fixAll()
     if (!session_ || session_->report().findings.empty() || loader_->busy())
         return false;
     const auto count = static_cast<long long>(session_->report().findings.size());
-    return fixes_->fix({}, tr("Fix all (%1)").arg(counted(count, tr("finding"), tr("findings"))), true);
+    return fixes_->fix({}, tr("Fix all (%1)").arg(counted(count, tr("finding"), tr("findings"))),
+                       true);
 }
 
 bool MainWindow::fixAllOfSelectedKind()
@@ -490,7 +541,8 @@ bool MainWindow::fixAllOfSelectedKind()
     const QStringList keys = fixes_->keysOf(check);
     return fixes_->fix(keys,
                        tr("Fix all: %1 (%2)")
-                           .arg(checkTitle(check.toStdString()).toLower(), counted(keys.size(), tr("finding"), tr("findings"))),
+                           .arg(checkTitle(check.toStdString()).toLower(),
+                                counted(keys.size(), tr("finding"), tr("findings"))),
                        true);
 }
 
@@ -507,7 +559,10 @@ void MainWindow::describeInputs()
     shapes_->describe(this);
 }
 
-void MainWindow::setModelInputs(const ModelInputs &inputs) { shapes_->setInputs(inputs); }
+void MainWindow::setModelInputs(const ModelInputs &inputs)
+{
+    shapes_->setInputs(inputs);
+}
 
 QStringList MainWindow::setOpsLibraries(const QStringList &paths)
 {

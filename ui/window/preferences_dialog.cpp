@@ -14,11 +14,12 @@ PreferencesDialog::PreferencesDialog(const QStringList &libraries, QWidget *pare
     : QDialog(parent), list_(new QListWidget)
 {
     setWindowTitle(tr("Preferences"));
-    auto *intro = new QLabel(tr("<b>Operator libraries</b><p>Shared libraries that register custom ops "
-                                "(what <code>torch.ops.load_library</code> loads in Python, "
-                                "<code>--ops-library</code> for the CLI), loaded when the Studio starts. "
-                                "torchvision's and torchaudio's are found and loaded when a model needs "
-                                "them.</p>"));
+    auto *intro =
+        new QLabel(tr("<b>Operator libraries</b><p>Shared libraries that register custom ops "
+                      "(what <code>torch.ops.load_library</code> loads in Python, "
+                      "<code>--ops-library</code> for the CLI), loaded when the Studio starts. "
+                      "torchvision's and torchaudio's are found and loaded when a model needs "
+                      "them.</p>"));
     intro->setWordWrap(true);
     list_->addItems(libraries);
     auto *add = new QPushButton(tr("Add…"));
@@ -37,8 +38,9 @@ PreferencesDialog::PreferencesDialog(const QStringList &libraries, QWidget *pare
     column->addWidget(buttons);
     resize(560, 320);
     connect(add, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Operator library"), QString(),
-                                                          tr("Shared libraries (*.so *.so.*);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Operator library"), QString(),
+                                         tr("Shared libraries (*.so *.so.*);;All files (*)"));
         if (!path.isEmpty() && list_->findItems(path, Qt::MatchExactly).isEmpty())
             list_->addItem(path);
     });

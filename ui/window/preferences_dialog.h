@@ -14,11 +14,11 @@ namespace torchprep {
 class PreferencesDialog : public QDialog
 {
     Q_OBJECT
-public:
+  public:
     explicit PreferencesDialog(const QStringList &libraries, QWidget *parent = nullptr);
     QStringList libraries() const;
 
-private:
+  private:
     QListWidget *list_;
 };
 

@@ -16,15 +16,16 @@ constexpr std::size_t kKeptGraphs = 6; // an undo history's worth of graphs
 ShapesFlow::ShapesFlow(WorkTracker *work, QObject *parent)
     : QObject(parent), recorder_(new ShapeRecorder(work, this)), bar_(new InputsBar)
 {
-    connect(recorder_, &ShapeRecorder::recorded, this, [this](std::shared_ptr<const SessionShapes> shapes) {
-        kept_.insert(kept_.begin(), shapes);
-        if (kept_.size() > kKeptGraphs)
-            kept_.pop_back();
-        if (session_ && shapes->belongTo(*session_)) {
-            bar_->hide();
-            show(std::move(shapes));
-        }
-    });
+    connect(recorder_, &ShapeRecorder::recorded, this,
+            [this](std::shared_ptr<const SessionShapes> shapes) {
+                kept_.insert(kept_.begin(), shapes);
+                if (kept_.size() > kKeptGraphs)
+                    kept_.pop_back();
+                if (session_ && shapes->belongTo(*session_)) {
+                    bar_->hide();
+                    show(std::move(shapes));
+                }
+            });
     connect(recorder_, &ShapeRecorder::failed, this, [this](const QString &reason) {
         bar_->showFailure(reason);
         emit failed(reason);
@@ -44,10 +45,14 @@ ShapesFlow::~ShapesFlow()
 
 QString ShapesFlow::filePath() const
 {
-    return session_ ? QFileInfo(QString::fromStdString(session_->path())).absoluteFilePath() : QString();
+    return session_ ? QFileInfo(QString::fromStdString(session_->path())).absoluteFilePath()
+                    : QString();
 }
 
-ModelInputs ShapesFlow::inputs() const { return session_ ? rememberedInputs(filePath()) : ModelInputs(); }
+ModelInputs ShapesFlow::inputs() const
+{
+    return session_ ? rememberedInputs(filePath()) : ModelInputs();
+}
 
 void ShapesFlow::show(std::shared_ptr<const SessionShapes> shapes)
 {

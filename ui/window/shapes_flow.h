@@ -25,7 +25,7 @@ struct SessionShapes;
 class ShapesFlow : public QObject
 {
     Q_OBJECT
-public:
+  public:
     ShapesFlow(WorkTracker *work, QObject *parent = nullptr);
     ~ShapesFlow() override;
 
@@ -42,7 +42,7 @@ public:
     // Asks for the inputs in a dialog over `parent`; accepted, they are set as by setInputs().
     void describe(QWidget *parent);
 
-signals:
+  signals:
     // New shapes for the session on show (null: none).
     void shapesChanged(std::shared_ptr<const torchprep::SessionShapes> shapes);
     // The inputs of the session's file changed (also: another file is on show).
@@ -50,7 +50,7 @@ signals:
     // The shapes could not be recorded: one line.
     void failed(const QString &reason);
 
-private:
+  private:
     void show(std::shared_ptr<const SessionShapes> shapes);
     QString filePath() const;
 

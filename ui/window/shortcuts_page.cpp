@@ -12,7 +12,10 @@ namespace torchprep {
 
 namespace {
 
-QString plain(QString text) { return text.remove(QLatin1Char('&')).remove(QStringLiteral("…")); }
+QString plain(QString text)
+{
+    return text.remove(QLatin1Char('&')).remove(QStringLiteral("…"));
+}
 
 void addMenu(const QMenu *menu, const QString &path, QString &rows)
 {
@@ -28,8 +31,8 @@ void addMenu(const QMenu *menu, const QString &path, QString &rows)
         for (const QKeySequence &key : action->shortcuts())
             keys << key.toString(QKeySequence::NativeText).toHtmlEscaped();
         if (!keys.isEmpty())
-            rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(keys.join(QStringLiteral(", ")),
-                                                                               where.toHtmlEscaped());
+            rows += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                        .arg(keys.join(QStringLiteral(", ")), where.toHtmlEscaped());
     }
 }
 
@@ -45,12 +48,15 @@ QString shortcutsHtml(const QMenuBar *menus)
         {"Wheel", "zoom around the cursor"},
         {"Shift+Wheel", "scroll sideways"},
         {"Drag", "pan the graph"},
-        {"Double-click", "open or close a module (its box, its group's title, its row in the tree)"},
+        {"Double-click",
+         "open or close a module (its box, its group's title, its row in the tree)"},
         {"Click", "select a box: its properties, source line and findings follow"},
         {"Enter / Shift+Enter", "in Find: the next / previous match"},
         {"Escape", "close Find"},
-        {"Tab / Shift+Tab", "move between the graph and the panels (the one with the keys is outlined)"},
-        {"Up / Down, then Ctrl+F2", "in the findings table: choose a finding, fix it; the next one is selected"},
+        {"Tab / Shift+Tab",
+         "move between the graph and the panels (the one with the keys is outlined)"},
+        {"Up / Down, then Ctrl+F2",
+         "in the findings table: choose a finding, fix it; the next one is selected"},
     };
     QString mouse;
     for (const auto &[keys, what] : graph)

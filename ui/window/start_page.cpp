@@ -27,8 +27,9 @@ StartPage::StartPage(QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 1.8);
     big.setBold(true);
     title->setFont(big);
-    auto *hint = new QLabel(tr("See a TorchScript model's graph, where it breaks the quantization guidelines, "
-                               "and fix it.\nOpen a .pt file, or drop one anywhere on this window."));
+    auto *hint = new QLabel(
+        tr("See a TorchScript model's graph, where it breaks the quantization guidelines, "
+           "and fix it.\nOpen a .pt file, or drop one anywhere on this window."));
     hint->setStyleSheet(QStringLiteral("color: #5f6368;"));
     hint->setAlignment(Qt::AlignCenter);
     open_->setDefault(true);
@@ -76,9 +77,10 @@ void StartPage::setRecent(const QStringList &paths)
         item->setToolTip(info.exists() ? path : tr("%1 (no longer there)").arg(path));
         recent_->addItem(item);
         // The name in bold, its folder in grey below it; the label leaves clicks to the list.
-        auto *label = new QLabel(QStringLiteral("<b style='color:%1'>%2</b><br><span style='color:#80868b'>%3</span>")
-                                     .arg(info.exists() ? QStringLiteral("#1a73e8") : QStringLiteral("#9e9e9e"),
-                                          info.fileName().toHtmlEscaped(), folder.toHtmlEscaped()));
+        auto *label = new QLabel(
+            QStringLiteral("<b style='color:%1'>%2</b><br><span style='color:#80868b'>%3</span>")
+                .arg(info.exists() ? QStringLiteral("#1a73e8") : QStringLiteral("#9e9e9e"),
+                     info.fileName().toHtmlEscaped(), folder.toHtmlEscaped()));
         label->setContentsMargins(6, 3, 6, 3);
         label->setAttribute(Qt::WA_TransparentForMouseEvents);
         item->setSizeHint(label->sizeHint());

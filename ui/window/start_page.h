@@ -15,7 +15,7 @@ namespace torchprep {
 class StartPage : public QWidget
 {
     Q_OBJECT
-public:
+  public:
     explicit StartPage(QWidget *parent = nullptr);
 
     void setRecent(const QStringList &paths);
@@ -24,11 +24,11 @@ public:
     QPushButton *openButton() const { return open_; }
     QListWidget *recentList() const { return recent_; }
 
-signals:
+  signals:
     void openRequested();
     void recentChosen(const QString &path);
 
-private:
+  private:
     QPushButton *open_;
     QListWidget *recent_;
     QLabel *recentTitle_;
