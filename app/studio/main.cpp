@@ -43,22 +43,27 @@ void screenshotWhenIdle(QWidget *window, torchprep::WorkTracker *work, const QSt
         grab();
 }
 
-// An option the CLI takes too, described in its words (base/shared_options.h), then `more`.
-QCommandLineOption shared(const torchprep::OptionText &option, const char *more)
+// The Studio's own options: name, value ("" for a flag), what it does.
+const torchprep::OptionText kStudioOptions[] = {
+    {"screenshot", "FILE", "Save the window as FILE once the graph is shown, then quit"},
+    {"finding", "N", "Go to finding N (1-based) once the model is open"},
+    {"compare-with", "FILE", "Compare the model with FILE once it is open"},
+    {"fix-all", "", "Fix every finding once the model is open (undo with Ctrl+Z)"},
+    {"compare-fixed", "", "With --fix-all: compare the model with the fixed one"},
+    {"diff", "FILE", "Show MODEL.pt and FILE side by side, their differences marked"},
+    {"size", "WxH", "Open the window at WxH pixels"},
+};
+
+// `option` for QCommandLineParser, `more` ("" for none) after its help.
+QCommandLineOption qtOption(const torchprep::OptionText &option, const char *more)
 {
-    const QString help = QString::fromStdString(option.help) + QStringLiteral(". ") +
-                         QLatin1String(more) + QLatin1Char('.');
+    QString help = QString::fromStdString(option.help);
+    if (*more != '\0')
+        help += QStringLiteral(". ") + QLatin1String(more);
+    help += QLatin1Char('.');
     if (option.value.empty())
         return {QString::fromStdString(option.name), help};
     return {QString::fromStdString(option.name), help, QString::fromStdString(option.value)};
-}
-
-// One of the Studio's own options; `value` "" for a flag.
-QCommandLineOption own(const char *name, const char *value, const char *help)
-{
-    if (*value == '\0')
-        return {QLatin1String(name), QLatin1String(help)};
-    return {QLatin1String(name), QLatin1String(help), QLatin1String(value)};
 }
 
 } // namespace
@@ -79,45 +84,32 @@ int main(int argc, char *argv[])
                                  QStringLiteral("[MODEL.pt]"));
     // The options the CLI takes too, in its words; then the Studio's own.
     using namespace torchprep::shared_option;
-    const QCommandLineOption inputShape = shared(kInputShape, "For MODEL.pt, remembered");
-    const QCommandLineOption inputsFile = shared(kInputs, "For MODEL.pt, remembered");
-    const QCommandLineOption opsLibrary = shared(kOpsLibrary, "Remembered");
-    const QCommandLineOption perLayer = shared(kPerLayer, "With --compare-with or --compare-fixed");
-    const QCommandLineOption screenshot =
-        own("screenshot", "FILE", "Save the window as FILE once the graph is shown, then quit.");
-    const QCommandLineOption finding =
-        own("finding", "N", "Go to finding N (1-based) once the model is open.");
-    const QCommandLineOption compareWith =
-        own("compare-with", "FILE", "Compare the model with FILE once it is open.");
-    const QCommandLineOption fixAll =
-        own("fix-all", "", "Fix every finding once the model is open (undo with Ctrl+Z).");
-    const QCommandLineOption compareFixed =
-        own("compare-fixed", "", "With --fix-all: compare the model with the fixed one.");
-    const QCommandLineOption diff =
-        own("diff", "FILE", "Show MODEL.pt and FILE side by side, their differences marked.");
-    const QCommandLineOption size = own("size", "WxH", "Open the window at WxH pixels.");
-    parser.addOptions({inputShape, inputsFile, opsLibrary, perLayer, screenshot, finding,
-                       compareWith, fixAll, compareFixed, diff, size});
+    parser.addOption(qtOption(kInputShape, "For MODEL.pt, remembered"));
+    parser.addOption(qtOption(kInputs, "For MODEL.pt, remembered"));
+    parser.addOption(qtOption(kOpsLibrary, "Remembered"));
+    parser.addOption(qtOption(kPerLayer, "With --compare-with or --compare-fixed"));
+    for (const torchprep::OptionText &option : kStudioOptions)
+        parser.addOption(qtOption(option, ""));
     parser.process(app);
 
-    if (parser.isSet(opsLibrary)) {
+    if (parser.isSet(QStringLiteral("ops-library"))) {
         QStringList libraries = torchprep::rememberedOpsLibraries();
-        for (const QString &path : parser.values(opsLibrary))
+        for (const QString &path : parser.values(QStringLiteral("ops-library")))
             if (!libraries.contains(QFileInfo(path).absoluteFilePath()))
                 libraries << QFileInfo(path).absoluteFilePath();
         torchprep::rememberOpsLibraries(libraries);
     }
-    if ((parser.isSet(inputShape) || parser.isSet(inputsFile)) &&
+    if ((parser.isSet(QStringLiteral("input-shape")) || parser.isSet(QStringLiteral("inputs"))) &&
         !parser.positionalArguments().isEmpty()) {
         torchprep::ModelInputs inputs;
-        inputs.shapes = parser.values(inputShape);
-        if (parser.isSet(inputsFile))
-            inputs.file = QFileInfo(parser.value(inputsFile)).absoluteFilePath();
+        inputs.shapes = parser.values(QStringLiteral("input-shape"));
+        if (parser.isSet(QStringLiteral("inputs")))
+            inputs.file = QFileInfo(parser.value(QStringLiteral("inputs"))).absoluteFilePath();
         torchprep::rememberInputs(
             QFileInfo(parser.positionalArguments().constFirst()).absoluteFilePath(), inputs);
     }
 
-    if (parser.isSet(diff)) {
+    if (parser.isSet(QStringLiteral("diff"))) {
         if (parser.positionalArguments().isEmpty()) {
             std::fprintf(stderr, "torchprep-studio: --diff FILE needs the model to diff it with: "
                                  "torchprep-studio MODEL.pt --diff FILE\n");
@@ -129,32 +121,33 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "torchprep-studio: %s\n", qPrintable(line));
             QCoreApplication::exit(2);
         });
-        window->openPair(parser.positionalArguments().constFirst(), parser.value(diff));
-        if (parser.isSet(screenshot))
-            screenshotWhenIdle(window, window->work(), parser.value(screenshot));
+        window->openPair(parser.positionalArguments().constFirst(),
+                         parser.value(QStringLiteral("diff")));
+        if (parser.isSet(QStringLiteral("screenshot")))
+            screenshotWhenIdle(window, window->work(), parser.value(QStringLiteral("screenshot")));
         return app.exec();
     }
 
     torchprep::MainWindow window;
-    if (parser.isSet(size)) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
+    if (parser.isSet(QStringLiteral("size"))) {
+        const QStringList wh = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
         if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
             window.resize(wh[0].toInt(), wh[1].toInt());
     }
     window.show();
-    if (parser.isSet(finding)) {
-        const int index = parser.value(finding).toInt() - 1;
+    if (parser.isSet(QStringLiteral("finding"))) {
+        const int index = parser.value(QStringLiteral("finding")).toInt() - 1;
         QObject::connect(
             &window, &torchprep::MainWindow::modelOpened, &window,
             [&window, index] { window.showFinding(index); }, Qt::SingleShotConnection);
     }
-    if (parser.isSet(fixAll))
+    if (parser.isSet(QStringLiteral("fix-all")))
         QObject::connect(
             &window, &torchprep::MainWindow::layoutApplied, &window, [&window] { window.fixAll(); },
             Qt::SingleShotConnection);
-    if (parser.isSet(perLayer))
+    if (parser.isSet(QStringLiteral("per-layer")))
         window.comparisonPanel()->setPerLayer(true);
-    if (parser.isSet(fixAll) && parser.isSet(compareFixed)) {
+    if (parser.isSet(QStringLiteral("fix-all")) && parser.isSet(QStringLiteral("compare-fixed"))) {
         // Once the fixed model and its before/after are on screen.
         QObject::connect(
             &window, &torchprep::MainWindow::fixApplied, &window,
@@ -165,15 +158,15 @@ int main(int argc, char *argv[])
             },
             Qt::SingleShotConnection);
     }
-    if (parser.isSet(compareWith)) {
-        const QString other = parser.value(compareWith);
+    if (parser.isSet(QStringLiteral("compare-with"))) {
+        const QString other = parser.value(QStringLiteral("compare-with"));
         QObject::connect(
             &window, &torchprep::MainWindow::layoutApplied, &window,
             [&window, other] { window.compareWith(other); }, Qt::SingleShotConnection);
     }
     if (!parser.positionalArguments().isEmpty())
         window.openModel(parser.positionalArguments().constFirst());
-    if (parser.isSet(screenshot))
-        screenshotWhenIdle(&window, window.work(), parser.value(screenshot));
+    if (parser.isSet(QStringLiteral("screenshot")))
+        screenshotWhenIdle(&window, window.work(), parser.value(QStringLiteral("screenshot")));
     return app.exec();
 }
