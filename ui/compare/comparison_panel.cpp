@@ -1,6 +1,7 @@
 #include "comparison_panel.h"
 
 #include "base/errors.h"
+#include "base/report_text.h"
 #include "compare/comparison_plots.h"
 #include "compare/comparison_report.h"
 #include "compare/comparison_runner.h"
@@ -52,7 +53,7 @@ QString number(double v)
         return v > 0 ? QStringLiteral("∞") : QStringLiteral("-∞");
     if (v == 0)
         return QStringLiteral("0");
-    return QString::number(v, 'g', 4);
+    return QString::fromStdString(threeSignificant(v)); // as the CLI prints it
 }
 
 // Writes `text` through a temporary file renamed into place.

@@ -1,5 +1,6 @@
 #include "divergence_colours.h"
 
+#include "base/report_text.h"
 #include "session/counted.h"
 
 #include <QObject>
@@ -26,7 +27,8 @@ QString maxDiffText(double maxAbsDiff, double tolerance)
 {
     if (maxAbsDiff == 0)
         return QObject::tr("0 (identical)");
-    const QString number = QString::number(maxAbsDiff, 'g', 3);
+    const QString number =
+        QString::fromStdString(threeSignificant(maxAbsDiff)); // as the CLI prints it
     return maxAbsDiff <= tolerance ? QObject::tr("%1 (float rounding)").arg(number) : number;
 }
 
