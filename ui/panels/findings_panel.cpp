@@ -45,6 +45,7 @@ FindingsPanel::FindingsPanel(Selection *selection, QWidget *parent)
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { choose(current); });
     connect(this, &QTableView::clicked, this, &FindingsPanel::choose); // again: go there once more
+    connect(selection_, &Selection::sessionChanged, this, &FindingsPanel::setSession);
     connect(selection_, &Selection::changed, this, [this](Selection::Origin origin) {
         if (origin != Selection::Origin::Findings)
             follow();

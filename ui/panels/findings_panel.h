@@ -19,12 +19,13 @@ class FindingsPanel : public QTableView
   public:
     explicit FindingsPanel(Selection *selection, QWidget *parent = nullptr);
 
-    void setSession(std::shared_ptr<const ModelSession> session);
     FindingsModel *findingsModel() const { return model_; }
     // Indexes into the report of the selected rows, in row order.
     std::vector<int> selectedFindings() const;
 
   private:
+    // The selection's session: the panel shows what it shows.
+    void setSession(std::shared_ptr<const ModelSession> session);
     void follow();
     void choose(const QModelIndex &index);
 

@@ -32,6 +32,7 @@ ModulesPanel::ModulesPanel(Selection *selection, QWidget *parent)
     });
     connect(model_, &ModuleTreeModel::exclusionsChanged, this,
             [this] { emit exclusionsChanged(model_->excludedModules()); });
+    connect(selection_, &Selection::sessionChanged, this, &ModulesPanel::setSession);
     connect(selection_, &Selection::changed, this, [this](Selection::Origin origin) {
         if (origin != Selection::Origin::Modules)
             follow();

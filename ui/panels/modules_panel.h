@@ -23,8 +23,6 @@ class ModulesPanel : public QTreeView
   public:
     explicit ModulesPanel(Selection *selection, QWidget *parent = nullptr);
 
-    // A new graph resets the tree (opened one level deep); a re-validation refreshes its counts.
-    void setSession(std::shared_ptr<const ModelSession> session);
     ModuleTreeModel *treeModel() const { return model_; }
 
   signals:
@@ -33,6 +31,9 @@ class ModulesPanel : public QTreeView
     void exclusionsChanged(const std::vector<std::string> &excluded);
 
   private:
+    // The selection's session. A new graph resets the tree (opened one level deep); a
+    // re-validation refreshes its counts.
+    void setSession(std::shared_ptr<const ModelSession> session);
     void follow();
     // The first call of the module at `index`, kNoId for a module never called.
     NodeId firstCall(const QModelIndex &index) const;

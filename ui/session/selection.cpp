@@ -12,6 +12,7 @@ void Selection::setSession(std::shared_ptr<const ModelSession> session)
     finding_ = -1;
     if (!keepNode)
         node_ = kNoId;
+    emit sessionChanged(session_);
     if (had)
         emit changed(Origin::Session);
 }

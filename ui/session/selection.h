@@ -46,6 +46,9 @@ class Selection : public QObject
     void clear();
 
   signals:
+    // Another session is on screen (null: none), before changed() says what that did to the
+    // selection: the panels that show a session follow this, never the window.
+    void sessionChanged(const std::shared_ptr<const torchprep::ModelSession> &session);
     // Every selection request, also one that chose the same again ("go there once more").
     void changed(torchprep::Selection::Origin origin);
 

@@ -387,10 +387,8 @@ void MainWindow::closeModel()
         fixes_->setOpened(nullptr);
         pane_->clear();
         pane_->setOverlay({});
-        findings_->setSession(nullptr);
-        modules_->setSession(nullptr);
         search_->setSession(nullptr);
-        selection_->setSession(nullptr);
+        selection_->setSession(nullptr); // the findings and the module tree follow it
         shapes_->setSession(nullptr);
         central_->setCurrentWidget(start_);
         setWindowTitle(tr("TorchPrep Studio"));
@@ -404,10 +402,8 @@ void MainWindow::showSession(std::shared_ptr<const ModelSession> session)
     const bool sameGraph = session_ && session && session_->sameGraph(*session);
     session_ = std::move(session);
     central_->setCurrentWidget(tabs_);
-    findings_->setSession(session_);
-    modules_->setSession(session_);
     search_->setSession(session_);
-    selection_->setSession(session_); // after the panels: they follow it with the new session
+    selection_->setSession(session_); // the findings and the module tree follow it
     if (!sameGraph)
         pane_->setOverlay({}); // a comparison's colours name another graph's nodes
     pane_->setSession(session_, fixes_->lastChange());
