@@ -21,12 +21,18 @@ const std::vector<DtypeName> &dtypeNames()
     return names;
 }
 
-std::string inputDtypeName(const std::string &nameOrAlias)
+const DtypeName *findDtype(const std::string &nameOrAlias)
 {
     for (const DtypeName &d : dtypeNames())
-        if (d.input && (nameOrAlias == d.name || (!d.alias.empty() && nameOrAlias == d.alias)))
-            return d.name;
-    return {};
+        if (nameOrAlias == d.name || (!d.alias.empty() && nameOrAlias == d.alias))
+            return &d;
+    return nullptr;
+}
+
+std::string inputDtypeName(const std::string &nameOrAlias)
+{
+    const DtypeName *d = findDtype(nameOrAlias);
+    return d && d->input ? d->name : std::string();
 }
 
 bool isKnownDtype(const std::string &dtype)

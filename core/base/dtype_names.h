@@ -19,6 +19,8 @@ struct DtypeName
 // Every dtype TorchPrep names, in the order the usage lists them.
 const std::vector<DtypeName> &dtypeNames();
 
+// The row `nameOrAlias` names ("float32" or "float"), or null.
+const DtypeName *findDtype(const std::string &nameOrAlias);
 // "float32" for "float32" or "float"; "" for a name that is no input dtype.
 std::string inputDtypeName(const std::string &nameOrAlias);
 bool isKnownDtype(const std::string &dtype);

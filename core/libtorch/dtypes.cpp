@@ -32,10 +32,8 @@ std::optional<std::string> dtypeNameOf(at::ScalarType type)
 
 std::optional<at::ScalarType> scalarTypeOf(const std::string &nameOrAlias)
 {
-    for (const DtypeName &d : dtypeNames())
-        if (nameOrAlias == d.name || (!d.alias.empty() && nameOrAlias == d.alias))
-            return scalarTypeSpelled(d.c10);
-    return std::nullopt;
+    const DtypeName *d = findDtype(nameOrAlias);
+    return d ? scalarTypeSpelled(d->c10) : std::nullopt;
 }
 
 } // namespace torchprep

@@ -90,11 +90,10 @@ std::optional<std::string> onnxDtype(at::ScalarType type)
 
 at::ScalarType scalarTypeOfOnnx(const std::string &name)
 {
-    const std::optional<std::string> canonical =
-        onnxDtype(scalarTypeOf(name).value_or(at::kBFloat16));
-    if (!canonical || *canonical != name)
+    const std::optional<at::ScalarType> type = scalarTypeOf(name);
+    if (!type || onnxDtype(*type) != name) // aliases and types ONNX Runtime has none of
         throw InputError("ONNX Runtime returned a tensor of type " + printable(name));
-    return *scalarTypeOf(name);
+    return *type;
 }
 
 // The Pythons that may have onnxruntime, in the order they are tried: the one the user names

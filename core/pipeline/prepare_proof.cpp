@@ -20,12 +20,15 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base,
     ProofDiagnosis diagnosis;
     // The set-up first (fused fast paths removed, attention specialized): it changes what runs.
     // Only when the whole set-up breaks the proof are its steps tried one prefix at a time.
-    auto provenAfter = [&](const std::vector<std::string> &only) {
-        const auto candidate = original.copy();
+    auto preparedWith = [&](const std::vector<std::string> &only) {
+        auto candidate = original.copy();
         PrepareOptions options = base;
         options.onlyPasses = only;
         prepareModel(*candidate, options);
-        return proveEquivalent(original, *candidate, inputs, tolerance).passed;
+        return candidate;
+    };
+    auto provenAfter = [&](const std::vector<std::string> &only) {
+        return proveEquivalent(original, *preparedWith(only), inputs, tolerance).passed;
     };
     auto named = [&](const std::string &id) {
         return std::find(base.onlyPasses.begin(), base.onlyPasses.end(), id) !=
@@ -62,10 +65,7 @@ ProofDiagnosis diagnose(const TorchModel &original, const PrepareOptions &base,
             });
         if (changedNothing)
             continue; // a pass that changed nothing broke nothing
-        const auto candidate = original.copy();
-        PrepareOptions options = base;
-        options.onlyPasses = prefix;
-        prepareModel(*candidate, options);
+        const auto candidate = preparedWith(prefix);
         if (proveEquivalent(original, *candidate, inputs, tolerance).passed)
             continue;
         diagnosis.brokenBy = pass;

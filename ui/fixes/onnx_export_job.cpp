@@ -4,6 +4,7 @@
 #include "onnx/onnx_report.h"
 #include "session/background_work.h"
 #include "session/export_file.h"
+#include "session/guarded.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
 #include "torchscript/torch_model.h"
@@ -42,12 +43,11 @@ bool OnnxExportJob::start(const std::shared_ptr<const ModelSession> &session,
     }
     OnnxExportOptions options;
     options.opset = opset;
-    try {
-        options.inputs = inputs.spec();
-    } catch (const std::exception &e) { // InputError: a bad shape, dtype or range
-        *error = QString::fromUtf8(e.what());
+    *error =
+        guarded([&] { options.inputs = inputs.spec(); }, // InputError: a bad shape, dtype or range
+                tr("reading the inputs"));
+    if (!error->isEmpty())
         return false;
-    }
     const std::string output = QFileInfo(path).absoluteFilePath().toStdString();
     return job_->start(
         [session, output, options] {

@@ -4,6 +4,7 @@
 #include "pipeline/prepare_proof.h"
 #include "session/background_work.h"
 #include "session/export_file.h"
+#include "session/guarded.h"
 #include "session/model_inputs.h"
 #include "session/model_session.h"
 #include "torchscript/torch_model.h"
@@ -98,29 +99,12 @@ bool PreparedExportJob::startTorchScript(const std::shared_ptr<const ModelSessio
                                          const ModelInputs &inputs, const QString &path,
                                          QString *error)
 {
-    if (!ready(session, opened, inputs, error) || !mayExportTo(path, error))
-        return false;
-    std::optional<InputSpec> spec;
-    try {
-        if (!inputs.isEmpty())
-            spec = inputs.spec();
-    } catch (const std::exception &e) { // InputError: a bad shape, dtype or range
-        *error = QString::fromUtf8(e.what());
-        return false;
-    }
     const std::string output = QFileInfo(path).absoluteFilePath().toStdString();
-    exporting_ = session;
-    return job_->start(
-        [session, opened, spec, output] {
-            return proveThenWrite(session, opened, spec, [&] {
-                session->model()->saveAtomically(output);
-                return "wrote " + output;
-            });
-        },
-        [this](Written outcome) {
-            finish(outcome.written, QString::fromStdString(outcome.report));
-        },
-        [this](const QString &line) { finish(false, line); }, tr("Writing the prepared model"));
+    return start(session, opened, inputs, {path}, tr("Writing the prepared model"), error,
+                 [session, output] {
+                     session->model()->saveAtomically(output);
+                     return "wrote " + output;
+                 });
 }
 
 bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &session,
@@ -128,35 +112,49 @@ bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &s
                                     const ModelInputs &inputs, const QString &dir,
                                     const QString &stem, QString *error)
 {
+    const std::string folder = dir.toStdString(), name = stem.toStdString();
+    QStringList targets;
+    for (const std::string &file : pythonPackagePaths(name, folder))
+        targets << QString::fromStdString(file);
+    return start(session, opened, inputs, targets, tr("Writing the Python source"), error,
+                 [session, folder, name] {
+                     const PythonPackage package =
+                         emitPythonPackage(*session->model(), name); // in memory first
+                     preparePythonFolder(folder);
+                     const std::vector<std::string> paths = writePythonPackage(package, folder);
+                     return "wrote " + paths.at(0) + " and " + paths.at(1);
+                 });
+}
+
+bool PreparedExportJob::start(const std::shared_ptr<const ModelSession> &session,
+                              const std::shared_ptr<const ModelSession> &opened,
+                              const ModelInputs &inputs, const QStringList &targets,
+                              const QString &what, QString *error,
+                              std::function<std::string()> write)
+{
     if (!ready(session, opened, inputs, error))
         return false;
-    for (const std::string &file : pythonPackagePaths(stem.toStdString(), dir.toStdString()))
-        if (!mayExportTo(QString::fromStdString(file), error))
+    for (const QString &target : targets)
+        if (!mayExportTo(target, error))
             return false;
     std::optional<InputSpec> spec;
-    try {
-        if (!inputs.isEmpty())
-            spec = inputs.spec();
-    } catch (const std::exception &e) {
-        *error = QString::fromUtf8(e.what());
+    *error = guarded(
+        [&] {
+            if (!inputs.isEmpty())
+                spec = inputs.spec(); // InputError: a bad shape, dtype or range
+        },
+        tr("reading the inputs"));
+    if (!error->isEmpty())
         return false;
-    }
-    const std::string folder = dir.toStdString(), name = stem.toStdString();
     exporting_ = session;
     return job_->start(
-        [session, opened, spec, folder, name] {
-            return proveThenWrite(session, opened, spec, [&] {
-                const PythonPackage package =
-                    emitPythonPackage(*session->model(), name); // in memory first
-                preparePythonFolder(folder);
-                const std::vector<std::string> paths = writePythonPackage(package, folder);
-                return "wrote " + paths.at(0) + " and " + paths.at(1);
-            });
+        [session, opened, spec, write = std::move(write)] {
+            return proveThenWrite(session, opened, spec, write);
         },
         [this](Written outcome) {
             finish(outcome.written, QString::fromStdString(outcome.report));
         },
-        [this](const QString &line) { finish(false, line); }, tr("Writing the Python source"));
+        [this](const QString &line) { finish(false, line); }, what);
 }
 
 } // namespace torchprep

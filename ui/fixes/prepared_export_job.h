@@ -7,8 +7,11 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace torchprep {
 
@@ -49,6 +52,12 @@ class PreparedExportJob : public QObject
                const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
                QString *error);
 
+    // Checks, then proves (when fixed) and runs `write` in the background; `targets` are the
+    // files `write` makes, each refused when it is a model's own file.
+    bool start(const std::shared_ptr<const ModelSession> &session,
+               const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
+               const QStringList &targets, const QString &what, QString *error,
+               std::function<std::string()> write);
     // Tells finished() once the session it wrote is known.
     void finish(bool written, const QString &report);
 
