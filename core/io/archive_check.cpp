@@ -3,6 +3,7 @@
 #include "io/archive_check.h"
 
 #include "base/errors.h"
+#include "base/printable.h"
 #include "io/regular_file.h"
 
 #include <zlib.h>
@@ -298,9 +299,12 @@ class ArchiveReader
     void scanContent(const Member &m, const std::string &record, ArchiveContents &contents) const
     {
         if (endsWith(record, ".pkl") || endsWith(record, ".debug_pkl")) {
-            std::vector<std::string> *classes =
-                record == "data.pkl" ? &contents.dataClasses : nullptr;
-            const std::string pickle = contentOf(m);
+            const bool debug = endsWith(record, ".debug_pkl");
+            std::vector<std::string> debugClasses;
+            std::vector<std::string> *classes = record == "data.pkl" ? &contents.dataClasses
+                                                : debug              ? &debugClasses
+                                                                     : nullptr;
+            std::string pickle = contentOf(m);
             checkCrc(m, record, pickle);
             const int depth = pickleNestingDepth(pickle, limits_.maxPickleDepth, classes);
             // libtorch's unpickler trusts the stack: a value taken from an empty one, or across a
@@ -312,6 +316,16 @@ class ArchiveReader
                 throw InputError(what_ + ": '" + record + "' nests values more than " +
                                  std::to_string(limits_.maxPickleDepth) +
                                  " levels deep; no model needs that (a crafted file?)");
+            if (debug) {
+                // torch writes source ranges as tuples, strings and integer lists; a debug
+                // pickle naming anything else would have libtorch build it.
+                for (const std::string &cls : debugClasses)
+                    if (cls != "torch.jit._pickle.build_intlist")
+                        throw InputError(what_ + ": its debug information '" + record +
+                                         "' names the Python global '" + printable(cls) +
+                                         "', which torch never writes there (a crafted file?)");
+                contents.debugPickles.emplace_back(record, std::move(pickle));
+            }
         } else if (record.compare(0, 5, "code/") == 0 && endsWith(record, ".py")) {
             const std::string code = contentOf(m);
             checkCrc(m, record, code);
@@ -576,15 +590,20 @@ class PickleDepthScanner
             const std::size_t start = p_;
             if (!skipLine() || !skipLine())
                 return false;
+            // The first 64 distinct names: one that differs from them all is never missed.
             if (classes_ && classes_->size() < 64) {
                 std::string name = bytes_.substr(start, p_ - start - 1);
                 name[name.find('\n')] = '.';
-                classes_->push_back(name);
+                if (std::find(classes_->begin(), classes_->end(), name) == classes_->end())
+                    classes_->push_back(name);
             }
             push(0);
             return true;
         }
-        case 0x93:
+        case 0x93: // a global named by strings on the stack, which no scan can read
+            if (classes_ && classes_->size() < 64 &&
+                std::find(classes_->begin(), classes_->end(), "?") == classes_->end())
+                classes_->push_back("?");
             return pop(d) && pop(e) && (push(0), true);
         case 'd':
             return pairsAboveMark() && popToMark(d) && (push(d + 1), true);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace torchprep {
@@ -30,6 +31,9 @@ struct ArchiveContents
     // Classes data.pkl names ("collections.OrderedDict", "torch.nn.modules.conv.Conv2d"): tells a
     // state_dict from a whole module pickled with torch.save(model). The first few only.
     std::vector<std::string> dataClasses;
+    // The debug pickles (`code/...py.debug_pkl`), by record name: libtorch reads them lazily,
+    // long after loading, and trusts every offset in them; the reader checks them first.
+    std::vector<std::pair<std::string, std::string>> debugPickles;
 
     bool has(const std::string &record) const;
     // A file torch.save wrote (a data.pkl, no TorchScript code).

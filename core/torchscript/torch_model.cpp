@@ -10,6 +10,7 @@
 #include "libtorch/missing_aten_ops.h"
 #include "libtorch/ops_libraries.h"
 #include "libtorch/type_registry.h"
+#include "torchscript/debug_info_check.h"
 #include "torchscript/torch_model_impl.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
@@ -136,6 +137,7 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
         throw InputError(quoted(path) + " holds " + describeTorchSave(archive) +
                          " saved with torch.save, not a TorchScript model: save the model with "
                          "torch.jit.trace(model, example).save(path)");
+    checkDebugInfo(archive, quoted(path));
     registerMissingAtenOps(); // torch 2.x's ops before any file that calls them is read
     auto impl = std::make_unique<Impl>();
     impl->path = path;

@@ -152,6 +152,8 @@ class TestCliValidate : public QObject
         QTest::newRow("text") << QStringList{"validate", bad("bad_text")} << "not a zip";
         QTest::newRow("truncated") << QStringList{"validate", bad("bad_truncated")} << "truncated";
         QTest::newRow("corrupt") << QStringList{"validate", bad("bad_corrupt")} << "corrupt";
+        QTest::newRow("debug info")
+            << QStringList{"validate", bad("bad_debug_info")} << "its debug information";
         QTest::newRow("state_dict")
             << QStringList{"validate", bad("bad_state_dict")} << "state_dict";
         QTest::newRow("legacy_pickle")

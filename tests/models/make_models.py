@@ -9,6 +9,7 @@ import copy
 import json
 import os
 import sys
+import zipfile
 from typing import Dict, List
 
 import torch
@@ -17,6 +18,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from aimet_catalogue import AIMET_CASES, PREPARER_CASES
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "robustness"))
+import member_fuzz  # noqa: E402  (debug pickles read and written as torch writes them)
 
 torch.manual_seed(0)
 
@@ -369,6 +373,27 @@ def make_bad_inputs(out):
     with open(os.path.join(out, "bad_corrupt.pt"), "wb") as f:
         f.write(bytes(corrupt))
     os.makedirs(os.path.join(out, "bad_directory.pt"), exist_ok=True)
+    write_bad_debug_info(os.path.join(out, "reused_relu_traced.pt"),
+                         os.path.join(out, "bad_debug_info.pt"))
+
+
+def write_bad_debug_info(good, bad):
+    """`good` with one source range in a debug pickle pointing past its string table, CRCs
+    recomputed: libtorch reads it lazily and out of bounds."""
+    with zipfile.ZipFile(good) as z:
+        members = [(i, z.read(i.filename)) for i in z.infolist()]
+    for k, (info, data) in enumerate(members):
+        if info.filename.endswith(".debug_pkl"):
+            table, records = member_fuzz.read_debug_pickle(data)
+            if records:
+                offset, (source, start, end), tag = records[0]
+                text = member_fuzz.IntList(list(source[0]) + [0, len(table) + 7])
+                records[0] = (offset, ((text,) + source[1:], start, end), tag)
+                members[k] = (info, member_fuzz.write_debug_pickle(table, records))
+                break
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_STORED) as z:
+        for info, data in members:
+            z.writestr(info, data)
 
 
 def main():

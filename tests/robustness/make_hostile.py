@@ -16,6 +16,8 @@ import zlib
 
 import torch
 
+import member_fuzz
+
 SEED = 20261129
 
 
@@ -112,6 +114,88 @@ def malformed_pickles(out, base):
         path = os.path.join(out, f"malformed_pickle_{name}.pt")
         write_zip(path, replace_member(members, "/data.pkl", data))
         entries.append({"file": path, "kind": "malformed_pickle", "expect": "refused"})
+    return entries
+
+
+def debug_pickle_of(members):
+    """The first debug pickle with records: its name, string table and records."""
+    for name, data in members:
+        if name.endswith(".debug_pkl"):
+            table, records = member_fuzz.read_debug_pickle(data)
+            if records:
+                return name, table, records
+    raise RuntimeError("no debug pickle with records")
+
+
+def with_source(record, source=None, start=None, end=None):
+    offset, (old_source, old_start, old_end), tag = record
+    return (offset, (old_source if source is None else source,
+                     old_start if start is None else start,
+                     old_end if end is None else end), tag)
+
+
+def damaged_debug_info(out, scripted):
+    """Debug pickles as torch writes them but for one number or one shape, each a way libtorch
+    (1.13 to 2.x) reads out of bounds, or scans hundreds of MiB, when it reads source ranges
+    lazily."""
+    members = members_of(scripted)
+    name, table, records = debug_pickle_of(members)
+    # The record with the most source text (the first is often the empty one torch writes);
+    # lists of at least two (libtorch's unpickler has no APPEND, Python's writes one for one).
+    index, first = max(enumerate(records), key=lambda r: sum(len(table[i]) for i in r[1][1][0][0]))
+    text, filename, line = first[1][0]
+    length = sum(len(table[i]) for i in text)
+    assert length > 0
+    IntList = member_fuzz.IntList
+
+    def source(text=text, filename=filename, line=line):
+        return (IntList(text), filename, line)
+
+    cases = {
+        "text_index_past_table": (table, with_source(first, source(text + [0, len(table) + 7]))),
+        "file_index_past_table": (table, with_source(first, source(filename=len(table)))),
+        "negative_text_index": (table, with_source(first, source([0, -1]))),
+        "range_past_text": (table, with_source(first, start=length + 1000, end=length + 1001)),
+        "range_backwards": (table, with_source(first, start=2, end=1)),
+        "negative_line": (table, with_source(first, source(line=-5))),
+        "record_of_one_field": (table, (first[0],)),
+        "source_of_two_fields": (table, with_source(first, (IntList(text), filename))),
+        "text_not_an_int_list": (table, with_source(first, ([0, 0], filename, line))),
+        # One MiB referred to 300 times: 300 MiB of source text for libtorch to scan.
+        "huge_source": (table + ("#" * (1 << 20),), with_source(first, source([len(table)] * 300))),
+    }
+    entries = []
+    for case, (new_table, record) in cases.items():
+        data = member_fuzz.write_debug_pickle(new_table,
+                                              records[:index] + [record] + records[index + 1:])
+        path = os.path.join(out, "debug_info_%s.pt" % case)
+        write_zip(path, replace_member(members, name, data))
+        entries.append({"file": path, "kind": "damaged_debug_info", "expect": "refused"})
+    # The pickle as a whole: no records at all; a global torch never writes there.
+    for case, kind, data in [("empty_tuple", "damaged_debug_info", b"\x80\x02)."),
+                             ("foreign_global", "debug_info_global", b"\x80\x02cos\nsystem\nq\x00.")]:
+        path = os.path.join(out, "debug_info_%s.pt" % case)
+        write_zip(path, replace_member(members, name, data))
+        entries.append({"file": path, "kind": kind, "expect": "refused"})
+    # Control: the same pickle written back untouched by Python's pickler loads.
+    path = os.path.join(out, "debug_info_rewritten.pt")
+    write_zip(path, replace_member(members, name, member_fuzz.write_debug_pickle(table, records)))
+    entries.append({"file": path, "kind": "rewritten_debug_info", "expect": "loads"})
+    return entries
+
+
+def member_fuzzed(out, bases, count):
+    """Bytes changed inside one member, CRCs recomputed (tests/robustness/member_fuzz.py)."""
+    rng = random.Random(SEED + 1)
+    entries = []
+    for i in range(count):
+        base, shape = bases[i % len(bases)]
+        data, mutation = member_fuzz.mutant(base, rng)
+        path = os.path.join(out, "member_fuzz_%03d.pt" % i)
+        with open(path, "wb") as f:
+            f.write(data)
+        entries.append({"file": path, "kind": "member_fuzzed", "expect": "any",
+                        "input_shape": shape, "mutation": mutation})
     return entries
 
 
@@ -250,6 +334,32 @@ def long_chain(out):
     return [{"file": path, "kind": "long_graph", "expect": "loads"}]
 
 
+class Relu(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.relu = torch.nn.ReLU()
+
+    def forward(self, x):
+        return self.relu(x)
+
+
+def fuzz_bases(out):
+    """Scripted and traced models, torchvision's among them: (file, input shape)."""
+    import torchvision
+
+    made = []
+    for name, make, shape in [
+            ("relu_scripted", lambda: torch.jit.script(Relu()), "2,3"),
+            ("small_scripted", lambda: torch.jit.script(Small().eval()), "1,3,8,8"),
+            ("mnasnet0_5_scripted", lambda: torch.jit.script(torchvision.models.mnasnet0_5().eval()), "1,3,32,32"),
+            ("resnet18_traced", lambda: torch.jit.trace(torchvision.models.resnet18().eval(),
+                                                        torch.randn(1, 3, 32, 32)), "1,3,32,32")]:
+        path = os.path.join(out, "fuzz_base_%s.pt" % name)
+        make().save(path)
+        made.append((path, shape))
+    return made
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -265,6 +375,8 @@ def main():
     entries += untyped_class_attributes(out, base)
     entries += malformed_pickles(out, base)
     entries += fuzzed(out, [base, scripted], 96)
+    entries += damaged_debug_info(out, scripted)
+    entries += member_fuzzed(out, fuzz_bases(out), 120)
     entries += hostile_names(out)
     entries += nan_models(out)
     entries += long_chain(out)
