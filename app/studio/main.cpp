@@ -9,6 +9,7 @@
 #include "session/background_work.h"
 #include "session/model_inputs.h"
 #include "session/ops_library_settings.h"
+#include "window/fix_commands.h"
 #include "window/main_window.h"
 
 #include <QApplication>
@@ -143,8 +144,8 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(QStringLiteral("fix-all")))
         QObject::connect(
-            &window, &torchprep::MainWindow::layoutApplied, &window, [&window] { window.fixAll(); },
-            Qt::SingleShotConnection);
+            &window, &torchprep::MainWindow::layoutApplied, &window,
+            [&window] { window.fixCommands()->fixAll(); }, Qt::SingleShotConnection);
     if (parser.isSet(QStringLiteral("per-layer")))
         window.comparisonPanel()->setPerLayer(true);
     if (parser.isSet(QStringLiteral("fix-all")) && parser.isSet(QStringLiteral("compare-fixed"))) {

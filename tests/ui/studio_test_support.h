@@ -4,7 +4,9 @@
 
 #include "compare/comparison.h"
 #include "session/background_work.h"
+#include "window/fix_commands.h"
 #include "window/main_window.h"
+#include "window/model_exports.h"
 
 #include <QApplication>
 #include <QFile>

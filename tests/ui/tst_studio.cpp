@@ -155,7 +155,7 @@ class TestStudio : public QObject
         QTest::addColumn<QString>("model");
         for (const char *name :
              {"bad_text", "bad_state_dict", "bad_empty", "bad_truncated", "bad_corrupt",
-              "bad_legacy_pickle", "bad_directory", "no_such_model"})
+              "bad_legacy_pickle", "bad_directory", "bad_debug_info", "no_such_model"})
             QTest::newRow(name) << testing::modelPath(name);
     }
 
@@ -263,14 +263,14 @@ class TestStudio : public QObject
         QTemporaryDir dir;
         QString error;
 
-        QVERIFY2(window.exportPng(dir.filePath("g.png"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->png(dir.filePath("g.png"), &error), qPrintable(error));
         QFile png(dir.filePath("g.png"));
         QVERIFY(png.open(QIODevice::ReadOnly));
         QCOMPARE(png.read(8), QByteArray("\x89PNG\r\n\x1a\n", 8));
         QImage image(dir.filePath("g.png"));
         QVERIFY(image.width() > 200 && image.height() > 200);
 
-        QVERIFY2(window.exportSvg(dir.filePath("g.svg"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->svg(dir.filePath("g.svg"), &error), qPrintable(error));
         QFile svg(dir.filePath("g.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
         QXmlStreamReader xml(&svg);
@@ -284,7 +284,7 @@ class TestStudio : public QObject
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
         QVERIFY(texts > 10); // labels are text, not just shapes
 
-        QVERIFY2(window.exportFindingsJson(dir.filePath("f.json"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->findingsJson(dir.filePath("f.json"), &error), qPrintable(error));
         QFile json(dir.filePath("f.json"));
         QVERIFY(json.open(QIODevice::ReadOnly));
         const QByteArray written = json.readAll();
@@ -294,7 +294,7 @@ class TestStudio : public QObject
         QCOMPARE(doc.object()["findings"].toArray().size(), 16);
         QCOMPARE(written, cliJson(model)); // byte for byte what `validate --json` prints
 
-        QVERIFY2(window.exportReport(dir.filePath("r.md"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->report(dir.filePath("r.md"), &error), qPrintable(error));
         QFile md(dir.filePath("r.md"));
         QVERIFY(md.open(QIODevice::ReadOnly));
         const QString report = QString::fromUtf8(md.readAll());
@@ -302,7 +302,7 @@ class TestStudio : public QObject
         for (const Finding &f : window.session()->report().findings)
             QVERIFY(report.contains(QString::fromStdString(f.module)));
 
-        QVERIFY(!window.exportPng("/nonexistent-dir/x.png", &error));
+        QVERIFY(!window.exports()->png("/nonexistent-dir/x.png", &error));
         QVERIFY(!error.isEmpty());
     }
 
@@ -325,14 +325,14 @@ class TestStudio : public QObject
         const QByteArray before = original.readAll();
         for (const QString &target : {model, dir.filePath("link.pt"), dir.filePath("hard.pt")}) {
             QString error;
-            QVERIFY(!window.exportPng(target, &error));
+            QVERIFY(!window.exports()->png(target, &error));
             QVERIFY2(error.contains("opened from"), qPrintable(error));
-            QVERIFY(!window.exportFindingsJson(target, &error));
-            QVERIFY(!window.exportReport(target, &error));
-            QVERIFY(!window.exportPreparedModel(target, &error));
+            QVERIFY(!window.exports()->findingsJson(target, &error));
+            QVERIFY(!window.exports()->report(target, &error));
+            QVERIFY(!window.exports()->preparedModel(target, &error));
         }
         QString error;
-        QVERIFY(!window.exportPythonSource(dir.path(), "m", &error));
+        QVERIFY(!window.exports()->pythonSource(dir.path(), "m", &error));
         QVERIFY2(error.contains("opened from"), qPrintable(error));
         QVERIFY(!QFileInfo::exists(dir.filePath("m.py")));
         QFile after(model);
@@ -453,7 +453,7 @@ class TestStudio : public QObject
         QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), 0);
         QCOMPARE(window.graphPane()->scene()->boxCount(), 0);
         QString error;
-        QVERIFY(!window.exportFindingsJson(QDir::temp().filePath("never.json"), &error));
+        QVERIFY(!window.exports()->findingsJson(QDir::temp().filePath("never.json"), &error));
         QVERIFY(testing::openAndWait(window, testing::modelPath("reused_relu_traced")));
         QVERIFY(window.graphPane()->scene()->boxCount() > 0);
     }

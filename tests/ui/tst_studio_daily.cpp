@@ -222,7 +222,7 @@ class TestStudioDaily : public QObject
         const QString model = testing::modelPath("reused_relu_traced");
         const QString other = testing::modelPath("three_relus_traced");
         QVERIFY(testing::openAndWait(*window, model));
-        QVERIFY(window->fixAll());
+        QVERIFY(window->fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(*window));
         QVERIFY(window->hasUnexportedFixes());
 
@@ -244,14 +244,15 @@ class TestStudioDaily : public QObject
         QCOMPARE(openedPath(*window), other);
 
         // Exported (proven on the inputs described for the file): nothing to ask.
-        QVERIFY(window->fixAll());
+        QVERIFY(window->fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(*window));
         QTemporaryDir dir;
         QString error;
         window->setModelInputs(ModelInputs{{"1,3,16,16"}, {}});
         QVERIFY(testing::waitIdle(*window));
-        QSignalSpy exported(window.get(), &MainWindow::preparedExported);
-        QVERIFY2(window->exportPreparedModel(dir.filePath("fixed.pt"), &error), qPrintable(error));
+        QSignalSpy exported(window->exports(), &ModelExports::preparedExported);
+        QVERIFY2(window->exports()->preparedModel(dir.filePath("fixed.pt"), &error),
+                 qPrintable(error));
         QVERIFY(exported.wait(120000));
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(exported.first().at(1).toString()));
         QVERIFY(!window->hasUnexportedFixes());
@@ -259,7 +260,7 @@ class TestStudioDaily : public QObject
         QCOMPARE(asked.size(), 2);
 
         // Closing the window: asked; Discard closes it.
-        QVERIFY(window->fixAll());
+        QVERIFY(window->fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(*window));
         QVERIFY(!window->close());
         QCOMPARE(asked.size(), 3);
@@ -359,12 +360,12 @@ class TestStudioDaily : public QObject
         // The picture carries the key under the graph.
         QTemporaryDir dir;
         QString error;
-        QVERIFY2(window.exportPng(dir.filePath("g.png"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->png(dir.filePath("g.png"), &error), qPrintable(error));
         const QImage picture(dir.filePath("g.png"));
         const QRectF scene = window.graphPane()->scene()->sceneRect();
         QVERIFY2(picture.height() > 2 * (scene.height() + 40),
                  "no room for the key below the graph");
-        QVERIFY2(window.exportSvg(dir.filePath("g.svg"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->svg(dir.filePath("g.svg"), &error), qPrintable(error));
         QFile svg(dir.filePath("g.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
         const QByteArray text = svg.readAll();
@@ -451,7 +452,7 @@ class TestStudioDaily : public QObject
         QVERIFY(functional >= 0);
         window.showFinding(functional);
         QVERIFY(testing::waitIdle(window));
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(testing::waitIdle(window));
         const QString undo = window.fixWorkflow()->undoStack()->undoText();
         QVERIFY2(undo.contains("functional op") && !undo.contains("missing_module"),
@@ -459,7 +460,7 @@ class TestStudioDaily : public QObject
         window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         window.showFinding(functional);
-        QVERIFY(window.fixAllOfSelectedKind());
+        QVERIFY(window.fixCommands()->fixAllOfSelectedKind());
         QVERIFY(testing::waitIdle(window));
         const QString all = window.fixWorkflow()->undoStack()->undoText();
         QVERIFY2(all.contains("functional op") && !all.contains("missing_module"), qPrintable(all));
@@ -491,7 +492,7 @@ class TestStudioDaily : public QObject
         QVERIFY(testing::waitIdle(window));
         text = window.propertiesPanel()->toPlainText();
         QVERIFY2(text.contains("creates: layer1.0.module_add (Add)"), qPrintable(text));
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(testing::waitIdle(window));
         QVERIFY(window.session()->graph().findModule("layer1.0.module_add"));
         window.fixWorkflow()->undoStack()->setClean();
@@ -508,8 +509,9 @@ class TestStudioDaily : public QObject
         window.comparisonPanel()->setPerLayer(true);
         window.comparisonPanel()->setDevice("cpu");
         for (int round = 0; round < 3; ++round) {
-            window.showFinding(round);     // a preview starts
-            QVERIFY(window.fixSelected()); // and a fix beside it; shapes follow the fix
+            window.showFinding(round); // a preview starts
+            QVERIFY(
+                window.fixCommands()->fixSelected()); // and a fix beside it; shapes follow the fix
             QVERIFY(testing::waitIdle(window));
             QVERIFY(window.compareWithFixed()); // tapped copies of both models
             window.showFinding(0);
@@ -648,7 +650,7 @@ class TestStudioDaily : public QObject
         window.showFinding(9);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(applied.size(), 1);
         QCOMPARE(static_cast<int>(window.session()->report().findings.size()), count - 1);
@@ -656,7 +658,7 @@ class TestStudioDaily : public QObject
         QCOMPARE(window.findingsPanel()->currentIndex().row(), 9);
         QCOMPARE(window.focusWidget(), static_cast<QWidget *>(window.findingsPanel()));
         QVERIFY(window.findingsPanel()->styleSheet().contains(":focus"));
-        QVERIFY(window.fixSelected()); // and again, from the keyboard's place
+        QVERIFY(window.fixCommands()->fixSelected()); // and again, from the keyboard's place
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(static_cast<int>(window.session()->report().findings.size()), count - 2);
         window.fixWorkflow()->undoStack()->setClean();

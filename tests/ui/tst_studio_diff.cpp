@@ -88,7 +88,7 @@ class TestStudioDiff : public QObject
         DiffView *diff = window.diffView();
         QVERIFY(!diff->hasContent()); // nothing fixed yet: a placeholder
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!applied.isEmpty());
         QVERIFY(waitDiff(window));
@@ -194,13 +194,14 @@ class TestStudioDiff : public QObject
         QTemporaryDir dir;
         QString error;
         const QString png = dir.filePath("diff.png");
-        QVERIFY2(window.exportDiffPicture(png, &error), qPrintable(error));
+        QVERIFY2(window.exports()->diffPicture(png, &error), qPrintable(error));
         const QImage image(png);
         QVERIFY(!image.isNull());
         const qreal bothWide = diff->scene(DiffView::Before)->sceneRect().width() +
                                diff->scene(DiffView::After)->sceneRect().width();
         QVERIFY(image.width() >= bothWide); // scaled up for sharp labels, never cropped
-        QVERIFY2(window.exportDiffPicture(dir.filePath("diff.svg"), &error), qPrintable(error));
+        QVERIFY2(window.exports()->diffPicture(dir.filePath("diff.svg"), &error),
+                 qPrintable(error));
         QFile svg(dir.filePath("diff.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
         QVERIFY(svg.readAll().contains("<svg"));
@@ -209,7 +210,7 @@ class TestStudioDiff : public QObject
         window.fixWorkflow()->undoStack()->undo();
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!diff->hasContent());
-        QVERIFY(!window.exportDiffPicture(dir.filePath("none.png"), &error));
+        QVERIFY(!window.exports()->diffPicture(dir.filePath("none.png"), &error));
         window.fixWorkflow()->undoStack()->redo();
         QVERIFY(testing::waitIdle(window));
         QVERIFY(waitDiff(window));
@@ -225,7 +226,7 @@ class TestStudioDiff : public QObject
         window.findingsPanel()->selectRow(0);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!applied.isEmpty());
         QCOMPARE(window.tabs()->currentIndex(), 0); // a single fix stays in the graph
@@ -255,7 +256,7 @@ class TestStudioDiff : public QObject
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         QVERIFY(!window.compareWithFixed()); // nothing fixed yet
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(window));
         QVERIFY(!applied.isEmpty());
         ComparisonPanel *panel = window.comparisonPanel();

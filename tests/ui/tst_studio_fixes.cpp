@@ -76,7 +76,7 @@ class TestStudioFixes : public QObject
             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(waitFix(window, applied, 1));
         QStringList after = keysOf(window);
         QCOMPARE(after.size(), 15);
@@ -102,7 +102,7 @@ class TestStudioFixes : public QObject
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(keysOf(window), after);
 
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(waitFix(window, applied, 2));
         QCOMPARE(window.session()->report().findings.size(), size_t(0));
         QCOMPARE(window.findingsPanel()->findingsModel()->rowCount(), 0);
@@ -131,7 +131,7 @@ class TestStudioFixes : public QObject
             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAllOfSelectedKind());
+        QVERIFY(window.fixCommands()->fixAllOfSelectedKind());
         QVERIFY(waitFix(window, applied, 1));
         QCOMPARE(window.session()->report().findings.size(), size_t(8));
         for (const Finding &f : window.session()->report().findings)
@@ -143,26 +143,26 @@ class TestStudioFixes : public QObject
         MainWindow window;
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(waitFix(window, applied, 1));
         QCOMPARE(window.session()->report().findings.size(), size_t(0));
 
         QTemporaryDir dir;
         QString error;
         // Never over the opened file.
-        QVERIFY(!window.exportPreparedModel(testing::modelPath("resnet18_traced"), &error));
+        QVERIFY(!window.exports()->preparedModel(testing::modelPath("resnet18_traced"), &error));
         QVERIFY(!error.isEmpty());
         // Never unproven: a fixed model needs the inputs it is proven on, as `prepare` does.
         window.setModelInputs(ModelInputs{});
         const QString pt = dir.filePath("resnet18_prepared.pt");
-        QVERIFY(!window.exportPreparedModel(pt, &error));
+        QVERIFY(!window.exports()->preparedModel(pt, &error));
         QVERIFY2(error.contains("inputs"), qPrintable(error));
         QVERIFY(!QFileInfo::exists(pt));
 
         window.setModelInputs(ModelInputs{{"1,3,64,64"}, {}});
         QVERIFY(testing::waitIdle(window));
-        QSignalSpy exported(&window, &MainWindow::preparedExported);
-        QVERIFY2(window.exportPreparedModel(pt, &error), qPrintable(error));
+        QSignalSpy exported(window.exports(), &ModelExports::preparedExported);
+        QVERIFY2(window.exports()->preparedModel(pt, &error), qPrintable(error));
         QVERIFY(exported.wait(300000));
         const QString report = exported.first().at(1).toString();
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));
@@ -182,7 +182,8 @@ class TestStudioFixes : public QObject
         QCOMPARE(cli.exitCode(), 0);
 
         const QString py = dir.filePath("python");
-        QVERIFY2(window.exportPythonSource(py, "resnet18_prepared", &error), qPrintable(error));
+        QVERIFY2(window.exports()->pythonSource(py, "resnet18_prepared", &error),
+                 qPrintable(error));
         QVERIFY(exported.wait(300000));
         QVERIFY2(exported.at(1).at(0).toBool(), qPrintable(exported.at(1).at(1).toString()));
         QVERIFY(QFileInfo(py + "/resnet18_prepared.py").size() > 0);
@@ -206,7 +207,7 @@ class TestStudioFixes : public QObject
         QVERIFY(ready);
         QVERIFY(!window.fixPreview()->resultFor(window.session(), key + "x"));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixSelected());
+        QVERIFY(window.fixCommands()->fixSelected());
         QVERIFY(waitFix(window, applied, 1));
         QCOMPARE(window.session().get(), ready->after.get());
         QCOMPARE(window.session()->report().findings.size(),
@@ -229,13 +230,13 @@ class TestStudioFixes : public QObject
         window.setModelInputs(ModelInputs{{"2,5,16"}, {}});
         QVERIFY(testing::waitIdle(window));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(waitFix(window, applied, 1));
 
         const QString pt = dir.filePath("encoder_prepared.pt");
-        QSignalSpy exported(&window, &MainWindow::preparedExported);
+        QSignalSpy exported(window.exports(), &ModelExports::preparedExported);
         QString error;
-        QVERIFY2(window.exportPreparedModel(pt, &error), qPrintable(error));
+        QVERIFY2(window.exports()->preparedModel(pt, &error), qPrintable(error));
         QVERIFY(exported.wait(300000));
         const QString report = exported.first().at(1).toString();
         QVERIFY2(!exported.first().at(0).toBool(), qPrintable(report));
@@ -254,20 +255,20 @@ class TestStudioFixes : public QObject
         MainWindow window;
         QVERIFY(testing::openAndWait(window, testing::modelPath("resnet18_traced")));
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(waitFix(window, applied, 1));
 
         QTemporaryDir dir;
         const QString onnx = dir.filePath("resnet18_prepared.onnx");
         QString error;
         window.setModelInputs(ModelInputs{});
-        QVERIFY(!window.exportOnnx(onnx, 17, &error));
+        QVERIFY(!window.exports()->onnx(onnx, 17, &error));
         QVERIFY2(error.contains("inputs"), qPrintable(error));
         window.setModelInputs(ModelInputs{{"1,3,32,32"}, {}});
-        QVERIFY(!window.exportOnnx(testing::modelPath("resnet18_traced"), 17, &error));
+        QVERIFY(!window.exports()->onnx(testing::modelPath("resnet18_traced"), 17, &error));
 
-        QSignalSpy exported(&window, &MainWindow::onnxExported);
-        QVERIFY2(window.exportOnnx(onnx, 17, &error), qPrintable(error));
+        QSignalSpy exported(window.exports(), &ModelExports::onnxExported);
+        QVERIFY2(window.exports()->onnx(onnx, 17, &error), qPrintable(error));
         QVERIFY(exported.wait(300000));
         const QString report = exported.first().at(1).toString();
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));

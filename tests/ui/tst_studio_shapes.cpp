@@ -280,7 +280,7 @@ class TestStudioShapes : public QObject
         const auto before = window.shapes()->shapes();
         QVERIFY(before);
         QSignalSpy applied(&window, &MainWindow::fixApplied);
-        QVERIFY(window.fixAll());
+        QVERIFY(window.fixCommands()->fixAll());
         QVERIFY(testing::waitIdle(window));
         QCOMPARE(applied.size(), 1);
         const auto after = window.shapes()->shapes();

@@ -2,6 +2,7 @@
 
 #include "graph/graph_search.h"
 #include "session/model_session.h"
+#include "session/selection.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -11,9 +12,10 @@
 
 namespace torchprep {
 
-SearchBar::SearchBar(QWidget *parent)
+SearchBar::SearchBar(Selection *selection, QWidget *parent)
     : QWidget(parent), edit_(new QLineEdit(this)), counter_(new QLabel(this))
 {
+    connect(selection, &Selection::sessionChanged, this, &SearchBar::setSession);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     edit_->setPlaceholderText(tr("Find module, class or op (e.g. layer1.0, ReLU, add)"));

@@ -1,6 +1,7 @@
 // The Ctrl+F bar: type to find modules and ops (every match is highlighted as you type, and
 // counted), Enter / F3 for the next match, Shift+Enter / Shift+F3 for the previous one, Escape
-// to close (the highlights go with it).
+// to close (the highlights go with it). It searches the session of the window's selection,
+// following it by itself.
 #pragma once
 
 #include "graph/model_graph.h"
@@ -16,14 +17,14 @@ class QLineEdit;
 namespace torchprep {
 
 class ModelSession;
+class Selection;
 
 class SearchBar : public QWidget
 {
     Q_OBJECT
   public:
-    explicit SearchBar(QWidget *parent = nullptr);
+    explicit SearchBar(Selection *selection, QWidget *parent = nullptr);
 
-    void setSession(std::shared_ptr<const ModelSession> session);
     void activate(); // show, focus, select the text
     void setText(const QString &text);
     int matchCount() const { return static_cast<int>(matches_.size()); }
@@ -46,6 +47,7 @@ class SearchBar : public QWidget
     void showEvent(QShowEvent *event) override;
 
   private:
+    void setSession(std::shared_ptr<const ModelSession> session);
     void research();
     void step(int delta);
     void updateCounter();

@@ -5,8 +5,6 @@
 #include "diff/diff_view.h"
 #include "fixes/fix_preview.h"
 #include "fixes/fix_workflow.h"
-#include "fixes/onnx_export_job.h"
-#include "fixes/prepared_export_job.h"
 #include "graph/graph_pane.h"
 #include "graph/graph_view.h"
 #include "graph/search_bar.h"
@@ -21,7 +19,9 @@
 #include "session/model_session.h"
 #include "session/ops_library_settings.h"
 #include "session/selection.h"
+#include "window/fix_commands.h"
 #include "window/inputs_bar.h"
+#include "window/model_exports.h"
 #include "window/shapes_flow.h"
 #include "window/start_page.h"
 
@@ -58,13 +58,15 @@ const char *const kFocusOutline = "QAbstractScrollArea { border: 1px solid #c8cc
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), work_(new WorkTracker(this)), selection_(new Selection(this)),
       loader_(new ModelLoader(work_, this)), fixes_(new FixWorkflow(work_, this)),
-      pane_(new GraphPane(GraphPane::Kind::Model, work_)), search_(new SearchBar),
+      pane_(new GraphPane(GraphPane::Kind::Model, work_)), search_(new SearchBar(selection_)),
       findings_(new FindingsPanel(selection_)), modules_(new ModulesPanel(selection_)),
       properties_(new PropertiesPanel(selection_)), source_(new SourcePanel(selection_)),
       comparison_(new ComparisonPanel(work_)), shapes_(new ShapesFlow(work_, this)),
-      onnx_(new OnnxExportJob(work_, this)), prepared_(new PreparedExportJob(work_, this)),
-      fixPreview_(new FixPreview(work_, this)), start_(new StartPage), central_(new QStackedWidget),
-      tabs_(new QTabWidget), progress_(new QProgressBar), summary_(new QLabel)
+      exports_(new ModelExports(work_, selection_, pane_, fixes_, shapes_, this)),
+      fixPreview_(new FixPreview(work_, this)),
+      fixCommands_(new FixCommands(selection_, findings_, fixes_, fixPreview_, loader_, this)),
+      start_(new StartPage), central_(new QStackedWidget), tabs_(new QTabWidget),
+      progress_(new QProgressBar), summary_(new QLabel)
 {
     setWindowTitle(tr("TorchPrep Studio"));
     setAcceptDrops(true); // anywhere: the graph and the panels leave drops to the window
@@ -140,23 +142,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(comparison_, &ComparisonPanel::describeRequested, this, &MainWindow::describeInputs);
     connect(comparison_, &ComparisonPanel::finished, this, &MainWindow::showDivergence);
-    connect(onnx_, &OnnxExportJob::finished, this, [this](bool written, const QString &report) {
-        statusBar()->showMessage(report.section('\n', written ? -1 : 0, written ? -1 : 0), 8000);
-        if (!written)
-            showError(tr("Export ONNX"),
-                      QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
-        emit onnxExported(written, report);
-    });
-    connect(prepared_, &PreparedExportJob::finished, this,
-            [this](bool written, const QString &report) {
-                if (written && prepared_->lastWritten() == session_)
-                    fixes_->undoStack()->setClean(); // what is on screen is on disk now
-                statusBar()->showMessage(report.section('\n', -1, -1), 8000);
-                if (!written)
-                    showError(tr("Export prepared model"),
-                              QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
-                emit preparedExported(written, report);
-            });
+    connect(exports_, &ModelExports::status, statusBar(), &QStatusBar::showMessage);
+    connect(exports_, &ModelExports::failed, this, &MainWindow::showError);
+    connect(fixCommands_, &FixCommands::status, statusBar(), &QStatusBar::showMessage);
 
     QSettings settings;
     restoreGeometry(settings.value("geometry").toByteArray());
@@ -213,7 +201,6 @@ void MainWindow::buildDocks()
     auto *history = new QUndoView(fixes_->undoStack());
     history->setEmptyLabel(tr("<opened model>"));
     dock(tr("History"), "historyDock", history, Qt::LeftDockWidgetArea)->hide();
-    connect(findings_, &QWidget::customContextMenuRequested, this, &MainWindow::showFindingsMenu);
 }
 
 // One tracker for the window: the progress bar while anything runs, and a loader's or a fix's
@@ -285,16 +272,9 @@ void MainWindow::wireFixes()
                     },
                     Qt::SingleShotConnection);
             });
-    connect(fixes_, &FixWorkflow::fixApplied, this, [this] {
-        const int row = std::exchange(fixRow_, -1);
-        if (row >= 0)
-            selectNextFinding(row);
-        emit fixApplied();
-    });
-    connect(fixes_, &FixWorkflow::failed, this, [this](const QString &reason) {
-        fixRow_ = -1;
-        showError(tr("Cannot fix"), reason.toHtmlEscaped());
-    });
+    connect(fixes_, &FixWorkflow::fixApplied, this, &MainWindow::fixApplied);
+    connect(fixes_, &FixWorkflow::failed, this,
+            [this](const QString &reason) { showError(tr("Cannot fix"), reason.toHtmlEscaped()); });
     connect(fixes_, &FixWorkflow::stepsChanged, this, &MainWindow::updateFixedState);
     connect(fixes_, &FixWorkflow::diffWanted, this, &MainWindow::showDiff);
     connect(fixes_, &FixWorkflow::compareRequested, this, &MainWindow::compareWithFixed);
@@ -349,9 +329,9 @@ void MainWindow::confirmDiscard(const std::function<void()> &then)
     connect(box, &QMessageBox::finished, this, [this, box, exportFirst, then] {
         if (box->clickedButton() == exportFirst) {
             // Once written (proven), the fixes are on disk: go on; a failed proof stops here.
-            if (exportPreparedWithDialog())
+            if (exports_->preparedWithDialog())
                 connect(
-                    this, &MainWindow::preparedExported, this,
+                    exports_, &ModelExports::preparedExported, this,
                     [this, then](bool written) {
                         if (written && !hasUnexportedFixes())
                             then();
@@ -387,8 +367,7 @@ void MainWindow::closeModel()
         fixes_->setOpened(nullptr);
         pane_->clear();
         pane_->setOverlay({});
-        search_->setSession(nullptr);
-        selection_->setSession(nullptr); // the findings and the module tree follow it
+        selection_->setSession(nullptr); // the findings, module tree and search follow it
         shapes_->setSession(nullptr);
         central_->setCurrentWidget(start_);
         setWindowTitle(tr("TorchPrep Studio"));
@@ -402,25 +381,13 @@ void MainWindow::showSession(std::shared_ptr<const ModelSession> session)
     const bool sameGraph = session_ && session && session_->sameGraph(*session);
     session_ = std::move(session);
     central_->setCurrentWidget(tabs_);
-    search_->setSession(session_);
-    selection_->setSession(session_); // the findings and the module tree follow it
+    selection_->setSession(session_); // the findings, module tree and search follow it
     if (!sameGraph)
         pane_->setOverlay({}); // a comparison's colours name another graph's nodes
     pane_->setSession(session_, fixes_->lastChange());
     shapes_->setSession(session_);
     updateSummary();
     updateActions();
-}
-
-// One finding fixed: the one that took its row is next, with the keys in the table, so a user
-// fixes one after another with Ctrl+F2 alone.
-void MainWindow::selectNextFinding(int row)
-{
-    const int count = session_ ? static_cast<int>(session_->report().findings.size()) : 0;
-    if (count == 0)
-        return;
-    selection_->selectFinding(std::min(row, count - 1), Selection::Origin::Other);
-    findings_->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::onLaidOut()

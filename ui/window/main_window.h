@@ -1,7 +1,7 @@
 // The Studio's main window: the shell. It holds the start page, the graph pane, the side panels,
-// the comparison dock, the fix workflow and the tensor shapes, and wires them to the window's
-// one selection and one tracker of background work; it owns the menus, the docks, settings,
-// recent files and exports. The model on screen is the session it last showed; everything else
+// the comparison dock, the fix workflow, the tensor shapes and the exports, and wires them to the
+// window's one selection and one tracker of background work; it owns the menus, the docks,
+// settings and recent files. The model on screen is the session it last showed; everything else
 // lives in the parts it wires.
 #pragma once
 
@@ -25,14 +25,14 @@ class ComparisonPanel;
 class DiffView;
 class DiffWindow;
 class FindingsPanel;
+class FixCommands;
 class FixPreview;
 class FixWorkflow;
 class GraphPane;
+class ModelExports;
 class ModelLoader;
 class ModelSession;
 class ModulesPanel;
-class OnnxExportJob;
-class PreparedExportJob;
 class PropertiesPanel;
 class SearchBar;
 class Selection;
@@ -74,30 +74,6 @@ class MainWindow : public QMainWindow
     // dock's inputs; false when no model is open or a comparison is running.
     bool compareWith(const QString &path);
 
-    bool exportPng(const QString &path, QString *error);
-    bool exportSvg(const QString &path, QString *error);
-    bool exportFindingsJson(const QString &path, QString *error);
-    bool exportReport(const QString &path, QString *error);
-    // The current (possibly fixed) model as TorchScript, in the background: a fixed model only
-    // once proven equal to the opened one on the inputs described for its file (as `torchprep
-    // prepare` writes); never over the opened file. preparedExported() follows. False, with one
-    // line, when nothing started.
-    bool exportPreparedModel(const QString &path, QString *error);
-    // The same for STEM.py and STEM_state_dict.pt in `dir`.
-    bool exportPythonSource(const QString &dir, const QString &stem, QString *error);
-    // The current (possibly fixed) model to ONNX at `opset`, fed the inputs described for its
-    // file, in the background: onnxExported() follows. False, with one line, when nothing started.
-    bool exportOnnx(const QString &path, int opset, QString *error);
-    // The Before / After tab's two graphs side by side with the key, PNG or SVG by suffix.
-    bool exportDiffPicture(const QString &path, QString *error);
-
-    // Fixes run in the background as one undo step each; fixApplied() follows. False when
-    // nothing is open or busy. Empty `keys`: every finding.
-    bool fixFindings(const QStringList &keys, const QString &label);
-    bool fixSelected();
-    bool fixAll();
-    bool fixAllOfSelectedKind();
-
     // The Before / After tab: the opened model beside the fixed one, their changes marked.
     void showDiff();
     void showGraph();
@@ -121,6 +97,8 @@ class MainWindow : public QMainWindow
     FixWorkflow *fixWorkflow() const { return fixes_; }
     FixPreview *fixPreview() const { return fixPreview_; }
     ShapesFlow *shapes() const { return shapes_; }
+    ModelExports *exports() const { return exports_; }
+    FixCommands *fixCommands() const { return fixCommands_; }
     StartPage *startPage() const { return start_; }
     // The per-layer divergence on the graph's boxes (after a per-layer comparison).
     void setDivergenceShown(bool shown);
@@ -134,11 +112,6 @@ class MainWindow : public QMainWindow
     void fixApplied();
     // The question about fixes not exported is on screen (its QMessageBox is a child).
     void discardAsked();
-    // An ONNX export ended: `written` when the file is on disk; `report` as the CLI words it.
-    void onnxExported(bool written, const QString &report);
-    // An export of the prepared model (TorchScript or Python) ended: `written` when on disk;
-    // `report`: the proof, what broke it, what was written, as the CLI words them.
-    void preparedExported(bool written, const QString &report);
 
   protected:
     void closeEvent(QCloseEvent *event) override;
@@ -148,7 +121,6 @@ class MainWindow : public QMainWindow
     void dropEvent(QDropEvent *event) override;
 
   private:
-    bool exportPreparedWithDialog();
     void buildDocks();
     void buildActions();
     void wireWork();
@@ -163,14 +135,9 @@ class MainWindow : public QMainWindow
     void updateSummary();
     void updateActions(); // what needs a model (exports, fixes) only with one
     void showDivergence();
-    void selectNextFinding(int row); // after a fix: the finding now in `row`, keys in the table
-    QStringList selectedFindingKeys(QString *check = nullptr) const;
-    void showFindingsMenu(const QPoint &pos);
     void addRecent(const QString &path);
     void rebuildRecentMenu();
     void chooseAndOpen();
-    void exportWithDialog(const QString &title, const QString &filter, const QString &suffix,
-                          bool (MainWindow::*write)(const QString &, QString *));
     void showError(const QString &title, const QString &text);
     void showComparisonDock();
     QByteArray graphDockState();         // the Graph tab's docks, whichever tab is shown
@@ -190,9 +157,9 @@ class MainWindow : public QMainWindow
     SourcePanel *source_;
     ComparisonPanel *comparison_;
     ShapesFlow *shapes_;
-    OnnxExportJob *onnx_;
-    PreparedExportJob *prepared_;
+    ModelExports *exports_;
     FixPreview *fixPreview_;
+    FixCommands *fixCommands_; // after what it uses: members start in this order
     StartPage *start_;
     QStackedWidget *central_; // the start page, or the tabs
     QTabWidget *tabs_;
@@ -209,7 +176,6 @@ class MainWindow : public QMainWindow
     QByteArray diffDocks_;
     bool closeAgreed_ = false;  // the user chose to drop fixes not exported: close now
     bool divergenceIsA_ = true; // the last per-layer comparison's A is the graph on show
-    int fixRow_ = -1;           // a fix of one finding runs: its row, for the next one
 };
 
 } // namespace torchprep
