@@ -4,6 +4,7 @@
 
 #include "base/errors.h"
 #include "base/printable.h"
+#include "io/pickled_tensors.h"
 #include "io/regular_file.h"
 
 #include <zlib.h>
@@ -12,6 +13,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <optional>
 
 namespace torchprep {
 
@@ -71,6 +73,8 @@ class ArchiveReader
         }
         ArchiveContents contents;
         contents.folder = commonFolder();
+        for (const Member &m : members_)
+            recordSizes_[m.name.substr(contents.folder.size())] = m.uncompressed;
         for (const Member &m : members_) {
             contents.records.push_back(m.name.substr(contents.folder.size()));
             scanContent(m, contents.records.back(), contents);
@@ -316,6 +320,21 @@ class ArchiveReader
                 throw InputError(what_ + ": '" + record + "' nests values more than " +
                                  std::to_string(limits_.maxPickleDepth) +
                                  " levels deep; no model needs that (a crafted file?)");
+            // The pickles libtorch reads at load; traced_inputs.pkl is read on request only
+            // (torch 2.x writes its storages empty).
+            if (record == "data.pkl" || record == "constants.pkl") {
+                const std::string problem = pickledTensorProblem(
+                    pickle, record.substr(0, record.size() - 4),
+                    [this](const std::string &name) -> std::optional<std::uint64_t> {
+                        const auto it = recordSizes_.find(name);
+                        if (it == recordSizes_.end())
+                            return std::nullopt;
+                        return it->second;
+                    });
+                if (!problem.empty())
+                    throw InputError(what_ + ": in '" + record + "', " + printable(problem) +
+                                     " (a damaged or crafted file?)");
+            }
             if (debug) {
                 // torch writes source ranges as tuples, strings and integer lists; a debug
                 // pickle naming anything else would have libtorch build it.
@@ -406,6 +425,7 @@ class ArchiveReader
     std::string what_;
     const ArchiveLimits &limits_;
     std::vector<Member> members_;
+    std::map<std::string, std::uint64_t> recordSizes_; // below the top folder: "data/0"
 };
 
 // A pickle machine that keeps only how deep each value on its stack nests.

@@ -199,6 +199,31 @@ def member_fuzzed(out, bases, count):
     return entries
 
 
+def damaged_tensors(out, base):
+    """data.pkl with one number of its first tensor changed, as libtorch's unpickler takes it
+    unchecked: the storage's element count past its record, or the tensor's first size past
+    its storage. Running the model would read outside its memory."""
+    import pickletools
+
+    members = members_of(base)
+    name = next(n for n, _ in members if n.endswith("/data.pkl"))
+    pickle = dict(members)[name]
+    ops = list(pickletools.genops(pickle))
+    persid = next(i for i, (op, _, _) in enumerate(ops) if op.name == "BINPERSID")
+    numel = next(ops[i] for i in range(persid, 0, -1) if ops[i][0].name.startswith("BININT"))
+    first_size = next(op for op in ops[persid + 3:] if op[0].name.startswith("BININT"))
+    entries = []
+    for case, kind, (op, _, pos) in [("storage_past_record", "damaged_storage", numel),
+                                     ("tensor_past_storage", "damaged_tensor", first_size)]:
+        width = {"BININT1": 1, "BININT2": 2, "BININT": 4}[op.name]
+        data = bytearray(pickle)
+        data[pos + 1:pos + 1 + width] = b"\xff" * (width - 1) + b"\x7f" if width == 4 else b"\xff" * width
+        path = os.path.join(out, "%s.pt" % case)
+        write_zip(path, replace_member(members, "/data.pkl", bytes(data)))
+        entries.append({"file": path, "kind": kind, "expect": "refused"})
+    return entries
+
+
 def raw_zip64(path, name, compressed, declared, method=8):
     """A one-member zip written by hand, with zip64 sizes, so declared sizes can lie."""
     crc = 0
@@ -376,6 +401,7 @@ def main():
     entries += malformed_pickles(out, base)
     entries += fuzzed(out, [base, scripted], 96)
     entries += damaged_debug_info(out, scripted)
+    entries += damaged_tensors(out, base)
     entries += member_fuzzed(out, fuzz_bases(out), 120)
     entries += hostile_names(out)
     entries += nan_models(out)

@@ -142,8 +142,9 @@ class TestRobustness : public QObject
         QVERIFY(work_.isValid());
     }
 
-    // Pickles nested a million deep, deflate bombs, class bodies libtorch crashes on, and debug
-    // pickles whose numbers point outside what they index: refused before libtorch reads them.
+    // Pickles nested a million deep, deflate bombs, class bodies libtorch crashes on, debug
+    // pickles whose numbers point outside what they index, tensors outside their storage:
+    // refused before libtorch reads them.
     void craftedArchivesAreRefused_data()
     {
         QTest::addColumn<QString>("file");
@@ -160,6 +161,8 @@ class TestRobustness : public QObject
         // Read as a file of tensors, a model's debug pickles are never read: it is no such file.
         rows("damaged_debug_info", "its debug information", "not a file saved by torch.save");
         rows("debug_info_global", "names the Python global", "names the Python global");
+        rows("damaged_storage", "more than its", "more than its");
+        rows("damaged_tensor", "reaches past", "reaches past");
     }
 
     void craftedArchivesAreRefused()
