@@ -149,6 +149,20 @@ class TestStudioFixes : public QObject
 
         QTemporaryDir dir;
         QString error;
+        // The findings of a fixed model name it as such, not as the opened file.
+        const auto findingsModel = [&] {
+            const QString json = dir.filePath("findings.json");
+            QString failure;
+            if (!window.exports()->findingsJson(json, &failure))
+                return failure;
+            QFile file(json);
+            file.open(QIODevice::ReadOnly);
+            return QJsonDocument::fromJson(file.readAll()).object()["model"].toString();
+        };
+        const QString unsaved = findingsModel();
+        QVERIFY2(unsaved.contains("resnet18_traced.pt after") &&
+                     unsaved.contains("fixed in the Studio, not saved"),
+                 qPrintable(unsaved));
         // Never over the opened file.
         QVERIFY(!window.exports()->preparedModel(testing::modelPath("resnet18_traced"), &error));
         QVERIFY(!error.isEmpty());
@@ -169,6 +183,9 @@ class TestStudioFixes : public QObject
         QVERIFY2(report.contains("equivalence: proven on 3 random batches of [1,3,64,64] float32"),
                  qPrintable(report));
         QVERIFY(!window.hasUnexportedFixes());
+        const QString saved = findingsModel();
+        QVERIFY2(saved.startsWith(QFileInfo(pt).absoluteFilePath() + " (prepared in the Studio"),
+                 qPrintable(saved));
         const auto reloaded = TorchModel::load(pt.toStdString());
         QCOMPARE(validateGraph(buildModelGraph(*reloaded), CheckOptions{}).findings.size(),
                  size_t(0));
@@ -268,12 +285,17 @@ class TestStudioFixes : public QObject
         QVERIFY(!window.exports()->onnx(testing::modelPath("resnet18_traced"), 17, &error));
 
         QSignalSpy exported(window.exports(), &ModelExports::onnxExported);
+        QSignalSpy status(window.exports(), &ModelExports::status);
         QVERIFY2(window.exports()->onnx(onnx, 17, &error), qPrintable(error));
         QVERIFY(exported.wait(300000));
         const QString report = exported.first().at(1).toString();
         QVERIFY2(exported.first().at(0).toBool(), qPrintable(report));
         QVERIFY2(report.contains("proven in onnxruntime 1."), qPrintable(report));
         QVERIFY(QFileInfo(onnx).size() > 1000);
+        // The status bar says what the proof did, not only what was written.
+        const QString said = status.last().at(0).toString();
+        QVERIFY2(said.contains("ONNX proof: proven in onnxruntime 1.") && said.contains("wrote "),
+                 qPrintable(said));
     }
 };
 

@@ -69,6 +69,7 @@ bool PreparedExportJob::running() const
 void PreparedExportJob::finish(bool written, const QString &report)
 {
     lastWritten_ = written ? exporting_ : nullptr;
+    lastWrittenTo_ = written ? exportingTo_ : QString();
     exporting_.reset();
     emit finished(written, report);
 }
@@ -147,6 +148,7 @@ bool PreparedExportJob::start(const std::shared_ptr<const ModelSession> &session
     if (!error->isEmpty())
         return false;
     exporting_ = session;
+    exportingTo_ = QFileInfo(targets.value(0)).absoluteFilePath();
     return job_->start(
         [session, opened, spec, write = std::move(write)] {
             return proveThenWrite(session, opened, spec, write);

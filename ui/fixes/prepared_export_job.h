@@ -38,8 +38,10 @@ class PreparedExportJob : public QObject
                      const std::shared_ptr<const ModelSession> &opened, const ModelInputs &inputs,
                      const QString &dir, const QString &stem, QString *error);
     bool running() const;
-    // The session the last finished() wrote (null when it wrote nothing, or it is gone).
+    // The session the last finished() wrote (null when it wrote nothing, or it is gone), and
+    // its first file (the .pt, or the .py).
     std::shared_ptr<const ModelSession> lastWritten() const { return lastWritten_.lock(); }
+    QString lastWrittenTo() const { return lastWrittenTo_; }
 
   signals:
     // `written`: the files are on disk. `report`: the proof's line, what broke it, what was
@@ -64,6 +66,7 @@ class PreparedExportJob : public QObject
     Job *job_;
     std::shared_ptr<const ModelSession> exporting_;
     std::weak_ptr<const ModelSession> lastWritten_;
+    QString exportingTo_, lastWrittenTo_;
 };
 
 } // namespace torchprep

@@ -20,11 +20,19 @@ QString md(const std::string &text)
     return QString::fromStdString(text).replace('|', QLatin1String("\\|"));
 }
 
+ValidationReport describedReport(const ModelSession &session, const QString &describes)
+{
+    ValidationReport report = session.report();
+    if (!describes.isEmpty())
+        report.modelPath = describes.toStdString();
+    return report;
+}
+
 } // namespace
 
-QString findingsMarkdown(const ModelSession &session)
+QString findingsMarkdown(const ModelSession &session, const QString &describes)
 {
-    const ValidationReport &report = session.report();
+    const ValidationReport report = describedReport(session, describes);
     QString out = QStringLiteral("# TorchPrep findings: %1\n\n")
                       .arg(QString::fromStdString(report.modelPath));
     out += report.passed() ? QStringLiteral("**Passed**: every check passes.\n\n")
@@ -61,14 +69,17 @@ QString findingsMarkdown(const ModelSession &session)
     return out;
 }
 
-bool writeFindingsJson(const ModelSession &session, const QString &path, QString *error)
+bool writeFindingsJson(const ModelSession &session, const QString &describes, const QString &path,
+                       QString *error)
 {
-    return writeText(QByteArray::fromStdString(validationJson(session.report())), path, error);
+    return writeText(QByteArray::fromStdString(validationJson(describedReport(session, describes))),
+                     path, error);
 }
 
-bool writeFindingsMarkdown(const ModelSession &session, const QString &path, QString *error)
+bool writeFindingsMarkdown(const ModelSession &session, const QString &describes,
+                           const QString &path, QString *error)
 {
-    return writeText(findingsMarkdown(session).toUtf8(), path, error);
+    return writeText(findingsMarkdown(session, describes).toUtf8(), path, error);
 }
 
 } // namespace torchprep

@@ -13,6 +13,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QStringList>
 #include <QUndoStack>
 #include <QWidget>
 
@@ -25,7 +26,12 @@ ModelExports::ModelExports(WorkTracker *work, Selection *selection, GraphPane *p
       prepared_(new PreparedExportJob(work, this))
 {
     connect(onnx_, &OnnxExportJob::finished, this, [this](bool written, const QString &report) {
-        emit status(report.section('\n', written ? -1 : 0, written ? -1 : 0), 8000);
+        // Written: what the proof did (ran and passed, or not run and why) beside where.
+        const QStringList lines = report.split('\n');
+        const QString proof =
+            lines.filter(QStringLiteral("onnx proof:")).value(0).replace("onnx proof: ", "");
+        emit status(written ? tr("ONNX proof: %1  —  %2").arg(proof, lines.last()) : lines.first(),
+                    15000);
         if (!written)
             emit failed(tr("Export ONNX"),
                         QStringLiteral("<pre>%1</pre>").arg(report.toHtmlEscaped()));
@@ -65,7 +71,7 @@ bool ModelExports::findingsJson(const QString &path, QString *error)
         *error = tr("no model is open");
         return false;
     }
-    return writeFindingsJson(*session, path, error);
+    return writeFindingsJson(*session, describedModel(), path, error);
 }
 
 bool ModelExports::report(const QString &path, QString *error)
@@ -75,7 +81,7 @@ bool ModelExports::report(const QString &path, QString *error)
         *error = tr("no model is open");
         return false;
     }
-    return writeFindingsMarkdown(*session, path, error);
+    return writeFindingsMarkdown(*session, describedModel(), path, error);
 }
 
 bool ModelExports::preparedModel(const QString &path, QString *error)
@@ -111,6 +117,17 @@ bool ModelExports::onnx(const QString &path, int opset, QString *error)
     }
     return onnx_->start(session, rememberedInputs(QString::fromStdString(session->path())), path,
                         opset, error);
+}
+
+QString ModelExports::describedModel() const
+{
+    const auto &session = selection_->session();
+    if (!session || !fixes_->fixed() || !fixes_->opened())
+        return {}; // the opened file itself
+    const QString opened = QString::fromStdString(fixes_->opened()->path());
+    if (prepared_->lastWritten() == session && !prepared_->lastWrittenTo().isEmpty())
+        return tr("%1 (prepared in the Studio from %2)").arg(prepared_->lastWrittenTo(), opened);
+    return tr("%1 %2 (fixed in the Studio, not saved)").arg(opened, fixes_->fixesText());
 }
 
 bool ModelExports::needsModel(const QString &title)
@@ -216,7 +233,7 @@ void ModelExports::onnxWithDialog()
         return;
     }
     QString path = QFileDialog::getSaveFileName(
-        window_, tr("Export ONNX (opset 17; checked, proven in ONNX Runtime)"),
+        window_, tr("Export ONNX (opset 17; checked, then proven in ONNX Runtime where found)"),
         openedBaseName() + QStringLiteral(".onnx"), tr("ONNX models (*.onnx)"));
     if (path.isEmpty())
         return;

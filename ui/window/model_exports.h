@@ -33,6 +33,9 @@ class ModelExports : public QObject
     bool diffPicture(const QString &path, QString *error); // the Before / After tab, by suffix
     bool findingsJson(const QString &path, QString *error);
     bool report(const QString &path, QString *error); // Markdown
+    // What the findings describe when the model on screen is no file as is: "m.pt after 3 fixes
+    // (fixed in the Studio, not saved)", or the file it was saved as; "" for the opened file.
+    QString describedModel() const;
     // In the background: false, with one line, when nothing started; else preparedExported()
     // or onnxExported() follows. Never over the opened file.
     bool preparedModel(const QString &path, QString *error);
