@@ -4,6 +4,7 @@
 
 #include "base/errors.h"
 #include "base/printable.h"
+#include "io/little_endian.h"
 #include "io/pickled_tensors.h"
 #include "io/regular_file.h"
 
@@ -26,15 +27,6 @@ constexpr std::uint32_t kDirectoryEntry = 0x02014b50;
 constexpr std::uint32_t kLocalHeader = 0x04034b50;
 constexpr int kStored = 0;
 constexpr int kDeflated = 8;
-
-std::uint64_t little(const std::string &bytes, std::size_t at, int width)
-{
-    std::uint64_t value = 0;
-    for (int i = width - 1; i >= 0; --i)
-        value =
-            (value << 8) | static_cast<unsigned char>(bytes.at(at + static_cast<std::size_t>(i)));
-    return value;
-}
 
 struct Member
 {
@@ -620,10 +612,10 @@ class PickleDepthScanner
             push(0);
             return true;
         }
-        case 0x93: // a global named by strings on the stack, which no scan can read
+        case 0x93:
             if (classes_ && classes_->size() < 64 &&
-                std::find(classes_->begin(), classes_->end(), "?") == classes_->end())
-                classes_->push_back("?");
+                std::find(classes_->begin(), classes_->end(), kGlobalOnTheStack) == classes_->end())
+                classes_->push_back(kGlobalOnTheStack);
             return pop(d) && pop(e) && (push(0), true);
         case 'd':
             return pairsAboveMark() && popToMark(d) && (push(d + 1), true);
@@ -718,6 +710,8 @@ bool ArchiveContents::isTorchSave() const
 std::string ArchiveContents::objectClass() const
 {
     for (const std::string &cls : dataClasses) {
+        if (cls == kGlobalOnTheStack) // unknown: never taken for an object
+            continue;
         const bool bookkeeping = cls.rfind("collections.", 0) == 0 || cls.rfind("torch.", 0) == 0 ||
                                  cls.rfind("builtins.", 0) == 0 || cls.rfind("_codecs.", 0) == 0 ||
                                  cls.rfind("numpy.", 0) == 0;

@@ -58,6 +58,9 @@ ArchiveContents checkArchive(const std::string &path, const std::string &what,
 // missing mark, a memo never put) or the data ends inside one. Stops early and returns a depth
 // above `stopAbove` as soon as one is seen.
 constexpr int kMalformedPickle = -2;
+// Stands in `classes` for a global named by strings on the stack (STACK_GLOBAL, protocol 4),
+// whose name no scan reads.
+constexpr const char *kGlobalOnTheStack = "?";
 int pickleNestingDepth(const std::string &pickle, int stopAbove,
                        std::vector<std::string> *classes = nullptr);
 

@@ -2,6 +2,8 @@
 // globals, tuples, memo entries, persistent ids and calls; anything else is an opaque value.
 #include "io/pickled_tensors.h"
 
+#include "io/little_endian.h"
+
 #include <map>
 #include <memory>
 #include <vector>
@@ -56,26 +58,24 @@ class TensorScan
     }
 
   private:
-    bool take(std::size_t n, std::uint64_t *out = nullptr)
+    // Skips `n` bytes; with `out`, reads them first as a little-endian integer (n <= 8).
+    bool take(std::uint64_t n, std::uint64_t *out = nullptr)
     {
         if (n > bytes_.size() - p_)
             return false;
-        if (out) {
-            *out = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                *out |= std::uint64_t(static_cast<unsigned char>(bytes_[p_ + i])) << (8 * i);
-        }
-        p_ += n;
+        if (out)
+            *out = little(bytes_, p_, static_cast<int>(n));
+        p_ += static_cast<std::size_t>(n);
         return true;
     }
     bool text(std::size_t lengthBytes, Value *out)
     {
         std::uint64_t n = 0;
-        if (!take(lengthBytes, &n) || n > bytes_.size() - p_)
+        const std::size_t start = p_ + lengthBytes;
+        if (!take(lengthBytes, &n) || !take(n))
             return false;
         out->kind = Value::Kind::Str;
-        out->text = bytes_.substr(p_, static_cast<std::size_t>(n));
-        p_ += static_cast<std::size_t>(n);
+        out->text = bytes_.substr(start, static_cast<std::size_t>(n));
         return true;
     }
     bool line(std::string *out)
@@ -147,9 +147,7 @@ class TensorScan
             return false;
         Value v;
         if (n <= 8) { // two's complement, little endian
-            std::uint64_t raw = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                raw |= std::uint64_t(static_cast<unsigned char>(bytes_[p_ + i])) << (8 * i);
+            std::uint64_t raw = little(bytes_, p_, static_cast<int>(n));
             if (n > 0 && n < 8 && (raw >> (8 * n - 1)) & 1)
                 raw |= ~std::uint64_t(0) << (8 * n);
             v.kind = Value::Kind::Int;
@@ -310,10 +308,10 @@ class TensorScan
             return take(8) && (push(Value{}), true);
         case 'B':
         case 'T':
-            return take(4, &n) && n <= bytes_.size() - p_ && take(n) && (push(Value{}), true);
+            return take(4, &n) && take(n) && (push(Value{}), true);
         case 'C':
         case 'U':
-            return take(1, &n) && n <= bytes_.size() - p_ && take(n) && (push(Value{}), true);
+            return take(1, &n) && take(n) && (push(Value{}), true);
         case 'a': // APPEND: the list stays opaque
         case 'b': // BUILD
             return pop(&a);

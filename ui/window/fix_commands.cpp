@@ -42,11 +42,6 @@ QStringList FixCommands::selectedKeys(QString *check) const
     return keys;
 }
 
-bool FixCommands::fix(const QStringList &keys, const QString &label)
-{
-    return selection_->session() && !loader_->busy() && fixes_->fix(keys, label, false);
-}
-
 bool FixCommands::fixSelected()
 {
     const QStringList keys = selectedKeys();

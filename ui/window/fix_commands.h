@@ -25,9 +25,7 @@ class FixCommands : public QObject
     FixCommands(Selection *selection, FindingsPanel *findings, FixWorkflow *fixes,
                 FixPreview *preview, ModelLoader *loader, QObject *parent);
 
-    // False when nothing started (nothing chosen, nothing open, busy). Empty `keys`: every
-    // finding.
-    bool fix(const QStringList &keys, const QString &label);
+    // False when nothing started (nothing chosen, nothing open, busy).
     bool fixSelected();          // reuses what the finding's preview computed, when it has
     bool fixAllOfSelectedKind(); // all findings of the chosen finding's check, as one step
     bool fixAll();               // bulk fixes open their result in the Before / After tab

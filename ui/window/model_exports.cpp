@@ -64,59 +64,49 @@ bool ModelExports::diffPicture(const QString &path, QString *error)
     return fixes_->exportDiffPicture(path, error);
 }
 
-bool ModelExports::findingsJson(const QString &path, QString *error)
+std::shared_ptr<const ModelSession> ModelExports::onScreen(QString *error) const
 {
     const auto &session = selection_->session();
-    if (!session) {
+    if (!session)
         *error = tr("no model is open");
-        return false;
-    }
-    return writeFindingsJson(*session, describedModel(), path, error);
+    return session;
+}
+
+ModelInputs ModelExports::inputsOf(const ModelSession &session)
+{
+    return rememberedInputs(QString::fromStdString(session.path()));
+}
+
+bool ModelExports::findingsJson(const QString &path, QString *error)
+{
+    const auto session = onScreen(error);
+    return session && writeFindingsJson(*session, describedModel(), path, error);
 }
 
 bool ModelExports::report(const QString &path, QString *error)
 {
-    const auto &session = selection_->session();
-    if (!session) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return writeFindingsMarkdown(*session, describedModel(), path, error);
+    const auto session = onScreen(error);
+    return session && writeFindingsMarkdown(*session, describedModel(), path, error);
 }
 
 bool ModelExports::preparedModel(const QString &path, QString *error)
 {
-    const auto &session = selection_->session();
-    if (!session) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return prepared_->startTorchScript(session, fixes_->opened(),
-                                       rememberedInputs(QString::fromStdString(session->path())),
-                                       path, error);
+    const auto session = onScreen(error);
+    return session &&
+           prepared_->startTorchScript(session, fixes_->opened(), inputsOf(*session), path, error);
 }
 
 bool ModelExports::pythonSource(const QString &dir, const QString &stem, QString *error)
 {
-    const auto &session = selection_->session();
-    if (!session) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return prepared_->startPython(session, fixes_->opened(),
-                                  rememberedInputs(QString::fromStdString(session->path())), dir,
-                                  stem, error);
+    const auto session = onScreen(error);
+    return session &&
+           prepared_->startPython(session, fixes_->opened(), inputsOf(*session), dir, stem, error);
 }
 
 bool ModelExports::onnx(const QString &path, int opset, QString *error)
 {
-    const auto &session = selection_->session();
-    if (!session) {
-        *error = tr("no model is open");
-        return false;
-    }
-    return onnx_->start(session, rememberedInputs(QString::fromStdString(session->path())), path,
-                        opset, error);
+    const auto session = onScreen(error);
+    return session && onnx_->start(session, inputsOf(*session), path, opset, error);
 }
 
 QString ModelExports::describedModel() const
@@ -125,7 +115,7 @@ QString ModelExports::describedModel() const
     if (!session || !fixes_->fixed() || !fixes_->opened())
         return {}; // the opened file itself
     const QString opened = QString::fromStdString(fixes_->opened()->path());
-    if (prepared_->lastWritten() == session && !prepared_->lastWrittenTo().isEmpty())
+    if (prepared_->lastWritten() == session)
         return tr("%1 (prepared in the Studio from %2)").arg(prepared_->lastWrittenTo(), opened);
     return tr("%1 %2 (fixed in the Studio, not saved)").arg(opened, fixes_->fixesText());
 }
@@ -169,7 +159,7 @@ bool ModelExports::preparedWithDialog()
         return false;
     const auto asked = selection_->session();
     const QFileInfo opened(QString::fromStdString(asked->path()));
-    if (fixes_->fixed() && rememberedInputs(opened.absoluteFilePath()).isEmpty()) {
+    if (fixes_->fixed() && inputsOf(*asked).isEmpty()) {
         // The proof needs inputs: ask for them, and go on once they are described.
         connect(
             shapes_, &ShapesFlow::inputsChanged, this,
@@ -226,7 +216,7 @@ void ModelExports::onnxWithDialog()
     const QString title = tr("Export ONNX");
     if (!needsModel(title))
         return;
-    if (rememberedInputs(QString::fromStdString(selection_->session()->path())).isEmpty()) {
+    if (inputsOf(*selection_->session()).isEmpty()) {
         emit failed(title,
                     tr("The exporter runs the model: describe its inputs first, then export."));
         shapes_->describe(window_);

@@ -9,15 +9,19 @@
 #include <QObject>
 #include <QString>
 
+#include <memory>
+
 namespace torchprep {
 
 class FixWorkflow;
 class GraphPane;
+class ModelSession;
 class OnnxExportJob;
 class PreparedExportJob;
 class Selection;
 class ShapesFlow;
 class WorkTracker;
+struct ModelInputs;
 
 class ModelExports : public QObject
 {
@@ -61,6 +65,9 @@ class ModelExports : public QObject
     void failed(const QString &title, const QString &text);
 
   private:
+    // The model on screen, or null with "no model is open" in *error.
+    std::shared_ptr<const ModelSession> onScreen(QString *error) const;
+    static ModelInputs inputsOf(const ModelSession &session); // described for its file
     bool needsModel(const QString &title); // false, and says so, when no model is open
     QString openedBaseName() const;
 
