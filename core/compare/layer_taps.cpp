@@ -1,9 +1,9 @@
 // Output taps for per-layer comparison, inserted into a clone of the model.
 #include "base/errors.h"
 #include "compare/comparison_torch.h"
+#include "graph/module_classes.h"
 #include "libtorch/type_registry.h"
 #include "torchscript/model_run_torch.h"
-#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>

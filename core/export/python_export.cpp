@@ -6,9 +6,9 @@
 #include "base/errors.h"
 #include "base/printable.h"
 #include "export/python_source_torch.h"
+#include "graph/module_classes.h"
 #include "io/atomic_file.h"
 #include "io/run_files.h"
-#include "torchscript/module_classes.h"
 #include "torchscript/torch_model_impl.h"
 
 #include <torch/csrc/jit/serialization/pickle.h>

@@ -2,7 +2,7 @@
 #include "base/errors.h"
 #include "base/printable.h"
 #include "export/python_source_torch.h"
-#include "torchscript/module_classes.h"
+#include "graph/module_classes.h"
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>

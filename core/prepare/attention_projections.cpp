@@ -3,9 +3,9 @@
 // chunked, or unflattened and indexed as torch 2.x does) becomes one nn.Linear per projection
 // holding its rows of the weight and bias, as AIMET's quantizable attention has them. A quantizer
 // then sees q, k and v as three layers with three encodings, not one packed matrix.
+#include "graph/module_classes.h"
 #include "prepare/attention_projections_torch.h"
 #include "prepare/rewrite_support_torch.h"
-#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>

@@ -4,9 +4,9 @@
 // is in eval mode. That branch would run past every module the preparer gives the layer, so a
 // quantizer would see modules that never run. The preparer decides each such branch for the
 // composed path, which computes the same (the proof checks it), and drops what only it read.
+#include "graph/module_classes.h"
 #include "prepare/fused_fast_paths_torch.h"
 #include "prepare/rewrite_support_torch.h"
-#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

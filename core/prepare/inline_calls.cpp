@@ -3,7 +3,7 @@
 #include "prepare/inline_calls_torch.h"
 #include "torchscript/torch_functions_torch.h"
 
-#include "torchscript/module_classes.h"
+#include "graph/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

@@ -1,11 +1,11 @@
 // functional linear/conv on parameters -> real layer: F.linear(x, self.w, self.b) and
 // F.conv2d(x, self.weight, ...) become nn.Linear / nn.Conv2d modules holding the weights.
+#include "graph/module_classes.h"
 #include "graph/op_catalogue.h"
 #include "prepare/attention_projections_torch.h"
 #include "prepare/linear_to_layer_torch.h"
 #include "prepare/rewrite_support_torch.h"
 #include "torchscript/graph_builder_torch.h"
-#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

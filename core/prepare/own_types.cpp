@@ -1,6 +1,6 @@
 // own types: every instance of user code gets a class type of its own, as tracing gives it.
+#include "graph/module_classes.h"
 #include "prepare/own_types_torch.h"
-#include "torchscript/module_classes.h"
 
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>

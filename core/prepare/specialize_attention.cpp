@@ -4,10 +4,10 @@
 // are inlined into its forward, the arguments the call fixes (None masks, need_weights=False,
 // the same tensor as query, key and value) are put in, and the branches they decide go. What
 // remains is one path of ops the passes can give modules, as they do a traced attention's.
+#include "graph/module_classes.h"
 #include "prepare/inline_calls_torch.h"
 #include "prepare/rewrite_support_torch.h"
 #include "prepare/specialize_attention_torch.h"
-#include "torchscript/module_classes.h"
 #include "torchscript/torch_functions_torch.h"
 
 #include <torch/csrc/jit/api/function_impl.h>

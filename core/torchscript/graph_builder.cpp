@@ -6,11 +6,11 @@
 #include "torchscript/graph_builder_torch.h"
 
 #include "base/errors.h"
+#include "graph/module_classes.h"
 #include "torchscript/exporter_ops_torch.h"
 #include "torchscript/graph_walk_torch.h"
 #include "torchscript/layer_recognition_torch.h"
 #include "torchscript/method_view_torch.h"
-#include "torchscript/module_classes.h"
 #include "torchscript/static_values_torch.h"
 #include "torchscript/torch_functions_torch.h"
 #include "torchscript/torch_model_impl.h"

@@ -1,8 +1,8 @@
 // A layer by what its forward does: one layer op on the module's own parameters.
 #include "torchscript/layer_recognition_torch.h"
 
+#include "graph/module_classes.h"
 #include "graph/op_catalogue.h"
-#include "torchscript/module_classes.h"
 
 #include <unordered_set>
 

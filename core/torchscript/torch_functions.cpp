@@ -1,8 +1,8 @@
 // Scripted function calls: whose code they are, and what one of torch's functions computes.
 #include "torchscript/torch_functions_torch.h"
 
+#include "graph/module_classes.h"
 #include "graph/op_catalogue.h"
-#include "torchscript/module_classes.h"
 #include "torchscript/source_trace.h"
 #include "torchscript/static_values_torch.h"
 

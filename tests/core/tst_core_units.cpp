@@ -7,9 +7,9 @@
 #include "commands/arguments.h"
 #include "compare/layer_matching.h"
 #include "graph/call_counts.h"
+#include "graph/module_classes.h"
 #include "graph/op_catalogue.h"
 #include "libtorch/missing_aten_ops.h"
-#include "torchscript/module_classes.h"
 #include "torchscript/source_trace.h"
 
 #include <QJsonDocument>

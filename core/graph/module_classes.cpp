@@ -1,4 +1,4 @@
-#include "torchscript/module_classes.h"
+#include "graph/module_classes.h"
 
 #include <unordered_set>
 
