@@ -18,5 +18,5 @@ $SUDO apt-get install -y --no-install-recommends \
   build-essential cmake ninja-build ccache \
   libtorch-dev qt6-base-dev libqcustomplot-dev libgraphviz-dev \
   python3 python3-venv python3-torch python3-torchvision python3-torchaudio \
-  qt6-svg-dev pkgconf zlib1g-dev \
+  qt6-svg-dev pkgconf zlib1g-dev nlohmann-json3-dev \
   libopenblas0-pthread python3-onnx "${by_release[@]}"

@@ -17,6 +17,11 @@ std::string atSource(const SourceLocation &source)
     return source.known() ? " at " + shortSource(source) : std::string();
 }
 
+std::string orRunPrepare(const ModelGraph &graph)
+{
+    return graph.format == ModelFormat::TorchScript ? "; or run `torchprep prepare`" : "";
+}
+
 std::string AttributeNamer::next(ModuleId owner, const std::string &base)
 {
     std::set<std::string> &taken = taken_[owner];

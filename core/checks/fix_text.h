@@ -15,6 +15,10 @@ std::string shortSource(const SourceLocation &source);
 // " at model.py:57", or "" when the line is unknown.
 std::string atSource(const SourceLocation &source);
 
+// "; or run `torchprep prepare`" where the preparer can make the fix (a TorchScript file), ""
+// for a torch.export program, whose fixes are made in the source.
+std::string orRunPrepare(const ModelGraph &graph);
+
 // Hands out attribute names for new submodules that clash neither with the module's
 // children nor with names handed out before for the same module.
 class AttributeNamer

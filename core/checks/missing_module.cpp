@@ -49,6 +49,11 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
                std::to_string(owner.calls.size()) +
                " times, it keeps a branch for every way of calling it, which torchprep prepare "
                "does not rewrite)";
+    if (node.insideTorch && graph.format == ModelFormat::ExportedProgram)
+        return "build the layer" + atSource(node.source) + " from torch.nn modules (torch's " +
+               owner.typeName + " computes `" + base + "` functionally" +
+               atSource(node.torchSource) +
+               "), or prepare the model's torch.jit.trace with `torchprep prepare`";
     if (node.insideTorch)
         return "run `torchprep prepare`: it gives torch's " + owner.typeName + " a module for `" +
                base + "`" + atSource(node.torchSource) + " (or build the layer" +
@@ -65,7 +70,7 @@ std::string fixFor(const GraphNode &node, const ModelGraph &graph, AttributeName
                   "()` (a torch.nn.Module whose forward calls torch." + base + ")";
     }
     return "add " + declare + " in `__init__` of " + owner.typeName + " and call `self." + attr +
-           "`" + atSource(node.source) + " instead; or run `torchprep prepare`";
+           "`" + atSource(node.source) + " instead" + orRunPrepare(graph);
 }
 
 std::string describe(const std::string &op, const GraphNode &node, const ModelGraph &graph)
@@ -139,6 +144,13 @@ std::vector<Finding> checkMissingModule(const ModelGraph &graph, const CheckOpti
         openOps = {node.op};
         Finding f = opFinding("missing_module", graph, node);
         f.message = describe(node.op, node, graph);
+        if (graph.format == ModelFormat::ExportedProgram && node.parentControl != kNoId) {
+            // export inlines module calls in torch.cond's branches: `self.act(x)` there reads
+            // as F.relu(x) when the module holds no parameters.
+            f.severity = Severity::Warning;
+            f.message += " (torch.export keeps no module calls inside the branches of "
+                         "torch.cond: a layer without parameters called there reads the same)";
+        }
         f.fix = fixFor(node, graph, namer);
         f.manualFix = inReusedScriptedAttention(node, graph);
         findings.push_back(std::move(f));

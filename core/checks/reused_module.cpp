@@ -147,7 +147,7 @@ class ReuseReporter
                 (uses.empty() ? "" : ", ") + std::string("`self.") + name + "`" + atSource(site);
         }
         return "add " + added + " in `__init__` of " + parent.typeName + " and call " + uses +
-               "; or run `torchprep prepare`";
+               orRunPrepare(graph_);
     }
 
     const ModelGraph &graph_;

@@ -48,12 +48,16 @@ std::string validationJson(const ValidationReport &report)
     JsonWriter json;
     json.beginObject();
     json.key("model").value(report.modelPath);
+    json.key("format").value(report.format == ModelFormat::ExportedProgram ? "torch.export"
+                                                                           : "torchscript");
     json.key("passed").value(report.passed());
     json.key("checks").beginArray();
     for (const CheckSummary &check : report.checks) {
         json.beginObject();
         json.key("name").value(check.name);
         json.key("passed").value(check.passed());
+        if (!check.judged)
+            json.key("judged").value(false);
         json.key("count").value(check.count);
         json.key("warnings").value(check.warnings);
         json.endObject();
@@ -82,8 +86,10 @@ std::string validationText(const ValidationReport &report)
                 out += "  " + f.source.str() + (f.source.inferred ? " (line inferred)" : "");
             if (f.severity == Severity::Warning)
                 out += "  [warning]";
+            const bool prepared = report.format == ModelFormat::TorchScript;
             out += "\n    " + f.message + "\n    fix: " + f.fix +
-                   (f.manualFix ? " (by hand: torchprep prepare leaves this)" : "") + "\n";
+                   (f.manualFix && prepared ? " (by hand: torchprep prepare leaves this)" : "") +
+                   "\n";
         }
         out += "\n";
     }
@@ -92,16 +98,26 @@ std::string validationText(const ValidationReport &report)
         if (check.count > 0)
             failed += (failed.empty() ? "" : ", ") + check.name + " " + std::to_string(check.count);
     const std::size_t warnings = report.warningCount();
+    std::size_t judged = 0;
+    std::string unjudged;
+    for (const CheckSummary &check : report.checks) {
+        judged += check.judged ? 1 : 0;
+        if (!check.judged)
+            unjudged += (unjudged.empty() ? "" : ", ") + check.name;
+    }
+    if (!unjudged.empty())
+        unjudged = "; " + unjudged +
+                   " not judged for a torch.export program (export its TorchScript form to check)";
     if (report.findings.empty())
-        out +=
-            report.modelPath + ": all " + std::to_string(report.checks.size()) + " checks passed\n";
+        out += report.modelPath + ": all " + std::to_string(judged) + " checks passed" + unjudged +
+               "\n";
     else if (report.passed())
-        out += report.modelPath + ": all " + std::to_string(report.checks.size()) +
-               " checks passed, " + std::to_string(warnings) + " warning" +
-               (warnings == 1 ? "" : "s") + " (" + failed + ")\n";
+        out += report.modelPath + ": all " + std::to_string(judged) + " checks passed, " +
+               std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + " (" + failed +
+               ")" + unjudged + "\n";
     else
         out += report.modelPath + ": " + std::to_string(report.findings.size()) + " finding" +
-               (report.findings.size() == 1 ? "" : "s") + " (" + failed + ")\n";
+               (report.findings.size() == 1 ? "" : "s") + " (" + failed + ")" + unjudged + "\n";
     return out;
 }
 

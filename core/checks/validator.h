@@ -13,12 +13,16 @@ struct CheckSummary
     std::string name;
     std::size_t count = 0; // findings, warnings included
     std::size_t warnings = 0;
-    bool passed() const { return count == warnings; }
+    // False for a check that says nothing about this model's format (ONNX export of a .pt2):
+    // it is listed, never counted as passed.
+    bool judged = true;
+    bool passed() const { return judged && count == warnings; }
 };
 
 struct ValidationReport
 {
     std::string modelPath;
+    ModelFormat format = ModelFormat::TorchScript;
     std::vector<CheckSummary> checks; // all six, in the order they run
     std::vector<Finding> findings;    // grouped by check, in that order
     // No errors: warnings alone pass.

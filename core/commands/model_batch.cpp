@@ -27,7 +27,8 @@ std::vector<std::string> expandModelPaths(const std::vector<std::string> &paths)
         for (auto it = fs::recursive_directory_iterator(
                  path, fs::directory_options::skip_permission_denied, ec);
              !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            if (it->path().extension() == ".pt" && it->is_regular_file(ec))
+            const auto extension = it->path().extension();
+            if ((extension == ".pt" || extension == ".pt2") && it->is_regular_file(ec))
                 found.push_back(it->path().string());
         }
         std::sort(found.begin(), found.end());

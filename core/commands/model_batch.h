@@ -8,8 +8,8 @@
 
 namespace torchprep {
 
-// Files as given and every *.pt below each folder (sorted; links to folders not followed). A
-// path that does not exist stays in the list: its row says so.
+// Files as given and every *.pt and *.pt2 below each folder (sorted; links to folders not
+// followed). A path that does not exist stays in the list: its row says so.
 std::vector<std::string> expandModelPaths(const std::vector<std::string> &paths);
 
 // True when the paths name more than one model or any folder: the command runs in batch mode.

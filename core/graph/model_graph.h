@@ -1,5 +1,5 @@
-// The model graph: one Qt-free, torch-free picture of a TorchScript model that the
-// checks, the preparer and the Studio all read.
+// The model graph: one Qt-free, torch-free picture of a model (TorchScript or torch.export) that
+// the checks, the preparer and the Studio all read.
 //
 // Module calls into user code (non-leaf modules) are expanded: their bodies appear as
 // nodes whose `parentCall` is the call node, so the graph is a flat data-flow DAG with
@@ -125,9 +125,17 @@ struct GraphValue
     std::vector<NodeId> users;
 };
 
+// The file a graph was read from: the checks' fixes differ (a TorchScript file can be prepared,
+// a torch.export program is fixed in the user's source).
+enum class ModelFormat {
+    TorchScript,     // torch.jit.trace / torch.jit.script, .pt
+    ExportedProgram, // torch.export.save, .pt2
+};
+
 struct ModelGraph
 {
     std::string sourcePath;
+    ModelFormat format = ModelFormat::TorchScript;
     bool scripted = false;           // produced by torch.jit.script (vs torch.jit.trace)
     std::vector<ModuleInfo> modules; // modules[0] is the model itself
     std::vector<GraphNode> nodes;    // in execution order

@@ -39,6 +39,9 @@ struct Member
     std::uint32_t crc = 0;        // CRC-32 of the uncompressed data, as the directory declares
 };
 
+} // namespace
+
+// Declared in the header (CheckedArchive holds one); used only here.
 class ArchiveReader
 {
   public:
@@ -72,6 +75,36 @@ class ArchiveReader
             scanContent(m, contents.records.back(), contents);
         }
         return contents;
+    }
+
+    // The member names below the top folder, from the directory alone (nothing else checked).
+    std::vector<std::string> names()
+    {
+        if (file_.size() == 0)
+            return {};
+        readDirectory();
+        const std::string folder = commonFolder();
+        std::vector<std::string> out;
+        for (const Member &m : members_)
+            out.push_back(m.name.substr(folder.size()));
+        return out;
+    }
+
+    // One member's bytes, CRC checked, after the whole archive passed run().
+    std::string member(const std::string &record, std::uint64_t maxBytes, const std::string &folder)
+    {
+        for (const Member &m : members_) {
+            if (m.name != folder + record)
+                continue;
+            if (m.uncompressed > maxBytes)
+                throw InputError(what_ + ": member '" + printable(record) + "' holds " +
+                                 std::to_string(m.uncompressed) + " bytes, more than the " +
+                                 std::to_string(maxBytes) + " read from it");
+            std::string content = contentOf(m);
+            checkCrc(m, record, content);
+            return content;
+        }
+        throw InputError(what_ + " has no member '" + printable(record) + "'");
     }
 
   private:
@@ -420,6 +453,8 @@ class ArchiveReader
     std::map<std::string, std::uint64_t> recordSizes_; // below the top folder: "data/0"
 };
 
+namespace {
+
 // A pickle machine that keeps only how deep each value on its stack nests.
 class PickleDepthScanner
 {
@@ -730,6 +765,37 @@ ArchiveContents checkArchive(const std::string &path, const std::string &what,
                              const ArchiveLimits &limits)
 {
     return ArchiveReader(path, what, limits).run();
+}
+
+CheckedArchive::CheckedArchive(const std::string &path, const std::string &what,
+                               const ArchiveLimits &limits)
+    : limits_(std::make_unique<ArchiveLimits>(limits)),
+      reader_(std::make_unique<ArchiveReader>(path, what, *limits_)), contents_(reader_->run())
+{
+}
+
+CheckedArchive::~CheckedArchive() = default;
+
+std::string CheckedArchive::read(const std::string &record, std::uint64_t maxBytes) const
+{
+    return reader_->member(record, maxBytes, contents_.folder);
+}
+
+bool ArchiveContents::isExportedProgram() const
+{
+    return has("archive_format") || has("serialized_exported_program.json");
+}
+
+bool isExportedProgramFile(const std::string &path)
+{
+    try {
+        const ArchiveLimits limits;
+        ArchiveContents contents;
+        contents.records = ArchiveReader(path, path, limits).names();
+        return contents.isExportedProgram();
+    } catch (const std::exception &) {
+        return false; // whoever reads it says what is wrong, in one line
+    }
 }
 
 } // namespace torchprep

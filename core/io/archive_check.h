@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,9 @@ struct ArchiveContents
     bool has(const std::string &record) const;
     // A file torch.save wrote (a data.pkl, no TorchScript code).
     bool isTorchSave() const;
+    // A program torch.export.save wrote (.pt2): the layout of torch 2.8 and later
+    // (`archive_format`) or the one before (`serialized_exported_program.json`).
+    bool isExportedProgram() const;
     // The first class data.pkl names that is an object of its own, not tensors and their
     // bookkeeping (torch's, Python's, collections', numpy's): a torch.nn module pickled whole or a
     // library's class. "" for tensors, state_dicts and containers of them.
@@ -51,6 +55,34 @@ struct ArchiveContents
 // first thing out of bounds, and for anything that is not a zip archive.
 ArchiveContents checkArchive(const std::string &path, const std::string &what,
                              const ArchiveLimits &limits = ArchiveLimits());
+
+class ArchiveReader;
+
+// True when `path` is a zip archive whose directory names a torch.export program's members:
+// tells which reader a model file goes to, before either checks it.
+bool isExportedProgramFile(const std::string &path);
+
+// An archive checked as checkArchive() does, whose members can then be read one by one: for
+// formats whose members TorchPrep reads itself rather than through libtorch (.pt2).
+class CheckedArchive
+{
+  public:
+    CheckedArchive(const std::string &path, const std::string &what,
+                   const ArchiveLimits &limits = ArchiveLimits());
+    ~CheckedArchive();
+    CheckedArchive(const CheckedArchive &) = delete;
+    CheckedArchive &operator=(const CheckedArchive &) = delete;
+
+    const ArchiveContents &contents() const { return contents_; }
+    // The bytes of `record` (below the top folder), its CRC checked. Throws InputError (one
+    // line) when there is no such member or it holds more than `maxBytes`.
+    std::string read(const std::string &record, std::uint64_t maxBytes) const;
+
+  private:
+    std::unique_ptr<ArchiveLimits> limits_; // the reader keeps a reference
+    std::unique_ptr<ArchiveReader> reader_;
+    ArchiveContents contents_;
+};
 
 // The deepest nesting of containers in a pickle (protocol 2 to 4, as torch writes them), -1
 // when the scan stops at an opcode it does not know (libtorch refuses those itself), or

@@ -1,6 +1,10 @@
 #include "pipeline/analysed_model.h"
 
 #include "base/errors.h"
+#include "base/printable.h"
+#include "io/archive_check.h"
+#include "pt2/exported_program.h"
+#include "pt2/program_graph.h"
 #include "torchscript/graph_builder.h"
 #include "torchscript/torch_model.h"
 
@@ -17,6 +21,13 @@ AnalysedModel::AnalysedModel(std::shared_ptr<const TorchModel> model,
 AnalysedModel AnalysedModel::load(const std::string &path, const CheckOptions &options,
                                   SourceDetail detail)
 {
+    if (isExportedProgramFile(path)) {
+        // Read without libtorch: there is no loaded model to prepare or run.
+        auto graph =
+            std::make_shared<const ModelGraph>(buildProgramGraph(readExportedProgram(path), path));
+        ValidationReport report = validateGraph(*graph, options);
+        return AnalysedModel(nullptr, std::move(graph), std::move(report), options);
+    }
     return analyse(TorchModel::load(path), options, detail);
 }
 
@@ -35,6 +46,11 @@ AnalysedModel AnalysedModel::revalidated(const CheckOptions &options) const
 
 PreparedModel AnalysedModel::prepared(const PrepareOptions &options) const
 {
+    if (!model_ && graph_->format == ModelFormat::ExportedProgram)
+        throw InputError("'" + printable(graph_->sourcePath) +
+                         "' is a torch.export program (.pt2): TorchPrep prepares TorchScript "
+                         "files only; make each finding's fix in the source, or prepare the "
+                         "model's torch.jit.trace");
     if (!model_)
         throw InputError("no model is loaded to prepare");
     return prepareCopy(model_, options);

@@ -48,7 +48,7 @@ void MainWindow::buildActions()
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     file->addAction(tr("Open Two Models as a &Diff…"), this, [this] {
         const QString dir = QSettings().value("lastDir").toString();
-        const QString filter = tr("TorchScript models (*.pt *.pth);;All files (*)");
+        const QString filter = tr("Models (*.pt *.pth *.pt2);;All files (*)");
         const QString before =
             QFileDialog::getOpenFileName(this, tr("Diff: the first model (before)"), dir, filter);
         if (before.isEmpty())
@@ -212,8 +212,9 @@ void MainWindow::chooseAndOpen()
 {
     const QString dir = QSettings().value("lastDir").toString();
     const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open TorchScript model"), dir,
-                                     tr("TorchScript models (*.pt *.pth);;All files (*)"));
+        QFileDialog::getOpenFileName(this, tr("Open model"), dir,
+                                     tr("Models (*.pt *.pth *.pt2);;TorchScript models (*.pt "
+                                        "*.pth);;torch.export programs (*.pt2);;All files (*)"));
     if (!path.isEmpty()) {
         QSettings().setValue("lastDir", QFileInfo(path).absolutePath());
         openModel(path);
