@@ -385,6 +385,87 @@ def fuzz_bases(out):
     return made
 
 
+def program_json(nodes=None, schema=(8, 20), sizes=None, drop=None):
+    """A torch.export program as torch.export.save writes it (models/model.json), written by
+    hand: forward(x) = relu(x). Made without torch, so Debian 12's torch 1.13 can make it."""
+    relu = {"target": "torch.ops.aten.relu.default",
+            "inputs": [{"name": "self", "arg": {"as_tensor": {"name": "x"}}, "kind": 1}],
+            "outputs": [{"as_tensor": {"name": "relu"}}],
+            "metadata": {"stack_trace": 'File "m.py", line 3, in forward\n    return x.relu()',
+                         "nn_module_stack": "L__self__,,__main__.M"}}
+    meta = {"dtype": 7, "sizes": [{"as_int": n} for n in (sizes or [1, 4])],
+            "requires_grad": False, "device": {"type": "cpu", "index": None},
+            "strides": [{"as_int": 1}] * len(sizes or [1, 4]), "storage_offset": {"as_int": 0},
+            "layout": 7}
+    program = {
+        "schema_version": {"major": schema[0], "minor": schema[1]},
+        "graph_module": {
+            "graph": {"inputs": [{"as_tensor": {"name": "x"}}],
+                      "outputs": [{"as_tensor": {"name": "relu"}}],
+                      "nodes": nodes if nodes is not None else [relu],
+                      "tensor_values": {"x": meta, "relu": meta}},
+            "signature": {"input_specs": [{"user_input": {"arg": {"as_tensor": {"name": "x"}}}}],
+                          "output_specs": [{"user_output": {"arg": {"as_tensor": {"name": "relu"}}}}]},
+            "module_call_graph": []}}
+    if drop:
+        del program[drop]
+    return program
+
+
+def write_program(path, program_text, legacy=False):
+    text = program_text if isinstance(program_text, bytes) else json.dumps(program_text).encode()
+    if legacy:  # torch 2.6's layout: a plain zip, no top folder
+        write_zip(path, [("serialized_exported_program.json", text), ("version", b"8.2")])
+    else:
+        root = os.path.splitext(os.path.basename(path))[0]
+        write_zip(path, [(root + "/archive_format", b"pt2"), (root + "/archive_version", b"0"),
+                         (root + "/models/model.json", text)])
+
+
+def hostile_programs(out):
+    """.pt2 files a crafted or damaged file could be: each refused in one line, exit 2."""
+    good = program_json()
+    relu = good["graph_module"]["graph"]["nodes"][0]
+    ghost = json.loads(json.dumps(relu))
+    ghost["inputs"][0]["arg"]["as_tensor"]["name"] = "ghost"
+    escape = json.loads(json.dumps(relu))
+    escape["target"] = "torch.ops.aten.relu\x1b[31m.default"
+    stack = json.loads(json.dumps(relu))
+    stack["metadata"]["nn_module_stack"] = "L__self__,only-two"
+    cases = [
+        ("program_not_json", b'{"schema_version": {"major": 8', "is not JSON", False),
+        ("program_legacy_not_json", b"[1, 2", "is not JSON", True),
+        ("program_deep", None, "levels deep", False),
+        ("program_schema_99", program_json(schema=(99, 0)), "schema 99.0", False),
+        ("program_rank_100", program_json(sizes=[1] * 100), "dimensions", False),
+        ("program_huge_tensor", program_json(sizes=[1 << 31, 1 << 31]), "elements", False),
+        ("program_reads_nothing", program_json(nodes=[ghost]), "which nothing before it", False),
+        ("program_escape_in_name", program_json(nodes=[escape]), "control characters", False),
+        ("program_bad_module_stack", program_json(nodes=[stack]), "nn_module_stack", True),
+        ("program_no_graph", program_json(drop="graph_module"), "has no 'graph_module'", False),
+        ("program_nodes_not_a_list", None, "is not a list", False),
+    ]
+    entries = []
+    for name, program, says, legacy in cases:
+        if name == "program_deep":
+            # Written as text: Python's own json cannot write it back.
+            program = json.dumps(program_json()).replace(
+                '"nn_module_stack": "L__self__,,__main__.M"',
+                '"nn_module_stack": "L__self__,,__main__.M", "extra": ' + "[" * 100000 + "]" * 100000
+            ).encode()
+        if name == "program_nodes_not_a_list":
+            program = program_json()
+            program["graph_module"]["graph"]["nodes"] = "relu"
+        path = os.path.join(out, name + ".pt2")
+        write_program(path, program, legacy)
+        entries.append({"file": path, "kind": "hostile_program", "says": says, "expect": "refused"})
+    for name, legacy in (("program_good", False), ("program_good_legacy", True)):
+        path = os.path.join(out, name + ".pt2")
+        write_program(path, good, legacy)
+        entries.append({"file": path, "kind": "good_program", "expect": "loads"})
+    return entries
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -406,6 +487,7 @@ def main():
     entries += hostile_names(out)
     entries += nan_models(out)
     entries += long_chain(out)
+    entries += hostile_programs(out)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(entries, f, indent=1)
 

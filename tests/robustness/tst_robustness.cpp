@@ -182,6 +182,43 @@ class TestRobustness : public QObject
                       asInputsSays);
     }
 
+    // torch.export programs (.pt2) a crafted or damaged file could be: not JSON, nested past any
+    // program, an unknown schema, absurd shapes, a value nothing made, control characters in a
+    // name, a broken module stack: one line, exit 2, from validate and from the Studio's reader.
+    // The same program written well validates, in both layouts.
+    void craftedProgramsAreRefused_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("says");
+        for (const QJsonValue &entry : manifest())
+            if (entry["kind"].toString() == "hostile_program")
+                QTest::newRow(qPrintable(QFileInfo(entry["file"].toString()).fileName()))
+                    << entry["file"].toString() << entry["says"].toString();
+    }
+
+    void craftedProgramsAreRefused()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, says);
+        verifyRefused(torchprepWithin({"validate", file}, 120), says);
+        verifyRefused(torchprepWithin({"validate", "--json", file}, 120), says);
+    }
+
+    void wellWrittenProgramsValidate()
+    {
+        int seen = 0;
+        for (const QJsonValue &entry : manifest()) {
+            if (entry["kind"].toString() != "good_program")
+                continue;
+            ++seen;
+            const Run run = torchprepWithin({"validate", entry["file"].toString()}, 120);
+            QVERIFY2(run.exitCode == 1, run.err.constData());
+            QVERIFY2(run.out.contains("aten::relu") && run.out.contains("m.py:3"),
+                     run.out.constData());
+        }
+        QCOMPARE(seen, 2);
+    }
+
     // A debug pickle written back by Python's pickler, unchanged in content: it is not refused,
     // and the findings still name the user's source lines.
     void rewrittenDebugInfoLoads()

@@ -1,0 +1,210 @@
+// torch.export programs (.pt2) made at test time by torch 2.x (make_pt2_models.py), in both
+// layouts, validated by the CLI and held to what Python knows without TorchPrep: reuse from
+// forward hooks on the eager model, each op's module and line from torch.fx on the program, the
+// functionals from the model's source; and to the verdict on the TorchScript trace of the same
+// model.
+#include "test_models.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+using testing::Run;
+using testing::torchprep;
+
+QJsonObject manifest()
+{
+    QFile file(qEnvironmentVariable("TORCHPREP_PT2_MODELS") + "/manifest.json");
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+QJsonObject validate(const QString &file, int *exitCode = nullptr)
+{
+    const Run run = torchprep({"validate", "--json", file});
+    if (exitCode)
+        *exitCode = run.exitCode;
+    return QJsonDocument::fromJson(run.out).object();
+}
+
+QJsonArray findingsOf(const QJsonObject &report, const QString &check)
+{
+    QJsonArray out;
+    for (const QJsonValue f : report["findings"].toArray())
+        if (f["check"].toString() == check)
+            out.append(f);
+    return out;
+}
+
+int lineOf(const QJsonValue &finding)
+{
+    const QString source = finding["source"].toString();
+    return source.mid(source.lastIndexOf(':') + 1).toInt();
+}
+
+// "module@line" of each missing-module finding, sorted.
+QStringList missingPlaces(const QJsonObject &report)
+{
+    QStringList places;
+    for (const QJsonValue f : findingsOf(report, "missing_module"))
+        places << f["module"].toString() + "@" + QString::number(lineOf(f));
+    places.sort();
+    return places;
+}
+
+// Reused modules with their calls; a child of a reused module is its parent's finding.
+QMap<QString, int> reusedOf(const QJsonObject &report)
+{
+    QMap<QString, int> reused;
+    for (const QJsonValue f : findingsOf(report, "reused_module"))
+        reused[f["module"].toString()] = f["calls"].toInt();
+    return reused;
+}
+
+} // namespace
+
+class TestPt2Files : public QObject
+{
+    Q_OBJECT
+
+  private slots:
+    void initTestCase()
+    {
+        QVERIFY2(!manifest()["models"].toArray().isEmpty(),
+                 "run through ctest: the files come from the generate_pt2_models fixture");
+        qInfo().noquote() << "programs saved by torch" << manifest()["torch"].toString();
+    }
+
+    void findingsHoldToPython_data()
+    {
+        QTest::addColumn<QJsonObject>("model");
+        QTest::addColumn<QString>("file");
+        for (const QJsonValue m : manifest()["models"].toArray())
+            for (const QJsonValue f : m["files"].toArray())
+                QTest::newRow(qPrintable(QFileInfo(f.toString()).fileName()))
+                    << m.toObject() << f.toString();
+    }
+
+    void findingsHoldToPython()
+    {
+        QFETCH(QJsonObject, model);
+        QFETCH(QString, file);
+        int exitCode = -1;
+        const QJsonObject report = validate(file, &exitCode);
+        QVERIFY2(!report.isEmpty(), qPrintable(file + " gave no JSON report"));
+        QCOMPARE(report["format"].toString(), QString("torch.export"));
+        QCOMPARE(exitCode, report["findings"].toArray().isEmpty() ? 0 : 1);
+
+        // Reuse: what forward hooks counted, less children of a reused parent.
+        QMap<QString, int> expected;
+        const QJsonObject hooks = model["reused"].toObject();
+        for (auto it = hooks.begin(); it != hooks.end(); ++it) {
+            const QString parent = it.key().section('.', 0, -2);
+            if (!hooks.contains(parent) || parent.isEmpty())
+                expected[it.key()] = it.value().toInt();
+        }
+        QCOMPARE(reusedOf(report), expected);
+
+        // Functionals: the ones the source holds, at their lines.
+        QStringList places;
+        for (const QJsonValue m : model["missing"].toArray())
+            places << m[0].toString() + "@" + QString::number(m[2].toInt());
+        places.sort();
+        QCOMPARE(missingPlaces(report), places);
+
+        // Every finding's module, op and line are torch.fx's for some op of the program.
+        for (const QJsonValue f : findingsOf(report, "missing_module")) {
+            bool found = false;
+            for (const QJsonValue op : model["ops"].toArray()) {
+                const bool opMatches = !f["op"].toString().startsWith("aten::") ||
+                                       op[1].toString() == f["op"].toString();
+                found = found || (op[0].toString() == f["module"].toString() &&
+                                  op[2].toInt() == lineOf(f) && opMatches);
+            }
+            QVERIFY2(found, qPrintable(f["message"].toString() + " matches no op torch.fx sees"));
+            QVERIFY2(f["source"].toString().contains(model["file"].toString()),
+                     qPrintable(f["source"].toString()));
+            QVERIFY(f["manual_fix"].toBool());
+            QVERIFY2(!f["fix"].toString().contains("torchprep prepare`") ||
+                         f["fix"].toString().contains("torch.jit.trace"),
+                     qPrintable(f["fix"].toString()));
+        }
+        // In torch.cond's branches export keeps no module calls: a parameterless layer there
+        // is reported as its op, as a warning that says why.
+        if (model["cond"].toBool())
+            for (const QJsonValue f : findingsOf(report, "missing_module"))
+                QCOMPARE(f["severity"].toString(), QString("warning"));
+        QCOMPARE(findingsOf(report, "non_tensor_io").size(), model["dict_output"].toBool() ? 1 : 0);
+        QCOMPARE(findingsOf(report, "dynamic_control_flow").size(), model["cond"].toBool() ? 1 : 0);
+        // ONNX export of a .pt2 is the dynamo exporter's call: listed, never claimed.
+        for (const QJsonValue c : report["checks"].toArray())
+            if (c["name"].toString() == "onnx_exportable") {
+                QCOMPARE(c["judged"].toBool(true), false);
+                QCOMPARE(c["passed"].toBool(), false);
+            }
+    }
+
+    // A program and the trace of the same model: the same reuse, the same functionals at the
+    // same lines.
+    void sameVerdictAsTheTrace_data()
+    {
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QString>("traced");
+        for (const QJsonValue m : manifest()["models"].toArray())
+            if (m["traced"].isString())
+                QTest::newRow(qPrintable(m["name"].toString()))
+                    << m["files"][0].toString() << m["traced"].toString();
+    }
+
+    void sameVerdictAsTheTrace()
+    {
+        QFETCH(QString, program);
+        QFETCH(QString, traced);
+        const QJsonObject fromProgram = validate(program);
+        const QJsonObject fromTrace = validate(traced);
+        QVERIFY(!fromTrace.isEmpty());
+        QCOMPARE(reusedOf(fromProgram), reusedOf(fromTrace));
+        QCOMPARE(missingPlaces(fromProgram), missingPlaces(fromTrace));
+    }
+
+    // What reads TorchScript only says so in one line, and writes nothing.
+    void prepareAndCompareRefuseInOneLine()
+    {
+        const QString file = manifest()["models"][0]["files"][0].toString();
+        QTemporaryDir dir;
+        const Run prepare = torchprep({"prepare", file, "-o", dir.filePath("out.pt")});
+        QCOMPARE(prepare.exitCode, 2);
+        QVERIFY2(prepare.err.contains("torch.export program") && prepare.err.count('\n') == 1,
+                 prepare.err.constData());
+        QVERIFY(!QFileInfo::exists(dir.filePath("out.pt")));
+        const Run compare = torchprep({"compare", file, file});
+        QCOMPARE(compare.exitCode, 2);
+        QVERIFY2(compare.err.contains("torch.export program") && compare.err.count('\n') == 1,
+                 compare.err.constData());
+    }
+
+    // A folder of programs validates in one batch, as a folder of TorchScript files does.
+    void batchTakesPrograms()
+    {
+        const QString folder = qEnvironmentVariable("TORCHPREP_PT2_MODELS");
+        const Run run = torchprep({"validate", "--json", folder});
+        QStringList models;
+        for (const QByteArray &line : run.out.split('\n'))
+            if (!line.isEmpty())
+                models << QFileInfo(QJsonDocument::fromJson(line)["model"].toString()).fileName();
+        QVERIFY2(models.contains("reuse_functionals.pt2"), run.out.left(400).constData());
+        QVERIFY2(models.contains("reuse_functionals_legacy.pt2"), run.out.left(400).constData());
+        QVERIFY2(models.contains("reuse_functionals_traced.pt"), run.out.left(400).constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPt2Files)
+#include "tst_pt2_files.moc"
