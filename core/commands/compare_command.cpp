@@ -139,15 +139,14 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     loadOpsLibraries(parsed);
     // Read straight onto the device: on a GPU no model is copied on the host first.
     const std::string device = resolveComparisonDevice(options.device);
-    const auto a = TorchModel::load(parsed.positional[0], device);
-    std::unique_ptr<TorchModel> b;
+    // Either file a TorchScript model or a torch.export program.
+    const ComparedModel a = ComparedModel::load(parsed.positional[0], device);
     ComparisonReport report;
     if (holdsSavedTensors(parsed.positional[1])) {
         options.nameB = "saved outputs";
-        report = compareWithOutputs(*a, parsed.positional[1], options);
+        report = compareWithOutputs(a, parsed.positional[1], options);
     } else {
-        b = TorchModel::load(parsed.positional[1], device);
-        report = compareModels(*a, *b, options);
+        report = compareModels(a, ComparedModel::load(parsed.positional[1], device), options);
     }
     if (!report.comparable) // two models that return other numbers or shapes of tensors
         throw InputError("the models cannot be compared: " + report.verdict);

@@ -4,7 +4,11 @@
 #include "base/errors.h"
 #include "base/printable.h"
 #include "compare/comparison_torch.h"
+#include "io/archive_check.h"
+#include "pt2/program_graph.h"
+#include "pt2/program_run_torch.h"
 #include "torchscript/model_run_torch.h"
+#include "torchscript/torch_model.h"
 #include "torchscript/torch_model_impl.h"
 
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -111,19 +115,157 @@ Histogram histogramOf(const std::vector<at::Tensor> &diffs, int bins)
     return h;
 }
 
+// One side of a comparison: runs forward, and forward with every module call's output kept.
+class Runner
+{
+  public:
+    virtual ~Runner() = default;
+    virtual c10::IValue forward(const std::vector<c10::IValue> &inputs,
+                                const std::string &what) = 0;
+    virtual std::vector<LayerCall> tapped(const std::vector<c10::IValue> &inputs,
+                                          std::vector<at::Tensor> &outputs,
+                                          const std::string &what) = 0;
+};
+
+class ScriptRunner : public Runner
+{
+  public:
+    ScriptRunner(const TorchModel &model, const at::Device &device)
+        : model_(model), device_(device), module_(onDevice(model.impl().module))
+    {
+    }
+
+    c10::IValue forward(const std::vector<c10::IValue> &inputs, const std::string &what) override
+    {
+        return runForward(module_, inputs, what);
+    }
+
+    std::vector<LayerCall> tapped(const std::vector<c10::IValue> &inputs,
+                                  std::vector<at::Tensor> &outputs,
+                                  const std::string &what) override
+    {
+        if (!tapped_) // cloned from the model as loaded
+            tapped_ = std::make_unique<TappedModel>(model_.impl().module, device_);
+        return tapped_->run(inputs, outputs, what);
+    }
+
+  private:
+    torch::jit::Module onDevice(const torch::jit::Module &module) const
+    {
+        if (device_.is_cpu() || isOn(module, device_))
+            return module;                           // loaded straight onto the device: no copy
+        torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
+        copy.to(device_);
+        return copy;
+    }
+
+    const TorchModel &model_;
+    at::Device device_;
+    torch::jit::Module module_;
+    std::unique_ptr<TappedModel> tapped_;
+};
+
+// A torch.export program, run node by node; its module calls are those of its model graph.
+class ProgramRunner : public Runner
+{
+  public:
+    ProgramRunner(const ExportedModel &model, const at::Device &device) : model_(model.impl())
+    {
+        model_.device = device;
+        for (auto &[name, tensor] : model_.state)
+            tensor = tensor.to(device);
+    }
+
+    c10::IValue forward(const std::vector<c10::IValue> &inputs, const std::string &what) override
+    {
+        return runProgram(model_, inputs, what);
+    }
+
+    std::vector<LayerCall> tapped(const std::vector<c10::IValue> &inputs,
+                                  std::vector<at::Tensor> &outputs,
+                                  const std::string &what) override
+    {
+        std::map<std::string, at::Tensor> values;
+        runProgram(model_, inputs, what, &values);
+        if (calls_.empty())
+            findCalls();
+        std::vector<LayerCall> calls;
+        outputs.clear();
+        for (const Tap &tap : calls_) {
+            const auto it = values.find(tap.value);
+            if (it == values.end())
+                continue;
+            LayerCall call = tap.call;
+            call.shape = it->second.sizes().vec();
+            calls.push_back(std::move(call));
+            outputs.push_back(it->second);
+        }
+        return calls;
+    }
+
+  private:
+    struct Tap
+    {
+        LayerCall call;
+        std::string value; // the first tensor the call returns
+        NodeId completes = 0;
+        int depth = 0;
+    };
+
+    // Every module call with a tensor result, in the order they complete.
+    void findCalls()
+    {
+        const ModelGraph graph = buildProgramGraph(model_.program, model_.path);
+        std::map<ModuleId, int> callsSoFar;
+        for (const GraphNode &node : graph.nodes) {
+            if (node.kind != NodeKind::ModuleCall)
+                continue;
+            for (ValueId out : node.outputs) {
+                const GraphValue &value = graph.values[out];
+                if (value.type != "Tensor")
+                    continue;
+                Tap tap;
+                tap.call.module = graph.modules[node.callee].path;
+                tap.call.className = graph.modules[node.callee].typeName;
+                tap.call.call = callsSoFar[node.callee]++;
+                tap.value = value.name;
+                tap.completes = value.producer;
+                for (NodeId c = node.parentCall; c != kNoId; c = graph.nodes[c].parentCall)
+                    ++tap.depth;
+                calls_.push_back(std::move(tap));
+                break;
+            }
+        }
+        // A call returning its last child's result completes right after that child.
+        std::stable_sort(calls_.begin(), calls_.end(), [](const Tap &x, const Tap &y) {
+            return x.completes != y.completes ? x.completes < y.completes : x.depth > y.depth;
+        });
+    }
+
+    ExportedModel::Impl model_; // a copy: its tensors on this comparison's device
+    std::vector<Tap> calls_;
+};
+
+std::unique_ptr<Runner> runnerFor(const ComparedModel &model, const at::Device &device)
+{
+    if (model.program)
+        return std::make_unique<ProgramRunner>(*model.program, device);
+    return std::make_unique<ScriptRunner>(*model.script, device);
+}
+
 class Comparison
 {
   public:
-    Comparison(const TorchModel &a, const TorchModel &b, const CompareOptions &options)
-        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(&b),
-          a_(onDevice(a.impl().module)), b_(onDevice(b.impl().module))
+    Comparison(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
+        : options_(options), device_(resolveDevice(options.device)), a_(runnerFor(a, device_)),
+          b_(runnerFor(b, device_))
     {
     }
 
     // B is what another runtime returned on the inputs file: outputs only, nothing to run.
-    Comparison(const TorchModel &a, const std::string &outputsFile, const CompareOptions &options)
-        : options_(options), device_(resolveDevice(options.device)), modelA_(a), modelB_(nullptr),
-          a_(onDevice(a.impl().module))
+    Comparison(const ComparedModel &a, const std::string &outputsFile,
+               const CompareOptions &options)
+        : options_(options), device_(resolveDevice(options.device)), a_(runnerFor(a, device_))
     {
         if (options.inputs.inputsFile.empty())
             throw InputError(
@@ -151,19 +293,19 @@ class Comparison
         const int warmup = options_.timed ? options_.warmup : 0;
         const int batches = static_cast<int>(batches_.size());
         const int runs = options_.timed ? std::max(options_.runs, batches) : batches;
-        const int models = modelB_ ? 2 : 1; // saved outputs do not run
+        const int models = b_ ? 2 : 1; // saved outputs do not run
         runsInAll_ = models * (warmup + runs + (options_.perLayer ? batches : 0));
         for (int w = 0; w < warmup; ++w) {
-            run(a_, 0, options_.nameA);
-            if (modelB_)
-                run(b_, 0, options_.nameB);
+            run(*a_, 0, options_.nameA);
+            if (b_)
+                run(*b_, 0, options_.nameB);
         }
         std::vector<double> msA, msB;
         std::vector<std::vector<at::Tensor>> diffs;
         for (int r = 0; r < runs; ++r) {
-            const c10::IValue outA = timed(a_, r % batches, options_.nameA, msA);
+            const c10::IValue outA = timed(*a_, r % batches, options_.nameA, msA);
             const std::vector<at::Tensor> outB =
-                modelB_ ? flattenTensors(timed(b_, r % batches, options_.nameB, msB)) : reference_;
+                b_ ? flattenTensors(timed(*b_, r % batches, options_.nameB, msB)) : reference_;
             if (r < batches && report.comparable)
                 compareOutputs(flattenTensors(outA), outB, r, report, diffs);
         }
@@ -186,15 +328,6 @@ class Comparison
     }
 
   private:
-    torch::jit::Module onDevice(const torch::jit::Module &module) const
-    {
-        if (device_.is_cpu() || isOn(module, device_))
-            return module;                           // loaded straight onto the device: no copy
-        torch::jit::Module copy = module.deepcopy(); // the caller's model stays on the CPU
-        copy.to(device_);
-        return copy;
-    }
-
     void makeBatches()
     {
         if (!options_.inputs.inputsFile.empty()) {
@@ -209,10 +342,10 @@ class Comparison
     }
 
     // Seeds torch's generator for batch `batch` first: both models draw the same random numbers.
-    c10::IValue run(torch::jit::Module &module, int batch, const std::string &what)
+    c10::IValue run(Runner &model, int batch, const std::string &what)
     {
         torch::manual_seed(kModelSeed + options_.inputs.seed + static_cast<std::uint64_t>(batch));
-        c10::IValue out = runForward(module, batches_[static_cast<std::size_t>(batch)], what);
+        c10::IValue out = model.forward(batches_[static_cast<std::size_t>(batch)], what);
         ranOne();
         return out;
     }
@@ -224,12 +357,11 @@ class Comparison
             throw InputError("the comparison was cancelled");
     }
 
-    c10::IValue timed(torch::jit::Module &module, int batch, const std::string &what,
-                      std::vector<double> &ms)
+    c10::IValue timed(Runner &model, int batch, const std::string &what, std::vector<double> &ms)
     {
         synchronize(device_);
         const auto start = std::chrono::steady_clock::now();
-        c10::IValue out = run(module, batch, what);
+        c10::IValue out = run(model, batch, what);
         synchronize(device_);
         ms.push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -275,18 +407,16 @@ class Comparison
     // Every batch through both tapped copies; each layer keeps its worst batch.
     void compareLayers(ComparisonReport &report)
     {
-        TappedModel tappedA(modelA_.impl().module, device_);
-        TappedModel tappedB(modelB_->impl().module, device_);
         std::vector<at::Tensor> valuesA, valuesB;
         for (std::size_t batch = 0; batch < batches_.size(); ++batch) {
             const std::uint64_t seed = kModelSeed + options_.inputs.seed + batch;
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsA =
-                tappedA.run(batches_[batch], valuesA, options_.nameA);
+                a_->tapped(batches_[batch], valuesA, options_.nameA);
             ranOne();
             torch::manual_seed(seed);
             const std::vector<LayerCall> callsB =
-                tappedB.run(batches_[batch], valuesB, options_.nameB);
+                b_->tapped(batches_[batch], valuesB, options_.nameB);
             ranOne();
             const std::vector<LayerPair> pairs = matchLayers(callsA, callsB);
             if (batch == 0) {
@@ -324,10 +454,8 @@ class Comparison
 
     const CompareOptions &options_;
     at::Device device_;
-    const TorchModel &modelA_; // as loaded: the tapped copies are cloned from these
-    const TorchModel *modelB_; // null: B is reference_
-    torch::jit::Module a_;     // on device_
-    torch::jit::Module b_;
+    std::unique_ptr<Runner> a_;
+    std::unique_ptr<Runner> b_; // null: B is reference_
     std::vector<at::Tensor> reference_;
     std::vector<std::vector<c10::IValue>> batches_;
     int runsDone_ = 0;
@@ -336,7 +464,34 @@ class Comparison
 
 } // namespace
 
+ComparedModel ComparedModel::of(const TorchModel &model)
+{
+    return {std::shared_ptr<const TorchModel>(&model, [](const TorchModel *) {}), nullptr};
+}
+
+ComparedModel ComparedModel::load(const std::string &path, const std::string &device)
+{
+    ComparedModel model;
+    if (isExportedProgramFile(path))
+        model.program = ExportedModel::load(path, device);
+    else
+        model.script = TorchModel::load(path, device);
+    return model;
+}
+
 ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
+                                    const CompareOptions &options)
+{
+    return compareWithOutputs(ComparedModel::of(a), outputsFile, options);
+}
+
+ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
+                               const CompareOptions &options)
+{
+    return compareModels(ComparedModel::of(a), ComparedModel::of(b), options);
+}
+
+ComparisonReport compareWithOutputs(const ComparedModel &a, const std::string &outputsFile,
                                     const CompareOptions &options)
 {
     try {
@@ -354,7 +509,7 @@ std::string resolveComparisonDevice(const std::string &name)
     return resolveDevice(name).str();
 }
 
-ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
+ComparisonReport compareModels(const ComparedModel &a, const ComparedModel &b,
                                const CompareOptions &options)
 {
     try {

@@ -1,17 +1,31 @@
-// The comparison engine: two TorchScript models on the same inputs, output by output and,
-// on request, layer by layer. Plain C++ results, ready for a report or a plot.
+// The comparison engine: two models (TorchScript or torch.export) on the same inputs, output by
+// output and, on request, layer by layer. Plain C++ results, ready for a report or a plot.
 #pragma once
 
 #include "base/input_spec.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace torchprep {
 
 class TorchModel;
+class ExportedModel;
+
+// A model compare runs: a TorchScript file, or a torch.export program (.pt2) run node by node.
+struct ComparedModel
+{
+    std::shared_ptr<const TorchModel> script;
+    std::shared_ptr<const ExportedModel> program;
+
+    // Whichever `path` holds, read onto `device` (resolveComparisonDevice()). Throws InputError.
+    static ComparedModel load(const std::string &path, const std::string &device);
+    // A TorchScript model the caller keeps alive.
+    static ComparedModel of(const TorchModel &model);
+};
 
 struct CompareOptions
 {
@@ -121,11 +135,15 @@ struct ComparisonReport
 // device is not there.
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
                                const CompareOptions &options);
+ComparisonReport compareModels(const ComparedModel &a, const ComparedModel &b,
+                               const CompareOptions &options);
 
 // A against the outputs another runtime returned (the torch that wrote the file), saved with
 // torch.save in `outputsFile`, on the inputs they came from (options.inputs.inputsFile, which it
 // requires). A runs as in compareModels; B has no timing and no layers. Throws as compareModels.
 ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
+                                    const CompareOptions &options);
+ComparisonReport compareWithOutputs(const ComparedModel &a, const std::string &outputsFile,
                                     const CompareOptions &options);
 
 // The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as

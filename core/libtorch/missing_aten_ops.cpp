@@ -107,6 +107,33 @@ at::Tensor upsampleLanczos(const at::Tensor &input, at::OptionalIntArrayRef outp
     return input;
 }
 
+// The ops torch.export's core ATen IR (run_decompositions()) writes that 1.13 lacks.
+
+// Batch norm in eval: torch returns the result and two empty statistics.
+std::tuple<at::Tensor, at::Tensor, at::Tensor>
+batchNormNoTraining(const at::Tensor &input, const c10::optional<at::Tensor> &weight,
+                    const c10::optional<at::Tensor> &bias, const at::Tensor &runningMean,
+                    const at::Tensor &runningVar, double momentum, double eps)
+{
+    const at::Tensor out =
+        at::batch_norm(input, weight, bias, runningMean, runningVar, false, momentum, eps, false);
+    return {out, at::empty({0}, input.options()), at::empty({0}, input.options())};
+}
+
+// Checks export inserts for what it assumed while tracing; the run's own ops check shapes.
+void assertTensorMetadata(const at::Tensor &, at::OptionalIntArrayRef, at::OptionalIntArrayRef,
+                          c10::optional<at::ScalarType>, c10::optional<at::Device>,
+                          c10::optional<at::Layout>)
+{
+}
+
+void assertScalar(const at::Scalar &condition, c10::string_view message)
+{
+    TORCH_CHECK(condition.toBool(), std::string(message));
+}
+
+void constrainRangeForSize(const at::Scalar &, c10::optional<int64_t>, c10::optional<int64_t>) {}
+
 struct MissingOp
 {
     const char *name;     // "aten::rms_norm"
@@ -131,6 +158,25 @@ const MissingOp kMissingOps[] = {
      "_upsample_lanczos2d_aa.vec(Tensor input, int[]? output_size, bool align_corners, float[]? "
      "scale_factors) -> Tensor",
      [](torch::Library &library, const char *schema) { library.def(schema, &upsampleLanczos); }},
+    {"aten::_native_batch_norm_legit_no_training", "",
+     "_native_batch_norm_legit_no_training(Tensor input, Tensor? weight, Tensor? bias, Tensor "
+     "running_mean, Tensor running_var, float momentum, float eps) -> (Tensor, Tensor, Tensor)",
+     [](torch::Library &library, const char *schema) {
+         library.def(schema, &batchNormNoTraining);
+     }},
+    {"aten::_assert_tensor_metadata", "",
+     "_assert_tensor_metadata(Tensor a, int[]? size=None, int[]? stride=None, ScalarType? "
+     "dtype=None, *, Device? device=None, Layout? layout=None) -> ()",
+     [](torch::Library &library, const char *schema) {
+         library.def(schema, &assertTensorMetadata);
+     }},
+    {"aten::_assert_scalar", "", "_assert_scalar(Scalar self, str assert_msg) -> ()",
+     [](torch::Library &library, const char *schema) { library.def(schema, &assertScalar); }},
+    {"aten::sym_constrain_range_for_size", "",
+     "sym_constrain_range_for_size(Scalar size, *, int? min=None, int? max=None) -> ()",
+     [](torch::Library &library, const char *schema) {
+         library.def(schema, &constrainRangeForSize);
+     }},
 };
 
 struct CensusEntry

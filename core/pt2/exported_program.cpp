@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace torchprep {
@@ -24,6 +25,7 @@ constexpr std::size_t kMaxTextBytes = 1u << 20; // one node's stack trace, one s
 constexpr std::size_t kMaxNodes = 2000000;      // in all graphs together
 constexpr std::size_t kMaxGraphs = 100000;
 constexpr std::size_t kMaxRank = 64;
+constexpr std::size_t kMaxListItems = 1u << 20;
 constexpr std::int64_t kMaxElements = std::int64_t(1) << 48;
 
 // The deepest nesting of arrays and objects in `text`, stopping past `limit`: checked before
@@ -211,6 +213,68 @@ class ProgramParser
         }
     }
 
+    // Every element of an argument, constants included.
+    void itemsOf(const std::string &kind, const Json &value, const std::string &where,
+                 ExportedArgument &a) const
+    {
+        auto item = [&](const Json &v) {
+            ExportedItem i;
+            if (v.is_null() || kind == "as_none") {
+                i.none = true;
+            } else if (v.is_object() && v.contains("as_name")) {
+                i.value = name(v["as_name"], where);
+            } else if (v.is_object() &&
+                       (v.contains("as_int") || v.contains("as_tensor") || v.contains("as_none"))) {
+                const auto [k, inner] = unionOf(v, where);
+                if (k == "as_tensor")
+                    i.value = name(member(*inner, "name", where), where);
+                else if (k == "as_none")
+                    i.none = true;
+                else
+                    i.integer = integer(*inner, where, INT64_MIN, INT64_MAX);
+            } else if (v.is_object() && v.contains("name")) {
+                i.value = name(v["name"], where);
+            } else if (v.is_boolean()) {
+                i.integer = v.get<bool>() ? 1 : 0;
+            } else if (v.is_number_integer()) {
+                i.integer = integer(v, where, INT64_MIN, INT64_MAX);
+                i.real = static_cast<double>(i.integer);
+            } else if (v.is_number()) {
+                i.real = v.get<double>();
+            } else if (v.is_string()) {
+                // torch writes a float JSON cannot hold by name.
+                const std::string s = text(v, where, 64);
+                if (s == "Infinity" || s == "inf")
+                    i.real = HUGE_VAL;
+                else if (s == "-Infinity" || s == "-inf")
+                    i.real = -HUGE_VAL;
+                else if (s == "NaN" || s == "nan")
+                    i.real = NAN;
+                else
+                    fail(where, "holds '" + printable(s) + "' where a number belongs");
+            }
+            a.items.push_back(std::move(i));
+        };
+        if (kind == "as_device") {
+            const std::string type = name(member(value, "type", where), where);
+            const Json *index = optional(value, "index");
+            a.text = type + (index ? ":" + std::to_string(integer(*index, where, 0, 1024)) : "");
+            return;
+        }
+        if (kind == "as_string") {
+            a.text = text(value, where, kMaxTextBytes);
+            return;
+        }
+        if (value.is_array()) {
+            if (value.size() > kMaxListItems)
+                fail(where, "lists more than " + std::to_string(kMaxListItems) + " items");
+            for (const Json &v : value)
+                item(v);
+        } else {
+            item(value);
+        }
+    }
+
     void countNode(const std::string &where)
     {
         if (++nodes_ > kMaxNodes)
@@ -298,6 +362,21 @@ class ProgramParser
         if (elements > kMaxElements)
             fail(where, "has more than " + std::to_string(kMaxElements) +
                             " elements, more than any tensor holds (a crafted file?)");
+        if (const Json *strides = optional(meta, "strides")) {
+            for (const Json &stride : array(*strides, where + " strides")) {
+                const Json *fixed = optional(stride, "as_int");
+                m.strides.push_back(fixed ? integer(*fixed, where + " stride", 0, kMaxElements)
+                                          : -1);
+            }
+            if (m.strides.size() != m.sizes.size())
+                fail(where, "has " + std::to_string(m.strides.size()) + " strides for " +
+                                std::to_string(m.sizes.size()) + " dimensions");
+        }
+        if (const Json *offset = optional(meta, "storage_offset"))
+            if (const Json *fixed = optional(*offset, "as_int"))
+                m.storageOffset = integer(*fixed, where + " storage_offset", 0, kMaxElements);
+        if (const Json *layout = optional(meta, "layout"))
+            m.layout = static_cast<int>(integer(*layout, where + " layout", 0, 64));
         return m;
     }
 
@@ -311,17 +390,25 @@ class ProgramParser
             a.name = name(member(input, "name", at), at + " argument name");
             const auto [kind, value] = unionOf(member(input, "arg", at), at + " argument");
             a.kind = kind;
+            if (const Json *k = optional(input, "kind"); k && k->is_number_integer())
+                a.keyword = k->get<std::int64_t>() == 2;
             if (kind == "as_graph") {
                 const std::string sub = name(member(*value, "name", at), at + " subgraph name");
                 a.subgraph = readGraph(member(*value, "graph", at), sub, program);
             } else {
                 valuesOf(kind, *value, at + " argument", a.values);
+                itemsOf(kind, *value, at + " argument", a);
             }
             n.inputs.push_back(std::move(a));
         }
         for (const Json &output : array(member(node, "outputs", at), at + " outputs")) {
             const auto [kind, value] = unionOf(output, at + " output");
             valuesOf(kind, *value, at + " output", n.outputs);
+            ExportedArgument result;
+            result.kind = kind;
+            valuesOf(kind, *value, at + " output", result.values);
+            itemsOf(kind, *value, at + " output", result);
+            n.results.push_back(std::move(result));
         }
         if (const Json *meta = optional(node, "metadata"); meta && meta->is_object()) {
             if (const Json *stack = optional(*meta, "nn_module_stack")) {
@@ -407,6 +494,30 @@ class ProgramParser
         }
     }
 
+    // A weights or constants config (`data/weights/model_weights_config.json`): each tensor's
+    // record and view.
+    void readWeights(const std::string &text, const std::string &folder,
+                     ExportedProgram &program) const
+    {
+        const Json root = parse(text, "");
+        const Json &config = member(root, "config", "the config");
+        if (!config.is_object())
+            fail("config", "is not an object");
+        for (auto it = config.begin(); it != config.end(); ++it) {
+            const std::string where = "weight '" + printable(it.key()) + "'";
+            ExportedWeight w;
+            w.target = name(it.key(), "config key");
+            const std::string file = name(member(*it, "path_name", where), where + " path_name");
+            if (file.find('/') != std::string::npos || file.find("..") != std::string::npos)
+                fail(where, "names the record '" + file + "' outside its folder");
+            w.record = folder + file;
+            if (const Json *pickled = optional(*it, "use_pickle"); pickled && pickled->is_boolean())
+                w.pickled = pickled->get<bool>();
+            w.meta = tensorMeta(member(*it, "tensor_meta", where), where);
+            program.weights.push_back(std::move(w));
+        }
+    }
+
   private:
     // `[version, spec]`, each spec `{"type", "context", "children_spec"}`.
     ExportedTreeSpec treeSpec(const std::string &text, const std::string &where) const
@@ -470,6 +581,21 @@ ExportedProgram readExportedProgram(const std::string &path)
     const Json root = parser.parse(text, "");
     ExportedProgram program = parser.read(root, layout);
     parser.readCallSignature(root, program);
+    if (layout == "pt2") {
+        if (contents.has("byteorder"))
+            program.byteOrder = archive.read("byteorder", 64);
+        // models/<name>.json keeps its weights in data/weights/<name>_weights_config.json.
+        const std::string model = member.substr(7, member.size() - 12);
+        for (const char *folder : {"data/weights/", "data/constants/"}) {
+            const std::string config =
+                folder + model +
+                (folder[5] == 'w' ? "_weights_config.json" : "_constants_config.json");
+            if (!contents.has(config))
+                continue;
+            ProgramParser weights(what, "'" + printable(config) + "'");
+            weights.readWeights(archive.read(config, kMaxProgramJsonBytes), folder, program);
+        }
+    }
     return program;
 }
 

@@ -33,11 +33,23 @@ struct ExportedValueRef
     std::string type;
 };
 
+// One element of an argument: a value by name, or a constant, or None.
+struct ExportedItem
+{
+    std::string value;        // a tensor or symbolic size by name; "" for a constant
+    std::int64_t integer = 0; // ints, bools (0/1), scalar types, layouts, memory formats
+    double real = 0;          // floats
+    bool none = false;
+};
+
 struct ExportedArgument
 {
-    std::string name; // the schema's argument name: "input", "weight"
-    std::string kind; // the union's key: "as_tensor", "as_ints", "as_graph", ...
+    std::string name;     // the schema's argument name: "input", "weight"
+    std::string kind;     // the union's key: "as_tensor", "as_ints", "as_graph", ...
+    bool keyword = false; // passed by name (the schema's kind 2)
     std::vector<ExportedValueRef> values; // the values it reads (tensors, symbolic sizes)
+    std::vector<ExportedItem> items;      // every element, in order (one for a lone value)
+    std::string text;                     // as_string; as_device ("cpu", "cuda:0")
     int subgraph = -1;                    // "as_graph": index into ExportedProgram::graphs
 };
 
@@ -46,6 +58,7 @@ struct ExportedNode
     std::string target; // "torch.ops.aten.conv2d.default", "torch.ops.higher_order.cond"
     std::vector<ExportedArgument> inputs;
     std::vector<ExportedValueRef> outputs; // the values it produces, in order
+    std::vector<ExportedArgument> results; // the same, one per returned value (None included)
     std::vector<ExportedModuleFrame> moduleStack;
     std::vector<ExportedFrame> stackTrace;
     // `torch_fn`: the call of a torch function the node came from, "<call id>;<kind>.<name>"
@@ -65,6 +78,19 @@ struct ExportedTensorMeta
 {
     int dtype = 0;                   // torch's ScalarType as the schema numbers it
     std::vector<std::int64_t> sizes; // -1 for a symbolic size
+    std::vector<std::int64_t> strides;
+    std::int64_t storageOffset = 0;
+    int layout = 7; // the schema's Layout: 7 is strided
+};
+
+// A tensor of the program's state (parameter, buffer, constant) and where its bytes lie: the
+// raw bytes of its storage in `record`, viewed through `meta`'s offset, sizes and strides.
+struct ExportedWeight
+{
+    std::string target;   // "conv.weight", as the signature names it
+    std::string record;   // "data/weights/weight_0"
+    bool pickled = false; // saved with torch.save (a tensor subclass): not read
+    ExportedTensorMeta meta;
 };
 
 // What a graph input is (the signature's input_specs) and what an output is (output_specs).
@@ -98,6 +124,10 @@ struct ExportedProgram
     ExportedTreeSpec inSpec;  // (args, kwargs)
     ExportedTreeSpec outSpec; // what forward returned
     std::vector<std::string> forwardArgNames;
+    // The layout of torch 2.8 and later lists each weight and constant; the one before pickles
+    // them all (serialized_state_dict.pt), which leaves this empty.
+    std::vector<ExportedWeight> weights;
+    std::string byteOrder = "little";
 };
 
 // The schema majors read (torch 2.6 to 2.14 write 8).

@@ -554,6 +554,15 @@ class ProgramGraphBuilder
         for (GraphNode &n : graph_.nodes) {
             if (n.kind != NodeKind::ModuleCall)
                 continue;
+            // A layer returns what leaves it; the rest (a weight transposed for addmm) is its
+            // own business.
+            if (!n.expanded)
+                n.outputs.erase(std::remove_if(n.outputs.begin(), n.outputs.end(),
+                                               [&](ValueId v) {
+                                                   return !graphOutputs.count(v) &&
+                                                          graph_.values[v].users.empty();
+                                               }),
+                                n.outputs.end());
             for (ValueId in : n.inputs)
                 n.signatureInputs.push_back({graph_.values[in].name, graph_.values[in].type});
             for (ValueId out : n.outputs)

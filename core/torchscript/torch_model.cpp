@@ -134,8 +134,8 @@ std::unique_ptr<TorchModel> TorchModel::load(const std::string &path, const std:
 {
     const ArchiveContents archive = checkArchive(path, quoted(path));
     if (archive.isExportedProgram())
-        throw InputError(quoted(path) + " is a torch.export program (.pt2): TorchPrep validates " +
-                         "and views it, but prepares, runs and compares TorchScript files only " +
+        throw InputError(quoted(path) + " is a torch.export program (.pt2): TorchPrep validates, " +
+                         "views and compares it, but prepares and exports TorchScript files only " +
                          "(save one with torch.jit.trace(model, example).save(path))");
     if (archive.isTorchSave())
         throw InputError(quoted(path) + " holds " + describeTorchSave(archive) +

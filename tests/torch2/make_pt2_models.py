@@ -16,7 +16,10 @@ without TorchPrep:
   "missing": [[module path, op, line]] the functionals the model's source holds (written below,
              their lines found in this file by their marker comments; torchvision's from torch.fx);
              the op is the torch function's name where one call runs several ops (normalize);
-  "dict_output", "cond": what the model's forward returns and whether it branches on data.
+  "dict_output", "cond": what the model's forward returns and whether it branches on data;
+  "inputs", "outputs": the inputs (torch.save, a tuple) and what the program the file holds returns
+             on them in this torch (torch.export.load(file).module()(*inputs), flattened to a
+             tuple of tensors): the truth `compare` holds TorchPrep's run of the program to.
 Random weights, nothing downloaded.
 """
 import io
@@ -29,6 +32,8 @@ import zipfile
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from make_torch2_models import flat_tensors  # the same flattening as the TorchScript files'
 
 warnings.filterwarnings("ignore")
 HERE = os.path.abspath(__file__)
@@ -203,6 +208,8 @@ def main():
     for name, model, args, truth in models():
         model.eval()
         ep = torch.export.export(model, args)
+        inputs = os.path.join(out, name + ".inputs.pt")
+        torch.save(args, inputs)
         forms = {"": ep}
         if name == "resnet18":
             forms["_decomposed"] = ep.run_decompositions()
@@ -213,6 +220,10 @@ def main():
             save_legacy(program, legacy)
             for written in (path, legacy):  # this torch reads back what was written
                 torch.export.load(written)
+            with torch.no_grad():
+                returned = torch.export.load(path).module()(*args)
+            outputs = os.path.join(out, name + suffix + ".outputs.pt")
+            torch.save(tuple(t.detach() for t in flat_tensors(returned)), outputs)
             entry = dict(truth)
             ops = fx_ops(program)
             # Lines not marked here (torchvision's) are torch.fx's, for the op in that module.
@@ -220,6 +231,7 @@ def main():
                 o[2] for o in ops if o[0] == m and o[1].rstrip("_") == op)]
                 for m, op, line in truth["missing"]]
             entry.update({"name": name + suffix, "files": [path, legacy],
+                          "inputs": inputs, "outputs": outputs,
                           # torch.cond runs its branches through dynamo even eagerly, where
                           # hooks cannot count: the branching model calls each module once.
                           "reused": {} if truth["cond"] else

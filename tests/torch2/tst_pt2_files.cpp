@@ -1,8 +1,8 @@
 // torch.export programs (.pt2) made at test time by torch 2.x (make_pt2_models.py), in both
 // layouts, validated by the CLI and held to what Python knows without TorchPrep: reuse from
 // forward hooks on the eager model, each op's module and line from torch.fx on the program, the
-// functionals from the model's source; and to the verdict on the TorchScript trace of the same
-// model.
+// functionals from the model's source; to the verdict on the TorchScript trace of the same
+// model; and, run by TorchPrep, to the outputs the torch that wrote them returns.
 #include "test_models.h"
 
 #include <QFile>
@@ -175,19 +175,71 @@ class TestPt2Files : public QObject
         QCOMPARE(missingPlaces(fromProgram), missingPlaces(fromTrace));
     }
 
-    // What reads TorchScript only says so in one line, and writes nothing.
-    void prepareAndCompareRefuseInOneLine()
+    // A program runs in TorchPrep as in the torch that wrote it: its outputs equal what
+    // torch.export.load(file).module() returned there, on the same inputs.
+    void runsAsItsTorch_data()
     {
-        const QString file = manifest()["models"][0]["files"][0].toString();
+        QTest::addColumn<QString>("program");
+        QTest::addColumn<QString>("inputs");
+        QTest::addColumn<QString>("outputs");
+        for (const QJsonValue m : manifest()["models"].toArray())
+            QTest::newRow(qPrintable(m["name"].toString()))
+                << m["files"][0].toString() << m["inputs"].toString() << m["outputs"].toString();
+    }
+
+    void runsAsItsTorch()
+    {
+        QFETCH(QString, program);
+        QFETCH(QString, inputs);
+        QFETCH(QString, outputs);
+        const Run run = torchprep({"compare", program, outputs, "--inputs", inputs, "--json"});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QVERIFY2(report["passed"].toBool(), run.out.constData());
+        QVERIFY(!report["outputs"].toArray().isEmpty());
+    }
+
+    // A program against the trace of the same model, layer by layer: every module call has its
+    // twin by path, and none diverges.
+    void comparesWithItsTrace_data() { sameVerdictAsTheTrace_data(); }
+
+    void comparesWithItsTrace()
+    {
+        QFETCH(QString, program);
+        QFETCH(QString, traced);
+        QString inputsFile;
+        for (const QJsonValue m : manifest()["models"].toArray())
+            if (m["traced"].toString() == traced)
+                inputsFile = m["inputs"].toString();
+        const Run run = torchprep(
+            {"compare", program, traced, "--inputs", inputsFile, "--per-layer", "--json"});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QVERIFY2(report["passed"].toBool(), run.out.constData());
+        const QJsonArray layers = report["layers"].toArray();
+        QVERIFY(!layers.isEmpty());
+        for (const QJsonValue layer : layers)
+            QVERIFY2(layer["match"].toString() == "path",
+                     qPrintable(layer["module"].toString() + " " + layer["match"].toString()));
+    }
+
+    // What TorchPrep does not do with a program says so in one line, and writes nothing.
+    void refusalsAreOneLine()
+    {
+        const QJsonObject model = manifest()["models"][0].toObject();
+        const QString file = model["files"][0].toString();
         QTemporaryDir dir;
         const Run prepare = torchprep({"prepare", file, "-o", dir.filePath("out.pt")});
         QCOMPARE(prepare.exitCode, 2);
         QVERIFY2(prepare.err.contains("torch.export program") && prepare.err.count('\n') == 1,
                  prepare.err.constData());
         QVERIFY(!QFileInfo::exists(dir.filePath("out.pt")));
-        const Run compare = torchprep({"compare", file, file});
+        // The layout before torch 2.8 pickles its weights: validated, not run.
+        const QString legacy = model["files"][1].toString();
+        const Run compare =
+            torchprep({"compare", legacy, file, "--inputs", model["inputs"].toString()});
         QCOMPARE(compare.exitCode, 2);
-        QVERIFY2(compare.err.contains("torch.export program") && compare.err.count('\n') == 1,
+        QVERIFY2(compare.err.contains("before torch 2.8") && compare.err.count('\n') == 1,
                  compare.err.constData());
     }
 

@@ -1,0 +1,536 @@
+#include "pt2/program_run_torch.h"
+
+#include "base/errors.h"
+#include "base/printable.h"
+#include "io/archive_check.h"
+#include "libtorch/missing_aten_ops.h"
+
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <torch/version.h>
+
+#include <cstring>
+
+namespace torchprep {
+
+namespace {
+
+// The export schema's ScalarType numbers (torch/_export/serde/schema.py), not c10's.
+at::ScalarType scalarTypeOf(std::int64_t dtype)
+{
+    switch (dtype) {
+    case 1:
+        return at::kByte;
+    case 2:
+        return at::kChar;
+    case 3:
+        return at::kShort;
+    case 4:
+        return at::kInt;
+    case 5:
+        return at::kLong;
+    case 6:
+        return at::kHalf;
+    case 7:
+        return at::kFloat;
+    case 8:
+        return at::kDouble;
+    case 9:
+        return at::kComplexHalf;
+    case 10:
+        return at::kComplexFloat;
+    case 11:
+        return at::kComplexDouble;
+    case 12:
+        return at::kBool;
+    case 13:
+        return at::kBFloat16;
+    default:
+        throw InputError("the program uses dtype " + std::to_string(dtype) +
+                         " of torch.export's schema, which this libtorch cannot hold");
+    }
+}
+
+at::MemoryFormat memoryFormatOf(std::int64_t format)
+{
+    switch (format) {
+    case 1:
+        return at::MemoryFormat::Contiguous;
+    case 2:
+        return at::MemoryFormat::ChannelsLast;
+    case 3:
+        return at::MemoryFormat::ChannelsLast3d;
+    default:
+        return at::MemoryFormat::Preserve;
+    }
+}
+
+// The tensor a weight's record holds, its view checked against the bytes there.
+at::Tensor weightTensor(const ExportedWeight &w, const std::string &bytes, const std::string &what)
+{
+    const at::ScalarType type = scalarTypeOf(w.meta.dtype);
+    if (w.meta.layout != 7)
+        throw InputError(
+            what + ": weight '" + printable(w.target) +
+            "' is not a strided tensor (sparse or mkldnn), which TorchPrep does not run");
+    const std::int64_t itemSize = static_cast<std::int64_t>(c10::elementSize(type));
+    const std::int64_t available = static_cast<std::int64_t>(bytes.size()) / itemSize;
+    std::int64_t last = w.meta.storageOffset; // the last element the view reaches
+    bool empty = false;
+    for (std::size_t d = 0; d < w.meta.sizes.size(); ++d) {
+        if (w.meta.sizes[d] < 0 || w.meta.strides[d] < 0)
+            throw InputError(what + ": weight '" + printable(w.target) + "' has a symbolic shape");
+        empty = empty || w.meta.sizes[d] == 0;
+        last += (w.meta.sizes[d] - 1) * w.meta.strides[d];
+    }
+    if (!empty && last >= available)
+        throw InputError(what + ": weight '" + printable(w.target) + "' reaches element " +
+                         std::to_string(last) + " of a record '" + printable(w.record) +
+                         "' holding " + std::to_string(available) +
+                         " (a damaged or crafted file?)");
+    at::Tensor storage = at::empty({available}, at::TensorOptions().dtype(type));
+    if (available > 0)
+        std::memcpy(storage.data_ptr(), bytes.data(),
+                    static_cast<std::size_t>(available * itemSize));
+    if (empty)
+        return at::empty(w.meta.sizes, at::TensorOptions().dtype(type));
+    return storage.as_strided(w.meta.sizes, w.meta.strides, w.meta.storageOffset).clone();
+}
+
+class Interpreter
+{
+  public:
+    Interpreter(const ExportedModel::Impl &model, std::map<std::string, at::Tensor> *values)
+        : model_(model), values_(values)
+    {
+    }
+
+    c10::IValue run(const std::vector<c10::IValue> &inputs)
+    {
+        const ExportedProgram &p = model_.program;
+        const ExportedGraph &main = p.graphs.front();
+        std::vector<c10::IValue> bound;
+        std::size_t nextUser = 0;
+        for (std::size_t i = 0; i < main.inputs.size(); ++i) {
+            const ExportedSpec *spec = i < p.inputSpecs.size() ? &p.inputSpecs[i] : nullptr;
+            if (!spec || spec->kind == "user_input") {
+                if (nextUser >= inputs.size())
+                    throw InputError("the program takes " + std::to_string(countUserInputs()) +
+                                     " inputs, " + std::to_string(inputs.size()) + " given");
+                bound.push_back(inputs[nextUser++]);
+                continue;
+            }
+            const auto it = model_.state.find(main.inputs[i].name);
+            if (it == model_.state.end())
+                throw InputError(
+                    "the program's " + spec->kind + " '" +
+                    printable(spec->target.empty() ? main.inputs[i].name : spec->target) +
+                    "' has no weight in the file");
+            bound.push_back(it->second);
+        }
+        if (nextUser != inputs.size())
+            throw InputError("the program takes " + std::to_string(countUserInputs()) +
+                             " inputs, " + std::to_string(inputs.size()) + " given");
+        const std::vector<c10::IValue> outputs = runGraph(main, bound, true);
+        std::vector<c10::IValue> user;
+        for (std::size_t i = 0; i < outputs.size(); ++i)
+            if (i >= p.outputSpecs.size() || p.outputSpecs[i].kind == "user_output")
+                user.push_back(outputs[i]);
+        if (user.size() == 1)
+            return user.front();
+        return c10::ivalue::Tuple::create(std::move(user));
+    }
+
+  private:
+    using Env = std::map<std::string, c10::IValue>;
+
+    std::size_t countUserInputs() const
+    {
+        std::size_t n = 0;
+        for (const ExportedSpec &s : model_.program.inputSpecs)
+            n += s.kind == "user_input" ? 1 : 0;
+        return n;
+    }
+
+    std::vector<c10::IValue> runGraph(const ExportedGraph &g, const std::vector<c10::IValue> &in,
+                                      bool main)
+    {
+        Env env;
+        for (std::size_t i = 0; i < g.inputs.size() && i < in.size(); ++i)
+            if (!g.inputs[i].name.empty())
+                env[g.inputs[i].name] = in[i];
+        for (const ExportedNode &node : g.nodes)
+            runNode(node, env);
+        if (main && values_)
+            for (const auto &[name, value] : env)
+                if (value.isTensor())
+                    (*values_)[name] = value.toTensor();
+        std::vector<c10::IValue> out;
+        for (const ExportedValueRef &ref : g.outputs)
+            out.push_back(env.at(ref.name));
+        return out;
+    }
+
+    const c10::IValue &lookup(const Env &env, const std::string &name) const
+    {
+        const auto it = env.find(name);
+        if (it == env.end())
+            throw InputError("the program reads '" + printable(name) + "' before it is made");
+        return it->second;
+    }
+
+    c10::IValue item(const Env &env, const ExportedItem &i) const
+    {
+        if (i.none)
+            return c10::IValue();
+        if (!i.value.empty())
+            return lookup(env, i.value);
+        return c10::IValue(i.integer);
+    }
+
+    // An argument as the op takes it.
+    c10::IValue argument(const Env &env, const ExportedArgument &a) const
+    {
+        const std::string &k = a.kind;
+        auto ints = [&] {
+            std::vector<std::int64_t> v;
+            for (const ExportedItem &i : a.items)
+                v.push_back(i.value.empty() ? i.integer : lookup(env, i.value).toInt());
+            return c10::IValue(v);
+        };
+        if (k == "as_none")
+            return c10::IValue();
+        if (k == "as_tensor" || k == "as_sym_int" || k == "as_sym_bool" || k == "as_sym_float" ||
+            k == "as_optional_tensor")
+            return a.items.empty() ? c10::IValue() : item(env, a.items.front());
+        if (k == "as_int")
+            return c10::IValue(a.items.front().integer);
+        if (k == "as_float")
+            return c10::IValue(a.items.front().real);
+        if (k == "as_bool")
+            return c10::IValue(a.items.front().integer != 0);
+        if (k == "as_string")
+            return c10::IValue(a.text);
+        if (k == "as_ints" || k == "as_sym_ints")
+            return ints();
+        if (k == "as_floats") {
+            std::vector<double> v;
+            for (const ExportedItem &i : a.items)
+                v.push_back(i.real);
+            return c10::IValue(v);
+        }
+        if (k == "as_bools") {
+            c10::List<bool> v;
+            for (const ExportedItem &i : a.items)
+                v.push_back(i.integer != 0);
+            return c10::IValue(v);
+        }
+        if (k == "as_tensors") {
+            c10::List<at::Tensor> v;
+            for (const ExportedItem &i : a.items)
+                v.push_back(lookup(env, i.value).toTensor());
+            return c10::IValue(v);
+        }
+        if (k == "as_optional_tensors") {
+            c10::List<c10::optional<at::Tensor>> v;
+            for (const ExportedItem &i : a.items)
+                v.push_back(i.none ? c10::optional<at::Tensor>()
+                                   : c10::optional<at::Tensor>(lookup(env, i.value).toTensor()));
+            return c10::IValue(v);
+        }
+        if (k == "as_scalar_type")
+            return c10::IValue(static_cast<std::int64_t>(scalarTypeOf(a.items.front().integer)));
+        if (k == "as_memory_format")
+            return c10::IValue(static_cast<std::int64_t>(memoryFormatOf(a.items.front().integer)));
+        if (k == "as_layout")
+            return c10::IValue(static_cast<std::int64_t>(at::kStrided));
+        if (k == "as_device") // what export recorded is where it traced; run where asked
+            return c10::IValue(model_.device);
+        throw InputError("the program passes an argument as '" + printable(k) +
+                         "', which TorchPrep does not run");
+    }
+
+    void bindResults(const ExportedNode &node, std::vector<c10::IValue> results, Env &env) const
+    {
+        for (std::size_t r = 0; r < node.results.size() && r < results.size(); ++r) {
+            const ExportedArgument &slot = node.results[r];
+            c10::IValue &value = results[r];
+            if (slot.kind == "as_tensors" || slot.kind == "as_optional_tensors") {
+                const c10::List<c10::IValue> list = value.toList();
+                for (std::size_t i = 0; i < slot.items.size() && i < list.size(); ++i)
+                    if (!slot.items[i].value.empty())
+                        env[slot.items[i].value] = list.get(i);
+            } else if (!slot.items.empty() && !slot.items.front().value.empty()) {
+                env[slot.items.front().value] = value;
+            }
+        }
+    }
+
+    void runNode(const ExportedNode &node, Env &env)
+    {
+        const std::string &t = node.target;
+        if (t == "torch.ops.higher_order.cond") {
+            runCond(node, env);
+            return;
+        }
+        if (t == "torch.ops.higher_order.while_loop") {
+            runWhile(node, env);
+            return;
+        }
+        for (const ExportedArgument &a : node.inputs)
+            if (a.subgraph >= 0) { // a wrapper (set_grad_enabled, autocast): its body
+                std::vector<c10::IValue> operands;
+                for (const ExportedArgument &o : node.inputs)
+                    if (o.subgraph < 0 && !o.values.empty())
+                        for (const ExportedItem &i : o.items)
+                            operands.push_back(item(env, i));
+                bindOutputs(node, runGraph(graphOf(a), operands, false), env);
+                return;
+            }
+        const std::string prefix = "torch.ops.";
+        if (t.compare(0, prefix.size(), prefix) == 0) {
+            runOp(node, env);
+            return;
+        }
+        runPython(node, env);
+    }
+
+    const ExportedGraph &graphOf(const ExportedArgument &a) const
+    {
+        return model_.program.graphs.at(static_cast<std::size_t>(a.subgraph));
+    }
+
+    void bindOutputs(const ExportedNode &node, const std::vector<c10::IValue> &values, Env &env)
+    {
+        for (std::size_t i = 0; i < node.outputs.size() && i < values.size(); ++i)
+            env[node.outputs[i].name] = values[i];
+    }
+
+    static bool truth(const c10::IValue &v)
+    {
+        if (v.isTensor())
+            return v.toTensor().item<bool>();
+        if (v.isBool())
+            return v.toBool();
+        return v.toInt() != 0;
+    }
+
+    void runCond(const ExportedNode &node, Env &env)
+    {
+        std::vector<const ExportedArgument *> graphs;
+        std::vector<c10::IValue> operands;
+        c10::IValue predicate;
+        bool seenPredicate = false;
+        for (const ExportedArgument &a : node.inputs) {
+            if (a.subgraph >= 0) {
+                graphs.push_back(&a);
+            } else if (!seenPredicate) {
+                predicate = argument(env, a);
+                seenPredicate = true;
+            } else {
+                for (const ExportedItem &i : a.items)
+                    operands.push_back(item(env, i));
+            }
+        }
+        if (graphs.size() != 2)
+            throw InputError("the program's torch.cond has " + std::to_string(graphs.size()) +
+                             " branches");
+        bindOutputs(node, runGraph(graphOf(*graphs[truth(predicate) ? 0 : 1]), operands, false),
+                    env);
+    }
+
+    void runWhile(const ExportedNode &node, Env &env)
+    {
+        std::vector<const ExportedArgument *> graphs;
+        std::vector<std::vector<c10::IValue>> lists;
+        for (const ExportedArgument &a : node.inputs) {
+            if (a.subgraph >= 0) {
+                graphs.push_back(&a);
+                continue;
+            }
+            lists.emplace_back();
+            for (const ExportedItem &i : a.items)
+                lists.back().push_back(item(env, i));
+        }
+        if (graphs.size() != 2 || lists.empty())
+            throw InputError("the program's while_loop is not (cond, body, carried, extra)");
+        std::vector<c10::IValue> carried = lists[0];
+        const std::vector<c10::IValue> extra =
+            lists.size() > 1 ? lists[1] : std::vector<c10::IValue>{};
+        auto withExtra = [&] {
+            std::vector<c10::IValue> all = carried;
+            all.insert(all.end(), extra.begin(), extra.end());
+            return all;
+        };
+        while (truth(runGraph(graphOf(*graphs[0]), withExtra(), false).at(0)))
+            carried = runGraph(graphOf(*graphs[1]), withExtra(), false);
+        bindOutputs(node, carried, env);
+    }
+
+    void runOp(const ExportedNode &node, Env &env)
+    {
+        const std::string rest = node.target.substr(10); // past "torch.ops."
+        const std::size_t dot = rest.find('.');
+        const std::size_t last = rest.rfind('.');
+        if (dot == std::string::npos || last == dot)
+            throw InputError("the program calls '" + printable(node.target) +
+                             "', which names no op");
+        const std::string opName =
+            rest.substr(0, dot) + "::" + rest.substr(dot + 1, last - dot - 1);
+        const std::string overload = rest.substr(last + 1);
+        const auto handle = c10::Dispatcher::singleton().findSchema(
+            {opName, overload == "default" ? "" : overload});
+        if (!handle)
+            throw InputError("the program calls " + printable(opName) + "." + printable(overload) +
+                             ", which this libtorch (" + TORCH_VERSION + ") does not have");
+        const c10::FunctionSchema &schema = handle->schema();
+        std::vector<c10::IValue> stack;
+        for (const c10::Argument &param : schema.arguments()) {
+            const ExportedArgument *given = nullptr;
+            for (const ExportedArgument &a : node.inputs)
+                if (a.name == param.name())
+                    given = &a;
+            if (!given) {
+                if (!param.default_value())
+                    throw InputError("the program calls " + opName + " without its argument '" +
+                                     param.name() + "'");
+                stack.push_back(*param.default_value());
+                continue;
+            }
+            c10::IValue v = argument(env, *given);
+            // A float parameter given a whole number (alpha=1): the op takes a double.
+            c10::TypePtr type = param.type();
+            if (type->kind() == c10::TypeKind::OptionalType)
+                type = type->expectRef<c10::OptionalType>().getElementType();
+            if (type->kind() == c10::TypeKind::FloatType && v.isInt())
+                v = c10::IValue(static_cast<double>(v.toInt()));
+            stack.push_back(std::move(v));
+        }
+        handle->callBoxed(&stack);
+        bindResults(node, std::move(stack), env);
+    }
+
+    // Python arithmetic on sizes that export keeps as nodes (`_operator.mul`, `torch.sym_max`).
+    void runPython(const ExportedNode &node, Env &env)
+    {
+        std::vector<c10::IValue> args;
+        for (const ExportedArgument &a : node.inputs)
+            args.push_back(argument(env, a));
+        const std::string &t = node.target;
+        auto num = [&](std::size_t i) {
+            if (i >= args.size())
+                throw InputError("the program calls " + printable(t) + " with too few arguments");
+            const c10::IValue &v = args[i];
+            return v.isTensor() ? v.toTensor().item<std::int64_t>()
+                   : v.isBool() ? v.toBool()
+                                : v.toInt();
+        };
+        std::int64_t r = 0;
+        if (t == "_operator.getitem") {
+            const c10::List<c10::IValue> list = args.at(0).toList();
+            bindOutputs(node, {list.get(static_cast<std::size_t>(num(1)))}, env);
+            return;
+        } else if (t == "_operator.add") {
+            r = num(0) + num(1);
+        } else if (t == "_operator.sub") {
+            r = num(0) - num(1);
+        } else if (t == "_operator.mul") {
+            r = num(0) * num(1);
+        } else if (t == "_operator.floordiv") {
+            const std::int64_t b = num(1);
+            if (b == 0)
+                throw InputError("the program divides a size by zero");
+            const std::int64_t a = num(0);
+            r = a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+        } else if (t == "_operator.mod") {
+            const std::int64_t b = num(1);
+            if (b == 0)
+                throw InputError("the program divides a size by zero");
+            r = ((num(0) % b) + b) % b;
+        } else if (t == "_operator.neg") {
+            r = -num(0);
+        } else if (t == "torch.sym_max") {
+            r = std::max(num(0), num(1));
+        } else if (t == "torch.sym_min") {
+            r = std::min(num(0), num(1));
+        } else if (t == "_operator.eq" || t == "_operator.ne" || t == "_operator.lt" ||
+                   t == "_operator.le" || t == "_operator.gt" || t == "_operator.ge") {
+            const std::int64_t a = num(0), b = num(1);
+            const bool v = t == "_operator.eq"   ? a == b
+                           : t == "_operator.ne" ? a != b
+                           : t == "_operator.lt" ? a < b
+                           : t == "_operator.le" ? a <= b
+                           : t == "_operator.gt" ? a > b
+                                                 : a >= b;
+            bindOutputs(node, {c10::IValue(v)}, env);
+            return;
+        } else {
+            throw InputError("the program calls " + printable(t) +
+                             ", which TorchPrep does not run");
+        }
+        bindOutputs(node, {c10::IValue(r)}, env);
+    }
+
+    const ExportedModel::Impl &model_;
+    std::map<std::string, at::Tensor> *values_;
+};
+
+} // namespace
+
+ExportedModel::ExportedModel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ExportedModel::~ExportedModel() = default;
+
+const std::string &ExportedModel::path() const
+{
+    return impl_->path;
+}
+
+std::unique_ptr<ExportedModel> ExportedModel::load(const std::string &path,
+                                                   const std::string &device)
+{
+    const std::string what = "'" + printable(path) + "'";
+    auto impl = std::make_unique<Impl>();
+    impl->path = path;
+    impl->program = readExportedProgram(path);
+    impl->device = at::Device(device);
+    const ExportedProgram &p = impl->program;
+    if (p.layout != "pt2")
+        throw InputError(what + " was saved by torch.export before torch 2.8, whose weights are " +
+                         "torch.save pickles TorchPrep does not read yet: it validates and views " +
+                         "it; to compare it, save it again with torch 2.8 or later, or compare " +
+                         "its torch.jit.trace");
+    if (p.byteOrder != "little")
+        throw InputError(what + " holds its weights in " + printable(p.byteOrder) +
+                         "-endian byte order, which TorchPrep does not read");
+    registerMissingAtenOps(); // torch 2.x's ops before the program calls them
+    CheckedArchive archive(path, what);
+    std::map<std::string, at::Tensor> byTarget;
+    for (const ExportedWeight &w : p.weights) {
+        if (w.pickled)
+            throw InputError(what + ": weight '" + printable(w.target) +
+                             "' is a pickled tensor subclass, which TorchPrep does not run");
+        byTarget[w.target] =
+            weightTensor(w, archive.read(w.record, std::uint64_t(1) << 40), what).to(impl->device);
+    }
+    for (const ExportedSpec &spec : p.inputSpecs) {
+        if (spec.kind == "user_input" || spec.name.empty())
+            continue;
+        const auto it = byTarget.find(spec.target);
+        if (it != byTarget.end())
+            impl->state[spec.name] = it->second;
+    }
+    return std::unique_ptr<ExportedModel>(new ExportedModel(std::move(impl)));
+}
+
+c10::IValue runProgram(const ExportedModel::Impl &model, const std::vector<c10::IValue> &inputs,
+                       const std::string &what, std::map<std::string, at::Tensor> *values)
+{
+    try {
+        return Interpreter(model, values).run(inputs);
+    } catch (const InputError &e) {
+        throw InputError("the " + what + " model rejects the inputs: " + e.what());
+    } catch (const std::exception &e) {
+        throw InputError("the " + what + " model rejects the inputs: " + firstLine(e.what()));
+    }
+}
+
+} // namespace torchprep
