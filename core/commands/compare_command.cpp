@@ -140,13 +140,13 @@ int runCompare(const std::vector<std::string> &args, std::ostream &out, std::ost
     // Read straight onto the device: on a GPU no model is copied on the host first.
     const std::string device = resolveComparisonDevice(options.device);
     // Either file a TorchScript model or a torch.export program.
-    const ComparedModel a = ComparedModel::load(parsed.positional[0], device);
+    const ComparableModel a = ComparableModel::load(parsed.positional[0], device);
     ComparisonReport report;
     if (holdsSavedTensors(parsed.positional[1])) {
         options.nameB = "saved outputs";
         report = compareWithOutputs(a, parsed.positional[1], options);
     } else {
-        report = compareModels(a, ComparedModel::load(parsed.positional[1], device), options);
+        report = compareModels(a, ComparableModel::load(parsed.positional[1], device), options);
     }
     if (!report.comparable) // two models that return other numbers or shapes of tensors
         throw InputError("the models cannot be compared: " + report.verdict);

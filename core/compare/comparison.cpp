@@ -246,7 +246,7 @@ class ProgramRunner : public Runner
     std::vector<Tap> calls_;
 };
 
-std::unique_ptr<Runner> runnerFor(const ComparedModel &model, const at::Device &device)
+std::unique_ptr<Runner> runnerFor(const ComparableModel &model, const at::Device &device)
 {
     if (model.program)
         return std::make_unique<ProgramRunner>(*model.program, device);
@@ -256,14 +256,14 @@ std::unique_ptr<Runner> runnerFor(const ComparedModel &model, const at::Device &
 class Comparison
 {
   public:
-    Comparison(const ComparedModel &a, const ComparedModel &b, const CompareOptions &options)
+    Comparison(const ComparableModel &a, const ComparableModel &b, const CompareOptions &options)
         : options_(options), device_(resolveDevice(options.device)), a_(runnerFor(a, device_)),
           b_(runnerFor(b, device_))
     {
     }
 
     // B is what another runtime returned on the inputs file: outputs only, nothing to run.
-    Comparison(const ComparedModel &a, const std::string &outputsFile,
+    Comparison(const ComparableModel &a, const std::string &outputsFile,
                const CompareOptions &options)
         : options_(options), device_(resolveDevice(options.device)), a_(runnerFor(a, device_))
     {
@@ -464,14 +464,14 @@ class Comparison
 
 } // namespace
 
-ComparedModel ComparedModel::of(const TorchModel &model)
+ComparableModel ComparableModel::of(const TorchModel &model)
 {
     return {std::shared_ptr<const TorchModel>(&model, [](const TorchModel *) {}), nullptr};
 }
 
-ComparedModel ComparedModel::load(const std::string &path, const std::string &device)
+ComparableModel ComparableModel::load(const std::string &path, const std::string &device)
 {
-    ComparedModel model;
+    ComparableModel model;
     if (isExportedProgramFile(path))
         model.program = ExportedModel::load(path, device);
     else
@@ -482,16 +482,16 @@ ComparedModel ComparedModel::load(const std::string &path, const std::string &de
 ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
                                     const CompareOptions &options)
 {
-    return compareWithOutputs(ComparedModel::of(a), outputsFile, options);
+    return compareWithOutputs(ComparableModel::of(a), outputsFile, options);
 }
 
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
                                const CompareOptions &options)
 {
-    return compareModels(ComparedModel::of(a), ComparedModel::of(b), options);
+    return compareModels(ComparableModel::of(a), ComparableModel::of(b), options);
 }
 
-ComparisonReport compareWithOutputs(const ComparedModel &a, const std::string &outputsFile,
+ComparisonReport compareWithOutputs(const ComparableModel &a, const std::string &outputsFile,
                                     const CompareOptions &options)
 {
     try {
@@ -509,7 +509,7 @@ std::string resolveComparisonDevice(const std::string &name)
     return resolveDevice(name).str();
 }
 
-ComparisonReport compareModels(const ComparedModel &a, const ComparedModel &b,
+ComparisonReport compareModels(const ComparableModel &a, const ComparableModel &b,
                                const CompareOptions &options)
 {
     try {

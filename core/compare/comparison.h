@@ -16,15 +16,15 @@ class TorchModel;
 class ExportedModel;
 
 // A model compare runs: a TorchScript file, or a torch.export program (.pt2) run node by node.
-struct ComparedModel
+struct ComparableModel
 {
     std::shared_ptr<const TorchModel> script;
     std::shared_ptr<const ExportedModel> program;
 
     // Whichever `path` holds, read onto `device` (resolveComparisonDevice()). Throws InputError.
-    static ComparedModel load(const std::string &path, const std::string &device);
+    static ComparableModel load(const std::string &path, const std::string &device);
     // A TorchScript model the caller keeps alive.
-    static ComparedModel of(const TorchModel &model);
+    static ComparableModel of(const TorchModel &model);
 };
 
 struct CompareOptions
@@ -135,7 +135,7 @@ struct ComparisonReport
 // device is not there.
 ComparisonReport compareModels(const TorchModel &a, const TorchModel &b,
                                const CompareOptions &options);
-ComparisonReport compareModels(const ComparedModel &a, const ComparedModel &b,
+ComparisonReport compareModels(const ComparableModel &a, const ComparableModel &b,
                                const CompareOptions &options);
 
 // A against the outputs another runtime returned (the torch that wrote the file), saved with
@@ -143,7 +143,7 @@ ComparisonReport compareModels(const ComparedModel &a, const ComparedModel &b,
 // requires). A runs as in compareModels; B has no timing and no layers. Throws as compareModels.
 ComparisonReport compareWithOutputs(const TorchModel &a, const std::string &outputsFile,
                                     const CompareOptions &options);
-ComparisonReport compareWithOutputs(const ComparedModel &a, const std::string &outputsFile,
+ComparisonReport compareWithOutputs(const ComparableModel &a, const std::string &outputsFile,
                                     const CompareOptions &options);
 
 // The device `--device NAME` means here ("auto" -> "cuda:0" or "cpu"); throws InputError as

@@ -218,7 +218,8 @@ class ProgramGraphBuilder
             userInputs_.push_back({ref.name, ref.type});
         } else if (spec && (spec->kind == "parameter" || spec->kind == "buffer") &&
                    !spec->target.empty()) {
-            state_.push_back({spec->target, ref.name});
+            if (spec->kind == "parameter") // what Params counts: buffers are not trained
+                state_.push_back({spec->target, ref.name});
             const std::size_t dot = spec->target.rfind('.');
             parameterOwner_[v] = dot == std::string::npos ? "" : spec->target.substr(0, dot);
         }

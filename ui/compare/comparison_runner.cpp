@@ -75,17 +75,17 @@ bool ComparisonRunner::run(const ComparedModel &a, const ComparedModel &b,
     poll_->start();
     return job_->start(
         [a, b, options] {
+            // A file may hold a TorchScript model or a torch.export program.
             auto held = [](const ComparedModel &m) {
                 if (m.model)
-                    return m.model;
-                std::shared_ptr<const TorchModel> loaded = TorchModel::load(m.path.toStdString());
+                    return ComparableModel{m.model, nullptr};
+                ComparableModel loaded = ComparableModel::load(m.path.toStdString(), "cpu");
                 rememberOpenedFile(m.path);
                 return loaded;
             };
-            const auto modelA = held(a);
-            const auto modelB = held(b);
-            return std::make_shared<const ComparisonReport>(
-                compareModels(*modelA, *modelB, options));
+            const ComparableModel modelA = held(a);
+            const ComparableModel modelB = held(b);
+            return std::make_shared<const ComparisonReport>(compareModels(modelA, modelB, options));
         },
         [this](std::shared_ptr<const ComparisonReport> report) {
             emit finished(std::move(report));

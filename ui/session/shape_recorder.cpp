@@ -1,5 +1,6 @@
 #include "shape_recorder.h"
 
+#include "pipeline/program_shapes.h"
 #include "session/background_work.h"
 #include "session/model_session.h"
 #include "torchscript/torch_model.h"
@@ -26,6 +27,23 @@ bool ShapeRecorder::busy() const
 void ShapeRecorder::record(std::shared_ptr<const ModelSession> session, const ModelInputs &inputs)
 {
     job_->request([this, session = std::move(session), inputs](Job &job) {
+        if (!session->model() && session->graph().format == ModelFormat::ExportedProgram) {
+            // A torch.export program wrote down every shape: read, not run.
+            job.start(
+                [session, inputs] {
+                    auto shapes = std::make_shared<SessionShapes>();
+                    shapes->graph = session->analysed().sharedGraph();
+                    shapes->inputs = inputs;
+                    shapes->shapes = programValueShapes(session->path(), session->graph());
+                    return std::shared_ptr<const SessionShapes>(std::move(shapes));
+                },
+                [this](std::shared_ptr<const SessionShapes> shapes) {
+                    emit recorded(std::move(shapes));
+                },
+                [this](const QString &reason) { emit failed(reason); },
+                tr("Reading tensor shapes"));
+            return;
+        }
         if (!session->model()) {
             emit failed(tr("no model is loaded"));
             return;

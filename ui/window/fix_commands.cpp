@@ -42,8 +42,24 @@ QStringList FixCommands::selectedKeys(QString *check) const
     return keys;
 }
 
+// A torch.export program is read, never rewritten: the preparer works on TorchScript.
+bool FixCommands::preparable()
+{
+    const auto &session = selection_->session();
+    if (session && !session->model()) {
+        emit status(tr("A torch.export program (.pt2) is fixed in its source: each finding's fix "
+                       "says what to write where. To have TorchPrep prepare it, open its "
+                       "torch.jit.trace."),
+                    8000);
+        return false;
+    }
+    return true;
+}
+
 bool FixCommands::fixSelected()
 {
+    if (!preparable())
+        return false;
     const QStringList keys = selectedKeys();
     if (keys.isEmpty()) {
         emit status(tr("Select a finding to fix."), 4000);
@@ -69,7 +85,7 @@ bool FixCommands::fixSelected()
 bool FixCommands::fixAll()
 {
     const auto &session = selection_->session();
-    if (!session || session->report().findings.empty() || loader_->busy())
+    if (!session || session->report().findings.empty() || loader_->busy() || !preparable())
         return false;
     const auto count = static_cast<long long>(session->report().findings.size());
     return fixes_->fix({}, tr("Fix all (%1)").arg(counted(count, tr("finding"), tr("findings"))),
@@ -83,7 +99,7 @@ bool FixCommands::fixAllOfSelectedKind()
         emit status(tr("Select a finding to fix all of its kind."), 4000);
         return false;
     }
-    if (loader_->busy())
+    if (loader_->busy() || !preparable())
         return false;
     const QStringList keys = fixes_->keysOf(check);
     return fixes_->fix(keys,

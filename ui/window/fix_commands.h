@@ -38,6 +38,7 @@ class FixCommands : public QObject
 
   private:
     QStringList selectedKeys(QString *check = nullptr) const;
+    bool preparable(); // false, saying why, for a model the preparer cannot rewrite (.pt2)
     void chooseNext(); // after a fix of one finding
 
     Selection *selection_;

@@ -83,6 +83,11 @@ void ShapesFlow::setSession(std::shared_ptr<const ModelSession> session)
             return;
         }
     }
+    if (!session_->model()) { // a torch.export program: its shapes are in the file
+        bar_->hide();
+        recorder_->record(session_, described);
+        return;
+    }
     if (described.isEmpty()) {
         recorder_->cancel();
         if (inputsDeclined(filePath()) || !session_->model())
