@@ -76,8 +76,8 @@ int runExportOnnx(const std::vector<std::string> &args, std::ostream &out, std::
     loadOpsLibraries(parsed);
 
     const AnalysedModel analysed = AnalysedModel::load(input);
-    const OnnxExportResult result =
-        exportOnnx(*analysed.model(), &analysed.graph(), outputs.front(), options);
+    const OnnxExportResult result = exportOnnx(analysed.torchScript("ONNX export"),
+                                               &analysed.graph(), outputs.front(), options);
     out << (parsed.has("--json") ? onnxJson(input, outputs.front(), options, result)
                                  : onnxText(outputs.front(), options, result));
     return result.written ? kExitPassed : kExitFindings;

@@ -44,6 +44,17 @@ AnalysedModel AnalysedModel::revalidated(const CheckOptions &options) const
     return AnalysedModel(model_, graph_, validateGraph(*graph_, options), options);
 }
 
+const TorchModel &AnalysedModel::torchScript(const std::string &task) const
+{
+    if (model_)
+        return *model_;
+    if (graph_->format == ModelFormat::ExportedProgram)
+        throw InputError("'" + printable(graph_->sourcePath) + "' is a torch.export program: " +
+                         task + " takes TorchScript files (save one with " +
+                         "torch.jit.trace(model, example).save(path))");
+    throw InputError(task + " needs a loaded model");
+}
+
 PreparedModel AnalysedModel::prepared(const PrepareOptions &options) const
 {
     if (!model_ && graph_->format == ModelFormat::ExportedProgram)

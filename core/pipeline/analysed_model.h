@@ -45,8 +45,11 @@ class AnalysedModel
     // stays as it is. Throws InputError when there is no model or the preparer refuses.
     PreparedModel prepared(const PrepareOptions &options) const;
 
-    // Null only for a graph built by hand.
+    // Null for a graph built by hand and for a torch.export program (read, not loaded).
     const std::shared_ptr<const TorchModel> &model() const { return model_; }
+    // The loaded TorchScript model `task` ("ONNX export") needs; throws InputError (one line)
+    // when there is none: a torch.export program, or a graph built by hand.
+    const TorchModel &torchScript(const std::string &task) const;
     const ModelGraph &graph() const { return *graph_; }
     // The graph as shared by every re-validation of this model: two analyses show the same
     // nodes exactly when they share it.

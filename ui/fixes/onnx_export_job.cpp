@@ -51,8 +51,8 @@ bool OnnxExportJob::start(const std::shared_ptr<const ModelSession> &session,
     const std::string output = QFileInfo(path).absoluteFilePath().toStdString();
     return job_->start(
         [session, output, options] {
-            const OnnxExportResult result =
-                exportOnnx(*session->model(), &session->graph(), output, options);
+            const OnnxExportResult result = exportOnnx(
+                session->analysed().torchScript("ONNX export"), &session->graph(), output, options);
             return std::make_pair(result.written, onnxText(output, options, result));
         },
         [this](std::pair<bool, std::string> outcome) {

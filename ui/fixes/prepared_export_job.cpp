@@ -40,8 +40,9 @@ Written proveThenWrite(const std::shared_ptr<const ModelSession> &session,
         PrepareOptions options; // as the fixes ran: the opened file's exclusions and allowed ops
         options.excludedModules = opened->excludedModules();
         options.allowedOps = opened->analysed().checkOptions().allowedOps;
-        const PreparedProof proven =
-            provePrepared(*opened->model(), *session->model(), options, *inputs, kTolerance);
+        const PreparedProof proven = provePrepared(opened->analysed().torchScript("the proof"),
+                                                   session->analysed().torchScript("the proof"),
+                                                   options, *inputs, kTolerance);
         report << proofLine(proven.proof, *inputs) << "\n";
         if (!proven.proof.passed) {
             if (const std::string broken = brokenByLine(proven.diagnosis); !broken.empty())
@@ -101,11 +102,12 @@ bool PreparedExportJob::startTorchScript(const std::shared_ptr<const ModelSessio
                                          QString *error)
 {
     const std::string output = QFileInfo(path).absoluteFilePath().toStdString();
-    return start(session, opened, inputs, {path}, tr("Writing the prepared model"), error,
-                 [session, output] {
-                     session->model()->saveAtomically(output);
-                     return "wrote " + output;
-                 });
+    return start(
+        session, opened, inputs, {path}, tr("Writing the prepared model"), error,
+        [session, output] {
+            session->analysed().torchScript("Export Prepared Model").saveAtomically(output);
+            return "wrote " + output;
+        });
 }
 
 bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &session,
@@ -120,7 +122,8 @@ bool PreparedExportJob::startPython(const std::shared_ptr<const ModelSession> &s
     return start(session, opened, inputs, targets, tr("Writing the Python source"), error,
                  [session, folder, name] {
                      const PythonPackage package =
-                         emitPythonPackage(*session->model(), name); // in memory first
+                         emitPythonPackage(session->analysed().torchScript("Python export"),
+                                           name); // in memory first
                      preparePythonFolder(folder);
                      const std::vector<std::string> paths = writePythonPackage(package, folder);
                      return "wrote " + paths.at(0) + " and " + paths.at(1);
