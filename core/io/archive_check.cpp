@@ -46,15 +46,36 @@ class ArchiveReader
 {
   public:
     ArchiveReader(const std::string &path, const std::string &what, const ArchiveLimits &limits)
-        : file_(path, what), what_(what), limits_(limits)
+        : file_(path, what), what_(what), limits_(limits), size_(file_.size())
     {
+    }
+
+    // An archive stored whole as a member of another ([base, base + size) of the same file).
+    ArchiveReader(const std::string &path, const std::string &what, const ArchiveLimits &limits,
+                  std::uint64_t base, std::uint64_t size)
+        : file_(path, what), what_(what), limits_(limits), base_(base), size_(size)
+    {
+    }
+
+    // Where a stored member's bytes lie in the file, for reading it as an archive of its own.
+    std::pair<std::uint64_t, std::uint64_t> storedWindow(const std::string &record,
+                                                         const std::string &folder) const
+    {
+        for (const Member &m : members_)
+            if (m.name == folder + record) {
+                if (m.method != kStored)
+                    throw InputError(what_ + ": member '" + printable(record) +
+                                     "' is compressed, which torch.export never writes");
+                return {base_ + m.dataOffset, m.compressed};
+            }
+        throw InputError(what_ + " has no member '" + printable(record) + "'");
     }
 
     ArchiveContents run()
     {
-        if (file_.size() == 0)
+        if (size_ == 0)
             throw InputError(what_ + " is empty");
-        const std::string magic = file_.read(0, std::min<std::uint64_t>(4, file_.size()));
+        const std::string magic = readAt(0, std::min<std::uint64_t>(4, size_));
         if (magic.size() >= 2 && static_cast<unsigned char>(magic[0]) == 0x80)
             throw InputError(what_ +
                              " was pickled with torch.save's legacy format (not a zip archive)");
@@ -80,7 +101,7 @@ class ArchiveReader
     // The member names below the top folder, from the directory alone (nothing else checked).
     std::vector<std::string> names()
     {
-        if (file_.size() == 0)
+        if (size_ == 0)
             return {};
         readDirectory();
         const std::string folder = commonFolder();
@@ -117,8 +138,8 @@ class ArchiveReader
     void readDirectory()
     {
         // The end record sits in the last 22 bytes plus a comment of at most 64 KiB.
-        const std::uint64_t tail = std::min<std::uint64_t>(file_.size(), 22 + 0xffff);
-        const std::string end = file_.read(file_.size() - tail, static_cast<std::size_t>(tail));
+        const std::uint64_t tail = std::min<std::uint64_t>(size_, 22 + 0xffff);
+        const std::string end = readAt(size_ - tail, static_cast<std::size_t>(tail));
         std::size_t at = std::string::npos;
         for (std::size_t i = end.size() >= 22 ? end.size() - 22 + 1 : 0; i-- > 0;) {
             if (little(end, i, 4) == kEndOfDirectory) {
@@ -133,13 +154,13 @@ class ArchiveReader
         std::uint64_t offset = little(end, at + 16, 4);
         if (entries == 0xffff || size == 0xffffffff || offset == 0xffffffff) {
             // zip64: a locator right before the end record points at the zip64 end record.
-            const std::uint64_t endRecord = file_.size() - tail + at;
+            const std::uint64_t endRecord = size_ - tail + at;
             if (endRecord < 20)
                 corrupt("zip64 locator missing");
-            const std::string locator = file_.read(endRecord - 20, 20);
+            const std::string locator = readAt(endRecord - 20, 20);
             if (little(locator, 0, 4) != kZip64Locator)
                 corrupt("zip64 locator missing");
-            const std::string record = file_.read(little(locator, 8, 8), 56);
+            const std::string record = readAt(little(locator, 8, 8), 56);
             if (little(record, 0, 4) != kZip64EndOfDirectory)
                 corrupt("zip64 end record missing");
             entries = little(record, 32, 8);
@@ -150,9 +171,9 @@ class ArchiveReader
             throw InputError(what_ + " lists " + std::to_string(entries) +
                              " members, more than the " + std::to_string(limits_.maxMembers) +
                              " a model file may have");
-        if (offset > file_.size() || size > file_.size() - offset)
+        if (offset > size_ || size > size_ - offset)
             corrupt("its directory lies outside the file");
-        const std::string directory = file_.read(offset, static_cast<std::size_t>(size));
+        const std::string directory = readAt(offset, static_cast<std::size_t>(size));
         std::size_t p = 0;
         for (std::uint64_t e = 0; e < entries; ++e) {
             if (p + 46 > directory.size() || little(directory, p, 4) != kDirectoryEntry)
@@ -200,13 +221,13 @@ class ArchiveReader
 
     void locateData(Member &m) const
     {
-        if (m.headerOffset > file_.size() || file_.size() - m.headerOffset < 30)
+        if (m.headerOffset > size_ || size_ - m.headerOffset < 30)
             corrupt("member '" + m.name + "' lies outside the file");
-        const std::string header = file_.read(m.headerOffset, 30);
+        const std::string header = readAt(m.headerOffset, 30);
         if (little(header, 0, 4) != kLocalHeader)
             corrupt("member '" + m.name + "' has no header");
         m.dataOffset = m.headerOffset + 30 + little(header, 26, 2) + little(header, 28, 2);
-        if (m.dataOffset > file_.size() || m.compressed > file_.size() - m.dataOffset)
+        if (m.dataOffset > size_ || m.compressed > size_ - m.dataOffset)
             corrupt("member '" + m.name + "' lies outside the file");
     }
 
@@ -220,12 +241,11 @@ class ArchiveReader
         if (m.method != kDeflated)
             throw InputError(what_ + ": member '" + m.name + "' uses zip compression method " +
                              std::to_string(m.method) + " (only stored and deflated are read)");
-        const std::uint64_t bound = file_.size() + limits_.inflateAllowance;
+        const std::uint64_t bound = size_ + limits_.inflateAllowance;
         if (m.uncompressed > bound - std::min(bound, inflated))
             throw InputError(what_ + ": member '" + m.name + "' would inflate to " +
                              std::to_string(m.uncompressed) + " bytes, more than a " +
-                             std::to_string(file_.size()) +
-                             "-byte model file can hold (a zip bomb?)");
+                             std::to_string(size_) + "-byte model file can hold (a zip bomb?)");
         inflated += m.uncompressed;
         inflate(m, nullptr); // counts the real size, stopping past the declared one
     }
@@ -247,7 +267,7 @@ class ArchiveReader
                     break;
                 const std::size_t take = static_cast<std::size_t>(
                     std::min<std::uint64_t>(m.compressed - consumed, 1 << 20));
-                chunk = file_.read(m.dataOffset + consumed, take);
+                chunk = readAt(m.dataOffset + consumed, take);
                 consumed += take;
                 stream.next_in = reinterpret_cast<Bytef *>(chunk.data());
                 stream.avail_in = static_cast<uInt>(take);
@@ -279,7 +299,7 @@ class ArchiveReader
     std::string contentOf(const Member &m) const
     {
         if (m.method == kStored)
-            return file_.read(m.dataOffset, static_cast<std::size_t>(m.compressed));
+            return readAt(m.dataOffset, static_cast<std::size_t>(m.compressed));
         std::string out;
         out.reserve(static_cast<std::size_t>(m.uncompressed));
         inflate(m, &out);
@@ -446,9 +466,13 @@ class ArchiveReader
         }
     }
 
+    std::string readAt(std::uint64_t at, std::size_t n) const { return file_.read(base_ + at, n); }
+
     RegularFile file_;
     std::string what_;
     const ArchiveLimits &limits_;
+    std::uint64_t base_ = 0; // where the archive starts in the file
+    std::uint64_t size_ = 0; // its bytes
     std::vector<Member> members_;
     std::map<std::string, std::uint64_t> recordSizes_; // below the top folder: "data/0"
 };
@@ -770,11 +794,22 @@ ArchiveContents checkArchive(const std::string &path, const std::string &what,
 CheckedArchive::CheckedArchive(const std::string &path, const std::string &what,
                                const ArchiveLimits &limits)
     : limits_(std::make_unique<ArchiveLimits>(limits)),
-      reader_(std::make_unique<ArchiveReader>(path, what, *limits_)), contents_(reader_->run())
+      reader_(std::make_unique<ArchiveReader>(path, what, *limits_)), contents_(reader_->run()),
+      path_(path)
 {
 }
 
 CheckedArchive::~CheckedArchive() = default;
+
+CheckedArchive::CheckedArchive(const CheckedArchive &outer, const std::string &record,
+                               const std::string &what)
+    : limits_(std::make_unique<ArchiveLimits>(*outer.limits_))
+{
+    const auto [base, size] = outer.reader_->storedWindow(record, outer.contents_.folder);
+    reader_ = std::make_unique<ArchiveReader>(outer.path_, what, *limits_, base, size);
+    contents_ = reader_->run();
+    path_ = outer.path_;
+}
 
 std::string CheckedArchive::read(const std::string &record, std::uint64_t maxBytes) const
 {

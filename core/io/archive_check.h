@@ -69,6 +69,9 @@ class CheckedArchive
   public:
     CheckedArchive(const std::string &path, const std::string &what,
                    const ArchiveLimits &limits = ArchiveLimits());
+    // The archive stored whole (not compressed) as `outer`'s member `record` (a torch.save file
+    // inside a .pt2 of torch 2.6), checked the same way; `what` names it in messages.
+    CheckedArchive(const CheckedArchive &outer, const std::string &record, const std::string &what);
     ~CheckedArchive();
     CheckedArchive(const CheckedArchive &) = delete;
     CheckedArchive &operator=(const CheckedArchive &) = delete;
@@ -82,6 +85,7 @@ class CheckedArchive
     std::unique_ptr<ArchiveLimits> limits_; // the reader keeps a reference
     std::unique_ptr<ArchiveReader> reader_;
     ArchiveContents contents_;
+    std::string path_;
 };
 
 // The deepest nesting of containers in a pickle (protocol 2 to 4, as torch writes them), -1

@@ -14,13 +14,15 @@ namespace {
 
 struct Value
 {
-    enum class Kind { Opaque, Int, Str, Global, Tuple, Storage };
+    enum class Kind { Opaque, Int, Str, Global, Tuple, Storage, Tensor, Dict };
     Kind kind = Kind::Opaque;
     std::int64_t integer = 0; // Int; Storage: its element count
     std::string text;         // Str, Global ("torch.FloatStorage"); Storage: its key
     // Tuple: shared, so that memo entries and their copies cost nothing to copy.
     std::shared_ptr<const std::vector<Value>> items;
-    std::uint64_t itemSize = 0; // Storage: bytes per element, 0 when unknown
+    std::uint64_t itemSize = 0;                  // Storage: bytes per element, 0 when unknown
+    std::shared_ptr<const PickledTensor> tensor; // Tensor: what it views
+    std::string storageClass;                    // Storage: "torch.FloatStorage"
 };
 
 std::uint64_t itemSizeOf(const std::string &storageClass)
@@ -42,8 +44,9 @@ std::uint64_t itemSizeOf(const std::string &storageClass)
 class TensorScan
 {
   public:
-    TensorScan(const std::string &bytes, const std::string &archive, const RecordSize &recordSize)
-        : bytes_(bytes), archive_(archive), recordSize_(recordSize)
+    TensorScan(const std::string &bytes, const std::string &archive, const RecordSize &recordSize,
+               std::vector<PickledTensor> *dict = nullptr)
+        : bytes_(bytes), archive_(archive), recordSize_(recordSize), dict_(dict)
     {
     }
 
@@ -171,6 +174,7 @@ class TensorScan
             return s;
         s.kind = Value::Kind::Storage;
         s.text = f[2].text;
+        s.storageClass = f[1].text;
         s.integer = f[4].integer;
         s.itemSize = itemSizeOf(f[1].text);
         const std::string record = archive_ + "/" + s.text;
@@ -188,8 +192,44 @@ class TensorScan
         return s;
     }
 
-    // _rebuild_tensor_v2(storage, offset, sizes, strides, ...): inside its storage.
-    void checkTensor(const Value &args)
+    // _rebuild_tensor_v2(storage, offset, sizes, strides, ...): inside its storage; the tensor
+    // it makes, when the scan follows a dict of tensors.
+    Value checkTensor(const Value &args)
+    {
+        Value made;
+        checkView(args);
+        if (!dict_ || !problem_.empty() || args.kind != Value::Kind::Tuple ||
+            args.items->size() < 4)
+            return made;
+        const auto &f = *args.items;
+        if (f[0].kind != Value::Kind::Storage || f[1].kind != Value::Kind::Int ||
+            f[2].kind != Value::Kind::Tuple || f[3].kind != Value::Kind::Tuple)
+            return made;
+        auto tensor = std::make_shared<PickledTensor>();
+        tensor->record = archive_ + "/" + f[0].text;
+        tensor->storageClass = f[0].storageClass;
+        tensor->offset = f[1].integer;
+        for (const Value &v : *f[2].items)
+            tensor->sizes.push_back(v.integer);
+        for (const Value &v : *f[3].items)
+            tensor->strides.push_back(v.integer);
+        made.kind = Value::Kind::Tensor;
+        made.tensor = std::move(tensor);
+        return made;
+    }
+
+    // A key and a value set into a dict: kept when they are a name and a tensor.
+    void setItem(const Value &dict, const Value &key, const Value &value)
+    {
+        if (dict_ && dict.kind == Value::Kind::Dict && key.kind == Value::Kind::Str &&
+            value.kind == Value::Kind::Tensor) {
+            PickledTensor t = *value.tensor;
+            t.key = key.text;
+            dict_->push_back(std::move(t));
+        }
+    }
+
+    void checkView(const Value &args)
     {
         if (args.kind != Value::Kind::Tuple)
             return;
@@ -277,13 +317,23 @@ class TensorScan
         }
         case 'Q': // BINPERSID
             return pop(&a) && (push(storage(a)), true);
-        case 'R': // REDUCE
+        case 'R': { // REDUCE
             if (!pop(&b) || !pop(&a))
                 return false;
+            Value made;
             if (a.kind == Value::Kind::Global && a.text == "torch._utils._rebuild_tensor_v2")
-                checkTensor(b);
-            push(Value{});
+                made = checkTensor(b);
+            // A parameter is its tensor; an OrderedDict() a dict the scan fills.
+            else if (a.kind == Value::Kind::Global &&
+                     (a.text == "torch._utils._rebuild_parameter" ||
+                      a.text == "torch._utils._rebuild_parameter_with_state") &&
+                     b.kind == Value::Kind::Tuple && !b.items->empty())
+                made = b.items->front();
+            else if (a.kind == Value::Kind::Global && a.text == "collections.OrderedDict")
+                made.kind = Value::Kind::Dict;
+            push(std::move(made));
             return true;
+        }
         case 'q':
             return take(1, &n) && !stack_.empty() && (memo_[n] = stack_.back(), true);
         case 'r':
@@ -297,11 +347,14 @@ class TensorScan
             const auto it = memo_.find(n);
             return it != memo_.end() && (push(it->second), true);
         }
+        case '}':
+            a.kind = Value::Kind::Dict;
+            push(std::move(a));
+            return true;
         case 'N':
         case 0x88:
         case 0x89:
         case ']':
-        case '}':
             push(Value{});
             return true;
         case 'G':
@@ -315,10 +368,20 @@ class TensorScan
         case 'a': // APPEND: the list stays opaque
         case 'b': // BUILD
             return pop(&a);
-        case 's':
-            return pop(&a) && pop(&b);
+        case 's': // SETITEM
+            if (!pop(&b) || !pop(&a) || stack_.empty())
+                return false;
+            setItem(stack_.back(), a, b);
+            return true;
+        case 'u': { // SETITEMS
+            Value items;
+            if (!popToMark(&items) || stack_.empty())
+                return false;
+            for (std::size_t i = 0; i + 1 < items.items->size(); i += 2)
+                setItem(stack_.back(), (*items.items)[i], (*items.items)[i + 1]);
+            return true;
+        }
         case 'e':
-        case 'u':
             return popToMark(nullptr);
         case 0x81: // NEWOBJ
             return pop(&a) && pop(&b) && (push(Value{}), true);
@@ -336,6 +399,7 @@ class TensorScan
     const std::string &bytes_;
     const std::string &archive_;
     const RecordSize &recordSize_;
+    std::vector<PickledTensor> *dict_; // null: only check
     std::size_t p_ = 0;
     std::vector<Value> stack_;
     std::vector<std::size_t> marks_; // stack sizes at each MARK
@@ -349,6 +413,14 @@ std::string pickledTensorProblem(const std::string &pickle, const std::string &a
                                  const RecordSize &recordSize)
 {
     return TensorScan(pickle, archive, recordSize).run();
+}
+
+std::vector<PickledTensor> pickledTensorDict(const std::string &pickle, const std::string &archive,
+                                             const RecordSize &recordSize, std::string *problem)
+{
+    std::vector<PickledTensor> tensors;
+    *problem = TensorScan(pickle, archive, recordSize, &tensors).run();
+    return tensors;
 }
 
 } // namespace torchprep

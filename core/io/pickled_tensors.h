@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace torchprep {
 
@@ -23,5 +24,22 @@ using RecordSize = std::function<std::optional<std::uint64_t>(const std::string 
 // check has already refused malformed pickles.
 std::string pickledTensorProblem(const std::string &pickle, const std::string &archive,
                                  const RecordSize &recordSize);
+
+// A tensor a pickled dict holds under a string key, as _rebuild_tensor_v2 would view it.
+struct PickledTensor
+{
+    std::string key;          // "conv.weight"
+    std::string record;       // "data/0", below the archive's top folder
+    std::string storageClass; // "torch.FloatStorage"
+    std::int64_t offset = 0;
+    std::vector<std::int64_t> sizes;
+    std::vector<std::int64_t> strides;
+};
+
+// The tensors (parameters included) a dict of tensors pickled by torch.save holds, each checked
+// as pickledTensorProblem() checks them. Sets `problem` and returns what it found so far when
+// one fails.
+std::vector<PickledTensor> pickledTensorDict(const std::string &pickle, const std::string &archive,
+                                             const RecordSize &recordSize, std::string *problem);
 
 } // namespace torchprep

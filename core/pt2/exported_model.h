@@ -11,9 +11,9 @@ class ExportedModel
 {
   public:
     // Reads the program (readExportedProgram) and its weights onto `device` ("cpu", "cuda:0").
-    // Throws InputError with one line for a file that cannot be run: a weight outside its
-    // record, a dtype or layout this libtorch lacks, weights saved as pickles (the layout
-    // before torch 2.8, or a tensor subclass).
+    // Weights come from the raw storages torch 2.8+ writes, or from the torch.save dicts of the
+    // layout before. Throws InputError with one line for a file that cannot be run: a weight
+    // outside its record, a dtype or layout this libtorch lacks, a pickled tensor subclass.
     static std::unique_ptr<ExportedModel> load(const std::string &path, const std::string &device);
 
     ~ExportedModel();

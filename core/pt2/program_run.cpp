@@ -3,12 +3,14 @@
 #include "base/errors.h"
 #include "base/printable.h"
 #include "io/archive_check.h"
+#include "io/pickled_tensors.h"
 #include "libtorch/missing_aten_ops.h"
 
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/version.h>
 
 #include <cstring>
+#include <optional>
 
 namespace torchprep {
 
@@ -64,36 +66,86 @@ at::MemoryFormat memoryFormatOf(std::int64_t format)
     }
 }
 
-// The tensor a weight's record holds, its view checked against the bytes there.
-at::Tensor weightTensor(const ExportedWeight &w, const std::string &bytes, const std::string &what)
+// The tensor over a record's bytes that a weight's view describes, checked against them.
+at::Tensor viewedTensor(const std::string &name, const std::string &record, at::ScalarType type,
+                        std::int64_t offset, const std::vector<std::int64_t> &sizes,
+                        const std::vector<std::int64_t> &strides, const std::string &bytes,
+                        const std::string &what)
 {
-    const at::ScalarType type = scalarTypeOf(w.meta.dtype);
-    if (w.meta.layout != 7)
-        throw InputError(
-            what + ": weight '" + printable(w.target) +
-            "' is not a strided tensor (sparse or mkldnn), which TorchPrep does not run");
     const std::int64_t itemSize = static_cast<std::int64_t>(c10::elementSize(type));
     const std::int64_t available = static_cast<std::int64_t>(bytes.size()) / itemSize;
-    std::int64_t last = w.meta.storageOffset; // the last element the view reaches
+    if (sizes.size() != strides.size())
+        throw InputError(what + ": weight '" + printable(name) + "' has " +
+                         std::to_string(sizes.size()) + " sizes and " +
+                         std::to_string(strides.size()) + " strides");
+    __int128 last = offset; // the last element the view reaches (sizes may be crafted)
     bool empty = false;
-    for (std::size_t d = 0; d < w.meta.sizes.size(); ++d) {
-        if (w.meta.sizes[d] < 0 || w.meta.strides[d] < 0)
-            throw InputError(what + ": weight '" + printable(w.target) + "' has a symbolic shape");
-        empty = empty || w.meta.sizes[d] == 0;
-        last += (w.meta.sizes[d] - 1) * w.meta.strides[d];
+    for (std::size_t d = 0; d < sizes.size(); ++d) {
+        if (sizes[d] < 0 || strides[d] < 0 || offset < 0)
+            throw InputError(what + ": weight '" + printable(name) +
+                             "' has a symbolic or negative shape");
+        empty = empty || sizes[d] == 0;
+        last += static_cast<__int128>(sizes[d] - 1) * strides[d];
     }
     if (!empty && last >= available)
-        throw InputError(what + ": weight '" + printable(w.target) + "' reaches element " +
-                         std::to_string(last) + " of a record '" + printable(w.record) +
-                         "' holding " + std::to_string(available) +
-                         " (a damaged or crafted file?)");
-    at::Tensor storage = at::empty({available}, at::TensorOptions().dtype(type));
-    if (available > 0)
-        std::memcpy(storage.data_ptr(), bytes.data(),
-                    static_cast<std::size_t>(available * itemSize));
+        throw InputError(what + ": weight '" + printable(name) + "' reaches element " +
+                         (last > INT64_MAX ? std::string("past 2^63")
+                                           : std::to_string(static_cast<std::int64_t>(last))) +
+                         " of a record '" + printable(record) + "' holding " +
+                         std::to_string(available) + " (a damaged or crafted file?)");
     if (empty)
-        return at::empty(w.meta.sizes, at::TensorOptions().dtype(type));
-    return storage.as_strided(w.meta.sizes, w.meta.strides, w.meta.storageOffset).clone();
+        return at::empty(sizes, at::TensorOptions().dtype(type));
+    at::Tensor storage = at::empty({available}, at::TensorOptions().dtype(type));
+    std::memcpy(storage.data_ptr(), bytes.data(), static_cast<std::size_t>(available * itemSize));
+    return storage.as_strided(sizes, strides, offset).clone();
+}
+
+at::ScalarType storageType(const std::string &storageClass, const std::string &what)
+{
+    static const std::map<std::string, at::ScalarType> types = {
+        {"torch.FloatStorage", at::kFloat},
+        {"torch.DoubleStorage", at::kDouble},
+        {"torch.HalfStorage", at::kHalf},
+        {"torch.BFloat16Storage", at::kBFloat16},
+        {"torch.LongStorage", at::kLong},
+        {"torch.IntStorage", at::kInt},
+        {"torch.ShortStorage", at::kShort},
+        {"torch.CharStorage", at::kChar},
+        {"torch.ByteStorage", at::kByte},
+        {"torch.BoolStorage", at::kBool},
+        {"torch.ComplexFloatStorage", at::kComplexFloat},
+        {"torch.ComplexDoubleStorage", at::kComplexDouble}};
+    const auto it = types.find(storageClass);
+    if (it == types.end())
+        throw InputError(what + " holds a tensor of " + printable(storageClass) +
+                         ", which TorchPrep does not run");
+    return it->second;
+}
+
+// The weights and constants of the layout before torch 2.8: dicts of tensors torch.save wrote,
+// each an archive stored inside the program's.
+void readPickledWeights(const std::string &path, const std::string &what,
+                        std::map<std::string, at::Tensor> &byTarget)
+{
+    CheckedArchive outer(path, what);
+    for (const char *member : {"serialized_state_dict.pt", "serialized_constants.pt"}) {
+        if (!outer.contents().has(member))
+            continue;
+        const std::string named = what + "'s " + member;
+        CheckedArchive inner(outer, member, named);
+        if (!inner.contents().has("data.pkl"))
+            continue;
+        std::string problem;
+        const std::vector<PickledTensor> tensors = pickledTensorDict(
+            inner.read("data.pkl", std::uint64_t(1) << 30), "data",
+            [](const std::string &) { return std::optional<std::uint64_t>(); }, &problem);
+        if (!problem.empty())
+            throw InputError(named + ": " + printable(problem) + " (a damaged or crafted file?)");
+        for (const PickledTensor &t : tensors)
+            byTarget[t.key] =
+                viewedTensor(t.key, t.record, storageType(t.storageClass, named), t.offset, t.sizes,
+                             t.strides, inner.read(t.record, std::uint64_t(1) << 40), named);
+    }
 }
 
 class Interpreter
@@ -493,24 +545,30 @@ std::unique_ptr<ExportedModel> ExportedModel::load(const std::string &path,
     impl->program = readExportedProgram(path);
     impl->device = at::Device(device);
     const ExportedProgram &p = impl->program;
-    if (p.layout != "pt2")
-        throw InputError(what + " was saved by torch.export before torch 2.8, whose weights are " +
-                         "torch.save pickles TorchPrep does not read yet: it validates and views " +
-                         "it; to compare it, save it again with torch 2.8 or later, or compare " +
-                         "its torch.jit.trace");
     if (p.byteOrder != "little")
         throw InputError(what + " holds its weights in " + printable(p.byteOrder) +
                          "-endian byte order, which TorchPrep does not read");
     registerMissingAtenOps(); // torch 2.x's ops before the program calls them
-    CheckedArchive archive(path, what);
     std::map<std::string, at::Tensor> byTarget;
-    for (const ExportedWeight &w : p.weights) {
-        if (w.pickled)
-            throw InputError(what + ": weight '" + printable(w.target) +
-                             "' is a pickled tensor subclass, which TorchPrep does not run");
-        byTarget[w.target] =
-            weightTensor(w, archive.read(w.record, std::uint64_t(1) << 40), what).to(impl->device);
+    if (p.layout == "pt2") {
+        CheckedArchive archive(path, what);
+        for (const ExportedWeight &w : p.weights) {
+            if (w.pickled)
+                throw InputError(what + ": weight '" + printable(w.target) +
+                                 "' is a pickled tensor subclass, which TorchPrep does not run");
+            if (w.meta.layout != 7)
+                throw InputError(what + ": weight '" + printable(w.target) +
+                                 "' is not a strided tensor (sparse or mkldnn), which TorchPrep "
+                                 "does not run");
+            byTarget[w.target] = viewedTensor(w.target, w.record, scalarTypeOf(w.meta.dtype),
+                                              w.meta.storageOffset, w.meta.sizes, w.meta.strides,
+                                              archive.read(w.record, std::uint64_t(1) << 40), what);
+        }
+    } else {
+        readPickledWeights(path, what, byTarget);
     }
+    for (auto &[name, tensor] : byTarget)
+        tensor = tensor.to(impl->device);
     for (const ExportedSpec &spec : p.inputSpecs) {
         if (spec.kind == "user_input" || spec.name.empty())
             continue;
