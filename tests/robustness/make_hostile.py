@@ -422,6 +422,43 @@ def write_program(path, program_text, legacy=False):
                          (root + "/models/model.json", text)])
 
 
+def program_weights(out):
+    """forward(x) = x * w with w a [1, 4] float parameter, its record holding all 16 bytes or
+    only 8 (a weight reaching outside its record), or its view claiming another 2^40 elements."""
+    entries = []
+    for name, record, offset in (("program_weight_good", 16, 0),
+                                 ("program_weight_outside", 8, 0),
+                                 ("program_weight_far_offset", 16, 1 << 40)):
+        program = program_json()
+        graph = program["graph_module"]["graph"]
+        mul = {"target": "torch.ops.aten.mul.Tensor",
+               "inputs": [{"name": "self", "arg": {"as_tensor": {"name": "x"}}, "kind": 1},
+                          {"name": "other", "arg": {"as_tensor": {"name": "p_w"}}, "kind": 1}],
+               "outputs": [{"as_tensor": {"name": "relu"}}],
+               "metadata": {"stack_trace": 'File "m.py", line 3, in forward\n    return x * self.w',
+                            "nn_module_stack": "L__self__,,__main__.M"}}
+        graph["nodes"] = [mul]
+        graph["inputs"] = [{"as_tensor": {"name": "p_w"}}, {"as_tensor": {"name": "x"}}]
+        graph["tensor_values"]["p_w"] = graph["tensor_values"]["x"]
+        program["graph_module"]["signature"]["input_specs"].insert(
+            0, {"parameter": {"arg": {"name": "p_w"}, "parameter_name": "w"}})
+        meta = dict(graph["tensor_values"]["x"])
+        meta["storage_offset"] = {"as_int": offset}
+        config = {"config": {"w": {"path_name": "weight_0", "is_param": True, "use_pickle": False,
+                                   "tensor_meta": meta}}}
+        root = name
+        path = os.path.join(out, name + ".pt2")
+        write_zip(path, [(root + "/archive_format", b"pt2"), (root + "/archive_version", b"0"),
+                         (root + "/models/model.json", json.dumps(program).encode()),
+                         (root + "/data/weights/model_weights_config.json",
+                          json.dumps(config).encode()),
+                         (root + "/data/weights/weight_0", struct.pack("<4f", 1, 2, 3, 4)[:record])])
+        says = "reaches element" if name != "program_weight_good" else ""
+        entries.append({"file": path, "kind": "program_weight", "says": says,
+                        "expect": "refused" if says else "loads"})
+    return entries
+
+
 def hostile_programs(out):
     """.pt2 files a crafted or damaged file could be: each refused in one line, exit 2."""
     good = program_json()
@@ -459,6 +496,7 @@ def hostile_programs(out):
         path = os.path.join(out, name + ".pt2")
         write_program(path, program, legacy)
         entries.append({"file": path, "kind": "hostile_program", "says": says, "expect": "refused"})
+    entries += program_weights(out)
     for name, legacy in (("program_good", False), ("program_good_legacy", True)):
         path = os.path.join(out, name + ".pt2")
         write_program(path, good, legacy)

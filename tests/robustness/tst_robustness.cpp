@@ -204,6 +204,25 @@ class TestRobustness : public QObject
         verifyRefused(torchprepWithin({"validate", "--json", file}, 120), says);
     }
 
+    // A program's weights are read when it runs (compare): one whose view reaches past its
+    // record is refused in one line; the same program with all its bytes compares with itself.
+    void programWeightsAreChecked()
+    {
+        int seen = 0;
+        for (const QJsonValue &entry : manifest()) {
+            if (entry["kind"].toString() != "program_weight")
+                continue;
+            ++seen;
+            const QString file = entry["file"].toString();
+            const Run run = torchprepWithin({"compare", file, file, "--input-shape", "1,4"}, 120);
+            if (entry["expect"].toString() == "loads")
+                QVERIFY2(run.exitCode == 0, run.err.constData());
+            else
+                verifyRefused(run, entry["says"].toString());
+        }
+        QCOMPARE(seen, 3);
+    }
+
     void wellWrittenProgramsValidate()
     {
         int seen = 0;

@@ -183,8 +183,9 @@ class TestPt2Files : public QObject
         QTest::addColumn<QString>("inputs");
         QTest::addColumn<QString>("outputs");
         for (const QJsonValue m : manifest()["models"].toArray())
-            QTest::newRow(qPrintable(m["name"].toString()))
-                << m["files"][0].toString() << m["inputs"].toString() << m["outputs"].toString();
+            for (const QJsonValue f : m["files"].toArray()) // both layouts
+                QTest::newRow(qPrintable(QFileInfo(f.toString()).fileName()))
+                    << f.toString() << m["inputs"].toString() << m["outputs"].toString();
     }
 
     void runsAsItsTorch()
@@ -223,7 +224,8 @@ class TestPt2Files : public QObject
                      qPrintable(layer["module"].toString() + " " + layer["match"].toString()));
     }
 
-    // What TorchPrep does not do with a program says so in one line, and writes nothing.
+    // What TorchPrep does not do with a program (prepare it, export it to ONNX) says so in one
+    // line, and writes nothing.
     void refusalsAreOneLine()
     {
         const QJsonObject model = manifest()["models"][0].toObject();
@@ -234,13 +236,12 @@ class TestPt2Files : public QObject
         QVERIFY2(prepare.err.contains("torch.export program") && prepare.err.count('\n') == 1,
                  prepare.err.constData());
         QVERIFY(!QFileInfo::exists(dir.filePath("out.pt")));
-        // The layout before torch 2.8 pickles its weights: validated, not run.
-        const QString legacy = model["files"][1].toString();
-        const Run compare =
-            torchprep({"compare", legacy, file, "--inputs", model["inputs"].toString()});
-        QCOMPARE(compare.exitCode, 2);
-        QVERIFY2(compare.err.contains("before torch 2.8") && compare.err.count('\n') == 1,
-                 compare.err.constData());
+        const Run onnx = torchprep(
+            {"export-onnx", file, "-o", dir.filePath("out.onnx"), "--input-shape", "1,3,8,8"});
+        QCOMPARE(onnx.exitCode, 2);
+        QVERIFY2(onnx.err.contains("torch.export program") && onnx.err.count('\n') == 1,
+                 onnx.err.constData());
+        QVERIFY(!QFileInfo::exists(dir.filePath("out.onnx")));
     }
 
     // A folder of programs validates in one batch, as a folder of TorchScript files does.
