@@ -65,8 +65,16 @@ at::Tensor scaledDotProductAttention(const at::Tensor &query, const at::Tensor &
     weights = weights.masked_fill(hidden, 0);
     if (dropoutP > 0.0)
         weights = at::dropout(weights, dropoutP, /*train=*/true);
-    const at::Tensor out = at::matmul(weights, v);
-    return upcast ? out.to(type) : out;
+    at::Tensor out = at::matmul(weights, v);
+    out = upcast ? out.to(type) : out;
+    // torch's CPU kernel lays its result out as the query is laid out (MHA's query is a view of
+    // [length, batch * heads, dim]): a program exported by torch 2.6 views it so after a permute.
+    if (out.sizes() == query.sizes()) {
+        at::Tensor laidOut = at::empty_like(query, out.options());
+        laidOut.copy_(out);
+        return laidOut;
+    }
+    return out;
 }
 
 // rms_norm (torch 2.4, nn.RMSNorm): x / sqrt(mean(x², normalized dims) + eps) · weight, computed

@@ -50,6 +50,10 @@ parseModuleStack(const std::string &text, const std::function<void(const std::st
             bad("entry without its key, path and class");
             return frames;
         }
+        // export marks a node it made itself (a size it reads) with a placeholder entry, not a
+        // module: every class it names is qualified ("__main__.Block").
+        if (parts[2].find('.') == std::string::npos)
+            continue;
         const std::string path = normalModulePath(parts[1]);
         if (path == "?") {
             bad("path that names no module");

@@ -6,6 +6,7 @@
 #include "io/pickled_tensors.h"
 #include "libtorch/missing_aten_ops.h"
 
+#include <ATen/ScalarOps.h>
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/version.h>
 
@@ -413,13 +414,53 @@ class Interpreter
             all.insert(all.end(), extra.begin(), extra.end());
             return all;
         };
-        while (truth(runGraph(graphOf(*graphs[0]), withExtra(), false).at(0)))
+        // A crafted loop could run for ever; no model of ours loops a million times.
+        constexpr int kMaxIterations = 1000000;
+        int iterations = 0;
+        while (truth(runGraph(graphOf(*graphs[0]), withExtra(), false).at(0))) {
+            if (++iterations > kMaxIterations)
+                throw InputError("the program's while_loop runs more than " +
+                                 std::to_string(kMaxIterations) + " times");
             carried = runGraph(graphOf(*graphs[1]), withExtra(), false);
+        }
         bindOutputs(node, carried, env);
+    }
+
+    // Sizes export reads as ops of their own (1.13 has no aten::sym_size).
+    bool runSizeQuery(const ExportedNode &node, Env &env)
+    {
+        const std::string &t = node.target;
+        const bool size = t == "torch.ops.aten.sym_size.int",
+                   stride = t == "torch.ops.aten.sym_stride.int";
+        const bool numel = t == "torch.ops.aten.sym_numel.default";
+        const bool offset = t == "torch.ops.aten.sym_storage_offset.default";
+        if (!size && !stride && !numel && !offset)
+            return false;
+        if (node.inputs.empty() || node.inputs.front().items.empty())
+            throw InputError("the program calls " + printable(t) + " without a tensor");
+        const at::Tensor tensor = item(env, node.inputs.front().items.front()).toTensor();
+        std::int64_t value = 0;
+        if (numel) {
+            value = tensor.numel();
+        } else if (offset) {
+            value = tensor.storage_offset();
+        } else {
+            if (node.inputs.size() < 2 || node.inputs[1].items.empty())
+                throw InputError("the program calls " + printable(t) + " without a dimension");
+            const std::int64_t dim = item(env, node.inputs[1].items.front()).toInt();
+            if (dim < -tensor.dim() || dim >= tensor.dim())
+                throw InputError("the program reads dimension " + std::to_string(dim) +
+                                 " of a tensor of " + std::to_string(tensor.dim()));
+            value = size ? tensor.size(dim) : tensor.stride(dim);
+        }
+        bindOutputs(node, {c10::IValue(value)}, env);
+        return true;
     }
 
     void runOp(const ExportedNode &node, Env &env)
     {
+        if (runSizeQuery(node, env))
+            return;
         const std::string rest = node.target.substr(10); // past "torch.ops."
         const std::size_t dot = rest.find('.');
         const std::size_t last = rest.rfind('.');
@@ -455,6 +496,14 @@ class Interpreter
                 type = type->expectRef<c10::OptionalType>().getElementType();
             if (type->kind() == c10::TypeKind::FloatType && v.isInt())
                 v = c10::IValue(static_cast<double>(v.toInt()));
+            // A Python number where the op takes a tensor (`y * 4`): a wrapped number, as
+            // Python's dispatcher makes it, which keeps the other operand's dtype.
+            if (type->kind() == c10::TypeKind::TensorType &&
+                (v.isInt() || v.isDouble() || v.isBool())) {
+                at::Tensor wrapped = at::scalar_to_tensor(v.toScalar());
+                wrapped.unsafeGetTensorImpl()->set_wrapped_number(true);
+                v = c10::IValue(wrapped);
+            }
             stack.push_back(std::move(v));
         }
         handle->callBoxed(&stack);
