@@ -113,12 +113,15 @@ class TestPt2Files : public QObject
         }
         QCOMPARE(reusedOf(report), expected);
 
-        // Functionals: the ones the source holds, at their lines.
-        QStringList places;
-        for (const QJsonValue m : model["missing"].toArray())
-            places << m[0].toString() + "@" + QString::number(m[2].toInt());
-        places.sort();
-        QCOMPARE(missingPlaces(report), places);
+        // Functionals: the ones the source holds, at their lines (torch's own layers are held
+        // to their trace below).
+        if (!model["missing"].isNull()) {
+            QStringList places;
+            for (const QJsonValue m : model["missing"].toArray())
+                places << m[0].toString() + "@" + QString::number(m[2].toInt());
+            places.sort();
+            QCOMPARE(missingPlaces(report), places);
+        }
 
         // Every finding's module, op and line are torch.fx's for some op of the program.
         for (const QJsonValue f : findingsOf(report, "missing_module")) {
@@ -130,7 +133,8 @@ class TestPt2Files : public QObject
                                   op[2].toInt() == lineOf(f) && opMatches);
             }
             QVERIFY2(found, qPrintable(f["message"].toString() + " matches no op torch.fx sees"));
-            QVERIFY2(f["source"].toString().contains(model["file"].toString()),
+            QVERIFY2(f["source"].isNull() ||
+                         f["source"].toString().contains(model["file"].toString()),
                      qPrintable(f["source"].toString()));
             QVERIFY(f["manual_fix"].toBool());
             QVERIFY2(!f["fix"].toString().contains("torchprep prepare`") ||
@@ -159,7 +163,7 @@ class TestPt2Files : public QObject
         QTest::addColumn<QString>("program");
         QTest::addColumn<QString>("traced");
         for (const QJsonValue m : manifest()["models"].toArray())
-            if (m["traced"].isString())
+            if (m["traced"].isString() && m["inner_calls_recorded"].toBool(true))
                 QTest::newRow(qPrintable(m["name"].toString()))
                     << m["files"][0].toString() << m["traced"].toString();
     }
