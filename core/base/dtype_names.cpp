@@ -17,6 +17,7 @@ const std::vector<DtypeName> &dtypeNames()
         {"bool", "", "Bool", true},
         {"complex64", "", "ComplexFloat", false},
         {"complex128", "", "ComplexDouble", false},
+        {"complex32", "chalf", "ComplexHalf", false},
     };
     return names;
 }

@@ -10,8 +10,9 @@ namespace {
 std::optional<at::ScalarType> scalarTypeSpelled(const std::string &c10)
 {
     static const at::ScalarType candidates[] = {
-        at::kFloat, at::kDouble, at::kHalf, at::kBFloat16, at::kLong,         at::kInt,
-        at::kShort, at::kChar,   at::kByte, at::kBool,     at::kComplexFloat, at::kComplexDouble,
+        at::kFloat,        at::kDouble,        at::kHalf,        at::kBFloat16, at::kLong,
+        at::kInt,          at::kShort,         at::kChar,        at::kByte,     at::kBool,
+        at::kComplexFloat, at::kComplexDouble, at::kComplexHalf,
     };
     for (at::ScalarType type : candidates)
         if (c10 == c10::toString(type))

@@ -2,23 +2,7 @@
 
 #include "pt2/exported_program.h"
 
-#include <map>
-
 namespace torchprep {
-
-namespace {
-
-// The schema's ScalarType numbers, as --input-shape spells the dtypes.
-std::string dtypeName(int dtype)
-{
-    static const std::map<int, std::string> names = {
-        {1, "uint8"},   {2, "int8"},    {3, "int16"},   {4, "int32"}, {5, "int64"},
-        {6, "float16"}, {7, "float32"}, {8, "float64"}, {12, "bool"}, {13, "bfloat16"}};
-    const auto it = names.find(dtype);
-    return it == names.end() ? "dtype " + std::to_string(dtype) : it->second;
-}
-
-} // namespace
 
 ValueShapes programValueShapes(const std::string &path, const ModelGraph &graph)
 {
@@ -37,7 +21,9 @@ ValueShapes programValueShapes(const std::string &path, const ModelGraph &graph)
         TensorShape &shape = shapes.values[static_cast<std::size_t>(value.id)];
         shape.known = true;
         shape.sizes = it->second.sizes;
-        shape.dtype = dtypeName(it->second.dtype);
+        shape.dtype = exportDtypeName(it->second.dtype);
+        if (shape.dtype.empty())
+            shape.dtype = "dtype " + std::to_string(it->second.dtype);
         ++shapes.recorded;
     }
     return shapes;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace torchprep {
@@ -549,10 +550,24 @@ class ProgramParser
 
 } // namespace
 
+std::string exportDtypeName(int dtype)
+{
+    static const std::map<int, std::string> names = {
+        {1, "uint8"},       {2, "int8"},    {3, "int16"},    {4, "int32"},     {5, "int64"},
+        {6, "float16"},     {7, "float32"}, {8, "float64"},  {9, "complex32"}, {10, "complex64"},
+        {11, "complex128"}, {12, "bool"},   {13, "bfloat16"}};
+    const auto it = names.find(dtype);
+    return it == names.end() ? std::string() : it->second;
+}
+
 ExportedProgram readExportedProgram(const std::string &path)
 {
     const std::string what = "'" + printable(path) + "'";
-    CheckedArchive archive(path, what);
+    return readExportedProgram(CheckedArchive(path, what), what);
+}
+
+ExportedProgram readExportedProgram(const CheckedArchive &archive, const std::string &what)
+{
     const ArchiveContents &contents = archive.contents();
     if (!contents.isExportedProgram())
         throw InputError(what + " is not a program saved by torch.export.save (.pt2)");

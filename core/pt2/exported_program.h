@@ -134,9 +134,17 @@ struct ExportedProgram
 constexpr int kOldestExportSchemaMajor = 8;
 constexpr int kNewestExportSchemaMajor = 8;
 
+// The torch name ("float32", as base/dtype_names.h spells it) of a dtype as the export schema
+// numbers it (torch/_export/serde/schema.py's ScalarType); "" for one TorchPrep names not.
+std::string exportDtypeName(int dtype);
+
+class CheckedArchive;
+
 // Reads the program of a .pt2 file through the hardened archive reader. Throws InputError with
 // one line for anything that is not such a program, a schema major it does not know, or a value
 // out of bounds (names, sizes, nesting, a node reading a value nothing produced).
 ExportedProgram readExportedProgram(const std::string &path);
+// The same, from the archive already open (whoever reads its weights next); `what` names it.
+ExportedProgram readExportedProgram(const CheckedArchive &archive, const std::string &what);
 
 } // namespace torchprep

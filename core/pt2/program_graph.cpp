@@ -115,7 +115,7 @@ class ProgramGraphBuilder
         walkGraph(main, top, scope);
         for (const ExportedValueRef &out : main.outputs)
             if (const auto it = scope.find(out.name); it != scope.end())
-                userOutput(out.name, it->second);
+                graph_.outputs.push_back(it->second);
         connectCalls();
         makeSignature();
         countParameters();
@@ -224,8 +224,6 @@ class ProgramGraphBuilder
             parameterOwner_[v] = dot == std::string::npos ? "" : spec->target.substr(0, dot);
         }
     }
-
-    void userOutput(const std::string &, ValueId v) { graph_.outputs.push_back(v); }
 
     GraphNode &newNode(NodeKind kind, const std::string &op, const Context &ctx)
     {
@@ -342,7 +340,7 @@ class ProgramGraphBuilder
             scope[out.name] = v;
         }
         if (op == "prim::If" || op == "prim::Loop")
-            walkBlocks(id, node, ctx, stack, scope);
+            walkBlocks(id, node, stack, scope);
     }
 
     // export keeps no module stack in the branches of torch.cond: an op there that reads a
@@ -373,8 +371,8 @@ class ProgramGraphBuilder
     }
 
     // A branch or loop body: its inputs are made by the control node, its results feed it.
-    void walkBlocks(NodeId control, const ExportedNode &node, const Context &ctx,
-                    const std::vector<ExportedModuleFrame> &stack, Scope &scope)
+    void walkBlocks(NodeId control, const ExportedNode &node,
+                    const std::vector<ExportedModuleFrame> &stack, const Scope &scope)
     {
         std::vector<ValueId> operands; // cond's `operands`, while_loop's carried and extra
         for (const ExportedArgument &a : node.inputs)
@@ -406,8 +404,6 @@ class ProgramGraphBuilder
             for (const ExportedValueRef &out : g.outputs)
                 use(control, lookup(inner, out.name));
         }
-        (void)ctx;
-        (void)scope;
     }
 
     // A wrapper around a subgraph (set_grad_enabled, autocast): its ops run where it stands.

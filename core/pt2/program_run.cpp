@@ -4,6 +4,7 @@
 #include "base/printable.h"
 #include "io/archive_check.h"
 #include "io/pickled_tensors.h"
+#include "libtorch/dtypes_torch.h"
 #include "libtorch/missing_aten_ops.h"
 
 #include <ATen/ScalarOps.h>
@@ -17,40 +18,14 @@ namespace torchprep {
 
 namespace {
 
-// The export schema's ScalarType numbers (torch/_export/serde/schema.py), not c10's.
-at::ScalarType scalarTypeOf(std::int64_t dtype)
+// A dtype as the export schema numbers it, through TorchPrep's one table of dtypes.
+at::ScalarType exportScalarType(std::int64_t dtype)
 {
-    switch (dtype) {
-    case 1:
-        return at::kByte;
-    case 2:
-        return at::kChar;
-    case 3:
-        return at::kShort;
-    case 4:
-        return at::kInt;
-    case 5:
-        return at::kLong;
-    case 6:
-        return at::kHalf;
-    case 7:
-        return at::kFloat;
-    case 8:
-        return at::kDouble;
-    case 9:
-        return at::kComplexHalf;
-    case 10:
-        return at::kComplexFloat;
-    case 11:
-        return at::kComplexDouble;
-    case 12:
-        return at::kBool;
-    case 13:
-        return at::kBFloat16;
-    default:
+    const auto type = scalarTypeOf(exportDtypeName(static_cast<int>(dtype)));
+    if (!type)
         throw InputError("the program uses dtype " + std::to_string(dtype) +
                          " of torch.export's schema, which this libtorch cannot hold");
-    }
+    return *type;
 }
 
 at::MemoryFormat memoryFormatOf(std::int64_t format)
@@ -125,10 +100,9 @@ at::ScalarType storageType(const std::string &storageClass, const std::string &w
 
 // The weights and constants of the layout before torch 2.8: dicts of tensors torch.save wrote,
 // each an archive stored inside the program's.
-void readPickledWeights(const std::string &path, const std::string &what,
+void readPickledWeights(const CheckedArchive &outer, const std::string &what,
                         std::map<std::string, at::Tensor> &byTarget)
 {
-    CheckedArchive outer(path, what);
     for (const char *member : {"serialized_state_dict.pt", "serialized_constants.pt"}) {
         if (!outer.contents().has(member))
             continue;
@@ -291,7 +265,8 @@ class Interpreter
             return c10::IValue(v);
         }
         if (k == "as_scalar_type")
-            return c10::IValue(static_cast<std::int64_t>(scalarTypeOf(a.items.front().integer)));
+            return c10::IValue(
+                static_cast<std::int64_t>(exportScalarType(a.items.front().integer)));
         if (k == "as_memory_format")
             return c10::IValue(static_cast<std::int64_t>(memoryFormatOf(a.items.front().integer)));
         if (k == "as_layout")
@@ -591,7 +566,9 @@ std::unique_ptr<ExportedModel> ExportedModel::load(const std::string &path,
     const std::string what = "'" + printable(path) + "'";
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    impl->program = readExportedProgram(path);
+    // One archive, checked once, for the program and its weights.
+    const CheckedArchive archive(path, what);
+    impl->program = readExportedProgram(archive, what);
     impl->device = at::Device(device);
     const ExportedProgram &p = impl->program;
     if (p.byteOrder != "little")
@@ -600,7 +577,6 @@ std::unique_ptr<ExportedModel> ExportedModel::load(const std::string &path,
     registerMissingAtenOps(); // torch 2.x's ops before the program calls them
     std::map<std::string, at::Tensor> byTarget;
     if (p.layout == "pt2") {
-        CheckedArchive archive(path, what);
         for (const ExportedWeight &w : p.weights) {
             if (w.pickled)
                 throw InputError(what + ": weight '" + printable(w.target) +
@@ -609,12 +585,12 @@ std::unique_ptr<ExportedModel> ExportedModel::load(const std::string &path,
                 throw InputError(what + ": weight '" + printable(w.target) +
                                  "' is not a strided tensor (sparse or mkldnn), which TorchPrep "
                                  "does not run");
-            byTarget[w.target] = viewedTensor(w.target, w.record, scalarTypeOf(w.meta.dtype),
+            byTarget[w.target] = viewedTensor(w.target, w.record, exportScalarType(w.meta.dtype),
                                               w.meta.storageOffset, w.meta.sizes, w.meta.strides,
                                               archive.read(w.record, std::uint64_t(1) << 40), what);
         }
     } else {
-        readPickledWeights(path, what, byTarget);
+        readPickledWeights(archive, what, byTarget);
     }
     for (auto &[name, tensor] : byTarget)
         tensor = tensor.to(impl->device);
