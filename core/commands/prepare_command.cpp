@@ -74,9 +74,13 @@ std::string rowText(const PrepareRow &row)
         changes += pass.changes.size();
     const EquivalenceReport &proof = row.outcome.proof;
     std::snprintf(buf, sizeof buf, "max |diff| %.3g  %.2f s", proof.maxAbsDiff, row.seconds);
-    return row.job.input + "  " + (proof.passed ? "proven" : "FAILED") + "  " +
-           std::to_string(changes) + " changes  " + std::to_string(row.outcome.remaining.size()) +
-           " remaining  " + buf + (row.outcome.written ? "  -> " + row.job.output : std::string()) +
+    return row.job.input + "  " +
+           (proof.passed                ? "proven"
+            : proof.inputsGaveNoNumbers ? "no-numbers"
+                                        : "FAILED") +
+           "  " + std::to_string(changes) + " changes  " +
+           std::to_string(row.outcome.remaining.size()) + " remaining  " + buf +
+           (row.outcome.written ? "  -> " + row.job.output : std::string()) +
            (row.outcome.diagnosis.brokenBy.empty()
                 ? ""
                 : "  broken by " + row.outcome.diagnosis.brokenBy) +

@@ -67,6 +67,7 @@ void writeProof(JsonWriter &json, const PrepareJob &job, const PrepareOutcome &o
         json.key("reason").value(proof.reason);
     json.key("non_finite").value(proof.nonFinite);
     json.key("non_finite_mismatches").value(proof.nonFiniteMismatches);
+    json.key("inputs_gave_no_numbers").value(proof.inputsGaveNoNumbers);
     json.key("broken_by");
     outcome.diagnosis.brokenBy.empty() ? json.null() : json.value(outcome.diagnosis.brokenBy);
     json.key("first_divergence");

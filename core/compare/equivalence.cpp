@@ -32,7 +32,14 @@ EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &
         report.mismatch = compared.verdict;
     else if (!compared.passed)
         report.reason = compared.verdict;
+    bool onlyNoNumbers = compared.comparable && !compared.passed && !compared.outputs.empty();
+    bool someNoNumbers = false;
     for (const OutputComparison &o : compared.outputs) {
+        const bool noNumbers = o.metrics.elements > 0 && o.metrics.finiteElements == 0 &&
+                               o.metrics.nonFiniteMismatches == 0;
+        someNoNumbers = someNoNumbers || noNumbers;
+        if (!noNumbers && !agreementOf(o.metrics, tolerance).agrees)
+            onlyNoNumbers = false;
         OutputDifference d;
         d.index = o.index;
         d.shape = o.shape;
@@ -49,6 +56,7 @@ EquivalenceReport proveEquivalent(const TorchModel &original, const TorchModel &
         report.nonFinite += std::max(d.nonFiniteA, d.nonFiniteB);
         report.nonFiniteMismatches += d.nonFiniteMismatches;
     }
+    report.inputsGaveNoNumbers = onlyNoNumbers && someNoNumbers;
     return report;
 }
 

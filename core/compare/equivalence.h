@@ -35,6 +35,9 @@ struct EquivalenceReport
     std::string reason;                    // why comparable outputs do not agree, else ""
     std::int64_t nonFinite = 0;            // NaN/Inf elements over outputs (worst batch each)
     std::int64_t nonFiniteMismatches = 0;  // positions where the models disagree on NaN/Inf
+    // Not passed only because an output is NaN/Inf everywhere, the same in both models: the
+    // inputs gave no numbers to compare, which says nothing against the prepared model.
+    bool inputsGaveNoNumbers = false;
 };
 
 // Runs both models on the same inputs, batch by batch, and compares every output tensor

@@ -96,7 +96,8 @@ PreparedProof provePrepared(const TorchModel &original, const TorchModel &prepar
 {
     PreparedProof result;
     result.proof = proveEquivalent(original, prepared, inputs, tolerance);
-    if (!result.proof.passed)
+    // Outputs NaN everywhere in both models convict no step: there is nothing to diagnose.
+    if (!result.proof.passed && !result.proof.inputsGaveNoNumbers)
         result.diagnosis = diagnose(original, options, inputs, tolerance, passes);
     return result;
 }
@@ -118,10 +119,14 @@ std::string inputsText(const InputSpec &spec)
 std::string proofLine(const EquivalenceReport &proof, const InputSpec &inputs)
 {
     std::ostringstream out;
-    out << "equivalence: " << (proof.passed ? "proven" : "FAILED") << " on " << inputsText(inputs)
-        << ": max |diff| " << threeSignificant(proof.maxAbsDiff) << ", mean |diff| "
-        << threeSignificant(proof.meanAbsDiff) << ", cosine " << threeSignificant(proof.cosine)
-        << " (tolerance " << threeSignificant(proof.tolerance) << ")"
+    out << "equivalence: "
+        << (proof.passed                ? "proven"
+            : proof.inputsGaveNoNumbers ? "not proven, the inputs gave no numbers,"
+                                        : "FAILED")
+        << " on " << inputsText(inputs) << ": max |diff| " << threeSignificant(proof.maxAbsDiff)
+        << ", mean |diff| " << threeSignificant(proof.meanAbsDiff) << ", cosine "
+        << threeSignificant(proof.cosine) << " (tolerance " << threeSignificant(proof.tolerance)
+        << ")"
         << (proof.nonFinite && proof.nonFiniteMismatches == 0
                 ? "; " + std::to_string(proof.nonFinite) + " NaN/Inf elements, the same in both"
                 : std::string())

@@ -493,7 +493,14 @@ class TestRobustness : public QObject
             QJsonDocument::fromJson(allNan.out).object()["equivalence"].toObject();
         QCOMPARE(proof["passed"].toBool(), false);
         QVERIFY2(proof["reason"].toString().contains("NaN"), allNan.out.constData());
+        // Nothing broke: the inputs gave no numbers, and no step is blamed for it.
+        QCOMPARE(proof["inputs_gave_no_numbers"].toBool(), true);
+        QVERIFY2(proof["broken_by"].isNull(), allNan.out.constData());
         QVERIFY(!QFileInfo::exists(dir.filePath("n.pt")));
+        const Run allNanText = torchprepWithin(
+            {"prepare", everywhere, "-o", dir.filePath("n.pt"), "--input-shape", "8"}, 120);
+        QVERIFY2(allNanText.out.contains("the inputs gave no numbers"), allNanText.out.constData());
+        QVERIFY2(!allNanText.out.contains("broken by"), allNanText.out.constData());
 
         const Run someNan = torchprepWithin(
             {"prepare", some, "-o", dir.filePath("s.pt"), "--input-shape", "8", "--json"}, 120);
@@ -502,6 +509,7 @@ class TestRobustness : public QObject
             QJsonDocument::fromJson(someNan.out).object()["equivalence"].toObject();
         QVERIFY(proven["non_finite"].toInt() > 0);
         QCOMPARE(proven["non_finite_mismatches"].toInt(), 0);
+        QCOMPARE(proven["inputs_gave_no_numbers"].toBool(), false);
 
         const Run compared = torchprepWithin(
             {"compare", some, dir.filePath("s.pt"), "--input-shape", "8", "--json"}, 120);
