@@ -3,6 +3,7 @@
 #include "graph/op_catalogue.h"
 
 #include <cctype>
+#include <map>
 #include <regex>
 #include <set>
 #include <unordered_set>
@@ -74,15 +75,49 @@ std::string moduleName(const std::string &fxName, const std::string &scope)
     return "module_" + fxName;
 }
 
+// The code a scripted node was compiled from ("a / b"); a trace keeps only file and line.
+std::string codeOf(const torch::jit::Node *node)
+{
+    try {
+        const auto generated = node->sourceRange().findSourceRangeThatGenerated();
+        return generated && generated->source() ? generated->text().str() : std::string();
+    } catch (const std::exception &) {
+        return {};
+    }
+}
+
+// fx names an operator by Python's operator module: `a / b` is `truediv` where torch.div and
+// a.div are `div`, and `7.1 - x` (TorchScript's rsub) is `sub`. Scripted code says which was
+// written (`torch.div`, `a / b`); a trace keeps only file and line, and takes the operator,
+// which model code writes far more often.
+std::string operatorName(const std::string &base, const std::string &code)
+{
+    const bool scripted = !code.empty() && code.find('\n') == std::string::npos;
+    auto called = [&](const std::string &name) {
+        return scripted && code.size() >= name.size() &&
+               code.compare(code.size() - name.size(), name.size(), name) == 0;
+    };
+    if (base == "div" && !called("div"))
+        return "truediv";
+    if (base == "rsub" && !called("rsub"))
+        return "sub";
+    return base;
+}
+
 } // namespace
 
 std::string AimetNames::baseName(const std::string &op, const std::string &function)
 {
     std::string base = baseOpName(function.empty() ? op : function);
+    // A reflected operator (`7.1 - x` traced as Tensor.__rsub__) is the operator to fx.
+    static const std::map<std::string, std::string> reflected = {
+        {"rsub", "sub"}, {"rdiv", "truediv"},   {"rtruediv", "truediv"}, {"radd", "add"},
+        {"rmul", "mul"}, {"rmatmul", "matmul"}, {"rpow", "pow"}};
+    if (function.size() > 4 && function.compare(function.size() - 2, 2, "__") == 0)
+        if (const auto it = reflected.find(base); it != reflected.end())
+            return it->second;
     if (base == "fn") // torch's boolean_dispatch (F.max_pool2d's return_indices) names its inner fn
         base = baseOpName(op);
-    if (base == "max_pool2d_with_indices")
-        return "max_pool2d";
     if (base == "upsample" || base.compare(0, 9, "upsample_") == 0)
         return "interpolate";
     return base;
@@ -113,6 +148,8 @@ AimetNames::AimetNames(const PassContext &context, const std::vector<Finding> &m
             continue;
         }
         torch::jit::Node *real = context.node(node.id);
+        if (real && node.function.empty())
+            candidate = operatorName(candidate, codeOf(real));
         if (candidate == "convolution" && real && real->inputs().size() > 3) // traced F.conv2d
             if (auto stride = staticValue(real->input(3)); stride && stride->isList())
                 candidate = "conv" + std::to_string(stride->toListRef().size()) + "d";

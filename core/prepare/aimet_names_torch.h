@@ -27,7 +27,8 @@ class AimetNames
     std::string nameFor(const torch::jit::Module &owner, const torch::jit::Node *node) const;
 
     // AIMET's base name for an op or a function ("upsample_nearest2d" called by F.interpolate:
-    // "interpolate"; "_max_pool2d" and "max_pool2d_with_indices": "max_pool2d").
+    // "interpolate"; "_max_pool2d": "max_pool2d"; F.max_pool2d(return_indices=True) stays
+    // "max_pool2d_with_indices", the function fx records).
     static std::string baseName(const std::string &op, const std::string &function);
 
   private:
