@@ -1,4 +1,4 @@
-// A layer by what its forward does: one layer op on the module's own parameters.
+// A layer by what its forward does: one data op, as AIMET's connected graph has it.
 #include "torchscript/layer_recognition_torch.h"
 
 #include "graph/module_classes.h"
@@ -10,16 +10,6 @@ namespace torchprep {
 
 namespace {
 
-bool isLayerOp(const std::string &op)
-{
-    static const std::unordered_set<std::string> layers = {
-        "linear",           "conv1d",           "conv2d",           "conv3d",     "convolution",
-        "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "batch_norm", "layer_norm",
-        "group_norm",       "instance_norm",    "embedding",        "rms_norm",
-    };
-    return layers.count(baseOpName(op)) > 0;
-}
-
 bool producesTensor(const ModelGraph &graph, const GraphNode &node)
 {
     for (ValueId v : node.outputs)
@@ -28,30 +18,19 @@ bool producesTensor(const ModelGraph &graph, const GraphNode &node)
     return false;
 }
 
-// The module's own parameter: read by the module's forward itself, not a child's.
-bool ownParameter(const ModelGraph &graph, ValueId value)
-{
-    const GraphValue &v = graph.values[value];
-    return v.origin == ValueOrigin::Parameter && v.producer != kNoId &&
-           graph.nodes[v.producer].owner == 0;
-}
-
-bool isOneLayerOp(const ModelGraph &graph)
+// AIMET's connected graph takes a childless module whose forward runs one op as that op's
+// module (`Square`: x * x): one data op, whatever it is, makes the module a layer.
+bool isOneOpModule(const ModelGraph &graph)
 {
     int dataOps = 0;
-    bool layer = false;
     for (const GraphNode &node : graph.nodes) {
         if (node.kind == NodeKind::ModuleCall)
             return false;
         if (isExemptOp(node.op) || isTensorConstructor(node.op) || !producesTensor(graph, node))
             continue;
         ++dataOps;
-        bool own = false;
-        for (ValueId in : node.inputs)
-            own = own || ownParameter(graph, in);
-        layer = isLayerOp(node.op) && own;
     }
-    return dataOps == 1 && layer;
+    return dataOps == 1;
 }
 
 } // namespace
@@ -68,7 +47,7 @@ bool LayerRecognition::isLayer(const torch::jit::Module &module, const std::stri
         return it->second;
     bool layer = false;
     try {
-        layer = isOneLayerOp(walk_(module));
+        layer = isOneOpModule(walk_(module));
     } catch (const std::exception &) {
         layer = false; // what the walk cannot follow is no plain layer
     }

@@ -12,9 +12,9 @@
 
 namespace torchprep {
 
-// A module without submodules whose forward is one layer op (conv, linear, a norm,
-// embedding) on its own parameters is that layer: torchvision's Conv3DSimple (a subclass of
-// nn.Conv3d with its own __init__), a user's `F.linear(x, self.weight, self.bias)` module.
+// A module without submodules whose forward runs one data op is that op's layer, as AIMET's
+// connected graph takes it: torchvision's Conv3DSimple (a subclass of nn.Conv3d with its own
+// __init__), a user's `F.linear(x, self.weight, self.bias)` module, a `Square` (x * x).
 // Answers are kept per module type.
 class LayerRecognition
 {
