@@ -43,8 +43,8 @@ struct ModuleInfo
     std::string
         className; // qualified, TorchScript mangling removed: "torch.nn.modules.activation.ReLU"
     std::string typeName; // last component of className: "ReLU"
-    // A layer: an atomic torch.nn layer, or a module whose forward is one layer op on its own
-    // parameters (a subclass of nn.Conv3d). Its internals are not user code.
+    // A layer: an atomic torch.nn layer, or a childless module whose forward runs one data op
+    // (a subclass of nn.Conv3d, a Square), as AIMET takes it. Its internals are not user code.
     bool leaf = false;
     // A composite torch.nn layer (TransformerEncoderLayer, MultiheadAttention, ...): torch's
     // code, looked into like user code because it carries functionals.
