@@ -84,6 +84,7 @@ class ReuseReporter
         f.calls = runs.inUnboundedLoop ? Finding::kCallsInLoop : static_cast<int>(runs.times);
         std::string sites;
         std::vector<NodeId> loops; // the outermost loop around each looped call, in order
+        calls_ = method.calls;
         for (NodeId call : method.calls) {
             const SourceLocation &site = graph_.nodes[call].source;
             f.callSites.push_back(site);
@@ -106,6 +107,15 @@ class ReuseReporter
             f.fix = "`" + module.path + "` keeps state between calls in " + listed(state) +
                     ": copies would not share it, so give each call its own module by hand where "
                     "the state allows (or move the state into tensors passed between calls)";
+        } else if (!loops.empty() && allUnrolledByPreparer(loops)) {
+            const GraphNode &loop = graph_.nodes[loops.front()];
+            f.fix = "give each iteration of the loop" + atSource(loop.source) +
+                    " its own module: `torchprep prepare` unrolls a loop of a fixed count (" +
+                    std::to_string(loop.tripCount) + " here) and calls a copy of `" + module.path +
+                    "` in each iteration, as a trace does; by hand, `self." + module.name +
+                    "s = nn.ModuleList(copy.deepcopy(self." + module.name +
+                    ") for _ in range(n))` in `__init__` of " + parent.typeName +
+                    ", called as `self." + module.name + "s[i]` in iteration i";
         } else if (!loops.empty()) {
             f.manualFix = true;
             f.fix = "unroll the loop" + atSource(graph_.nodes[loops.front()].source) +
@@ -122,6 +132,16 @@ class ReuseReporter
     }
 
   private:
+    // Every loop around the calls is one prepare unrolls (a fixed count, not too long).
+    bool allUnrolledByPreparer(const std::vector<NodeId> &outermost) const
+    {
+        for (NodeId call : calls_)
+            for (NodeId loop : enclosingLoops(graph_, call))
+                if (!unrolledByPreparer(graph_, loop))
+                    return false;
+        return !outermost.empty();
+    }
+
     // " (in a loop of 3 at model.py:12)" for a call inside loops; "" otherwise.
     std::string loopText(NodeId call, std::vector<NodeId> &outermost)
     {
@@ -152,6 +172,7 @@ class ReuseReporter
 
     const ModelGraph &graph_;
     AttributeNamer &namer_;
+    std::vector<NodeId> calls_; // the calls of the finding being reported
 };
 
 } // namespace

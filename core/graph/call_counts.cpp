@@ -114,4 +114,10 @@ std::string methodFamily(const std::string &method)
     return method;
 }
 
+bool unrolledByPreparer(const ModelGraph &graph, NodeId loop)
+{
+    const int trips = graph.nodes[loop].tripCount;
+    return trips >= 0 && trips <= kMaxUnrolledIterations;
+}
+
 } // namespace torchprep

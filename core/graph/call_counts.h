@@ -30,6 +30,13 @@ bool isInsideCall(const ModelGraph &graph, NodeId node, NodeId call);
 // The loops around `node` out to `within`, innermost first.
 std::vector<NodeId> enclosingLoops(const ModelGraph &graph, NodeId node, NodeId within = kNoId);
 
+// The longest loop the preparer unrolls (prepare/unroll_fixed_loops): one whose trip count is
+// fixed before the run and at most this many iterations; longer loops stay a manual fix.
+inline constexpr int kMaxUnrolledIterations = 64;
+
+// True when the preparer unrolls the loop `loop` (a prim::Loop node of `graph`).
+bool unrolledByPreparer(const ModelGraph &graph, NodeId loop);
+
 // A traced model calls a reused module through forward, forward1, forward2...: all forward.
 std::string methodFamily(const std::string &method);
 

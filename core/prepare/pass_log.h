@@ -15,6 +15,7 @@ inline constexpr const char *kOwnTypes = "own_types";
 inline constexpr const char *kFusedFastPaths = "fused_fast_paths";
 inline constexpr const char *kSpecializeAttention = "specialize_attention";
 inline constexpr const char *kInlineCalls = "inline_calls";
+inline constexpr const char *kUnrollFixedLoops = "unroll_fixed_loops";
 inline constexpr const char *kClearGraphCaches = "clear_graph_caches";
 } // namespace step_id
 

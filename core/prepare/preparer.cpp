@@ -14,6 +14,7 @@
 #include "prepare/own_types_torch.h"
 #include "prepare/pass_state_torch.h"
 #include "prepare/specialize_attention_torch.h"
+#include "prepare/unroll_fixed_loops_torch.h"
 #include "prepare/unroll_reused_modules_torch.h"
 #include "torchscript/graph_builder.h"
 #include "torchscript/torch_model_impl.h"
@@ -48,9 +49,9 @@ struct Step
     std::function<PassLog(PrepareRun &)> run;
 };
 
-// Own types and inlined helpers first, so that every op the passes rewrite is one node of one
-// instance's code; functionals before unrolling, so that a reused user module carries its new
-// modules into every copy; the caches last.
+// Own types, inlined helpers and unrolled fixed loops first, so that every op the passes
+// rewrite is one node of one instance's code, run once; functionals before unrolling, so that a
+// reused user module carries its new modules into every copy; the caches last.
 const std::vector<Step> &steps()
 {
     static const std::vector<Step> all = {
@@ -62,6 +63,8 @@ const std::vector<Step> &steps()
          [](PrepareRun &r) { return specializeScriptedAttention(r.root); }},
         {step_id::kInlineCalls, StepKind::SetUp,
          [](PrepareRun &r) { return inlineUserCalls(r.root); }},
+        {step_id::kUnrollFixedLoops, StepKind::SetUp,
+         [](PrepareRun &r) { return unrollFixedLoops(r.root); }},
         {pass_id::kLinearToLayer, StepKind::Fix,
          [](PrepareRun &r) { return convertLinearToLayers(*r.state, r.only); }},
         {pass_id::kFunctionalToModule, StepKind::Fix,

@@ -115,7 +115,7 @@ class TestCliPrepare : public QObject
             row("aimet_two_conv_arithmetic", image,
                 {{"module_sub", "Subtract"},
                  {"module_mul", "Multiply"},
-                 {"module_div", "Divide"},
+                 {"module_truediv", "Divide"}, // `a / b`: fx's operator.truediv
                  {"module_matmul", "MatMul"}});
             ModuleClasses means{{"module_mean", "Mean"}};
             for (int i = 1; i < 7; ++i)
@@ -126,16 +126,18 @@ class TestCliPrepare : public QObject
             row("aimet_interpolate", image,
                 {{"module_interpolate", "Interpolate"}, {"module_interpolate_1", "Interpolate"}});
             row("aimet_conv_twice", image, {{"module_conv_1", "Conv2d"}});
-            // TorchScript compiles `7.1 - x` to rsub when tracing, to neg + add when scripting.
+            // TorchScript compiles `7.1 - x` to rsub when tracing (fx's operator.sub), to neg +
+            // add when scripting.
             row("aimet_constants_first", image,
                 traced ? ModuleClasses{{"module_mul", "Multiply"},
                                        {"module_add", "Add"},
-                                       {"module_rsub", "Subtract"}}
+                                       {"module_sub", "Subtract"}}
                        : ModuleClasses{{"module_mul", "Multiply"},
                                        {"module_add", "Add"},
                                        {"module_neg", "Neg"},
                                        {"module_add_1", "Add"}});
-            row("aimet_max_pool_indices", image, {{"module_max_pool2d", "MaxPool2d"}});
+            // fx records F.max_pool2d(return_indices=True) as max_pool2d_with_indices.
+            row("aimet_max_pool_indices", image, {{"module_max_pool2d_with_indices", "MaxPool2d"}});
             row("aimet_matmul_forms", "2,4,4",
                 {{"module_baddbmm", "Baddbmm"},
                  {"module_addmm", "Addmm"},
@@ -148,6 +150,9 @@ class TestCliPrepare : public QObject
             row("aimet_reuse_then_functional", image,
                 {{"module_relu_1", "ReLU"}, {"module_relu_2", "ReLU"}, {"module_relu_3", "ReLU"}});
             row("aimet_static_control_flow", image, {{"module_relu", "ReLU"}});
+            // A childless one-op module is a layer to AIMET: nothing to convert, excluded or not.
+            row("aimet_square_leaf", image, {});
+            row("aimet_square_leaf", image, {}, {"--exclude-class", "Square"}, 0, "_excluded");
             row("aimet_dynamic_conv", image,
                 {{"module_sigmoid", "Sigmoid"}, {"module_conv2d", "DynamicConv2d"}});
 
@@ -166,6 +171,21 @@ class TestCliPrepare : public QObject
                  {"module_matmul_2", "MatMul"},
                  {"module_softmax_1", "Softmax"},
                  {"module_matmul_3", "MatMul"}});
+            // A loop of a fixed count (a constant, an attribute) is unrolled as a trace
+            // records it: a copy of the layer and an add per iteration; a count known only
+            // at run time stays the user's to fix.
+            row("fixed_loop", "1,4,8,8",
+                {{"module_step_1", "Conv2d"},
+                 {"module_step_2", "Conv2d"},
+                 {"module_add", "Add"},
+                 {"module_add_1", "Add"},
+                 {"module_add_2", "Add"}});
+            row("attr_loop", "1,4,8,8",
+                {{"module_step_1", "Conv2d"},
+                 {"module_mul", "Multiply"},
+                 {"module_add", "Add"},
+                 {"module_mul_1", "Multiply"},
+                 {"module_add_1", "Add"}});
         }
         // AIMET's names: one counter per name across the model (module_add ... module_add_7).
         ModuleClasses resnet;
@@ -272,6 +292,9 @@ class TestCliPrepare : public QObject
                      emitted["max_abs_diff"].toDouble() <= 1e-6,
                  qPrintable(QString::number(emitted["max_abs_diff"].toDouble(-1))));
         QVERIFY(!emitted["is_script"].toBool(true));
+        // Forward hooks (AIMET's reuse check) see no module called twice once nothing remains.
+        if (remaining == 0)
+            QCOMPARE(emitted["called_twice"].toArray(), QJsonArray());
         const QJsonObject classes = emitted["classes"].toObject();
         for (auto it = modules.begin(); it != modules.end(); ++it) {
             QString cls = classes[it.key()].toString();

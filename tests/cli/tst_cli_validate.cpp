@@ -120,6 +120,35 @@ class TestCliValidate : public QObject
         QVERIFY(findings[0]["fix"].toString().contains("unroll the loop"));
     }
 
+    // Reuse in a loop of a fixed count: the count, and a fix prepare makes (it unrolls).
+    void fixedLoopReuseIsPreparersToFix()
+    {
+        for (const char *model : {"fixed_loop_scripted", "attr_loop_scripted"}) {
+            const Run run = torchprep({"validate", testing::modelPath(model), "--json"});
+            QCOMPARE(run.exitCode, 1);
+            const QJsonArray findings =
+                QJsonDocument::fromJson(run.out).object()["findings"].toArray();
+            bool reuse = false;
+            for (const QJsonValue &f : findings) {
+                if (f["check"].toString() != "reused_module")
+                    continue;
+                reuse = true;
+                QCOMPARE(f["module"].toString(), QString("step"));
+                QCOMPARE(f["calls"].toInt(), QString(model).startsWith("fixed") ? 3 : 2);
+                QCOMPARE(f["manual_fix"].toBool(), false);
+                QVERIFY2(f["fix"].toString().contains("`torchprep prepare` unrolls"), model);
+            }
+            QVERIFY2(reuse, model);
+        }
+        const Run runtime =
+            torchprep({"validate", testing::modelPath("runtime_loop_scripted"), "--json"});
+        const QJsonArray findings =
+            QJsonDocument::fromJson(runtime.out).object()["findings"].toArray();
+        for (const QJsonValue &f : findings)
+            if (f["check"].toString() == "reused_module")
+                QCOMPARE(f["manual_fix"].toBool(), true);
+    }
+
     void textOutputGroupsByCheckWithSummary()
     {
         const Run run = torchprep({"validate", testing::modelPath("reused_relu_traced")});

@@ -162,6 +162,23 @@ class DynamicConv(nn.Module):
         return F.conv2d(x, torch.sigmoid(self.kernel), None, 2, 1, 1, 3)
 
 
+class Square(nn.Module):
+    """A childless module whose forward is one op: AIMET's connected graph takes it as a layer."""
+
+    def forward(self, x):
+        return x * x
+
+
+class SquareLeaf(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3)
+        self.square = Square()
+
+    def forward(self, x):
+        return self.square(self.conv(x))
+
+
 # name -> (factory, example input shape)
 IMAGE = (1, 3, 16, 16)
 AIMET_CASES = {
@@ -183,6 +200,7 @@ AIMET_CASES = {
     "aimet_dynamic_linear": (DynamicLinear, (4, 8)),
     "aimet_reuse_then_functional": (ReuseThenFunctional, IMAGE),
     "aimet_static_control_flow": (StaticControlFlow, IMAGE),
+    "aimet_square_leaf": (SquareLeaf, IMAGE),
     "aimet_dynamic_conv": (DynamicConv, IMAGE),
 }
 
@@ -263,9 +281,52 @@ class FunctionTwice(nn.Module):
                          self.proj.bias)
 
 
+class FixedLoop(nn.Module):
+    """A layer called in a loop of a constant count: prepare unrolls it as a trace does."""
+
+    def __init__(self):
+        super().__init__()
+        self.step = nn.Conv2d(4, 4, 3, padding=1)
+
+    def forward(self, x):
+        for _ in range(3):
+            x = self.step(x) + x
+        return x
+
+
+class AttrLoop(nn.Module):
+    """The loop's count is an attribute: fixed when the model is prepared."""
+
+    def __init__(self):
+        super().__init__()
+        self.step = nn.Conv2d(4, 4, 3, padding=1)
+        self.iters = 2
+
+    def forward(self, x):
+        for _ in range(self.iters):
+            x = self.step(x) * 0.5 + x
+        return x
+
+
+class RuntimeLoop(nn.Module):
+    """The loop's count is the batch size: known only at run time, a manual fix."""
+
+    def __init__(self):
+        super().__init__()
+        self.step = nn.Conv2d(4, 4, 3, padding=1)
+
+    def forward(self, x):
+        for _ in range(x.size(0)):
+            x = self.step(x) + x
+        return x
+
+
 PREPARER_CASES = {
     "layers_from_parameters": (LayersFromParameters, (1, 3, 8, 8)),
     "conv3d_subclass": (Conv3dSubclass, (1, 3, 8, 8)),
     "helper_twice": (HelperTwice, IMAGE),
     "function_twice": (FunctionTwice, (2, 4, 8)),
+    "fixed_loop": (FixedLoop, (1, 4, 8, 8)),
+    "attr_loop": (AttrLoop, (1, 4, 8, 8)),
+    "runtime_loop": (RuntimeLoop, (1, 4, 8, 8)),
 }

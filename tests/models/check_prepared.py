@@ -11,7 +11,8 @@ in_proj_weight/in_proj_bias (or its q/k/v_proj_weight), and whether the packed o
 
 With --emitted FILE.py (what `prepare --emit-python` wrote) it also imports that file, builds
 the model with load_model() and adds "emitted": {"max_abs_diff": x (against the prepared
-file), "is_script": false, "training": false, "classes": {"conv1": "nn.Conv2d", "module_add":
+file), "is_script": false, "training": false, "called_twice": [modules forward hooks saw called
+more than once in one run], "classes": {"conv1": "nn.Conv2d", "module_add":
 "Add", ...}} (every module's Python class by path, "nn." for torch.nn's own classes).
 
 usage: check_prepared.py ORIGINAL.pt PREPARED.pt SHAPE [SHAPE...] [--emitted FILE.py]
@@ -141,6 +142,11 @@ def main():
     emitted = load_emitted(emitted_path) if emitted_path else None
     torch.manual_seed(1234)
     inputs = [torch.randn(*[int(d) for d in s.split(",")]) for s in args[2:]]
+    calls = {}  # forward hooks on the emitted model: AIMET's reuse check
+    if emitted is not None:
+        for name, m in emitted.named_modules():
+            m.register_forward_hook(
+                lambda mod, args, out, name=name: calls.__setitem__(name, calls.get(name, 0) + 1))
     with torch.no_grad():  # clones: in-place ops must not leak from one run into the next
         a = flatten(original(*[t.clone() for t in inputs]))
         b = flatten(prepared(*[t.clone() for t in inputs]))
@@ -157,6 +163,7 @@ def main():
             "max_abs_diff": max_diff(b, c),
             "is_script": isinstance(emitted, torch.jit.ScriptModule),
             "training": emitted.training,
+            "called_twice": sorted(n for n, k in calls.items() if k > 1),
             "classes": {name: ("nn." if type(m).__module__.startswith("torch.nn") else "")
                         + type(m).__name__ for name, m in emitted.named_modules()}}
     print(json.dumps(result))

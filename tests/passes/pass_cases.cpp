@@ -10,6 +10,7 @@
 #include "prepare/own_types_torch.h"
 #include "prepare/pass_state_torch.h"
 #include "prepare/rewrite_support_torch.h"
+#include "prepare/unroll_fixed_loops_torch.h"
 #include "prepare/unroll_reused_modules_torch.h"
 #include "torchscript/static_values_torch.h"
 
@@ -163,6 +164,38 @@ std::string inlineCallsCase()
     return outputs.same(net);
 }
 
+// unroll_fixed_loops: a loop of an attribute's count becomes that many bodies, counter
+// constant; a loop sized by the input stays.
+std::string unrollFixedLoopsCase()
+{
+    Module net("Net");
+    net.register_attribute("iters", c10::IntType::get(), 3);
+    net.define("def forward(self, x):\n"
+               "    for i in range(self.iters):\n"
+               "        x = torch.relu(x) + i\n"
+               "    for j in range(x.size(0)):\n"
+               "        x = x * 2.0\n"
+               "    return x\n");
+    const Outputs outputs([](const at::Tensor &x) {
+        at::Tensor y = x;
+        for (int i = 0; i < 3; ++i)
+            y = at::relu(y) + i;
+        for (int64_t j = 0; j < y.size(0); ++j)
+            y = y * 2.0;
+        return y;
+    });
+    const PassLog log = unrollFixedLoops(net);
+    if (log.changes.size() != 1 || log.changes[0].op != "loop of 3")
+        return "expected one loop of 3 unrolled";
+    FileCheck()
+        .check_count("aten::relu", 3, /*exactly=*/true)
+        ->check("prim::Loop")
+        ->check("aten::mul")
+        ->run(forwardGraph(net));
+    FileCheck().check_count("prim::Loop", 1, /*exactly=*/true)->run(forwardGraph(net));
+    return outputs.same(net);
+}
+
 // functional_to_module: F.relu becomes a call of a new ReLU module, same outputs.
 std::string functionalToModuleCase()
 {
@@ -276,6 +309,7 @@ std::vector<PassCase> passCases()
         {"static_value", [] { return guarded(staticValueCase); }},
         {"own_types", [] { return guarded(ownTypesCase); }},
         {"inline_calls", [] { return guarded(inlineCallsCase); }},
+        {"unroll_fixed_loops", [] { return guarded(unrollFixedLoopsCase); }},
         {"linear_to_layer", [] { return guarded(linearToLayerCase); }},
         {"functional_to_module", [] { return guarded(functionalToModuleCase); }},
         {"unroll_reuse", [] { return guarded(unrollReuseCase); }},
