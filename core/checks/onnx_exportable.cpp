@@ -32,11 +32,53 @@ std::vector<std::string> opsOf(const GraphNode &node)
 {
     if (node.kind == NodeKind::ModuleCall)
         return node.exportedOps; // a layer's; user code is expanded into the graph
-    if (!node.exportedOps.empty())
-        return node.exportedOps; // one of torch's functions, as the exporter inlines it
+    if (!node.exportedOps.empty()) {
+        // One of torch's functions, as the exporter inlines it. Its appends build lists of a
+        // fixed length (F.interpolate's sizes, torch.norm's dims), which the exporter's list
+        // passes turn into ListConstruct at every opset (held to the exporter at opset 9).
+        std::vector<std::string> ops;
+        for (const std::string &op : node.exportedOps)
+            if (op != "aten::append")
+                ops.push_back(op);
+        return ops;
+    }
     if (node.op.find("::") == std::string::npos)
         return {}; // a torch function whose code could not be folded: no claim
     return {node.op};
+}
+
+// Ops that split a tensor into a list: unpacked at once (`a, b = x.chunk(2)`) the exporter
+// knows how many outputs they have; a list kept whole (`parts[0]`) needs SplitToSequence.
+bool onlyUnpacked(const ModelGraph &graph, const GraphNode &node)
+{
+    if (node.kind != NodeKind::Op || node.outputs.size() != 1)
+        return false;
+    const std::vector<NodeId> &users = graph.values[node.outputs[0]].users;
+    return !users.empty() && std::all_of(users.begin(), users.end(), [&](NodeId u) {
+        return graph.nodes[u].op == "prim::ListUnpack";
+    });
+}
+
+bool splitsIntoList(const std::string &op)
+{
+    return op == "aten::chunk" || op == "aten::split" || op == "aten::split_with_sizes" ||
+           op == "aten::unbind" || op == "aten::unsafe_split" || op == "aten::unsafe_chunk";
+}
+
+// The first opset the exporter takes `op` at on this node: its preprocessing turns an unpacked
+// chunk of a fixed count into prim::ConstantChunk (opset 9, where aten::chunk needs 11), and a
+// split kept as a list has a dynamic number of outputs, which only opset 11's sequences hold.
+int firstOpsetOn(const ModelGraph &graph, const GraphNode &node, const std::string &op,
+                 const OnnxOpsetRow &row, const OnnxExporterTable &table)
+{
+    if (!splitsIntoList(op))
+        return row.opset;
+    if (!onlyUnpacked(graph, node))
+        return std::max(row.opset, 11);
+    if (op == "aten::chunk" && !constantInput(graph, node, 1).empty())
+        if (const OnnxOpsetRow *constant = table.find("prim::ConstantChunk"))
+            return constant->opset;
+    return row.opset;
 }
 
 struct Problem
@@ -82,16 +124,18 @@ std::vector<Problem> problemsOf(const GraphNode &node, const ModelGraph &graph,
         if (handledBeforeOnnxSymbolics(op) || options.allowedOps.allows(op))
             continue;
         const OnnxOpsetRow *row = table.find(op);
+        const int first = row ? firstOpsetOn(graph, node, op, *row, table) : 0;
         if (!row) {
             problems.push_back({op, "has no ONNX export in " + torch + " at any opset",
                                 whereToChange(node, graph) + "; or `--allow " + op +
                                     "` when your exporter registers a custom symbolic for it"});
-        } else if (row->opset > opset) {
+        } else if (first > opset) {
             problems.push_back({op,
                                 "has no ONNX export at opset " + std::to_string(opset) + " (" +
-                                    torch + " exports it from opset " + std::to_string(row->opset) +
+                                    torch + " exports it from opset " + std::to_string(first) +
+                                    (first != row->opset ? " where its list is kept whole" : "") +
                                     ")",
-                                opsetAdvice(row->opset) + ", or " + whereToChange(node, graph)});
+                                opsetAdvice(first) + ", or " + whereToChange(node, graph)});
         }
     }
     for (const OnnxArgumentRule &rule : onnxArgumentRules()) {
