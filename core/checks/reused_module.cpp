@@ -175,10 +175,28 @@ class ReuseReporter
     std::vector<NodeId> calls_; // the calls of the finding being reported
 };
 
+// A module holding no layer and no parameter, itself no layer: calling it twice shares nothing
+// a quantizer keeps (forward hooks on layers, AIMET's check, never see it).
+bool holdsNothingShared(const ModelGraph &graph, const ModuleInfo &module)
+{
+    if (module.leaf || module.parameterCount > 0)
+        return false;
+    for (const ModuleInfo &m : graph.modules)
+        if (m.leaf && graph.isWithin(m.id, module.id))
+            return false;
+    return true;
+}
+
 } // namespace
 
 std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptions &options,
                                        GraphAnalyses &)
+{
+    return findReusedModules(graph, options, false);
+}
+
+std::vector<Finding> findReusedModules(const ModelGraph &graph, const CheckOptions &options,
+                                       bool withHelpers)
 {
     std::vector<Finding> findings;
     AttributeNamer namer(graph);
@@ -194,7 +212,7 @@ std::vector<Finding> checkReusedModule(const ModelGraph &graph, const CheckOptio
                 continue;
             const bool covered = coveredByParent(graph, module, method, repeated);
             repeated.insert(module.id);
-            if (!covered)
+            if (!covered && (withHelpers || !holdsNothingShared(graph, module)))
                 findings.push_back(reporter.report(module, method, runs));
         }
     }

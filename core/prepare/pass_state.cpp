@@ -29,8 +29,7 @@ const std::vector<Finding> &PassState::missing()
 const std::vector<Finding> &PassState::reused()
 {
     if (stale_ || !reused_) {
-        GraphAnalyses analyses(context().graph());
-        reused_ = checkReusedModule(context().graph(), options_, analyses);
+        reused_ = findReusedModules(context().graph(), options_, /*withHelpers=*/true);
     }
     return *reused_;
 }

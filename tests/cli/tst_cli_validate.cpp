@@ -149,6 +149,33 @@ class TestCliValidate : public QObject
                 QCOMPARE(f["manual_fix"].toBool(), true);
     }
 
+    // A helper holding no layer and no parameter called twice shares nothing a quantizer keeps:
+    // its ops are the findings (AIMET's hooks never see such a method called), and prepare
+    // still gives each call its own modules.
+    void statelessHelperIsNoReuse()
+    {
+        const QString model = testing::modelPath("stateless_helper_scripted");
+        const Run run = torchprep({"validate", model, "--json"});
+        QCOMPARE(run.exitCode, 1);
+        int missing = 0;
+        for (const QJsonValue &f :
+             QJsonDocument::fromJson(run.out).object()["findings"].toArray()) {
+            QVERIFY2(f["check"].toString() != "reused_module", run.out.constData());
+            if (f["check"].toString() == "missing_module") {
+                ++missing;
+                QCOMPARE(f["module"].toString(), QString("table"));
+            }
+        }
+        QCOMPARE(missing, 4); // a mul and an add, per call
+        const QTemporaryDir dir;
+        const Run prepared = torchprep(
+            {"prepare", model, "-o", dir.filePath("p.pt"), "--input-shape", "1,3,16,16", "--json"});
+        QCOMPARE(prepared.exitCode, 0);
+        QCOMPARE(
+            QJsonDocument::fromJson(prepared.out).object()["remaining_findings"].toArray().size(),
+            0);
+    }
+
     void textOutputGroupsByCheckWithSummary()
     {
         const Run run = torchprep({"validate", testing::modelPath("reused_relu_traced")});

@@ -189,6 +189,13 @@ std::map<QString, int> expectedReuse(const QJsonObject &truth, std::set<QString>
     std::sort(paths.begin(), paths.end(), [](const QString &a, const QString &b) {
         return a.count('.') < b.count('.') || (a.count('.') == b.count('.') && a < b);
     });
+    // A module holding no parameter and no layer shares nothing between calls (RAFT's CorrBlock,
+    // swin's StochasticDepth): not reuse, unless it is one op's layer itself.
+    QSet<QString> holdsNothing;
+    for (const QJsonValue &path : truth["holds_nothing"].toArray())
+        holdsNothing.insert(path.toString());
+    for (const QString &layer : oneOpModules(truth))
+        holdsNothing.remove(layer);
     for (const QString &path : paths) {
         const int calls = hooks[path].toInt();
         if (path.isEmpty() || calls < 2)
@@ -197,7 +204,7 @@ std::map<QString, int> expectedReuse(const QJsonObject &truth, std::set<QString>
         const bool covered = repeated.count(parent) &&
                              (calls <= hooks[parent].toInt() || hooks[parent].toInt() == 0);
         repeated.insert(path);
-        if (!covered)
+        if (!covered && !holdsNothing.contains(path))
             expected[path] = calls;
     }
     return expected;

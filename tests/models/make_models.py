@@ -133,6 +133,29 @@ class LoopReuse(nn.Module):
         return y
 
 
+class Lookup(nn.Module):
+    """RAFT's CorrBlock in small: no layer, no parameter, a method called once per use."""
+
+    def lookup(self, x):
+        return x * 2.0 + 1.0
+
+    def forward(self, x):
+        return self.lookup(x)
+
+
+class StatelessHelper(nn.Module):
+    """A helper holding nothing called twice: its ops are findings, the helper is no reuse."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+        self.table = Lookup()
+
+    def forward(self, x):
+        y = self.table.lookup(self.conv(x))
+        return self.table.lookup(y)
+
+
 class ArangeShape(nn.Module):
     def __init__(self):
         super().__init__()
@@ -245,6 +268,7 @@ SEEDS = {
     "arange_shape": (ArangeShape, (torch.randn(IMAGE),), True, True),
     "shape_branch": (ShapeBranch, (torch.randn(IMAGE),), False, True),
     "loop_reuse": (LoopReuse, (torch.randn(3, 8),), False, True),
+    "stateless_helper": (StatelessHelper, (torch.randn(IMAGE),), True, True),
     "excluded_custom": (ExcludedCustom, (torch.randn(IMAGE),), True, True),
     "square_and_product": (SquareAndProduct, (torch.randn(IMAGE),), True, True),
     "random_output": (RandomOutput, (torch.randn(IMAGE),), True, False),

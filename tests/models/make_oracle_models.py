@@ -4,6 +4,7 @@ saved traced and scripted where it can be, with the truth about it found in Pyth
 independently of TorchPrep:
 
 - hooks: forward-call counts of every module, from forward hooks on the eager model;
+- holds_nothing: modules with no parameter and no torch.nn layer inside (no reuse to report);
 - ops: every torch function the model's own code calls, as (module, file, line, name), from a
   TorchFunctionMode during the same forward (the module is the innermost one running, the line
   the innermost frame outside torch: for an op inside a composite torch.nn layer, the user's
@@ -600,7 +601,12 @@ def eager_truth(model, inputs):
         own = [op[4] for op in recorder.ops if op[0] == path]
         if path and not list(module.children()) and len(own) == 1 and own[0] in LAYER_FUNCTIONS:
             leaves.append(path)
-    return {"hooks": counts, "parents": parents, "atomic": sorted(set(leaves)), "ops": recorder.ops}
+    # Modules holding no parameter and no torch.nn layer: calling one twice shares nothing.
+    holds_nothing = [paths[id(m)] for m in model.modules()
+                     if paths[id(m)] and not any(True for _ in m.parameters())
+                     and not any(is_atomic_layer(sub) for sub in m.modules())]
+    return {"hooks": counts, "parents": parents, "atomic": sorted(set(leaves)), "ops": recorder.ops,
+            "holds_nothing": holds_nothing}
 
 
 LAYER_FUNCTIONS = {"linear", "conv1d", "conv2d", "conv3d", "batch_norm", "layer_norm", "group_norm",
