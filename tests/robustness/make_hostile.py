@@ -33,8 +33,9 @@ class Small(torch.nn.Module):
 
 
 class Leaf(torch.nn.Module):
+    # Two ops: user code whose findings carry its hostile name (one op would make it a layer).
     def forward(self, x):
-        return torch.relu(x)
+        return torch.relu(x) + 1.0
 
 
 # Names that are code when spliced into Python between quotes, or that break lines and quotes.
