@@ -104,6 +104,19 @@ std::string operatorName(const std::string &base, const std::string &code)
     return base;
 }
 
+// fx's name for the op `node` (its TorchScript node `real`, when it has one): the function
+// called, an operator by Python's operator module, a traced F.conv2d by its rank.
+std::string opName(const GraphNode &node, const torch::jit::Node *real)
+{
+    std::string name = AimetNames::baseName(node.op, node.function);
+    if (real && node.function.empty())
+        name = operatorName(name, codeOf(real));
+    if (name == "convolution" && real && real->inputs().size() > 3) // traced F.conv2d
+        if (auto stride = staticValue(real->input(3)); stride && stride->isList())
+            name = "conv" + std::to_string(stride->toListRef().size()) + "d";
+    return name;
+}
+
 } // namespace
 
 std::string AimetNames::baseName(const std::string &op, const std::string &function)
@@ -143,16 +156,11 @@ AimetNames::AimetNames(const PassContext &context, const std::vector<Finding> &m
                 continue; // fx traces through the user's modules
             candidate = callee.path;
         } else if (flagged.count(node.id)) {
-            candidate = baseName(node.op, node.function);
+            candidate = opName(node, context.node(node.id));
         } else {
             continue;
         }
         torch::jit::Node *real = context.node(node.id);
-        if (real && node.function.empty())
-            candidate = operatorName(candidate, codeOf(real));
-        if (candidate == "convolution" && real && real->inputs().size() > 3) // traced F.conv2d
-            if (auto stride = staticValue(real->input(3)); stride && stride->isList())
-                candidate = "conv" + std::to_string(stride->toListRef().size()) + "d";
         const std::string name = fx.create(candidate);
         if (!real)
             continue;
