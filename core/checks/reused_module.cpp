@@ -84,7 +84,6 @@ class ReuseReporter
         f.calls = runs.inUnboundedLoop ? Finding::kCallsInLoop : static_cast<int>(runs.times);
         std::string sites;
         std::vector<NodeId> loops; // the outermost loop around each looped call, in order
-        calls_ = method.calls;
         for (NodeId call : method.calls) {
             const SourceLocation &site = graph_.nodes[call].source;
             f.callSites.push_back(site);
@@ -107,7 +106,7 @@ class ReuseReporter
             f.fix = "`" + module.path + "` keeps state between calls in " + listed(state) +
                     ": copies would not share it, so give each call its own module by hand where "
                     "the state allows (or move the state into tensors passed between calls)";
-        } else if (!loops.empty() && allUnrolledByPreparer(loops)) {
+        } else if (!loops.empty() && everyLoopUnrolled(method.calls)) {
             const GraphNode &loop = graph_.nodes[loops.front()];
             f.fix = "give each iteration of the loop" + atSource(loop.source) +
                     " its own module: `torchprep prepare` unrolls a loop of a fixed count (" +
@@ -132,14 +131,14 @@ class ReuseReporter
     }
 
   private:
-    // Every loop around the calls is one prepare unrolls (a fixed count, not too long).
-    bool allUnrolledByPreparer(const std::vector<NodeId> &outermost) const
+    // Every loop around `calls` is one prepare unrolls (a fixed count, not too long).
+    bool everyLoopUnrolled(const std::vector<NodeId> &calls) const
     {
-        for (NodeId call : calls_)
+        for (NodeId call : calls)
             for (NodeId loop : enclosingLoops(graph_, call))
                 if (!unrolledByPreparer(graph_, loop))
                     return false;
-        return !outermost.empty();
+        return true;
     }
 
     // " (in a loop of 3 at model.py:12)" for a call inside loops; "" otherwise.
@@ -172,7 +171,6 @@ class ReuseReporter
 
     const ModelGraph &graph_;
     AttributeNamer &namer_;
-    std::vector<NodeId> calls_; // the calls of the finding being reported
 };
 
 // A module holding no layer and no parameter, itself no layer: calling it twice shares nothing

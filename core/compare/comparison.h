@@ -74,6 +74,9 @@ struct DifferenceMetrics
 // each layer's divergence): no NaN/Inf disagreement and every finite element within `tolerance`.
 // A non-empty tensor with no finite element in either model proves nothing: it never agrees.
 // `reason` says why not, for a person ("3 elements are NaN or Inf in one model only").
+// A non-empty tensor NaN or Inf everywhere, the same in both models: nothing to compare.
+bool givesNoNumbers(const DifferenceMetrics &metrics);
+
 struct Agreement
 {
     bool agrees = true;

@@ -58,6 +58,11 @@ DifferenceMetrics measureDifference(const at::Tensor &reference, const at::Tenso
     return m;
 }
 
+bool givesNoNumbers(const DifferenceMetrics &m)
+{
+    return m.elements > 0 && m.finiteElements == 0 && m.nonFiniteMismatches == 0;
+}
+
 Agreement agreementOf(const DifferenceMetrics &m, double tolerance)
 {
     Agreement a;
@@ -65,7 +70,7 @@ Agreement agreementOf(const DifferenceMetrics &m, double tolerance)
         a.agrees = false;
         a.reason = std::to_string(m.nonFiniteMismatches) + " of " + std::to_string(m.elements) +
                    " elements are NaN or Inf in one model and not the same in the other";
-    } else if (m.elements > 0 && m.finiteElements == 0) {
+    } else if (givesNoNumbers(m)) {
         a.agrees = false;
         a.reason = "every element is NaN or Inf in both models: nothing to compare (give inputs "
                    "the model computes numbers for)";

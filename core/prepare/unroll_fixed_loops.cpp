@@ -5,7 +5,6 @@
 #include "graph/call_counts.h"
 #include "graph/module_classes.h"
 #include "torchscript/static_values_torch.h"
-#include "torchscript/torch_functions_torch.h"
 
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>

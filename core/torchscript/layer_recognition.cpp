@@ -4,8 +4,6 @@
 #include "graph/module_classes.h"
 #include "graph/op_catalogue.h"
 
-#include <unordered_set>
-
 namespace torchprep {
 
 namespace {
